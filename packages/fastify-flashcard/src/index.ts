@@ -1,0 +1,2 @@
+// Public API: filled in by the package's implementation.
+export {}

@@ -1,0 +1,40 @@
+export { loadConfig, ConfigError, SECRET_ENV_VARS, type FlashcardConfig, type LogStoreKind, type LlmProviderKind } from './config.js'
+export { parseRedisUrl, redactRedisUrl, type RedisTarget, type RedisNode } from './redis-url.js'
+export {
+  createRedis,
+  closeRedis,
+  redisOptionsFor,
+  isClusterUrl,
+  queuePrefixFor,
+  type RedisConnection,
+  type ConnectionRole,
+  type CreateRedisOptions,
+} from './redis.js'
+export { QUEUE_NAMES, JOB_NAMES, DEFAULT_RETENTION, BACKOFF_DELAY_MS, defaultJobOptions, auxKey, type QueueName } from './queues.js'
+export * from './schemas.js'
+export { JobStatus, JobStateName, JobProgress, toJobStatus, normaliseState } from './status.js'
+export { FlashcardError, type FlashcardErrorCode } from './errors.js'
+export { assertValid, describeErrors } from './validation.js'
+export {
+  FlashcardQueues,
+  checkTarget,
+  type FlashcardQueuesOptions,
+  type EnqueuedJob,
+  type ListJobsQuery,
+  type JobPage,
+  type CancelOutcome,
+} from './client.js'
+export { CancelRequests } from './cancel.js'
+export {
+  JobStats,
+  Heartbeats,
+  DURATION_BUCKETS,
+  HEARTBEAT_INTERVAL_MS,
+  HEARTBEAT_MAX_AGE_MS,
+  type JobOutcome,
+  type LlmCallRecord,
+  type QueueStatsSnapshot,
+  type WorkerHeartbeat,
+} from './stats.js'
+export { registerFlashcardMetrics, METRIC_NAMES, type FlashcardMetricsOptions } from './metrics.js'
+export type { JobLogDocument, JobLogEntry, JobLogLevel, JobLogStatus, JobLogStore } from './job-log/types.js'

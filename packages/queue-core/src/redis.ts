@@ -1,0 +1,130 @@
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
+import { parseRedisUrl, type RedisTarget } from './redis-url.js'
+
+/** A connection to a single Redis (standalone or behind Sentinel) or to a Redis Cluster. */
+export type RedisConnection = Redis | Cluster
+
+/**
+ * `worker`: blocking commands and retries forever, as BullMQ requires for workers and QueueEvents.
+ * `producer`: fails fast while Redis is unreachable, so an HTTP request never hangs on it.
+ */
+export type ConnectionRole = 'worker' | 'producer'
+
+export interface CreateRedisOptions {
+  role: ConnectionRole
+  /** Name shown by `CLIENT LIST`, handy when hunting a leaked connection. */
+  connectionName?: string
+  /** Milliseconds to wait for a TCP connect before giving up on that attempt. */
+  connectTimeoutMs?: number
+}
+
+/** Reconnect with a capped backoff; never give up, a worker must survive a Redis restart. */
+function retryStrategy(times: number): number {
+  return Math.min(100 * 2 ** Math.min(times, 6), 3_000)
+}
+
+function roleOptions(role: ConnectionRole, connectTimeout: number): RedisOptions {
+  if (role === 'worker') {
+    return { maxRetriesPerRequest: null, enableReadyCheck: true, connectTimeout, retryStrategy }
+  }
+  return {
+    // A producer's command fails at once while disconnected instead of queueing in memory.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout,
+    commandTimeout: 5_000,
+    retryStrategy,
+  }
+}
+
+function nodeOptions(target: RedisTarget): RedisOptions {
+  return {
+    ...(target.username ? { username: target.username } : {}),
+    ...(target.password ? { password: target.password } : {}),
+    ...(target.tls ? { tls: {} } : {}),
+  }
+}
+
+/** ioredis options for one REDIS_URL, without connecting. Exposed for tests and custom clients. */
+export function redisOptionsFor(
+  url: string,
+  options: CreateRedisOptions,
+): { kind: 'cluster'; nodes: { host: string; port: number }[]; options: ClusterOptions } | { kind: 'single'; options: RedisOptions } {
+  const target = parseRedisUrl(url)
+  const base: RedisOptions = {
+    ...roleOptions(options.role, options.connectTimeoutMs ?? 10_000),
+    ...(options.connectionName ? { connectionName: options.connectionName } : {}),
+    lazyConnect: false,
+  }
+  switch (target.kind) {
+    case 'standalone':
+      return {
+        kind: 'single',
+        options: { ...base, ...nodeOptions(target), host: target.node.host, port: target.node.port, db: target.db },
+      }
+    case 'sentinel':
+      return {
+        kind: 'single',
+        options: {
+          ...base,
+          ...nodeOptions(target),
+          sentinels: target.sentinels,
+          name: target.masterName,
+          db: target.db,
+          ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
+          ...(target.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+          // After a failover the old master turns replica; reconnect rather than keep writing to it.
+          reconnectOnError: (err: Error) => err.message.startsWith('READONLY'),
+          sentinelRetryStrategy: retryStrategy,
+        },
+      }
+    case 'cluster': {
+      // Per-node options go under redisOptions; offline queueing and retries are the cluster's.
+      const { enableOfflineQueue, retryStrategy: _perNodeRetry, ...perNode } = base
+      return {
+        kind: 'cluster',
+        nodes: target.nodes,
+        options: {
+          redisOptions: { ...perNode, ...nodeOptions(target) },
+          clusterRetryStrategy: retryStrategy,
+          enableReadyCheck: true,
+          ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+          ...(target.tls ? { dnsLookup: (address: string, callback: (err: null, addr: string) => void) => callback(null, address) } : {}),
+        },
+      }
+    }
+  }
+}
+
+/** Opens a connection for any REDIS_URL form of the runbook, tuned for the given role. */
+export function createRedis(url: string, options: CreateRedisOptions): RedisConnection {
+  const resolved = redisOptionsFor(url, options)
+  return resolved.kind === 'cluster' ? new Cluster(resolved.nodes, resolved.options) : new Redis(resolved.options)
+}
+
+/** True when the URL names a Redis Cluster (several comma-separated nodes). */
+export function isClusterUrl(url: string): boolean {
+  return parseRedisUrl(url).kind === 'cluster'
+}
+
+/**
+ * The key prefix BullMQ must use. On a cluster every key of a queue must hash to one slot for
+ * BullMQ's multi-key Lua scripts, so the prefix is wrapped in a hash tag: `{flashcard}`.
+ */
+export function queuePrefixFor(prefix: string, cluster: boolean): string {
+  if (!cluster || prefix.includes('{')) return prefix
+  return `{${prefix}}`
+}
+
+/** Closes a connection politely, falling back to a hard disconnect if Redis is gone. */
+export async function closeRedis(connection: RedisConnection): Promise<void> {
+  if (connection.status === 'end') return
+  try {
+    await Promise.race([
+      connection.quit(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), 1_000).unref()),
+    ])
+  } catch {
+    connection.disconnect()
+  }
+}

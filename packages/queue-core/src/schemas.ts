@@ -1,0 +1,241 @@
+import Type, { type Static } from 'typebox'
+
+/*
+ * One set of TypeBox schemas validates HTTP input (the plugin), job payloads (the workers) and
+ * documents both (OpenAPI). Keep them JSON-Schema-only: no codecs, no refinements.
+ */
+
+/** Identifier of a course, module or file: safe as a directory name and a Redis key part. */
+export const Identifier = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.-]*$',
+  description: 'Letters, digits, `_`, `-` and `.` (no `..`), starting with a letter or digit.',
+  examples: ['mod-hr-101'],
+})
+
+export const CardType = Type.Union([Type.Literal('basic'), Type.Literal('cloze')], {
+  description: '`basic`: question and answer. `cloze`: a sentence with `{{c1::…}}` deletions.',
+})
+export type CardType = Static<typeof CardType>
+
+export const TARGET_CARD_COUNT_MAX = 200
+
+export const GenerationSettings = Type.Object(
+  {
+    target_card_count: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: TARGET_CARD_COUNT_MAX, default: 10, description: 'Cards to aim for per module.' }),
+    ),
+    card_types: Type.Optional(
+      Type.Array(CardType, { minItems: 1, maxItems: 2, uniqueItems: true, description: 'Card types to produce.' }),
+    ),
+    language: Type.Optional(
+      Type.String({
+        pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$',
+        maxLength: 35,
+        description: 'BCP 47 language tag of the cards.',
+        examples: ['en', 'pt-BR'],
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Generation settings; omitted fields take their defaults.' },
+)
+export type GenerationSettings = Static<typeof GenerationSettings>
+
+/** Settings after defaults are applied: what a job actually runs with. */
+export interface ResolvedSettings {
+  target_card_count: number
+  card_types: CardType[]
+  language: string
+}
+
+export const DEFAULT_SETTINGS: Readonly<ResolvedSettings> = Object.freeze({
+  target_card_count: 10,
+  card_types: ['basic', 'cloze'] as CardType[],
+  language: 'en',
+})
+
+export function resolveSettings(settings: GenerationSettings | undefined): ResolvedSettings {
+  return {
+    target_card_count: settings?.target_card_count ?? DEFAULT_SETTINGS.target_card_count,
+    card_types: settings?.card_types ? [...settings.card_types] : [...DEFAULT_SETTINGS.card_types],
+    language: settings?.language ?? DEFAULT_SETTINGS.language,
+  }
+}
+
+export const ContentFormat = Type.Union(
+  [Type.Literal('markdown'), Type.Literal('text'), Type.Literal('html'), Type.Literal('vtt'), Type.Literal('srt')],
+  { description: 'How `text` is written.' },
+)
+export type ContentFormat = Static<typeof ContentFormat>
+
+export const INLINE_CONTENT_MAX_CHARS = 500_000
+
+export const InlineContent = Type.Object(
+  {
+    format: ContentFormat,
+    text: Type.String({ minLength: 1, maxLength: INLINE_CONTENT_MAX_CHARS }),
+    title: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { additionalProperties: false, description: 'Module content carried in the job instead of read from a content source.' },
+)
+export type InlineContent = Static<typeof InlineContent>
+
+export const GenerateMode = Type.Union(
+  [Type.Literal('single_module'), Type.Literal('modules'), Type.Literal('course')],
+  { description: '`single_module`: target.module_id. `modules`: target.module_ids. `course`: every module of target.course_id.' },
+)
+export type GenerateMode = Static<typeof GenerateMode>
+
+export const MODULES_PER_REQUEST_MAX = 100
+
+export const GenerateBatchBody = Type.Object(
+  {
+    mode: GenerateMode,
+    target: Type.Object(
+      {
+        course_id: Identifier,
+        module_id: Type.Optional(Identifier),
+        module_ids: Type.Optional(Type.Array(Identifier, { minItems: 1, maxItems: MODULES_PER_REQUEST_MAX, uniqueItems: true })),
+      },
+      { additionalProperties: false },
+    ),
+    settings: Type.Optional(GenerationSettings),
+    content: Type.Optional(InlineContent),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      { mode: 'single_module', target: { module_id: 'mod-hr-101', course_id: 'course-hr-2025' }, settings: { target_card_count: 10 } },
+    ],
+  },
+)
+export type GenerateBatchBody = Static<typeof GenerateBatchBody>
+
+export const Owner = Type.Object(
+  { tenant: Type.String({ minLength: 1, maxLength: 128 }), principal: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+)
+export type Owner = Static<typeof Owner>
+
+const ResolvedSettingsSchema = Type.Object(
+  {
+    target_card_count: Type.Integer({ minimum: 1, maximum: TARGET_CARD_COUNT_MAX }),
+    card_types: Type.Array(CardType, { minItems: 1, maxItems: 2, uniqueItems: true }),
+    language: Type.String({ maxLength: 35 }),
+  },
+  { additionalProperties: false },
+)
+
+/** Payload of an orchestrator job that generates one module's cards. */
+export const ModuleJobData = Type.Object(
+  {
+    kind: Type.Literal('module'),
+    module_id: Identifier,
+    course_id: Identifier,
+    settings: ResolvedSettingsSchema,
+    content: Type.Optional(InlineContent),
+    owner: Owner,
+  },
+  { additionalProperties: false },
+)
+export type ModuleJobData = Static<typeof ModuleJobData>
+
+/** Payload of an orchestrator job that expands a course into one module job per module. */
+export const CourseJobData = Type.Object(
+  { kind: Type.Literal('course'), course_id: Identifier, settings: ResolvedSettingsSchema, owner: Owner },
+  { additionalProperties: false },
+)
+export type CourseJobData = Static<typeof CourseJobData>
+
+export type OrchestratorJobData = ModuleJobData | CourseJobData
+
+export const FILE_URL_MAX_LENGTH = 2048
+export const FILES_PER_JOB_MAX = 50
+
+export const TranscriptionFile = Type.Object(
+  {
+    file_id: Identifier,
+    url: Type.String({
+      minLength: 1,
+      maxLength: FILE_URL_MAX_LENGTH,
+      description: 'http(s) URL, s3://bucket/key, or a path inside the allowed local root.',
+      examples: ['https://cdn.example.com/courses/hr/intro.mp4'],
+    }),
+    mime_type: Type.Optional(
+      Type.String({ maxLength: 127, pattern: '^[a-z]+/[a-zA-Z0-9.+_-]+$', examples: ['video/mp4'] }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type TranscriptionFile = Static<typeof TranscriptionFile>
+
+export const TranscriptionBody = Type.Object(
+  {
+    module_id: Identifier,
+    course_id: Identifier,
+    files: Type.Array(TranscriptionFile, { minItems: 1, maxItems: FILES_PER_JOB_MAX }),
+    settings: Type.Optional(GenerationSettings),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        module_id: 'mod-hr-101',
+        course_id: 'course-hr-2025',
+        files: [{ file_id: 'intro-video', url: 'https://cdn.example.com/hr/intro.mp4', mime_type: 'video/mp4' }],
+      },
+    ],
+  },
+)
+export type TranscriptionBody = Static<typeof TranscriptionBody>
+
+/** Payload of a transcription job. `settings` are used when it chains into generation. */
+export const TranscriptionJobData = Type.Object(
+  {
+    kind: Type.Literal('transcription'),
+    module_id: Identifier,
+    course_id: Identifier,
+    files: Type.Array(TranscriptionFile, { minItems: 1, maxItems: FILES_PER_JOB_MAX }),
+    settings: ResolvedSettingsSchema,
+    owner: Owner,
+  },
+  { additionalProperties: false },
+)
+export type TranscriptionJobData = Static<typeof TranscriptionJobData>
+
+/** Where a card came from, so a learner (and the grounding check) can find it in the source. */
+export const CardSource = Type.Object(
+  {
+    module_id: Identifier,
+    chunk_id: Type.String({ maxLength: 128 }),
+    heading: Type.Optional(Type.String({ maxLength: 300 })),
+    start_seconds: Type.Optional(Type.Number({ minimum: 0 })),
+    end_seconds: Type.Optional(Type.Number({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+)
+
+export const Card = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    type: CardType,
+    front: Type.String({ minLength: 1, maxLength: 1_000, description: 'Question, or cloze text with {{c1::…}}.' }),
+    back: Type.String({ minLength: 1, maxLength: 2_000, description: 'Answer, or the cloze answer.' }),
+    tags: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 10 })),
+    source: CardSource,
+  },
+  { additionalProperties: false },
+)
+export type Card = Static<typeof Card>
+
+export const ModuleResult = Type.Object(
+  {
+    module_id: Identifier,
+    course_id: Identifier,
+    cards: Type.Array(Card),
+    stats: Type.Record(Type.String(), Type.Unknown(), { description: 'Counts and timings of the run.' }),
+  },
+  { additionalProperties: true },
+)
+export type ModuleResult = Static<typeof ModuleResult>

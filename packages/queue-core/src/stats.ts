@@ -1,0 +1,150 @@
+import type { RedisConnection } from './redis.js'
+import { auxKey, type QueueName } from './queues.js'
+
+/** Upper bounds (seconds) of the job duration histogram. */
+export const DURATION_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600] as const
+
+export type JobOutcome = 'SUCCESS' | 'FAILED'
+
+export interface LlmCallRecord {
+  provider: string
+  stage: string
+  ok: boolean
+  inputTokens: number
+  outputTokens: number
+  /** True when the answer came from the stage cache and no provider call was made. */
+  cached?: boolean
+}
+
+/** Counters as stored in Redis, shared by every API and worker process. */
+export interface QueueStatsSnapshot {
+  enqueued: number
+  completed: number
+  failed: number
+  cards: number
+  lastSuccessAt: number | undefined
+  duration: Record<JobOutcome, { buckets: number[]; sum: number; count: number }>
+  /** `provider|stage|outcome` → count. */
+  llmCalls: Record<string, number>
+  /** `provider|input` / `provider|output` → tokens. */
+  llmTokens: Record<string, number>
+}
+
+/**
+ * Cross-process job statistics in one Redis hash per queue. Workers record what they finish, the
+ * API records what it enqueues, and whoever serves /metrics reads the sum of all processes,
+ * so the counters stay true however many workers run, and survive their restarts.
+ */
+export class JobStats {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly prefix: string,
+  ) {}
+
+  private key(queue: QueueName): string {
+    return auxKey(this.prefix, queue, 'stats')
+  }
+
+  async recordEnqueued(queue: QueueName, count = 1): Promise<void> {
+    await this.redis.hincrby(this.key(queue), 'enqueued', count)
+  }
+
+  async recordFinished(queue: QueueName, outcome: JobOutcome, durationSeconds: number, cards = 0): Promise<void> {
+    const key = this.key(queue)
+    const tx = this.redis.multi()
+    for (const le of DURATION_BUCKETS) {
+      if (durationSeconds <= le) tx.hincrby(key, `duration:${outcome}:${le}`, 1)
+    }
+    tx.hincrby(key, `duration:${outcome}:count`, 1)
+    tx.hincrbyfloat(key, `duration:${outcome}:sum`, durationSeconds)
+    tx.hincrby(key, outcome === 'SUCCESS' ? 'completed' : 'failed', 1)
+    if (cards > 0) tx.hincrby(key, 'cards', cards)
+    if (outcome === 'SUCCESS') tx.hset(key, 'last_success_at', String(Date.now()))
+    await tx.exec()
+  }
+
+  async recordLlmCall(queue: QueueName, call: LlmCallRecord): Promise<void> {
+    const key = this.key(queue)
+    const outcome = call.cached ? 'cached' : call.ok ? 'ok' : 'error'
+    const tx = this.redis.multi()
+    tx.hincrby(key, `llm_calls:${call.provider}|${call.stage}|${outcome}`, 1)
+    if (call.inputTokens > 0) tx.hincrby(key, `llm_tokens:${call.provider}|input`, call.inputTokens)
+    if (call.outputTokens > 0) tx.hincrby(key, `llm_tokens:${call.provider}|output`, call.outputTokens)
+    await tx.exec()
+  }
+
+  async read(queue: QueueName): Promise<QueueStatsSnapshot> {
+    const raw = await this.redis.hgetall(this.key(queue))
+    const num = (field: string): number => Number(raw[field] ?? 0)
+    const histogram = (outcome: JobOutcome) => ({
+      buckets: DURATION_BUCKETS.map((le) => num(`duration:${outcome}:${le}`)),
+      sum: num(`duration:${outcome}:sum`),
+      count: num(`duration:${outcome}:count`),
+    })
+    const byPrefix = (prefix: string): Record<string, number> => {
+      const out: Record<string, number> = {}
+      for (const [field, value] of Object.entries(raw)) {
+        if (field.startsWith(prefix)) out[field.slice(prefix.length)] = Number(value)
+      }
+      return out
+    }
+    return {
+      enqueued: num('enqueued'),
+      completed: num('completed'),
+      failed: num('failed'),
+      cards: num('cards'),
+      lastSuccessAt: raw.last_success_at ? Number(raw.last_success_at) : undefined,
+      duration: { SUCCESS: histogram('SUCCESS'), FAILED: histogram('FAILED') },
+      llmCalls: byPrefix('llm_calls:'),
+      llmTokens: byPrefix('llm_tokens:'),
+    }
+  }
+}
+
+export interface WorkerHeartbeat {
+  /** `orchestrator` or `transcription`. */
+  queue: QueueName
+  /** Stable id of the process: host, pid and WORKER_ID when set. */
+  id: string
+  lastSeenAt: number
+}
+
+/** How often workers beat, and how old a beat may be before the API calls the worker gone. */
+export const HEARTBEAT_INTERVAL_MS = 5_000
+export const HEARTBEAT_MAX_AGE_MS = 20_000
+
+/**
+ * Worker liveness in one sorted set (member = `queue|id`, score = last beat in ms), so the API's
+ * health check reads every worker with a single command, on a cluster too.
+ */
+export class Heartbeats {
+  private readonly key: string
+  constructor(
+    private readonly redis: RedisConnection,
+    prefix: string,
+  ) {
+    this.key = auxKey(prefix, 'all', 'workers')
+  }
+
+  async beat(queue: QueueName, id: string, now = Date.now()): Promise<void> {
+    await this.redis.zadd(this.key, now, `${queue}|${id}`)
+  }
+
+  async remove(queue: QueueName, id: string): Promise<void> {
+    await this.redis.zrem(this.key, `${queue}|${id}`)
+  }
+
+  /** Workers seen within `maxAgeMs`; older entries are pruned on the way. */
+  async alive(maxAgeMs = HEARTBEAT_MAX_AGE_MS, now = Date.now()): Promise<WorkerHeartbeat[]> {
+    const cutoff = now - maxAgeMs
+    await this.redis.zremrangebyscore(this.key, '-inf', `(${cutoff - 24 * 3_600_000}`)
+    const entries = await this.redis.zrangebyscore(this.key, cutoff, '+inf', 'WITHSCORES')
+    const out: WorkerHeartbeat[] = []
+    for (let i = 0; i < entries.length; i += 2) {
+      const member = entries[i]!
+      const bar = member.indexOf('|')
+      out.push({ queue: member.slice(0, bar) as QueueName, id: member.slice(bar + 1), lastSeenAt: Number(entries[i + 1]) })
+    }
+    return out
+  }
+}

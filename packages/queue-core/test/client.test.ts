@@ -1,0 +1,250 @@
+import t from 'tap'
+import { Worker, type Job } from 'bullmq'
+import { Redis } from 'ioredis'
+import { Registry } from 'prom-client'
+import { FlashcardQueues } from '../src/client.js'
+import { FlashcardError } from '../src/errors.js'
+import { registerFlashcardMetrics } from '../src/metrics.js'
+import type { GenerateBatchBody } from '../src/schemas.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
+
+const prefix = uniquePrefix('client')
+const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: 2 })
+const alice = { tenant: 'tenant-a', principal: 'alice' }
+const bob = { tenant: 'tenant-b', principal: 'bob' }
+
+t.teardown(async () => {
+  await queues.close()
+  await deletePrefix(prefix)
+})
+
+const single = (module_id: string, extra: Partial<GenerateBatchBody> = {}): GenerateBatchBody => ({
+  mode: 'single_module',
+  target: { module_id, course_id: 'course-1' },
+  ...extra,
+})
+
+t.test('enqueue a single module and read its normalised status', async (t) => {
+  const [job] = await queues.enqueueGeneration(single('mod-1', { settings: { target_card_count: 12 } }), alice)
+  t.ok(job)
+  t.match(job, { queue: 'orchestrator', kind: 'module', module_id: 'mod-1', course_id: 'course-1', deduplicated: false })
+  const status = await queues.getJob('orchestrator', job!.job_id, alice.tenant)
+  t.match(status, {
+    id: job!.job_id,
+    state: 'waiting',
+    progress: { percent: 0 },
+    attempts_made: 0,
+    attempts_max: 2,
+    module_id: 'mod-1',
+    course_id: 'course-1',
+    started_at: null,
+    result: null,
+    error: null,
+  })
+  const raw = await queues.queue('orchestrator').getJob(job!.job_id)
+  t.same(raw?.data.settings, { target_card_count: 12, card_types: ['basic', 'cloze'], language: 'en' }, 'defaults applied')
+  t.same(raw?.data.owner, alice)
+  t.match(raw?.opts, { attempts: 2, backoff: { type: 'exponential' }, removeOnComplete: { age: 86400, count: 1000 } })
+})
+
+t.test('the same module with the same settings returns the queued job', async (t) => {
+  const [first] = await queues.enqueueGeneration(single('mod-dup'), alice)
+  const [again] = await queues.enqueueGeneration(single('mod-dup'), { ...alice, principal: 'alice-2' })
+  t.equal(again!.job_id, first!.job_id)
+  t.equal(again!.deduplicated, true)
+  const [otherSettings] = await queues.enqueueGeneration(single('mod-dup', { settings: { target_card_count: 3 } }), alice)
+  t.not(otherSettings!.job_id, first!.job_id, 'different settings are different work')
+  const [otherTenant] = await queues.enqueueGeneration(single('mod-dup'), bob)
+  t.not(otherTenant!.job_id, first!.job_id, 'tenants never share jobs')
+  const [otherContent] = await queues.enqueueGeneration(
+    single('mod-dup', { content: { format: 'text', text: 'Inline content.' } }),
+    alice,
+  )
+  t.not(otherContent!.job_id, first!.job_id, 'different content is different work')
+})
+
+t.test('modules and course modes', async (t) => {
+  const jobs = await queues.enqueueGeneration(
+    { mode: 'modules', target: { course_id: 'course-2', module_ids: ['m-a', 'm-b', 'm-c'] } },
+    alice,
+  )
+  t.equal(jobs.length, 3)
+  t.same(
+    jobs.map((j) => j.module_id),
+    ['m-a', 'm-b', 'm-c'],
+  )
+  const [course] = await queues.enqueueGeneration({ mode: 'course', target: { course_id: 'course-2' } }, alice)
+  t.match(course, { kind: 'course', module_id: null, course_id: 'course-2' })
+  const raw = await queues.queue('orchestrator').getJob(course!.job_id)
+  t.equal(raw?.name, 'expand-course')
+  t.equal(raw?.data.kind, 'course')
+})
+
+t.test('invalid requests name the field and enqueue nothing', async (t) => {
+  const before = await queues.queue('orchestrator').getJobCountByTypes('waiting')
+  const cases: [unknown, RegExp][] = [
+    [{ mode: 'nope', target: { course_id: 'c' } }, /body\.mode/],
+    [{ mode: 'single_module', target: { course_id: 'c' } }, /body\.target\.module_id: is required/],
+    [{ mode: 'modules', target: { course_id: 'c', module_id: 'x' } }, /body\.target\.module_ids: is required/],
+    [{ mode: 'course', target: { course_id: 'c', module_id: 'x' } }, /body\.target\.module_id: is not allowed/],
+    [single('m', { settings: { target_card_count: 0 } }), /body\.settings\.target_card_count/],
+    [single('m', { settings: { target_card_count: 10000 } }), /body\.settings\.target_card_count/],
+    [{ ...single('m'), extra: 1 }, /body/],
+    [single('../etc'), /body\.target\.module_id/],
+  ]
+  for (const [body, pattern] of cases) {
+    const err = await queues.enqueueGeneration(body as GenerateBatchBody, alice).catch((e: unknown) => e)
+    t.type(err, FlashcardError)
+    t.equal((err as FlashcardError).code, 'VALIDATION_ERROR')
+    t.match((err as Error).message, pattern)
+  }
+  t.equal(await queues.queue('orchestrator').getJobCountByTypes('waiting'), before)
+})
+
+t.test('tenants cannot read, list, cancel or retry each other\'s jobs', async (t) => {
+  const [job] = await queues.enqueueGeneration(single('mod-private'), alice)
+  t.equal(await queues.getJob('orchestrator', job!.job_id, bob.tenant), undefined)
+  t.equal(await queues.cancel('orchestrator', job!.job_id, bob.tenant), undefined)
+  t.equal(await queues.retry('orchestrator', job!.job_id, bob.tenant), undefined)
+  const bobs = await queues.listJobs({ queue: 'orchestrator', tenant: bob.tenant, module_id: 'mod-private' })
+  t.same(bobs.items, [])
+  t.ok(await queues.getJob('orchestrator', job!.job_id, alice.tenant))
+  t.equal(await queues.getJob('orchestrator', '../../etc/passwd', alice.tenant), undefined, 'malformed ids are not looked up')
+})
+
+t.test('list filters and paginates newest first', async (t) => {
+  const ids: string[] = []
+  for (const m of ['p-1', 'p-2', 'p-3', 'p-4', 'p-5']) {
+    const [job] = await queues.enqueueGeneration({ mode: 'single_module', target: { course_id: 'course-page', module_id: m } }, alice)
+    ids.push(job!.job_id)
+  }
+  const first = await queues.listJobs({ queue: 'orchestrator', tenant: alice.tenant, course_id: 'course-page', limit: 2 })
+  t.equal(first.items.length, 2)
+  t.equal(first.next_offset, 2)
+  const rest = await queues.listJobs({ queue: 'orchestrator', tenant: alice.tenant, course_id: 'course-page', limit: 10, offset: 2 })
+  t.equal(rest.items.length, 3)
+  t.equal(rest.next_offset, null)
+  const all = [...first.items, ...rest.items].map((j) => j.id)
+  t.same([...all].sort(), [...ids].sort(), 'every job exactly once across pages')
+  const byModule = await queues.listJobs({ queue: 'orchestrator', tenant: alice.tenant, module_id: 'p-3' })
+  t.same(
+    byModule.items.map((j) => j.module_id),
+    ['p-3'],
+  )
+  const waiting = await queues.listJobs({ queue: 'orchestrator', tenant: alice.tenant, state: 'completed', course_id: 'course-page' })
+  t.same(waiting.items, [])
+})
+
+t.test('cancel, retry and the cross-process abort of a running job', async (t) => {
+  const workerPrefix = uniquePrefix('cancel')
+  const local = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: workerPrefix, jobAttempts: 1 })
+  const subscriber = new Redis(TEST_REDIS_URL)
+  let aborted = 0
+  let shouldFail = true
+  const worker = new Worker(
+    'orchestrator',
+    async (job: Job, _token?: string, signal?: AbortSignal) => {
+      if (job.data.module_id === 'fail-once' && shouldFail) throw new Error('boom')
+      if (job.data.module_id !== 'long') return { ok: true }
+      await new Promise<void>((resolve) => {
+        signal?.addEventListener('abort', () => {
+          aborted++
+          resolve()
+        })
+      })
+      throw new Error('cancelled')
+    },
+    { connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null } as never, prefix: workerPrefix },
+  )
+  const stop = await local.cancels.listen(subscriber, 'orchestrator', (id) => worker.cancelJob(id, 'cancelled by user'))
+  t.teardown(async () => {
+    await stop()
+    await worker.close()
+    subscriber.disconnect()
+    await local.close()
+    await deletePrefix(workerPrefix)
+  })
+
+  const [failing] = await local.enqueueGeneration(single('fail-once'), alice)
+  await waitFor(async () => (await local.getJob('orchestrator', failing!.job_id, alice.tenant))?.state === 'failed')
+  const failed = await local.getJob('orchestrator', failing!.job_id, alice.tenant)
+  t.equal(failed?.error, 'boom')
+  shouldFail = false
+  const retried = await local.retry('orchestrator', failing!.job_id, alice.tenant)
+  t.ok(retried)
+  await waitFor(async () => (await local.getJob('orchestrator', failing!.job_id, alice.tenant))?.state === 'completed')
+  t.same((await local.getJob('orchestrator', failing!.job_id, alice.tenant))?.result, { ok: true })
+
+  const [long] = await local.enqueueGeneration(single('long'), alice)
+  await waitFor(async () => (await local.getJob('orchestrator', long!.job_id, alice.tenant))?.state === 'active')
+  await t.rejects(local.retry('orchestrator', long!.job_id, alice.tenant), { code: 'CONFLICT' })
+  t.equal(await local.cancel('orchestrator', long!.job_id, alice.tenant), 'cancel_requested')
+  await waitFor(async () => (await local.getJob('orchestrator', long!.job_id, alice.tenant))?.state === 'failed')
+  t.equal(aborted, 1, 'the processor in the worker was aborted')
+  t.ok(await local.cancels.isRequested('orchestrator', long!.job_id))
+
+  await worker.pause()
+  const [queued] = await local.enqueueGeneration(single('queued'), alice)
+  t.equal(await local.cancel('orchestrator', queued!.job_id, alice.tenant), 'removed')
+  t.equal(await local.getJob('orchestrator', queued!.job_id, alice.tenant), undefined)
+})
+
+t.test('a full backlog refuses new work with QUEUE_FULL', async (t) => {
+  const p = uniquePrefix('full')
+  const limited = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p, maxQueueDepth: 2 })
+  t.teardown(async () => {
+    await limited.close()
+    await deletePrefix(p)
+  })
+  await limited.enqueueGeneration(single('f-1'), alice)
+  await limited.enqueueGeneration(single('f-2'), alice)
+  const err = (await limited.enqueueGeneration(single('f-3'), alice).catch((e: unknown) => e)) as FlashcardError
+  t.equal(err.code, 'QUEUE_FULL')
+  t.ok(err.retryAfterSeconds && err.retryAfterSeconds > 0)
+  t.equal(await limited.queue('orchestrator').getJobCountByTypes('waiting'), 2)
+})
+
+t.test('metrics read the shared counters from Redis', async (t) => {
+  const p = uniquePrefix('metrics')
+  const q = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p })
+  const registry = new Registry()
+  const unregister = registerFlashcardMetrics({ registry, queues: q, cacheMs: 0 })
+  t.teardown(async () => {
+    unregister()
+    await q.close()
+    await deletePrefix(p)
+  })
+  await q.enqueueGeneration(single('x-1'), alice)
+  await q.enqueueGeneration(single('x-1'), alice) // deduplicated: not counted twice
+  await q.enqueueTranscription(
+    { module_id: 'x-1', course_id: 'course-1', files: [{ file_id: 'f', url: 'https://example.com/a.mp3' }] },
+    alice,
+  )
+  // Another process (a worker) records what it finished through its own connection.
+  const other = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p })
+  await other.ready()
+  await other.stats.recordFinished('orchestrator', 'SUCCESS', 42, 7)
+  await other.stats.recordFinished('orchestrator', 'FAILED', 3)
+  await other.heartbeats.beat('orchestrator', 'host-1')
+  await other.close()
+  const text = await registry.metrics()
+  t.match(text, /flashcard_jobs_enqueued_total\{type="orchestrator"\} 1\n/)
+  t.match(text, /flashcard_jobs_enqueued_total\{type="transcription"\} 1\n/)
+  t.match(text, /flashcard_jobs_failed_total\{type="orchestrator"\} 1\n/)
+  t.match(text, /flashcard_jobs_in_progress\{type="orchestrator"\} 0\n/)
+  t.match(text, /flashcard_job_duration_seconds_bucket\{type="orchestrator",status="SUCCESS",le="60"\} 1\n/)
+  t.match(text, /flashcard_job_duration_seconds_bucket\{type="orchestrator",status="SUCCESS",le="30"\} 0\n/)
+  t.match(text, /flashcard_job_duration_seconds_sum\{type="orchestrator",status="SUCCESS"\} 42\n/)
+  t.match(text, /flashcard_cards_generated_total\{type="orchestrator"\} 7\n/)
+  t.match(text, /flashcard_queue_depth\{type="orchestrator",state="waiting"\} 1\n/)
+  t.match(text, /flashcard_workers_alive\{type="orchestrator"\} 1\n/)
+  t.match(text, /# TYPE flashcard_job_duration_seconds histogram/)
+})
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}

@@ -1,0 +1,89 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+t.test('defaults follow the runbook', async (t) => {
+  const config = loadConfig({})
+  t.equal(config.redisUrl, 'redis://localhost:6379')
+  t.equal(config.workerConcurrency, 2)
+  t.equal(config.jobAttempts, 3)
+  t.equal(config.jobTimeoutMs, 600_000)
+  t.equal(config.queuePrefix, 'flashcard')
+  t.equal(config.logStore, 'local')
+  t.equal(config.logDir, 'server/tmp/logs')
+  t.equal(config.debug, false)
+  t.equal(config.enqueueModuleJobOnComplete, false)
+  t.equal(config.mockFileUrls, false)
+  t.equal(config.llm.provider, 'offline')
+  t.equal(config.port, 5000)
+})
+
+t.test('the object is frozen, nested parts too', async (t) => {
+  const config = loadConfig({})
+  t.ok(Object.isFrozen(config))
+  t.ok(Object.isFrozen(config.s3))
+  t.throws(() => {
+    ;(config as { workerConcurrency: number }).workerConcurrency = 9
+  })
+})
+
+t.test('values are parsed', async (t) => {
+  const config = loadConfig({
+    REDIS_URL: 'rediss://:pw@cache.internal:6380/2',
+    WORKER_CONCURRENCY: '4',
+    JOB_ATTEMPTS: '5',
+    JOB_TIMEOUT_MS: '1800000',
+    QUEUE_PREFIX: 'fc',
+    LOG_STORE: 's3',
+    S3_BUCKET: 'flashcard-logs',
+    DEBUG: 'true',
+    ENQUEUE_MODULE_JOB_ON_COMPLETE: 'yes',
+    MOCK_FILE_URLS: '1',
+    GOOGLE_AI_API_KEY: 'AIzaSyFakeKeyForTests000000000000000000',
+  })
+  t.equal(config.workerConcurrency, 4)
+  t.equal(config.jobAttempts, 5)
+  t.equal(config.jobTimeoutMs, 1_800_000)
+  t.equal(config.logStore, 's3')
+  t.equal(config.s3.bucket, 'flashcard-logs')
+  t.equal(config.debug, true)
+  t.equal(config.enqueueModuleJobOnComplete, true)
+  t.equal(config.mockFileUrls, true)
+  t.equal(config.llm.provider, 'gemini', 'a Gemini key selects the gemini provider')
+  t.equal(config.llm.geminiApiKey, 'AIzaSyFakeKeyForTests000000000000000000')
+})
+
+const bad: [string, Record<string, string>, RegExp][] = [
+  ['WORKER_CONCURRENCY=abc', { WORKER_CONCURRENCY: 'abc' }, /WORKER_CONCURRENCY="abc" is invalid: expected an integer from 1 to 1000/],
+  ['WORKER_CONCURRENCY=0', { WORKER_CONCURRENCY: '0' }, /WORKER_CONCURRENCY="0" is invalid/],
+  ['JOB_ATTEMPTS=-1', { JOB_ATTEMPTS: '-1' }, /JOB_ATTEMPTS="-1" is invalid: expected an integer from 1 to 100/],
+  ['JOB_TIMEOUT_MS=1.5', { JOB_TIMEOUT_MS: '1.5' }, /JOB_TIMEOUT_MS="1.5" is invalid/],
+  ['LOG_STORE=ftp', { LOG_STORE: 'ftp' }, /LOG_STORE="ftp" is invalid: expected one of local, s3/],
+  ['REDIS_URL=http://x', { REDIS_URL: 'http://x' }, /REDIS_URL="http:\/\/x" is invalid: expected redis:\/\//],
+  ['DEBUG=maybe', { DEBUG: 'maybe' }, /DEBUG="maybe" is invalid: expected true or false/],
+  ['QUEUE_PREFIX with a space', { QUEUE_PREFIX: 'a b' }, /QUEUE_PREFIX="a b" is invalid/],
+  ['LOG_STORE=s3 without bucket', { LOG_STORE: 's3' }, /S3_BUCKET is required when LOG_STORE=s3/],
+  ['LLM_PROVIDER=gemini without key', { LLM_PROVIDER: 'gemini' }, /needs GEMINI_API_KEY/],
+  ['LLM_PROVIDER=openai-compatible without URL', { LLM_PROVIDER: 'openai-compatible' }, /needs OPENAI_BASE_URL/],
+  ['OPENAI_BASE_URL not http', { OPENAI_BASE_URL: 'ftp://x' }, /OPENAI_BASE_URL="ftp:\/\/x" is invalid/],
+]
+for (const [name, env, pattern] of bad) {
+  t.test(`rejects ${name}`, async (t) => {
+    const err = t.throws(() => loadConfig(env)) as unknown as ConfigError
+    t.type(err, ConfigError)
+    t.match(err.message, pattern)
+  })
+}
+
+t.test('every problem is reported at once', async (t) => {
+  const err = t.throws(() => loadConfig({ WORKER_CONCURRENCY: 'x', JOB_ATTEMPTS: '0' })) as unknown as ConfigError
+  t.equal(err.problems.length, 2)
+})
+
+t.test('secret values never appear in the message', async (t) => {
+  const err = t.throws(() =>
+    loadConfig({ REDIS_URL: 'redis://:hunter2-secret@host:notaport', LLM_PROVIDER: 'nope', GEMINI_API_KEY: 'AIzaSecretValue' }),
+  ) as unknown as ConfigError
+  t.notMatch(err.message, /hunter2-secret/)
+  t.notMatch(err.message, /AIzaSecretValue/)
+  t.match(err.message, /REDIS_URL="redis:\/\/:\*\*\*@host:notaport"/)
+})

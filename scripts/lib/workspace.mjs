@@ -1,0 +1,41 @@
+// Installs and builds the workspace with the pinned pnpm, using only Node.js and npx.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+/** `pnpm@x.y.z` from package.json's packageManager field: one pinned version everywhere. */
+export function pnpmSpec() {
+  const { packageManager } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+  return packageManager.split('+')[0]
+}
+
+/** Runs a command in the repository root, streaming its output; exits on failure. */
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options })
+  if (result.status !== 0) {
+    const shown = [command, ...args].join(' ')
+    console.error(`\n✖ ${shown} failed (exit ${result.status ?? result.signal})`)
+    process.exit(result.status ?? 1)
+  }
+}
+
+export function pnpm(args, options) {
+  run('npx', ['--yes', pnpmSpec(), ...args], options)
+}
+
+/** Installs dependencies when node_modules is missing or older than the lockfile. */
+export function ensureInstalled() {
+  const marker = join(ROOT, 'node_modules', '.modules.yaml')
+  const lock = join(ROOT, 'pnpm-lock.yaml')
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return
+  console.log(`• installing dependencies with ${pnpmSpec()} …`)
+  pnpm(['install', '--frozen-lockfile'])
+}
+
+export function build() {
+  console.log('• building packages …')
+  pnpm(['-r', '--silent', 'build'])
+}
