@@ -21,8 +21,14 @@ async function test() {
 }
 
 async function demo() {
-  console.error('The demo is not built yet (see the open issue "The one-command demo"); `npm test` runs the test suite.')
-  process.exit(1)
+  const keep = rest.includes('--keep')
+  ensureInstalled()
+  build()
+  const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+  const { runDemo } = await import('./demo.mjs')
+  const code = await runDemo({ redisUrl: redis.url, keep })
+  await redis.stop()
+  process.exit(code)
 }
 
 const commands = { test, demo }
