@@ -1,0 +1,34 @@
+/**
+ * The worker runtime shared by the orchestrator and the transcription worker.
+ *
+ * A processor has the signature
+ *
+ * ```ts
+ * type JobProcessor<Data, Result> = (job: Job<Data, Result>, context: ProcessorContext) => Promise<Result>
+ * ```
+ *
+ * where `context` carries:
+ * - `signal`: an AbortSignal aborted on JOB_TIMEOUT_MS, on cancellation and at a forced shutdown;
+ *   pass it to every network call. The attempt fails as soon as it aborts.
+ * - `progress(percent, step, message, data?)`: `job.updateProgress` plus a job-log entry.
+ * - `log`: the job log (`info`, `warn`, `entry`, and `raw(key, value)` for `rawOutputs`).
+ * - `logger` (pino, bound to the job), `attempt` (1-based), `queues` (FlashcardQueues on the
+ *   worker's command connection) and `redis` (that connection).
+ *
+ * Throw `RateLimitedError(delayMs, message)` when an upstream asks to slow down (the whole queue
+ * pauses and the job waits without using an attempt), `UnrecoverableError` to fail without
+ * retries, any other error to fail the attempt (retried with backoff while attempts remain).
+ */
+export {
+  startQueueWorker,
+  STALLED_INTERVAL_MS,
+  MAX_STALLED_COUNT,
+  type JobProcessor,
+  type ProcessorContext,
+  type QueueWorker,
+  type QueueWorkerOptions,
+} from './queue-worker.js'
+export { RateLimitedError, JobTimeoutError, JobCancelledError, UnrecoverableError } from './errors.js'
+export { AttemptLog, type JobLogRecorder, type AttemptOutcome, type AttemptIdentity } from './job-log-recorder.js'
+export { createLogger, type CreateLoggerOptions, type Logger } from './logger.js'
+export { installShutdown, type ShutdownOptions } from './shutdown.js'

@@ -1,0 +1,258 @@
+import { hostname } from 'node:os'
+import { Worker, type Job, type WorkerOptions } from 'bullmq'
+import {
+  closeRedis,
+  createRedis,
+  FlashcardQueues,
+  HEARTBEAT_INTERVAL_MS,
+  isClusterUrl,
+  queuePrefixFor,
+  type FlashcardConfig,
+  type JobLogStore,
+  type QueueName,
+  type RedisConnection,
+} from '@flashcards/queue-core'
+import { JobCancelledError, JobTimeoutError, RateLimitedError } from './errors.js'
+import { AttemptLog, type JobLogRecorder } from './job-log-recorder.js'
+import type { Logger } from './logger.js'
+
+/** What the runtime hands a processor besides the job. */
+export interface ProcessorContext {
+  /**
+   * Aborted when the attempt runs past JOB_TIMEOUT_MS, when the job is cancelled, or when the
+   * worker must stop at once. Pass it to every fetch, SDK call and loop: the attempt fails as
+   * soon as it aborts, and work that ignores it would go on in the background.
+   */
+  signal: AbortSignal
+  /** The job's log (runbook "Job Logs"): one entry per step, raw stage outputs. */
+  log: JobLogRecorder
+  /** pino logger bound to the job id. */
+  logger: Logger
+  /** 1-based number of this attempt. */
+  attempt: number
+  /** `job.updateProgress({ percent, step, message })` plus a job-log entry. */
+  progress(percent: number, step: string, message: string, data?: Record<string, unknown>): Promise<void>
+  /** Queue client on the worker's command connection: enqueue follow-up jobs, record stats. */
+  queues: FlashcardQueues
+  /** The worker's command connection (not the blocking one), for caches and the like. */
+  redis: RedisConnection
+}
+
+/**
+ * A job processor. Return the job's result, or throw:
+ * - `RateLimitedError(delayMs)`: the upstream said slow down; the whole queue pauses, the job
+ *   goes back to waiting without using an attempt;
+ * - `UnrecoverableError`: fail now, no retries (bad credentials, invalid payload);
+ * - anything else: the attempt fails and BullMQ retries with backoff while attempts remain.
+ */
+export type JobProcessor<Data = unknown, Result = unknown> = (job: Job<Data, Result>, context: ProcessorContext) => Promise<Result>
+
+export interface QueueWorkerOptions<Data, Result> {
+  queue: QueueName
+  processor: JobProcessor<Data, Result>
+  /** Reads redisUrl, queuePrefix, workerConcurrency, jobTimeoutMs, jobAttempts, workerId. */
+  config: Readonly<FlashcardConfig>
+  logger: Logger
+  /** Where job logs are written; none means no job logs (tests of unrelated parts). */
+  jobLogStore?: JobLogStore
+  /** Cards in a result, counted in the cards-generated metric. */
+  countCards?: (result: Result) => number
+  /** BullMQ settings tests may shorten; production uses the runbook's values. */
+  tuning?: Partial<Pick<WorkerOptions, 'stalledInterval' | 'lockDuration' | 'maxStalledCount' | 'drainDelay'>>
+  heartbeatIntervalMs?: number
+}
+
+/** A running worker of one queue. */
+export interface QueueWorker {
+  readonly id: string
+  readonly queue: QueueName
+  readonly worker: Worker
+  readonly queues: FlashcardQueues
+  /** Stops taking jobs, lets in-flight ones finish, then closes every connection. */
+  close(): Promise<void>
+  /** Aborts every in-flight job now (used when a shutdown deadline passes). */
+  abortInFlight(reason: string): void
+}
+
+/** Runbook: a crashed worker's job is noticed after 30 s and retried. */
+export const STALLED_INTERVAL_MS = 30_000
+/** A job whose worker died this many times in a row is failed rather than retried forever (BullMQ's default). */
+export const MAX_STALLED_COUNT = 1
+/**
+ * BullMQ honours a manual `queue.rateLimit()` only on workers that have a limiter, so every
+ * worker gets one far above any real throughput: it never throttles on its own.
+ */
+const LIMITER = { max: 10_000, duration: 1_000 }
+const CANCEL_REASON = 'cancel requested'
+
+interface JobIdentityData {
+  module_id?: unknown
+  course_id?: unknown
+  owner?: { tenant?: unknown }
+}
+
+/**
+ * Starts a BullMQ worker for one queue with the system's lifecycle: concurrency, per-attempt
+ * timeout through an AbortSignal, cancellation, rate limiting shared by all workers, stalled-job
+ * recovery, job logs, statistics and a heartbeat the API's health check reads.
+ *
+ * ```ts
+ * const handle = await startQueueWorker({
+ *   queue: 'orchestrator', config, logger,
+ *   processor: async (job, { signal, progress }) => { await progress(50, 'work', 'half way'); return { ok: true } },
+ * })
+ * await handle.close()
+ * ```
+ */
+export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions<Data, Result>): Promise<QueueWorker> {
+  const { queue, config, processor } = options
+  const id = [hostname(), process.pid, config.workerId].filter((part) => part !== undefined).join(':')
+  const logger = options.logger.child({ queue, worker: id })
+  const cluster = isClusterUrl(config.redisUrl)
+  const prefix = queuePrefixFor(config.queuePrefix, cluster)
+
+  const open = (role: string): RedisConnection => {
+    const connection = createRedis(config.redisUrl, { role: 'worker', connectionName: `flashcard-${queue}-${role}` })
+    connection.on('error', (err: Error) => logger.warn({ err: err.message, connection: role }, 'redis connection error'))
+    return connection
+  }
+  const workerConnection = open('worker')
+  const commands = open('commands')
+  const subscriber = open('cancel-subscriber')
+  const queues = new FlashcardQueues({ connection: commands, queuePrefix: config.queuePrefix, jobAttempts: config.jobAttempts })
+
+  const runAttempt = async (job: Job<Data, Result>, bullSignal: AbortSignal | undefined): Promise<Result> => {
+    const jobId = String(job.id)
+    const data = (job.data ?? {}) as JobIdentityData
+    const attempt = job.attemptsMade + 1
+    const jobLogger = logger.child({ jobId, attempt })
+    const log = new AttemptLog(
+      {
+        jobId,
+        queue,
+        attempt,
+        module_id: typeof data.module_id === 'string' ? data.module_id : null,
+        course_id: typeof data.course_id === 'string' ? data.course_id : null,
+        tenant: typeof data.owner?.tenant === 'string' ? data.owner.tenant : '',
+      },
+      jobLogger,
+    )
+    const started = Date.now()
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(new JobTimeoutError(config.jobTimeoutMs)), config.jobTimeoutMs)
+    const onBullAbort = () =>
+      controller.abort(bullSignal?.reason === CANCEL_REASON ? new JobCancelledError(jobId) : new Error(`Job aborted: ${String(bullSignal?.reason)}`))
+    bullSignal?.addEventListener('abort', onBullAbort, { once: true })
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })
+    })
+    aborted.catch(() => {})
+
+    const context: ProcessorContext = {
+      signal: controller.signal,
+      log,
+      logger: jobLogger,
+      attempt,
+      queues,
+      redis: commands,
+      progress: async (percent, step, message, extra) => {
+        log.info(step, message, extra)
+        await job.updateProgress({ percent: Math.round(Math.max(0, Math.min(100, percent))), step, message })
+      },
+    }
+
+    jobLogger.info({ name: job.name, module_id: data.module_id, course_id: data.course_id }, 'job started')
+    log.info('job_start', `Job started for ${describe(data, job.name)} (attempt ${attempt})`)
+    try {
+      if (await queues.cancels.isRequested(queue, jobId)) throw new JobCancelledError(jobId)
+      const result = await Promise.race([processor(job, context), aborted])
+      const seconds = (Date.now() - started) / 1000
+      const cards = options.countCards?.(result) ?? 0
+      log.info('job_complete', `Completed in ${seconds.toFixed(1)} s`, { cards })
+      await log.write(options.jobLogStore, { status: 'completed', result })
+      await queues.stats.recordFinished(queue, 'SUCCESS', seconds, cards)
+      jobLogger.info({ seconds, cards }, 'job completed')
+      return result
+    } catch (caught) {
+      // A processor that notices the abort itself throws its own error; report the abort's reason.
+      const err = controller.signal.aborted ? controller.signal.reason : caught
+      if (err instanceof RateLimitedError) {
+        log.warn('rate_limited', `${err.message}; the queue pauses ${err.delayMs} ms and the job waits without using an attempt`)
+        await log.write(options.jobLogStore, { status: 'running' })
+        jobLogger.warn({ delayMs: err.delayMs }, 'rate limited: pausing the queue')
+        await queues.queue(queue).rateLimit(err.delayMs)
+        throw Worker.RateLimitError()
+      }
+      const message = err instanceof Error ? err.message : String(err)
+      const final = isUnrecoverable(err) || attempt >= (job.opts.attempts ?? 1)
+      log.entry('error', 'job_failed', final ? `Failed: ${message}` : `Attempt failed, will retry: ${message}`)
+      await log.write(options.jobLogStore, { status: final ? 'failed' : 'running', error: message })
+      if (final) await queues.stats.recordFinished(queue, 'FAILED', (Date.now() - started) / 1000)
+      jobLogger.warn({ err: message, final }, 'job attempt failed')
+      throw err
+    } finally {
+      clearTimeout(timer)
+      bullSignal?.removeEventListener('abort', onBullAbort)
+    }
+  }
+
+  const worker = new Worker<Data, Result>(
+    queue,
+    // Three declared parameters: BullMQ passes the abort signal only to processors that take one.
+    (job, _token, signal) => runAttempt(job, signal),
+    {
+      connection: workerConnection,
+      prefix,
+      concurrency: config.workerConcurrency,
+      stalledInterval: STALLED_INTERVAL_MS,
+      maxStalledCount: MAX_STALLED_COUNT,
+      limiter: LIMITER,
+      autorun: true,
+      ...options.tuning,
+    },
+  )
+  worker.on('error', (err) => logger.error({ err: err.message }, 'worker error'))
+  worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled: its worker stopped renewing the lock; it will run again'))
+
+  const stopListening = await queues.cancels.listen(subscriber, queue, (jobId) => {
+    if (worker.cancelJob(jobId, CANCEL_REASON)) logger.info({ jobId }, 'job cancel requested')
+  })
+
+  const beat = () => queues.heartbeats.beat(queue, id).catch((err: Error) => logger.warn({ err: err.message }, 'heartbeat failed'))
+  await worker.waitUntilReady()
+  await beat()
+  const heartbeat = setInterval(beat, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS)
+  heartbeat.unref()
+  logger.info({ concurrency: config.workerConcurrency, prefix }, 'worker started')
+
+  let closing: Promise<void> | undefined
+  return {
+    id,
+    queue,
+    worker,
+    queues,
+    abortInFlight: (reason) => worker.cancelAllJobs(reason),
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(heartbeat)
+        await worker.close()
+        await stopListening().catch(() => {})
+        await queues.heartbeats.remove(queue, id).catch(() => {})
+        await queues.close()
+        await Promise.all([closeRedis(subscriber), closeRedis(commands), closeRedis(workerConnection)])
+        logger.info('worker stopped')
+      })()
+      return closing
+    },
+  }
+}
+
+function isUnrecoverable(err: unknown): boolean {
+  return err instanceof Error && err.name === 'UnrecoverableError'
+}
+
+function describe(data: JobIdentityData, name: string): string {
+  if (typeof data.module_id === 'string') return `module ${data.module_id}`
+  if (typeof data.course_id === 'string') return `course ${data.course_id}`
+  return name
+}
