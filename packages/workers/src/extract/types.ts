@@ -1,0 +1,52 @@
+/** Text formats `extractText` understands. */
+export type DocumentFormat = 'markdown' | 'text' | 'html' | 'vtt' | 'srt' | 'pdf' | 'docx'
+
+/** A cue of a subtitle file (or of a transcript): times in seconds from the start of the media. */
+export interface TimedSegment {
+  start: number
+  end: number
+  text: string
+}
+
+/** The text of one file, ready for normalising and chunking. */
+export interface ExtractedDocument {
+  format: DocumentFormat
+  text: string
+  title?: string
+  /** Present for vtt/srt: the cues with their timestamps, so cards can cite them. */
+  segments?: TimedSegment[]
+}
+
+/** What the caller knows about a file besides its bytes; used only when the content itself says nothing. */
+export interface FileHint {
+  filename?: string
+  mimeType?: string
+}
+
+/** The outcome of `detectType`: a document to extract, or media for speech-to-text. */
+export type DetectedType =
+  | { kind: 'document'; format: DocumentFormat; mime: string }
+  | { kind: 'media'; mime: string; ext: string }
+
+export type ExtractionFailure = 'unsupported' | 'corrupt' | 'empty' | 'media'
+
+/**
+ * A file that cannot be turned into text. The message names the file and the reason; retrying
+ * never helps, so workers fail the job at once.
+ */
+export class ExtractionError extends Error {
+  readonly file: string
+  readonly reason: ExtractionFailure
+
+  constructor(file: string, reason: ExtractionFailure, detail: string, options?: { cause?: unknown }) {
+    super(`${file}: ${detail}`, options)
+    this.name = 'ExtractionError'
+    this.file = file
+    this.reason = reason
+  }
+}
+
+/** How a file is named in messages: its name when known, else its declared type. */
+export function describeFile(hint: FileHint): string {
+  return hint.filename ?? (hint.mimeType ? `file (${hint.mimeType})` : 'file')
+}
