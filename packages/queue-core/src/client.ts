@@ -7,6 +7,7 @@ import { closeRedis, createRedis, queuePrefixFor, isClusterUrl, type RedisConnec
 import { defaultJobOptions, JOB_NAMES, QUEUE_NAMES, type QueueName } from './queues.js'
 import {
   GenerateBatchBody,
+  JOB_ID_PATTERN,
   TranscriptionBody,
   resolveSettings,
   type CourseJobData,
@@ -72,7 +73,7 @@ const BULL_TYPES_BY_STATE: Record<JobStateName, JobType[]> = {
 const LISTED_STATES: JobStateName[] = ['active', 'waiting', 'waiting-children', 'delayed', 'failed', 'completed']
 /** Jobs scanned per state when listing; retention keeps far fewer than this in practice. */
 const LIST_SCAN_LIMIT = 5_000
-const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+const JOB_ID_REGEX = new RegExp(JOB_ID_PATTERN)
 
 function sha256(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex')
@@ -251,7 +252,7 @@ export class FlashcardQueues {
 
   /** The raw BullMQ job, if it exists and the tenant owns it. */
   async findOwnedJob(queue: QueueName, jobId: string, tenant: string): Promise<Job | undefined> {
-    if (!JOB_ID_PATTERN.test(jobId)) return undefined
+    if (!JOB_ID_REGEX.test(jobId)) return undefined
     const job = await this.queues[queue].getJob(jobId)
     if (!job || (job.data as { owner?: Owner })?.owner?.tenant !== tenant) return undefined
     return job

@@ -14,7 +14,7 @@ export { QUEUE_NAMES, JOB_NAMES, DEFAULT_RETENTION, BACKOFF_DELAY_MS, defaultJob
 export * from './schemas.js'
 export { JobStatus, JobStateName, JobProgress, toJobStatus, normaliseState } from './status.js'
 export { FlashcardError, type FlashcardErrorCode } from './errors.js'
-export { assertValid, describeErrors } from './validation.js'
+export { assertValid, describeErrors, formatSchemaErrors, type SchemaError } from './validation.js'
 export {
   FlashcardQueues,
   checkTarget,

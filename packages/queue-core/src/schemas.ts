@@ -14,6 +14,14 @@ export const Identifier = Type.String({
   examples: ['mod-hr-101'],
 })
 
+/** A job id as the API hands it out (a UUID) or as BullMQ accepts it from a caller. */
+export const JOB_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$'
+export const JobId = Type.String({
+  pattern: JOB_ID_PATTERN,
+  description: 'Job id returned when the job was enqueued.',
+  examples: ['3f0c2a9e-7b1d-4c55-9a0e-2f5b8c1d9e47'],
+})
+
 export const CardType = Type.Union([Type.Literal('basic'), Type.Literal('cloze')], {
   description: '`basic`: question and answer. `cloze`: a sentence with `{{c1::…}}` deletions.',
 })
