@@ -176,6 +176,12 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
     } catch (caught) {
       // A processor that notices the abort itself throws its own error; report the abort's reason.
       const err = controller.signal.aborted ? controller.signal.reason : caught
+      // A parent job (the transcription fan-out) parks itself until its children finish: not a failure.
+      if (err instanceof Error && err.name === 'WaitingChildrenError') {
+        log.info('waiting_children', 'Waiting for its child jobs; the job resumes when they have finished')
+        await log.write(options.jobLogStore, { status: 'running' })
+        throw err
+      }
       if (err instanceof RateLimitedError) {
         log.warn('rate_limited', `${err.message}; the queue pauses ${err.delayMs} ms and the job waits without using an attempt`)
         await log.write(options.jobLogStore, { status: 'running' })
