@@ -38,3 +38,18 @@ export {
 } from './stats.js'
 export { registerFlashcardMetrics, METRIC_NAMES, type FlashcardMetricsOptions } from './metrics.js'
 export type { JobLogDocument, JobLogEntry, JobLogLevel, JobLogStatus, JobLogStore } from './job-log/types.js'
+export { redact, redactText, isSecretKey, REDACTED } from './job-log/redact.js'
+export { JobLogDocumentSchema, JobLogEntrySchema, JOB_LOG_LEVELS } from './job-log/schema.js'
+export { JOB_LOG_ID_PATTERN, assertJobLogId, JobLogCorruptError, mergeAttempt, parseJobLog, serializeJobLog } from './job-log/document.js'
+export {
+  LocalJobLogStore,
+  DEFAULT_LOG_DIR,
+  DEFAULT_LOG_RETENTION,
+  TEMP_FILE_GRACE_MS,
+  type LocalJobLogStoreOptions,
+  type PruneOptions,
+  type PruneResult,
+} from './job-log/local-store.js'
+export { S3JobLogStore, MAX_LINK_SECONDS, type S3JobLogStoreOptions } from './job-log/s3-store.js'
+export { createJobLogStore, type CreateJobLogStoreOptions } from './job-log/create-store.js'
+export { JobLogWriter, DEFAULT_MAX_ENTRIES, type JobLogTarget, type JobLogWriterOptions } from './job-log/writer.js'

@@ -45,4 +45,12 @@ export interface JobLogStore {
   read(jobId: string): Promise<JobLogDocument | undefined>
   /** A time-limited download link, for stores that have one (S3 presigned URL). */
   link?(jobId: string, expiresInSeconds: number): Promise<string | undefined>
+  /**
+   * Read-modify-write of one job's document, serialised with every other write of that job made
+   * through this store object, so concurrent writers never lose each other's changes.
+   * Returns the document as written (redacted).
+   */
+  update?(jobId: string, change: (current: JobLogDocument | undefined) => JobLogDocument): Promise<JobLogDocument>
+  /** Releases what the store holds (the S3 client it created); the store is unusable afterwards. */
+  close?(): Promise<void>
 }

@@ -1,0 +1,86 @@
+import { Compile } from 'typebox/compile'
+import { FlashcardError } from '../errors.js'
+import { redact } from './redact.js'
+import { JobLogDocumentSchema } from './schema.js'
+import type { JobLogDocument } from './types.js'
+
+/** Job ids the stores accept: the queue client's ids (UUIDs, BullMQ custom ids); never a path. */
+export const JOB_LOG_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
+
+/** Throws a VALIDATION_ERROR unless `jobId` is safe as a file name and an S3 key part. */
+export function assertJobLogId(jobId: unknown): asserts jobId is string {
+  if (typeof jobId === 'string' && JOB_LOG_ID_PATTERN.test(jobId)) return
+  const shown = typeof jobId === 'string' ? JSON.stringify(jobId.slice(0, 80)) : typeof jobId
+  throw new FlashcardError('VALIDATION_ERROR', `Invalid job id ${shown}: expected 1 to 128 letters, digits, "_" or "-"`)
+}
+
+/** A stored job log that cannot be read back (not JSON, or not a job log). Nothing is overwritten. */
+export class JobLogCorruptError extends Error {
+  readonly jobId: string
+  readonly location: string
+  constructor(jobId: string, location: string, reason: string) {
+    super(`Job log ${location} is not a valid job log: ${reason}`)
+    this.name = 'JobLogCorruptError'
+    this.jobId = jobId
+    this.location = location
+  }
+}
+
+const validator = Compile(JobLogDocumentSchema)
+
+function problems(value: unknown): string {
+  return validator
+    .Errors(value)
+    .slice(0, 5)
+    .map((error) => `${error.instancePath || '/'} ${error.message}`)
+    .join('; ')
+}
+
+/**
+ * The bytes a store writes: the document redacted, checked against the schema, as indented JSON.
+ * A document that is not a job log is refused with a VALIDATION_ERROR before anything is written.
+ */
+export function serializeJobLog(doc: JobLogDocument): string {
+  assertJobLogId(doc?.jobId)
+  const safe = redact(doc)
+  if (!validator.Check(safe)) {
+    throw new FlashcardError('VALIDATION_ERROR', `Invalid job log for job ${doc.jobId}: ${problems(safe)}`)
+  }
+  return `${JSON.stringify(safe, null, 2)}\n`
+}
+
+/** Parses stored bytes; throws {@link JobLogCorruptError} naming the location and the problem. */
+export function parseJobLog(text: string, jobId: string, location: string): JobLogDocument {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    throw new JobLogCorruptError(jobId, location, `not JSON (${(err as Error).message})`)
+  }
+  if (!validator.Check(value)) throw new JobLogCorruptError(jobId, location, problems(value))
+  if (value.jobId !== jobId) throw new JobLogCorruptError(jobId, location, `it belongs to job ${JSON.stringify(value.jobId)}`)
+  return value as JobLogDocument
+}
+
+/**
+ * Folds one attempt's document into what is stored: entries of other attempts are kept, this
+ * attempt's are replaced (so re-running an attempt never duplicates them), and the job-level fields
+ * (status, result, error, rawOutputs…) follow the latest attempt — a stale earlier attempt that
+ * finishes late cannot overwrite a newer one.
+ */
+export function mergeAttempt(stored: JobLogDocument | undefined, update: JobLogDocument): JobLogDocument {
+  if (stored === undefined) return update
+  const others = stored.entries.filter((entry) => entry.attempt !== update.attempt)
+  const entries = [...others, ...update.entries]
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => a.entry.attempt - b.entry.attempt || a.index - b.index)
+    .map(({ entry }) => entry)
+  const latest = update.attempt >= stored.attempt ? update : stored
+  const startedAt = stored.startedAt < update.startedAt ? stored.startedAt : update.startedAt
+  return {
+    ...latest,
+    startedAt,
+    entries,
+    rawOutputs: latest === update ? { ...stored.rawOutputs, ...update.rawOutputs } : { ...update.rawOutputs, ...stored.rawOutputs },
+  }
+}

@@ -1,0 +1,151 @@
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import { assertJobLogId, parseJobLog, serializeJobLog } from './document.js'
+import { KeyedMutex } from './keyed-mutex.js'
+import { redactText } from './redact.js'
+import type { JobLogDocument, JobLogStore } from './types.js'
+
+/** S3 allows presigned URLs of at most 7 days. */
+export const MAX_LINK_SECONDS = 7 * 24 * 3600
+
+export interface S3JobLogStoreOptions {
+  bucket: string
+  /** Default `us-east-1`. */
+  region?: string
+  /** An S3-compatible server (MinIO, R2, a test server), e.g. `http://127.0.0.1:9000`. */
+  endpoint?: string
+  /** Path-style addressing (`endpoint/bucket/key`), which most S3-compatible servers need. */
+  forcePathStyle?: boolean
+  /** A client of your own (custom credentials, retries); the store then never destroys it. */
+  client?: S3Client
+  /** Key prefix; default `logs/` as in the runbook. */
+  prefix?: string
+}
+
+/**
+ * Job logs as `s3://{bucket}/logs/{jobId}.json`. Credentials come from the AWS SDK's default chain
+ * (environment, shared config/profile, web identity, container or instance role). A PutObject
+ * replaces the whole object at once, so readers never see half a document; `link()` gives an
+ * expiring presigned GET URL. Bound the bucket with a lifecycle rule on the `logs/` prefix.
+ *
+ * @example
+ *   const store = new S3JobLogStore({ bucket: 'flashcard-logs', region: 'eu-west-1' })
+ *   const url = await store.link(jobId, 900) // valid for 15 minutes
+ */
+export class S3JobLogStore implements JobLogStore {
+  readonly kind = 's3' as const
+  readonly bucket: string
+  readonly prefix: string
+  readonly client: S3Client
+  private readonly ownsClient: boolean
+  private readonly mutex = new KeyedMutex()
+
+  constructor(options: S3JobLogStoreOptions) {
+    if (typeof options?.bucket !== 'string' || options.bucket.trim() === '') {
+      throw new TypeError('S3JobLogStore: bucket is required (S3_BUCKET)')
+    }
+    this.bucket = options.bucket
+    this.prefix = options.prefix ?? 'logs/'
+    this.ownsClient = options.client === undefined
+    this.client =
+      options.client ??
+      new S3Client({
+        region: options.region ?? 'us-east-1',
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        forcePathStyle: options.forcePathStyle ?? false,
+      })
+  }
+
+  /** The object key of a job's log (the id is validated). */
+  keyFor(jobId: string): string {
+    assertJobLogId(jobId)
+    return `${this.prefix}${jobId}.json`
+  }
+
+  /** `s3://bucket/logs/{jobId}.json`, for messages. */
+  locationOf(jobId: string): string {
+    return `s3://${this.bucket}/${this.keyFor(jobId)}`
+  }
+
+  async write(doc: JobLogDocument): Promise<void> {
+    const body = serializeJobLog(doc)
+    await this.mutex.run(doc.jobId, () => this.put(doc.jobId, body))
+  }
+
+  async read(jobId: string): Promise<JobLogDocument | undefined> {
+    const key = this.keyFor(jobId)
+    let text: string
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+      text = (await response.Body?.transformToString('utf-8')) ?? ''
+    } catch (err) {
+      if (isNotFound(err)) return undefined
+      throw s3Failure('read', this.locationOf(jobId), err)
+    }
+    return parseJobLog(text, jobId, this.locationOf(jobId))
+  }
+
+  /** Read-modify-write, serialised per job in this process (S3 has no cross-process lock here). */
+  async update(jobId: string, change: (current: JobLogDocument | undefined) => JobLogDocument): Promise<JobLogDocument> {
+    const location = this.locationOf(jobId)
+    return this.mutex.run(jobId, async () => {
+      const next = change(await this.read(jobId))
+      if (next?.jobId !== jobId) throw new TypeError(`update of job log ${jobId} returned a document for another job`)
+      const body = serializeJobLog(next)
+      await this.put(jobId, body)
+      return parseJobLog(body, jobId, location)
+    })
+  }
+
+  /**
+   * A presigned GET URL valid for `expiresInSeconds` (1 s to 7 days), or `undefined` when the job
+   * has no log. The URL is a bearer credential: hand it only to the job's tenant.
+   */
+  async link(jobId: string, expiresInSeconds: number): Promise<string | undefined> {
+    if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_LINK_SECONDS) {
+      throw new RangeError(`Job log link lifetime must be an integer from 1 to ${MAX_LINK_SECONDS} seconds, got ${expiresInSeconds}`)
+    }
+    const key = this.keyFor(jobId)
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
+    } catch (err) {
+      if (isNotFound(err)) return undefined
+      throw s3Failure('check', this.locationOf(jobId), err)
+    }
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentType: 'application/json' }),
+      { expiresIn: expiresInSeconds },
+    )
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) this.client.destroy()
+  }
+
+  private async put(jobId: string, body: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.keyFor(jobId),
+          Body: body,
+          ContentType: 'application/json; charset=utf-8',
+        }),
+      )
+    } catch (err) {
+      throw s3Failure('write', this.locationOf(jobId), err)
+    }
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } }
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404
+}
+
+/** SDK errors name neither the bucket nor the key; this one does, without any credential. */
+function s3Failure(action: string, location: string, err: unknown): Error {
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+  return new Error(`Could not ${action} job log ${location}: ${redactText(reason)}`, { cause: err })
+}
