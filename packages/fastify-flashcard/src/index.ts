@@ -1,2 +1,7 @@
-// Public API: filled in by the package's implementation.
-export {}
+export { fastifyFlashcard, fastifyFlashcard as default, type FlashcardDecorator } from './plugin.js'
+export type { FlashcardPluginOptions, FlashcardAuthOptions, FlashcardPrincipal } from './options.js'
+export { parseApiTokens } from './auth.js'
+export { ApiError, API_ERROR_STATUS, type ApiErrorCode, type ErrorEnvelope } from './envelope.js'
+export { HTTP_METRIC_NAMES } from './http-metrics.js'
+export { OPENAPI_PATH, BEARER_SECURITY_SCHEME, OPENAPI_TAGS } from './openapi.js'
+export { LOG_LINK_SECONDS } from './routes/job-logs.js'

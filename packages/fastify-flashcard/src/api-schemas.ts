@@ -1,0 +1,190 @@
+import Type from 'typebox'
+import { JobId, JobStateName, JobStatus, QUEUE_NAMES } from '@flashcards/queue-core'
+
+/*
+ * HTTP-only shapes around queue-core's schemas (which stay the single definition of the job
+ * bodies and statuses), with the examples the OpenAPI document shows.
+ */
+
+export const JobIdParams = Type.Object({ jobId: JobId }, { additionalProperties: false })
+
+const QueueNameSchema = Type.Union(QUEUE_NAMES.map((name) => Type.Literal(name)))
+
+export const EnqueuedJobSchema = Type.Object(
+  {
+    job_id: Type.String(),
+    queue: QueueNameSchema,
+    kind: Type.Union([Type.Literal('module'), Type.Literal('course'), Type.Literal('transcription')]),
+    course_id: Type.String(),
+    module_id: Type.Union([Type.String(), Type.Null()]),
+    deduplicated: Type.Boolean({ description: 'True when an identical job was already queued and its id is returned.' }),
+  },
+  { additionalProperties: false },
+)
+
+export const ENQUEUED_EXAMPLE = {
+  job_id: '3f0c2a9e-7b1d-4c55-9a0e-2f5b8c1d9e47',
+  queue: 'orchestrator',
+  kind: 'module',
+  course_id: 'course-hr-2025',
+  module_id: 'mod-hr-101',
+  deduplicated: false,
+}
+
+export const GenerateBatchResult = Type.Object(
+  { jobs: Type.Array(EnqueuedJobSchema, { description: 'One job per module (or one course job).' }) },
+  { additionalProperties: false },
+)
+
+export const JOB_STATUS_EXAMPLE = {
+  id: '3f0c2a9e-7b1d-4c55-9a0e-2f5b8c1d9e47',
+  queue: 'orchestrator',
+  name: 'generate-module',
+  state: 'active',
+  progress: { percent: 40, step: 'stage_b', message: 'Generating cards for chunk 2 of 5' },
+  attempts_made: 0,
+  attempts_max: 3,
+  created_at: '2025-12-12T00:00:00.000Z',
+  started_at: '2025-12-12T00:00:01.000Z',
+  finished_at: null,
+  course_id: 'course-hr-2025',
+  module_id: 'mod-hr-101',
+  result: null,
+  error: null,
+}
+
+export const ListJobsQuery = Type.Object(
+  {
+    state: Type.Optional(JobStateName),
+    module_id: Type.Optional(Type.String({ maxLength: 128 })),
+    course_id: Type.Optional(Type.String({ maxLength: 128 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size.' })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, default: 0, description: '`next_offset` of the previous page.' })),
+  },
+  { additionalProperties: false },
+)
+
+export const JobPageSchema = Type.Object(
+  {
+    items: Type.Array(JobStatus),
+    next_offset: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Offset of the next page; null on the last.' }),
+  },
+  { additionalProperties: false },
+)
+
+export const CancelResult = Type.Object(
+  {
+    job_id: Type.String(),
+    outcome: Type.Union([Type.Literal('removed'), Type.Literal('cancel_requested')], {
+      description: '`removed`: the job had not started (or had finished) and is gone. `cancel_requested`: it is running and its worker aborts it.',
+    }),
+  },
+  { additionalProperties: false },
+)
+
+export const LogsQuery = Type.Object(
+  {
+    link: Type.Optional(
+      Type.Boolean({ description: 'Return a time-limited download link instead of the document (S3 log store only).' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const LogLink = Type.Object(
+  { url: Type.String(), expires_in: Type.Integer({ description: 'Seconds the link stays valid.' }) },
+  { additionalProperties: false },
+)
+
+export const JobLogSchema = Type.Object(
+  {
+    jobId: Type.String(),
+    queue: QueueNameSchema,
+    module_id: Type.Union([Type.String(), Type.Null()]),
+    course_id: Type.Union([Type.String(), Type.Null()]),
+    attempt: Type.Integer(),
+    startedAt: Type.String(),
+    completedAt: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
+    entries: Type.Array(
+      Type.Object({
+        timestamp: Type.String(),
+        level: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
+        step: Type.String(),
+        message: Type.String(),
+        attempt: Type.Integer(),
+        data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      }),
+    ),
+    rawOutputs: Type.Record(Type.String(), Type.Unknown()),
+    result: Type.Unknown(),
+    error: Type.Union([Type.String(), Type.Null()]),
+  },
+  { description: 'The runbook’s per-job log (redacted by the workers before it was written).' },
+)
+
+export const LogOrLink = Type.Union([JobLogSchema, LogLink])
+
+export const JOB_LOG_EXAMPLE = {
+  jobId: '3f0c2a9e-7b1d-4c55-9a0e-2f5b8c1d9e47',
+  queue: 'orchestrator',
+  module_id: 'mod-hr-101',
+  course_id: 'course-hr-2025',
+  attempt: 1,
+  startedAt: '2025-12-12T00:00:00.000Z',
+  completedAt: '2025-12-12T00:01:30.000Z',
+  status: 'completed',
+  entries: [{ timestamp: '2025-12-12T00:00:00.000Z', level: 'info', step: 'job_start', message: 'Job started for module mod-hr-101', attempt: 1 }],
+  rawOutputs: {},
+  result: null,
+  error: null,
+}
+
+export const HealthData = Type.Object(
+  {
+    jobs_in_queue: Type.Integer({ description: 'Waiting and delayed jobs, both queues.' }),
+    jobs_processing: Type.Integer({ description: 'Active jobs, both queues.' }),
+    last_successful_run: Type.Union([Type.String(), Type.Null()], { description: 'When a worker last completed a job.' }),
+    uptime: Type.Integer({ description: 'Seconds this API process has been up.' }),
+    workers: Type.Object(
+      { orchestrator: Type.Integer(), transcription: Type.Integer() },
+      { description: 'Workers with a fresh heartbeat, per queue.' },
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const HEALTH_EXAMPLE = {
+  jobs_in_queue: 5,
+  jobs_processing: 2,
+  last_successful_run: '2025-12-12T00:00:00.000Z',
+  uptime: 86400,
+  workers: { orchestrator: 2, transcription: 1 },
+}
+
+export const HealthyBody = Type.Object(
+  { success: Type.Literal(true), status: Type.Literal('healthy'), data: HealthData },
+  { additionalProperties: false, examples: [{ success: true, status: 'healthy', data: HEALTH_EXAMPLE }] },
+)
+
+export const UnhealthyBody = Type.Object(
+  {
+    success: Type.Literal(false),
+    status: Type.Literal('unhealthy'),
+    reason: Type.String({ description: 'Why: Redis unreachable, or no worker heartbeat.' }),
+    error: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
+    data: Type.Union([HealthData, Type.Null()], { description: 'The counts when Redis answered, else null.' }),
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        success: false,
+        status: 'unhealthy',
+        reason: 'no worker has sent a heartbeat in the last 20 s',
+        error: { code: 'UNAVAILABLE', message: 'no worker has sent a heartbeat in the last 20 s' },
+        data: { ...HEALTH_EXAMPLE, workers: { orchestrator: 0, transcription: 0 } },
+      },
+    ],
+  },
+)

@@ -1,0 +1,93 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyRequest } from 'fastify'
+import type { FlashcardAuthOptions, FlashcardPrincipal } from './options.js'
+
+export type Authenticate = (request: FastifyRequest) => Promise<FlashcardPrincipal | null>
+
+/** Why a request was refused; the message is safe to return (it never echoes the token). */
+export class AuthError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'AuthError'
+  }
+}
+
+const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i
+
+/** The bearer token of a request; AuthError when it is missing or malformed. */
+export function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization
+  if (header === undefined || header === '') {
+    throw new AuthError('Missing credentials: send the header "Authorization: Bearer <token>"')
+  }
+  const match = BEARER.exec(header)
+  if (!match) throw new AuthError('Malformed Authorization header: expected "Bearer <token>"')
+  return match[1]!
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest()
+
+/**
+ * Checks a token against a static list. Every candidate is compared (no early exit) on SHA-256
+ * digests, which have equal length, so neither the position nor the length of a token leaks
+ * through timing.
+ */
+function staticTokenVerifier(tokens: Record<string, string>): (token: string) => FlashcardPrincipal | null {
+  const entries = Object.entries(tokens).map(([token, tenant]) => {
+    const hash = digest(token)
+    // The principal id names the token without revealing it: the first bytes of its digest.
+    return { hash, principal: { id: `token:${hash.subarray(0, 6).toString('hex')}`, tenant } }
+  })
+  return (token) => {
+    const candidate = digest(token)
+    let found: FlashcardPrincipal | null = null
+    for (const entry of entries) {
+      if (timingSafeEqual(candidate, entry.hash) && found === null) found = entry.principal
+    }
+    return found
+  }
+}
+
+/** Turns the `auth` option into one function: request → principal, or null when refused. */
+export function createAuthenticator(auth: FlashcardAuthOptions): Authenticate {
+  if ('tokens' in auth) {
+    const verify = staticTokenVerifier(auth.tokens)
+    return async (request) => verify(bearerToken(request))
+  }
+  return async (request) => {
+    const principal = await auth.verify(bearerToken(request), request)
+    if (principal === null || principal === undefined) return null
+    const { id, tenant } = principal
+    if (typeof tenant !== 'string' || tenant === '' || tenant.length > 128 || typeof id !== 'string' || id === '' || id.length > 256) {
+      throw new TypeError('fastify-flashcard: auth.verify must return { id (1-256 chars), tenant (1-128 chars) } or null')
+    }
+    return { id: principal.id, tenant: principal.tenant }
+  }
+}
+
+/**
+ * Parses the API_TOKENS format, `token:tenant,token:tenant`, into the `auth.tokens` option.
+ * Errors name the entry's position, never the token.
+ */
+export function parseApiTokens(text: string | undefined, variable = 'API_TOKENS'): Record<string, string> {
+  if (text === undefined || text.trim() === '') {
+    throw new Error(`${variable} is not set: set it to token:tenant[,token:tenant…], e.g. ${variable}=s3cret-token-a:tenant-a`)
+  }
+  const tokens: Record<string, string> = {}
+  text.split(',').forEach((raw, index) => {
+    const entry = raw.trim()
+    const colon = entry.lastIndexOf(':')
+    const token = colon > 0 ? entry.slice(0, colon) : ''
+    const tenant = colon > 0 ? entry.slice(colon + 1) : ''
+    if (token === '' || tenant === '') {
+      throw new Error(`${variable}: entry #${index + 1} is not "token:tenant" (value hidden)`)
+    }
+    if (token.length < 8) throw new Error(`${variable}: the token of entry #${index + 1} is shorter than 8 characters`)
+    if (!/^[A-Za-z0-9_.-]{1,128}$/.test(tenant)) {
+      throw new Error(`${variable}: the tenant of entry #${index + 1} must be 1-128 letters, digits, _ . - (got ${JSON.stringify(tenant)})`)
+    }
+    if (token in tokens) throw new Error(`${variable}: entry #${index + 1} repeats an earlier token`)
+    tokens[token] = tenant
+  })
+  return tokens
+}

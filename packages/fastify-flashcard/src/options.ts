@@ -1,0 +1,159 @@
+import type { FastifyRequest } from 'fastify'
+import type { JobLogStore, RedisConnection } from '@flashcards/queue-core'
+
+/** Who made a request: a stable id (kept on the jobs it creates) and the tenant whose jobs it may see. */
+export interface FlashcardPrincipal {
+  id: string
+  tenant: string
+}
+
+/**
+ * How requests are authenticated (`Authorization: Bearer <token>`):
+ * - `verify`: the host's own check (JWT, session, API-key table…); return null to reject.
+ * - `tokens`: a static map `token → tenant` for simple deployments, compared in constant time.
+ */
+export type FlashcardAuthOptions =
+  | { verify: (token: string, request: FastifyRequest) => Promise<FlashcardPrincipal | null> }
+  | { tokens: Record<string, string> }
+
+export interface FlashcardPluginOptions {
+  /** REDIS_URL (the plugin opens and closes its connections) or an open ioredis connection (left open). */
+  connection: string | RedisConnection
+  /** QUEUE_PREFIX shared with the workers. Default `flashcard`. */
+  queuePrefix?: string
+  /** Route prefix. Default `/api/flashcards`. */
+  prefix?: string
+  /** Required: how bearer tokens are checked. */
+  auth: FlashcardAuthOptions
+  /** Serve `GET …/orchestrator/health` without a token (load balancers). Default false. */
+  publicHealth?: boolean
+  /** Serve `GET …/orchestrator/metrics` without a token (Prometheus scrapers). Default false. */
+  publicMetrics?: boolean
+  /** Expose Prometheus metrics at `GET …/orchestrator/metrics`. Default true. */
+  metrics?: boolean
+  /** Register @fastify/swagger (unless the host did) and serve the document at `GET …/openapi.json`. Default true. */
+  openapi?: boolean
+  /** Where workers write job logs; enables `GET …/orchestrator/jobs/:jobId/logs`. */
+  logStore?: JobLogStore
+  /** Backlog per queue above which enqueueing answers 429. Default 0 (no limit). */
+  maxQueueDepth?: number
+  /** JOB_ATTEMPTS for jobs the API enqueues. Default 3. */
+  jobAttempts?: number
+  /** Largest accepted request body in bytes. Default 2 MiB (inline module content can be long). */
+  bodyLimit?: number
+  /** Interval of the keep-alive comment on event streams, so proxies do not close them. Default 15000. */
+  eventsHeartbeatMs?: number
+}
+
+/** Options after validation, with every default applied. */
+export interface ResolvedOptions {
+  connection: string | RedisConnection
+  queuePrefix: string
+  prefix: string
+  auth: FlashcardAuthOptions
+  publicHealth: boolean
+  publicMetrics: boolean
+  metrics: boolean
+  openapi: boolean
+  logStore: JobLogStore | undefined
+  maxQueueDepth: number
+  jobAttempts: number
+  bodyLimit: number
+  eventsHeartbeatMs: number
+}
+
+const PREFIX_PATTERN = /^(\/[A-Za-z0-9._~-]+)*$/
+const QUEUE_PREFIX_PATTERN = /^[A-Za-z0-9_.{}-]{1,64}$/
+
+function fail(message: string): never {
+  throw new TypeError(`fastify-flashcard: ${message}`)
+}
+
+function optionalBool(options: Record<string, unknown>, name: string, fallback: boolean): boolean {
+  const value = options[name]
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') fail(`option "${name}" must be true or false, got ${typeof value}`)
+  return value
+}
+
+function optionalInt(options: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
+  const value = options[name]
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(`option "${name}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
+function checkAuth(auth: unknown): FlashcardAuthOptions {
+  if (auth === undefined || auth === null) {
+    fail('option "auth" is required: pass { tokens: { "<token>": "<tenant>" } } or { verify: async (token, request) => principal | null }')
+  }
+  if (typeof auth !== 'object') fail('option "auth" must be an object with "tokens" or "verify"')
+  const { verify, tokens } = auth as { verify?: unknown; tokens?: unknown }
+  if ((verify === undefined) === (tokens === undefined)) fail('option "auth" needs exactly one of "tokens" and "verify"')
+  if (verify !== undefined) {
+    if (typeof verify !== 'function') fail('option "auth.verify" must be a function (token, request) => Promise<principal | null>')
+    return auth as FlashcardAuthOptions
+  }
+  if (!tokens || typeof tokens !== 'object' || Array.isArray(tokens)) fail('option "auth.tokens" must be an object mapping token to tenant')
+  const entries = Object.entries(tokens as Record<string, unknown>)
+  if (entries.length === 0) fail('option "auth.tokens" is empty: no request could ever be authorised')
+  entries.forEach(([token, tenant], index) => {
+    // Tokens are secrets: errors point at their position, never at their value.
+    if (token.length < 8) fail(`option "auth.tokens": token #${index + 1} is shorter than 8 characters`)
+    if (typeof tenant !== 'string' || tenant.length === 0 || tenant.length > 128) {
+      fail(`option "auth.tokens": the tenant of token #${index + 1} must be a non-empty string of at most 128 characters`)
+    }
+  })
+  return auth as FlashcardAuthOptions
+}
+
+function checkConnection(connection: unknown): string | RedisConnection {
+  if (typeof connection === 'string') {
+    if (connection.trim() === '') fail('option "connection" is an empty string: pass a REDIS_URL or an ioredis connection')
+    return connection
+  }
+  // Duck-typed: the host's ioredis may be another copy of the package than ours.
+  const candidate = connection as Partial<RedisConnection> | null
+  if (candidate && typeof candidate === 'object' && typeof candidate.duplicate === 'function' && typeof candidate.status === 'string') {
+    return connection as RedisConnection
+  }
+  fail('option "connection" is required: a REDIS_URL string (redis://…) or an ioredis Redis/Cluster instance')
+}
+
+/** Validates the options at registration, so a misconfiguration stops start-up with one clear line. */
+export function resolveOptions(raw: unknown): ResolvedOptions {
+  if (!raw || typeof raw !== 'object') fail('options are required: { connection, auth, … }')
+  const options = raw as Record<string, unknown>
+  const prefix = options.prefix === undefined ? '/api/flashcards' : options.prefix
+  if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
+    fail(`option "prefix" must be a path like "/api/flashcards" (or "" for the root), got ${JSON.stringify(prefix)}`)
+  }
+  const queuePrefix = options.queuePrefix === undefined ? 'flashcard' : options.queuePrefix
+  if (typeof queuePrefix !== 'string' || !QUEUE_PREFIX_PATTERN.test(queuePrefix)) {
+    fail(`option "queuePrefix" must be 1 to 64 characters among letters, digits, _ . - { }, got ${JSON.stringify(queuePrefix)}`)
+  }
+  const logStore = options.logStore
+  if (logStore !== undefined) {
+    const store = logStore as Partial<JobLogStore>
+    if (!store || typeof store !== 'object' || typeof store.read !== 'function') {
+      fail('option "logStore" must be a JobLogStore (an object with read(jobId)), e.g. from createJobLogStore(config)')
+    }
+  }
+  return {
+    connection: checkConnection(options.connection),
+    queuePrefix,
+    prefix,
+    auth: checkAuth(options.auth),
+    publicHealth: optionalBool(options, 'publicHealth', false),
+    publicMetrics: optionalBool(options, 'publicMetrics', false),
+    metrics: optionalBool(options, 'metrics', true),
+    openapi: optionalBool(options, 'openapi', true),
+    logStore: logStore as JobLogStore | undefined,
+    maxQueueDepth: optionalInt(options, 'maxQueueDepth', 0, 0, 100_000_000),
+    jobAttempts: optionalInt(options, 'jobAttempts', 3, 1, 100),
+    bodyLimit: optionalInt(options, 'bodyLimit', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    eventsHeartbeatMs: optionalInt(options, 'eventsHeartbeatMs', 15_000, 100, 3_600_000),
+  }
+}

@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import { Registry } from 'prom-client'
+import { createRedis, FlashcardQueues, registerFlashcardMetrics, type RedisConnection } from '@flashcards/queue-core'
+import { AuthError, createAuthenticator } from './auth.js'
+import type { RouteContext } from './context.js'
+import { installErrorHandling } from './errors.js'
+import { recordHttpMetrics } from './http-metrics.js'
+import { JobEventHub } from './job-events.js'
+import { registerOpenApi, OPENAPI_PATH } from './openapi.js'
+import { resolveOptions, type FlashcardPluginOptions } from './options.js'
+import { generationRoutes } from './routes/generation.js'
+import { jobEventRoutes } from './routes/job-events.js'
+import { jobLogRoutes } from './routes/job-logs.js'
+import { operationsRoutes } from './routes/operations.js'
+import { transcriptionRoutes } from './routes/transcription.js'
+
+/** What the plugin adds to the Fastify instance, for host routes that work with jobs themselves. */
+export interface FlashcardDecorator {
+  /** The queue client the routes use: enqueue, read, list, cancel, retry, counts, stats. */
+  queues: FlashcardQueues
+  /** The plugin's own Prometheus registry (null with `metrics: false`); add host metrics to it if you like. */
+  metricsRegistry: Registry | null
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    flashcards: FlashcardDecorator
+  }
+}
+
+/** Where the BullMQ QueueEvents of the event streams read from: a connection of their own. */
+function blockingConnectionFactory(connection: string | RedisConnection): () => RedisConnection {
+  if (typeof connection === 'string') {
+    return () => createRedis(connection, { role: 'worker', connectionName: 'flashcard-api-events' })
+  }
+  // The host's connection is tuned for commands (it may time them out); blocking reads need
+  // unlimited retries and no command timeout, as BullMQ requires.
+  const blocking = { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined }
+  return () =>
+    connection.isCluster
+      ? (connection as import('ioredis').Cluster).duplicate(undefined, {
+          enableOfflineQueue: true,
+          redisOptions: { ...(connection as import('ioredis').Cluster).options.redisOptions, ...blocking },
+        })
+      : (connection as import('ioredis').Redis).duplicate(blocking)
+}
+
+const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fastify, rawOptions) => {
+  if (fastify.hasDecorator('flashcards')) {
+    throw new Error('fastify-flashcard is already registered on this instance (fastify.flashcards exists); register it once')
+  }
+  const options = resolveOptions(rawOptions)
+  const queues = new FlashcardQueues({
+    connection: options.connection,
+    queuePrefix: options.queuePrefix,
+    maxQueueDepth: options.maxQueueDepth,
+    jobAttempts: options.jobAttempts,
+  })
+  const hub = new JobEventHub(queues, blockingConnectionFactory(options.connection))
+  const registry = options.metrics ? new Registry() : undefined
+  const unregisterMetrics = registry ? registerFlashcardMetrics({ registry, queues }) : undefined
+
+  fastify.decorate('flashcards', { queues, metricsRegistry: registry ?? null } satisfies FlashcardDecorator)
+  fastify.addHook('onClose', async () => {
+    unregisterMetrics?.()
+    await hub.close()
+    await queues.close()
+  })
+
+  if (options.openapi) await registerOpenApi(fastify, options.prefix)
+
+  const authenticate = createAuthenticator(options.auth)
+  const ctx: RouteContext = {
+    queues,
+    options,
+    hub,
+    registry,
+    authenticate: async (request: FastifyRequest) => {
+      const principal = await authenticate(request)
+      if (!principal) throw new AuthError('Invalid bearer token')
+      request.flashcardPrincipal = principal
+    },
+  }
+
+  // The routes live in a child context: their validator, error envelope, body rules and hooks
+  // apply to them only, never to the host's routes.
+  await fastify.register(
+    async (api: FastifyInstance) => {
+      // TypeBox's compiler checks exactly what the schema says: no coercion of bodies, no silent
+      // removal of unknown fields (which Fastify's default Ajv setup would do).
+      api.setValidatorCompiler(TypeBoxValidatorCompiler)
+      api.decorateRequest('flashcardPrincipal', null)
+      // Only JSON bodies: text/plain would otherwise parse into a string and fail later, less clearly.
+      api.removeContentTypeParser('text/plain')
+      installErrorHandling(api, options.bodyLimit)
+      api.addHook('onRoute', (route) => {
+        route.bodyLimit ??= options.bodyLimit
+      })
+      if (registry) recordHttpMetrics(api, registry)
+      if (options.openapi) {
+        api.get(OPENAPI_PATH, { schema: { hide: true } }, async () => fastify.swagger())
+      }
+      const routes = [generationRoutes, transcriptionRoutes, jobLogRoutes, jobEventRoutes, operationsRoutes]
+      for (const routesOf of routes) await api.register(async (scope: FastifyInstance) => routesOf(scope, ctx))
+    },
+    { prefix: options.prefix },
+  )
+}
+
+/** The flashcard HTTP API as a Fastify plugin; see the README for options and routes. */
+export const fastifyFlashcard = fp(flashcardPlugin, { name: '@flashcards/fastify-flashcard', fastify: '5.x' })
+export default fastifyFlashcard
