@@ -1,0 +1,51 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import type { LookupFunction } from 'node:net'
+import ipaddr from 'ipaddr.js'
+
+/**
+ * Why an address is refused as a file source, or undefined when it is a public unicast address.
+ * Loopback, private (RFC 1918, unique-local), link-local (169.254.0.0/16 holds the cloud
+ * metadata endpoints), carrier-grade NAT, multicast and reserved ranges are all refused, also
+ * when written as IPv4-mapped IPv6.
+ */
+export function refusedRange(address: string): string | undefined {
+  if (!ipaddr.isValid(address)) return 'not an IP address'
+  let parsed = ipaddr.parse(address)
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address()
+  const range = parsed.range()
+  if (range === 'unicast') return undefined
+  if (address === '169.254.169.254' || parsed.toString() === '169.254.169.254') return 'the cloud metadata address'
+  return `a ${range} address`
+}
+
+export class RefusedAddressError extends Error {
+  readonly code = 'EREFUSEDADDRESS'
+  constructor(host: string, address: string, reason: string) {
+    super(
+      `refused to fetch from ${host}: it resolves to ${address}, ${reason} (set ALLOW_PRIVATE_FILE_URLS=true to allow private addresses)`,
+    )
+    this.name = 'RefusedAddressError'
+  }
+}
+
+/**
+ * A `lookup` for http.request that resolves the name and refuses it when any address is private.
+ * It runs when the socket connects, so the address checked is the address used: a DNS answer that
+ * changes between a check and the connection (DNS rebinding) cannot slip through.
+ */
+export function guardedLookup(policy: (address: string) => string | undefined): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0)
+      const list = addresses as LookupAddress[]
+      for (const entry of list) {
+        const reason = policy(entry.address)
+        if (reason) return callback(new RefusedAddressError(hostname, entry.address, reason), '', 0)
+      }
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list)
+      const first = list[0]
+      if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0)
+      callback(null, first.address, first.family)
+    })
+  }
+}

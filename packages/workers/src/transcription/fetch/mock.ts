@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto'
+import type { TranscriptionFile } from '@flashcards/queue-core'
+import { formatTimestamp } from '../../extract/index.js'
+import { lastSegment, type FetchedFile } from './types.js'
+
+const SENTENCES = [
+  'Spaced repetition schedules each review just before the learner would forget the answer.',
+  'Active recall means retrieving an answer from memory instead of rereading the notes.',
+  'A flashcard should ask one question and have one short, unambiguous answer.',
+  'Interleaving mixes related topics in one session so the learner must choose the method.',
+  'The forgetting curve shows how quickly memory fades without review.',
+  'Elaboration links a new idea to what the learner already knows.',
+]
+
+/**
+ * MOCK_FILE_URLS=true: no network; every file becomes sample content chosen from its URL, the same
+ * every time: a WebVTT transcript for audio and video (so demos need no speech-to-text key),
+ * markdown otherwise.
+ */
+export function mockFile(file: TranscriptionFile): FetchedFile {
+  const seed = createHash('sha256').update(file.url).digest()
+  const picked = Array.from({ length: 4 }, (_, i) => SENTENCES[(seed[i]! + i) % SENTENCES.length]!)
+  const name = lastSegment(file.url.replace(/^[a-z0-9]+:\/\/[^/]*/i, '')) || file.file_id
+  const media = /^(audio|video)\//.test(file.mime_type ?? '') || /\.(mp3|mp4|m4a|wav|ogg|webm|mov|mkv|flac|aac)$/i.test(name)
+  if (media) {
+    const cues = picked.map((text, i) => `${formatTimestamp(i * 6)} --> ${formatTimestamp(i * 6 + 5.5)}\n${text}`)
+    return { bytes: new TextEncoder().encode(`WEBVTT\n\n${cues.join('\n\n')}\n`), filename: `${file.file_id}.vtt`, mimeType: 'text/vtt' }
+  }
+  const text = `# Sample content for ${file.file_id}\n\n${picked.join('\n\n')}\n`
+  return { bytes: new TextEncoder().encode(text), filename: `${file.file_id}.md`, mimeType: 'text/markdown' }
+}

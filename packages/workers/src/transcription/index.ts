@@ -1,0 +1,98 @@
+/**
+ * The transcription worker: turns the files of a module (documents, subtitles, audio, video)
+ * into transcripts under CONTENT_DIR and, with ENQUEUE_MODULE_JOB_ON_COMPLETE=true, chains
+ * into the module's generation.
+ */
+import type { Job } from 'bullmq'
+import { UnrecoverableError } from 'bullmq'
+import { JOB_NAMES, type FlashcardConfig, type JobLogStore, type TranscriptionJobData } from '@flashcards/queue-core'
+import { startQueueWorker, type Logger, type QueueWorker, type QueueWorkerOptions } from '../runtime/index.js'
+import { processFileJob, TRANSCRIBE_FILE_JOB, type FileTranscriptResult } from './file-job.js'
+import { createS3Client } from './fetch/s3.js'
+import { processModuleJob, type ModuleTranscriptionResult } from './module-job.js'
+import { loadTranscriptionSettings, type TranscriptionSettings } from './settings.js'
+import { createSpeechToText, type SpeechToText } from './stt/index.js'
+
+export { TRANSCRIBE_FILE_JOB, type FileTranscriptResult } from './file-job.js'
+export type { ModuleTranscriptionResult } from './module-job.js'
+export { writeTranscript, transcriptPath, type StoredTranscript } from './store.js'
+export { fetchFile, refusedRange, type FetchedFile, type FileFetcherOptions } from './fetch/index.js'
+export { loadTranscriptionSettings, DEFAULT_TRANSCRIPTION_SETTINGS, type TranscriptionSettings } from './settings.js'
+export {
+  createSpeechToText,
+  GeminiSpeechToText,
+  OpenAiSpeechToText,
+  type SpeechToText,
+  type MediaInput,
+  type Transcript,
+} from './stt/index.js'
+
+export interface TranscriptionWorkerOptions {
+  /** The runbook's variables (loadConfig): REDIS_URL, WORKER_CONCURRENCY, JOB_TIMEOUT_MS, CONTENT_DIR, MOCK_FILE_URLS, … */
+  config: Readonly<FlashcardConfig>
+  logger: Logger
+  jobLogStore?: JobLogStore
+  /** Overrides of the worker's own knobs; the rest come from `env` (LOCAL_FILE_ROOT, MAX_FILE_BYTES, …). */
+  settings?: Partial<TranscriptionSettings>
+  env?: Record<string, string | undefined>
+  /** A host's own speech-to-text provider; default: Gemini or OpenAI-compatible, from the config. */
+  speechToText?: SpeechToText
+  tuning?: QueueWorkerOptions<unknown, unknown>['tuning']
+  heartbeatIntervalMs?: number
+}
+
+type TranscriptionResult = ModuleTranscriptionResult | FileTranscriptResult
+
+/**
+ * Starts a worker on the transcription queue, with the runtime's lifecycle (concurrency,
+ * JOB_TIMEOUT_MS per file, stalled-job recovery, cancellation, heartbeat, metrics with
+ * `type="transcription"`, graceful close).
+ *
+ * @example
+ * const config = loadConfig()
+ * const worker = await startTranscriptionWorker({ config, logger: createLogger({ name: 'transcription', debug: config.debug }) })
+ * process.once('SIGTERM', () => void worker.close())
+ */
+export async function startTranscriptionWorker(options: TranscriptionWorkerOptions): Promise<QueueWorker> {
+  const { config } = options
+  const settings = { ...loadTranscriptionSettings(options.env ?? process.env), ...options.settings }
+  const speechToText = options.speechToText ?? createSpeechToText(config, settings.openaiTranscriptionModel)
+  let s3: ReturnType<typeof createS3Client> | undefined
+  const fileDeps = {
+    contentDir: config.contentDir,
+    speechToText,
+    fetch: {
+      mock: config.mockFileUrls,
+      allowPrivate: config.allowPrivateFileUrls,
+      localRoot: settings.localRoot,
+      maxBytes: settings.maxFileBytes,
+      timeoutMs: settings.fetchTimeoutMs,
+      maxRedirects: settings.maxRedirects,
+      s3: () => (s3 ??= createS3Client(config)),
+    },
+  }
+  options.logger.info(
+    { speechToText: speechToText?.name ?? 'none', mockFileUrls: config.mockFileUrls, chain: config.enqueueModuleJobOnComplete },
+    'transcription worker configured',
+  )
+  const worker = await startQueueWorker<TranscriptionJobData, TranscriptionResult>({
+    queue: 'transcription',
+    config,
+    logger: options.logger,
+    ...(options.jobLogStore ? { jobLogStore: options.jobLogStore } : {}),
+    ...(options.tuning ? { tuning: options.tuning } : {}),
+    ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+    processor: (job: Job<TranscriptionJobData, TranscriptionResult>, ctx) => {
+      if (job.name === TRANSCRIBE_FILE_JOB) return processFileJob(job, ctx, fileDeps)
+      if (job.name === JOB_NAMES.transcription) return processModuleJob(job, ctx, { enqueueOnComplete: config.enqueueModuleJobOnComplete })
+      throw new UnrecoverableError(`Unknown job name ${JSON.stringify(job.name)} on the transcription queue`)
+    },
+  })
+  return {
+    ...worker,
+    close: async () => {
+      await worker.close()
+      s3?.destroy()
+    },
+  }
+}

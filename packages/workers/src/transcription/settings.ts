@@ -1,0 +1,47 @@
+import { ConfigError } from '@flashcards/queue-core'
+
+/** The transcription worker's own knobs, beside the runbook's variables that queue-core reads. */
+export interface TranscriptionSettings {
+  /** LOCAL_FILE_ROOT: the only folder local file paths may point into; unset disables local paths. */
+  localRoot: string | undefined
+  /** MAX_FILE_BYTES: largest file fetched (default 500 MiB). */
+  maxFileBytes: number
+  /** FILE_FETCH_TIMEOUT_MS: time allowed for one download (default 5 minutes). */
+  fetchTimeoutMs: number
+  /** Redirects followed per download. */
+  maxRedirects: number
+  /** OPENAI_TRANSCRIPTION_MODEL: model name sent to /audio/transcriptions (default whisper-1). */
+  openaiTranscriptionModel: string
+}
+
+export const DEFAULT_TRANSCRIPTION_SETTINGS: Readonly<TranscriptionSettings> = Object.freeze({
+  localRoot: undefined,
+  maxFileBytes: 500 * 1024 * 1024,
+  fetchTimeoutMs: 5 * 60_000,
+  maxRedirects: 5,
+  openaiTranscriptionModel: 'whisper-1',
+})
+
+/** Reads the settings from the environment; a bad value stops start-up with a message naming the variable. */
+export function loadTranscriptionSettings(env: Record<string, string | undefined> = process.env): TranscriptionSettings {
+  const problems: string[] = []
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim()
+    if (!raw) return fallback
+    const value = Number(raw)
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name}=${JSON.stringify(raw)} is invalid: expected an integer from ${min} to ${max}`)
+      return fallback
+    }
+    return value
+  }
+  const settings: TranscriptionSettings = {
+    localRoot: env.LOCAL_FILE_ROOT?.trim() || undefined,
+    maxFileBytes: int('MAX_FILE_BYTES', DEFAULT_TRANSCRIPTION_SETTINGS.maxFileBytes, 1, 20 * 1024 ** 3),
+    fetchTimeoutMs: int('FILE_FETCH_TIMEOUT_MS', DEFAULT_TRANSCRIPTION_SETTINGS.fetchTimeoutMs, 100, 24 * 3_600_000),
+    maxRedirects: DEFAULT_TRANSCRIPTION_SETTINGS.maxRedirects,
+    openaiTranscriptionModel: env.OPENAI_TRANSCRIPTION_MODEL?.trim() || DEFAULT_TRANSCRIPTION_SETTINGS.openaiTranscriptionModel,
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return settings
+}

@@ -1,0 +1,132 @@
+import { ApiError, createPartFromBase64, createPartFromUri, createUserContent, FileState, GoogleGenAI, Type, type File as GeminiFile, type Part } from '@google/genai'
+import { permanent, transient } from '../errors.js'
+import { providerStatusError } from './errors.js'
+import { cleanSegments } from './parse.js'
+import type { MediaInput, SpeechToText, Transcript } from './types.js'
+
+export interface GeminiSpeechToTextOptions {
+  /** GEMINI_API_KEY or GOOGLE_AI_API_KEY. */
+  apiKey: string
+  /** GEMINI_MODEL. */
+  model: string
+  /** GEMINI_BASE_URL; tests point it at a loopback server. */
+  baseUrl?: string
+  /** Media up to this size goes inline in the request; larger media through the Files API. Default 8 MiB. */
+  inlineMaxBytes?: number
+  /** How often an uploaded file's processing state is checked. Default 2 s. */
+  pollIntervalMs?: number
+}
+
+const PROMPT =
+  'Transcribe the speech in this recording verbatim, in its original language. ' +
+  'Split it into segments of one or two sentences. For each segment give start and end as seconds ' +
+  'from the beginning of the recording, and the spoken text. Do not summarise or translate.'
+
+const RESPONSE_SCHEMA = {
+  type: Type.OBJECT,
+  properties: {
+    language: { type: Type.STRING },
+    segments: {
+      type: Type.ARRAY,
+      items: {
+        type: Type.OBJECT,
+        properties: { start: { type: Type.NUMBER }, end: { type: Type.NUMBER }, text: { type: Type.STRING } },
+        required: ['start', 'end', 'text'],
+      },
+    },
+  },
+  required: ['segments'],
+}
+
+/**
+ * Speech-to-text through Gemini (`@google/genai`): small media inline, larger media uploaded with
+ * the Files API's resumable protocol and referenced by URI, the answer a JSON list of timed segments.
+ */
+export class GeminiSpeechToText implements SpeechToText {
+  readonly name = 'gemini'
+  private readonly ai: GoogleGenAI
+  private readonly inlineMaxBytes: number
+  private readonly pollIntervalMs: number
+
+  constructor(private readonly options: GeminiSpeechToTextOptions) {
+    this.ai = new GoogleGenAI({ apiKey: options.apiKey, ...(options.baseUrl ? { httpOptions: { baseUrl: options.baseUrl } } : {}) })
+    this.inlineMaxBytes = options.inlineMaxBytes ?? 8 * 1024 * 1024
+    this.pollIntervalMs = options.pollIntervalMs ?? 2_000
+  }
+
+  async transcribe(media: MediaInput, signal: AbortSignal): Promise<Transcript> {
+    let uploaded: GeminiFile | undefined
+    try {
+      let part: Part
+      if (media.bytes.length <= this.inlineMaxBytes) {
+        part = createPartFromBase64(Buffer.from(media.bytes).toString('base64'), media.mimeType)
+      } else {
+        uploaded = await this.upload(media, signal)
+        part = createPartFromUri(uploaded.uri!, uploaded.mimeType ?? media.mimeType)
+      }
+      const response = await this.ai.models.generateContent({
+        model: this.options.model,
+        contents: createUserContent([part, PROMPT]),
+        config: { responseMimeType: 'application/json', responseSchema: RESPONSE_SCHEMA, temperature: 0, abortSignal: signal },
+      })
+      return parseAnswer(response.text ?? '')
+    } catch (err) {
+      throw classify(err, signal)
+    } finally {
+      // Uploaded media would otherwise sit in the project's storage for 48 hours.
+      if (uploaded?.name) await this.ai.files.delete({ name: uploaded.name }).catch(() => {})
+    }
+  }
+
+  /** Resumable upload, then wait until Gemini has processed the file (video takes a while). */
+  private async upload(media: MediaInput, signal: AbortSignal): Promise<GeminiFile> {
+    let file = await this.ai.files.upload({
+      file: new Blob([media.bytes], { type: media.mimeType }),
+      config: { mimeType: media.mimeType, displayName: media.filename, abortSignal: signal },
+    })
+    while (file.state === FileState.PROCESSING) {
+      await sleep(this.pollIntervalMs, signal)
+      file = await this.ai.files.get({ name: file.name!, config: { abortSignal: signal } })
+    }
+    if (file.state === FileState.FAILED) throw permanent(`Gemini could not process the uploaded media: ${file.error?.message ?? 'unknown error'}`)
+    if (!file.uri) throw transient('Gemini returned an uploaded file without a URI')
+    return file
+  }
+}
+
+function parseAnswer(text: string): Transcript {
+  let parsed: { segments?: unknown; language?: unknown }
+  try {
+    parsed = JSON.parse(text) as typeof parsed
+  } catch (err) {
+    // A truncated or chatty answer is worth another attempt; the model is not deterministic.
+    throw transient(`Gemini returned a transcript that is not JSON: ${text.slice(0, 120)}`, err)
+  }
+  const segments = cleanSegments(parsed.segments)
+  if (segments.length === 0) throw permanent('speech-to-text found no speech in the file')
+  return {
+    text: segments.map((segment) => segment.text).join(' '),
+    segments,
+    ...(typeof parsed.language === 'string' && parsed.language !== '' ? { language: parsed.language } : {}),
+  }
+}
+
+function classify(err: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted) return signal.reason
+  if (err instanceof ApiError) return providerStatusError('Gemini', err.status, err.message, 'GEMINI_API_KEY (or GOOGLE_AI_API_KEY)')
+  if (err instanceof Error && err.name === 'FileProblem') return err
+  if (err instanceof TypeError && /fetch failed/.test(err.message)) {
+    return transient(`Gemini is unreachable: ${((err as { cause?: Error }).cause ?? err).message}`, err)
+  }
+  return err
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }, { once: true })
+  })
+}
