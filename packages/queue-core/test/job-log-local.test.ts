@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -12,7 +12,7 @@ import type { JobLogDocument } from '../src/job-log/types.js'
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
-async function tempDir(t: Tap.Test): Promise<string> {
+async function tempDir(t: Test): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'fc-joblog-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   return dir
