@@ -29,6 +29,6 @@ export {
   type QueueWorkerOptions,
 } from './queue-worker.js'
 export { RateLimitedError, JobTimeoutError, JobCancelledError, UnrecoverableError } from './errors.js'
-export { AttemptLog, type JobLogRecorder, type AttemptOutcome, type AttemptIdentity } from './job-log-recorder.js'
+export { jobLogRecorder, type JobLogRecorder } from './job-log-recorder.js'
 export { createLogger, type CreateLoggerOptions, type Logger } from './logger.js'
 export { installShutdown, type ShutdownOptions } from './shutdown.js'

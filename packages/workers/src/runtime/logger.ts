@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino'
+import { redact } from '@flashcards/queue-core'
 
 export type { Logger }
 
@@ -9,19 +10,19 @@ export interface CreateLoggerOptions {
   name: string
   /** Where lines go; standard output by default. Tests pass a stream to inspect them. */
   destination?: DestinationStream
-  /** Scrubs secrets from every logged object; queue-core's `redact` once the job-log module has it. */
-  redact?: (value: unknown) => unknown
 }
 
-/** One pino JSON logger per process: one line per event, easy to grep, pipe to `pino-pretty` to read. */
+/**
+ * One pino JSON logger per process: one line per event, easy to grep, pipe to `pino-pretty` to
+ * read. Every logged object goes through queue-core's `redact`, so secrets never reach a log.
+ */
 export function createLogger(options: CreateLoggerOptions): Logger {
-  const scrub = options.redact
   const settings = {
     name: options.name,
     level: options.debug ? 'debug' : 'info',
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    ...(scrub ? { formatters: { log: (object: Record<string, unknown>) => scrub(object) as Record<string, unknown> } } : {}),
+    formatters: { log: (object: Record<string, unknown>) => redact(object) as Record<string, unknown> },
   }
   return options.destination ? pino(settings, options.destination) : pino(settings)
 }

@@ -2,8 +2,10 @@ import { hostname } from 'node:os'
 import { Worker, type Job, type WorkerOptions } from 'bullmq'
 import {
   closeRedis,
+  createJobLogStore,
   createRedis,
   FlashcardQueues,
+  JobLogWriter,
   HEARTBEAT_INTERVAL_MS,
   isClusterUrl,
   queuePrefixFor,
@@ -13,7 +15,7 @@ import {
   type RedisConnection,
 } from '@flashcards/queue-core'
 import { JobCancelledError, JobTimeoutError, RateLimitedError } from './errors.js'
-import { AttemptLog, type JobLogRecorder } from './job-log-recorder.js'
+import { jobLogRecorder, type JobLogRecorder } from './job-log-recorder.js'
 import type { Logger } from './logger.js'
 
 /** What the runtime hands a processor besides the job. */
@@ -53,7 +55,7 @@ export interface QueueWorkerOptions<Data, Result> {
   /** Reads redisUrl, queuePrefix, workerConcurrency, jobTimeoutMs, jobAttempts, workerId. */
   config: Readonly<FlashcardConfig>
   logger: Logger
-  /** Where job logs are written; none means no job logs (tests of unrelated parts). */
+  /** Where job logs are written; default: the store LOG_STORE selects. */
   jobLogStore?: JobLogStore
   /** Cards in a result, counted in the cards-generated metric. */
   countCards?: (result: Result) => number
@@ -120,23 +122,26 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
   const commands = open('commands')
   const subscriber = open('cancel-subscriber')
   const queues = new FlashcardQueues({ connection: commands, queuePrefix: config.queuePrefix, jobAttempts: config.jobAttempts })
+  const jobLogStore = options.jobLogStore ?? createJobLogStore(config)
 
   const runAttempt = async (job: Job<Data, Result>, bullSignal: AbortSignal | undefined): Promise<Result> => {
     const jobId = String(job.id)
     const data = (job.data ?? {}) as JobIdentityData
     const attempt = job.attemptsMade + 1
     const jobLogger = logger.child({ jobId, attempt })
-    const log = new AttemptLog(
-      {
-        jobId,
-        queue,
-        attempt,
-        module_id: typeof data.module_id === 'string' ? data.module_id : null,
-        course_id: typeof data.course_id === 'string' ? data.course_id : null,
-        tenant: typeof data.owner?.tenant === 'string' ? data.owner.tenant : '',
-      },
-      jobLogger,
-    )
+    const writer = await JobLogWriter.open(jobLogStore, {
+      jobId,
+      queue,
+      attempt,
+      module_id: typeof data.module_id === 'string' ? data.module_id : null,
+      course_id: typeof data.course_id === 'string' ? data.course_id : null,
+      tenant: typeof data.owner?.tenant === 'string' ? data.owner.tenant : '',
+    })
+    const log = jobLogRecorder(writer, jobLogger)
+    // A job log that cannot be written is reported, never allowed to fail or hide the job's outcome.
+    const save = async (write: () => Promise<unknown>) => {
+      await write().catch((err: Error) => jobLogger.error({ err: err.message }, 'could not write the job log'))
+    }
     const started = Date.now()
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(new JobTimeoutError(config.jobTimeoutMs)), config.jobTimeoutMs)
@@ -169,7 +174,7 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
       const seconds = (Date.now() - started) / 1000
       const cards = options.countCards?.(result) ?? 0
       log.info('job_complete', `Completed in ${seconds.toFixed(1)} s`, { cards })
-      await log.write(options.jobLogStore, { status: 'completed', result })
+      await save(() => writer.finish('completed', { result }))
       await queues.stats.recordFinished(queue, 'SUCCESS', seconds, cards)
       jobLogger.info({ seconds, cards }, 'job completed')
       return result
@@ -179,12 +184,12 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
       // A parent job (the transcription fan-out) parks itself until its children finish: not a failure.
       if (err instanceof Error && err.name === 'WaitingChildrenError') {
         log.info('waiting_children', 'Waiting for its child jobs; the job resumes when they have finished')
-        await log.write(options.jobLogStore, { status: 'running' })
+        await save(() => writer.flush())
         throw err
       }
       if (err instanceof RateLimitedError) {
         log.warn('rate_limited', `${err.message}; the queue pauses ${err.delayMs} ms and the job waits without using an attempt`)
-        await log.write(options.jobLogStore, { status: 'running' })
+        await save(() => writer.flush())
         jobLogger.warn({ delayMs: err.delayMs }, 'rate limited: pausing the queue')
         await queues.queue(queue).rateLimit(err.delayMs)
         throw Worker.RateLimitError()
@@ -192,7 +197,7 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
       const message = err instanceof Error ? err.message : String(err)
       const final = isUnrecoverable(err) || attempt >= (job.opts.attempts ?? 1)
       log.entry('error', 'job_failed', final ? `Failed: ${message}` : `Attempt failed, will retry: ${message}`)
-      await log.write(options.jobLogStore, { status: final ? 'failed' : 'running', error: message })
+      await save(() => (final ? writer.finish('failed', { error: err }) : writer.flush()))
       if (final) await queues.stats.recordFinished(queue, 'FAILED', (Date.now() - started) / 1000)
       jobLogger.warn({ err: message, final }, 'job attempt failed')
       throw err

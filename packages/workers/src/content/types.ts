@@ -1,0 +1,44 @@
+import { UnrecoverableError } from 'bullmq'
+import type { ExtractedDocument } from '../extract/index.js'
+
+export interface ModuleRef {
+  course_id: string
+  module_id: string
+}
+
+/** One file (or the inline content) of a module, as text. */
+export interface SourceDocument {
+  /** File name inside the module, or `inline`; names the document in chunk ids and errors. */
+  name: string
+  content: ExtractedDocument
+}
+
+/**
+ * Where module content comes from. The default reads CONTENT_DIR; a host plugs in its own (a
+ * CMS, a database, an object store) through the `--config` module.
+ *
+ * ```ts
+ * const source: ContentSource = {
+ *   name: 'cms',
+ *   async listModules(courseId) { return (await cms.course(courseId)).moduleIds },
+ *   async loadModule({ course_id, module_id }) {
+ *     return [{ name: 'lesson.md', content: { format: 'markdown', text: await cms.lesson(course_id, module_id) } }]
+ *   },
+ * }
+ * ```
+ */
+export interface ContentSource {
+  readonly name: string
+  /** The course's module ids in course order. Throws `ContentNotFoundError` for an unknown course. */
+  listModules(courseId: string, signal?: AbortSignal): Promise<string[]>
+  /** The module's documents. Throws `ContentNotFoundError` when the module has none. */
+  loadModule(ref: ModuleRef, signal?: AbortSignal): Promise<SourceDocument[]>
+}
+
+/** The course or module does not exist in the content source; retrying cannot help. */
+export class ContentNotFoundError extends UnrecoverableError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnrecoverableError'
+  }
+}

@@ -1,0 +1,124 @@
+import type { Job } from 'bullmq'
+import {
+  assertValid,
+  CourseJobData,
+  FlashcardError,
+  JOB_NAMES,
+  ModuleJobData,
+  queuePrefixFor,
+  isClusterUrl,
+  type FlashcardConfig,
+  type ModuleResult,
+} from '@flashcards/queue-core'
+import { inlineDocument } from '../content/inline.js'
+import type { ContentSource, SourceDocument } from '../content/types.js'
+import { ExtractionError } from '../extract/index.js'
+import { generateModuleCards } from '../pipeline/module-pipeline.js'
+import { StageCache } from '../pipeline/stage-cache.js'
+import type { LlmProvider } from '../providers/types.js'
+import { UnrecoverableError } from '../runtime/errors.js'
+import type { JobProcessor, ProcessorContext } from '../runtime/queue-worker.js'
+
+/** Result of a course job: the module jobs it enqueued. */
+export interface CourseResult {
+  course_id: string
+  modules: { module_id: string; job_id: string; deduplicated: boolean }[]
+}
+
+export type OrchestratorResult = ModuleResult | CourseResult
+
+/** Called with every module's result before the job completes: store cards in the host's database, notify, … */
+export type ResultHook = (result: ModuleResult, info: { jobId: string; data: ModuleJobData }) => Promise<void>
+
+export interface OrchestratorProcessorOptions {
+  config: Readonly<FlashcardConfig>
+  contentSource: ContentSource
+  provider: LlmProvider
+  onResult?: ResultHook
+  /** Stage cache on; tests of the provider's own behaviour may turn it off. Default true. */
+  cache?: boolean
+}
+
+/** The orchestrator's processor: `generate-module` jobs run the pipeline, `expand-course` jobs fan out. */
+export function orchestratorProcessor(options: OrchestratorProcessorOptions): JobProcessor<unknown, OrchestratorResult> {
+  const prefix = queuePrefixFor(options.config.queuePrefix, isClusterUrl(options.config.redisUrl))
+  return async (job, context) => {
+    if (job.name === JOB_NAMES.course) return expandCourse(payload(CourseJobData, job), options, context)
+    if (job.name === JOB_NAMES.module) return generateModule(job, payload(ModuleJobData, job), options, context, prefix)
+    throw new UnrecoverableError(`Unknown job name ${JSON.stringify(job.name)} on the orchestrator queue (expected ${JOB_NAMES.module} or ${JOB_NAMES.course})`)
+  }
+}
+
+/** Job data the worker does not understand fails at once, naming the bad fields. */
+function payload<T extends typeof ModuleJobData | typeof CourseJobData>(schema: T, job: Job): ReturnType<typeof assertValid<T>> {
+  try {
+    return assertValid(schema, job.data, 'job.data')
+  } catch (err) {
+    if (err instanceof FlashcardError) throw new UnrecoverableError(err.message)
+    throw err
+  }
+}
+
+async function expandCourse(data: CourseJobData, options: OrchestratorProcessorOptions, context: ProcessorContext): Promise<CourseResult> {
+  const moduleIds = await options.contentSource.listModules(data.course_id, context.signal)
+  await context.progress(10, 'list_modules', `Course ${data.course_id} has ${moduleIds.length} module(s)`, { modules: moduleIds })
+  const modules: CourseResult['modules'] = []
+  for (const [index, module_id] of moduleIds.entries()) {
+    context.signal.throwIfAborted()
+    const job = await context.queues.enqueueModule({ module_id, course_id: data.course_id, settings: data.settings, owner: data.owner })
+    modules.push({ module_id, job_id: job.job_id, deduplicated: job.deduplicated })
+    await context.progress(10 + Math.round((90 * (index + 1)) / moduleIds.length), 'enqueue_module', `Module ${module_id}: job ${job.job_id}${job.deduplicated ? ' (already queued)' : ''}`)
+  }
+  return { course_id: data.course_id, modules }
+}
+
+async function generateModule(
+  job: Job,
+  data: ModuleJobData,
+  options: OrchestratorProcessorOptions,
+  context: ProcessorContext,
+  prefix: string,
+): Promise<ModuleResult> {
+  const documents = await loadDocuments(data, options.contentSource, context.signal)
+  await context.progress(5, 'load_content', `Loaded ${documents.length} document(s) from ${data.content ? 'the job' : options.contentSource.name}`, {
+    documents: documents.map((doc) => ({ name: doc.name, format: doc.content.format, chars: doc.content.text.length })),
+  })
+  const provider = options.provider
+  const result = await generateModuleCards(
+    { course_id: data.course_id, module_id: data.module_id, settings: data.settings, documents },
+    {
+      provider,
+      ...(options.cache === false ? {} : { cache: new StageCache(context.redis, prefix) }),
+      signal: context.signal,
+      progress: context.progress,
+      log: context.log,
+      onLlmCall: async (event) => {
+        await context.queues.stats.recordLlmCall('orchestrator', {
+          provider: provider.name,
+          stage: event.stage,
+          ok: event.ok,
+          cached: event.cached,
+          inputTokens: event.usage.inputTokens,
+          outputTokens: event.usage.outputTokens,
+        })
+      },
+    },
+  )
+  if (options.onResult) {
+    await options.onResult(result, { jobId: String(job.id), data })
+    context.log.info('result_hook', 'Result hook done')
+  }
+  await context.progress(100, 'done', `${result.cards.length} card(s) for module ${data.module_id}`)
+  return result
+}
+
+async function loadDocuments(data: ModuleJobData, source: ContentSource, signal: AbortSignal): Promise<SourceDocument[]> {
+  try {
+    if (data.content) return [await inlineDocument(data.content)]
+    return await source.loadModule({ course_id: data.course_id, module_id: data.module_id }, signal)
+  } catch (err) {
+    // A corrupt or unsupported file stays so on the next attempt.
+    if (err instanceof ExtractionError) throw new UnrecoverableError(`Module ${data.module_id}: ${err.message}`)
+    throw err
+  }
+}

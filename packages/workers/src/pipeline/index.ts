@@ -1,0 +1,5 @@
+export { generateModuleCards, DEFAULT_STAGE_A_CONCURRENCY, type PipelineInput, type PipelineDeps, type LlmCallEvent, type Stage } from './module-pipeline.js'
+export { normaliseDocument, plain, type Block, type Section, type NormalisedDocument } from './normalise.js'
+export { chunkDocuments, estimateTokens, DEFAULT_CHUNK_TOKENS, type Chunk } from './chunk.js'
+export { finaliseCards, isGrounded, comparable, GROUNDING_COVERAGE, NEAR_DUPLICATE_SIMILARITY, type FinalisedCards, type DropReason } from './validate.js'
+export { StageCache, STAGE_CACHE_TTL_SECONDS, hashOf, type StageCacheKey } from './stage-cache.js'

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto'
+import { auxKey, type RedisConnection } from '@flashcards/queue-core'
+
+/** Cached stage outputs live a week: long enough for re-runs, short enough to bound Redis. */
+export const STAGE_CACHE_TTL_SECONDS = 7 * 24 * 3600
+
+export interface StageCacheKey {
+  stage: 'stageA' | 'stageB'
+  /** Hash of everything the stage reads (chunk text; concepts and settings). */
+  contentHash: string
+  provider: string
+  model: string
+  promptVersion: string
+}
+
+/**
+ * Stage outputs in Redis by (content hash, stage, provider, model, prompt version), so
+ * regenerating an unchanged module makes no LLM call. Keys sit under the queue prefix.
+ */
+export class StageCache {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly prefix: string,
+  ) {}
+
+  private key(key: StageCacheKey): string {
+    const id = createHash('sha256').update(JSON.stringify([key.stage, key.contentHash, key.provider, key.model, key.promptVersion])).digest('hex')
+    return auxKey(this.prefix, 'orchestrator', `cache:${key.stage}:${id}`)
+  }
+
+  async get<T>(key: StageCacheKey): Promise<T | undefined> {
+    const raw = await this.redis.get(this.key(key))
+    if (raw === null) return undefined
+    try {
+      return JSON.parse(raw) as T
+    } catch {
+      return undefined
+    }
+  }
+
+  async set(key: StageCacheKey, value: unknown): Promise<void> {
+    await this.redis.set(this.key(key), JSON.stringify(value), 'EX', STAGE_CACHE_TTL_SECONDS)
+  }
+}
+
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex')
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto'
+import { Card, describeErrors, type CardType } from '@flashcards/queue-core'
+import type { CardDraft } from '../providers/types.js'
+import { contentWords } from '../providers/offline/text.js'
+import type { Chunk } from './chunk.js'
+
+export type DropReason = 'empty' | 'type' | 'unknown_chunk' | 'not_cloze' | 'ungrounded' | 'invalid' | 'duplicate' | 'over_target'
+
+export interface FinalisedCards {
+  cards: Card[]
+  dropped: Partial<Record<DropReason, number>>
+}
+
+/** Share of an answer's content words that must appear in its chunk when it is not quoted verbatim. */
+export const GROUNDING_COVERAGE = 0.7
+/** Cards whose words overlap this much (Jaccard) with a kept card are near-duplicates. */
+export const NEAR_DUPLICATE_SIMILARITY = 0.8
+const CLOZE = /\{\{c\d+::(.+?)(?:::[^}]*)?\}\}/g
+
+/** Lower case, punctuation to spaces: how texts are compared for grounding and duplicates. */
+export function comparable(text: string): string {
+  return ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `
+}
+
+/**
+ * True when the card's answer is in its chunk: verbatim (ignoring case and punctuation), or for
+ * paraphrasing LLMs, when most of its content words are. Cloze deletions must be verbatim.
+ */
+export function isGrounded(card: Pick<CardDraft, 'type' | 'front' | 'back'>, chunkText: string): boolean {
+  const source = comparable(chunkText)
+  const verbatim = (text: string) => comparable(text).trim() !== '' && source.includes(comparable(text))
+  if (card.type === 'cloze') {
+    const deletions = [...card.front.matchAll(CLOZE)].map((match) => match[1]!)
+    return deletions.length > 0 && deletions.every(verbatim)
+  }
+  if (verbatim(card.back)) return true
+  const answerWords = contentWords(card.back)
+  if (answerWords.length === 0) return false
+  const sourceWords = new Set(contentWords(chunkText))
+  return answerWords.filter((word) => sourceWords.has(word)).length / answerWords.length >= GROUNDING_COVERAGE
+}
+
+/**
+ * The last step of the pipeline: every draft checked against the card schema and its chunk,
+ * empty, ungrounded, duplicate and near-duplicate cards dropped (and counted), the rest cut to
+ * the target. Card ids are stable hashes, so a re-run yields the same ids.
+ */
+export function finaliseCards(
+  drafts: CardDraft[],
+  chunks: Chunk[],
+  options: { module_id: string; cardTypes: CardType[]; targetCount: number },
+): FinalisedCards {
+  const chunkById = new Map(chunks.map((chunk) => [chunk.id, chunk]))
+  const dropped: FinalisedCards['dropped'] = {}
+  const drop = (reason: DropReason) => {
+    dropped[reason] = (dropped[reason] ?? 0) + 1
+  }
+  const cards: Card[] = []
+  const keptWords: Set<string>[] = []
+
+  for (const draft of drafts) {
+    const front = draft.front?.trim() ?? ''
+    const back = draft.back?.trim() ?? ''
+    if (front === '' || back === '') { drop('empty'); continue }
+    if (!options.cardTypes.includes(draft.type)) { drop('type'); continue }
+    const chunk = chunkById.get(draft.chunk_id)
+    if (!chunk) { drop('unknown_chunk'); continue }
+    if (draft.type === 'cloze' && !/\{\{c\d+::.+?\}\}/.test(front)) { drop('not_cloze'); continue }
+    if (!isGrounded({ type: draft.type, front, back }, chunk.text)) { drop('ungrounded'); continue }
+
+    const card: Card = {
+      id: createHash('sha256').update(`${options.module_id}|${draft.type}|${front}`).digest('hex').slice(0, 16),
+      type: draft.type,
+      front,
+      back,
+      source: {
+        module_id: options.module_id,
+        chunk_id: chunk.id,
+        ...(chunk.heading ? { heading: chunk.heading.slice(0, 300) } : {}),
+        ...timesOf(chunk, draft.type === 'cloze' ? [...front.matchAll(CLOZE)].map((match) => match[1]!) : [back]),
+      },
+    }
+    if (describeErrors(Card, card, 'card').length > 0) { drop('invalid'); continue }
+
+    const cardWords = new Set(contentWords(`${front.replace(CLOZE, '$1')} ${back}`))
+    if (keptWords.some((kept) => jaccard(kept, cardWords) >= NEAR_DUPLICATE_SIMILARITY)) { drop('duplicate'); continue }
+    if (cards.length >= options.targetCount) { drop('over_target'); continue }
+    keptWords.push(cardWords)
+    cards.push(card)
+  }
+  return { cards, dropped }
+}
+
+/**
+ * Where in the media a transcript card's answer is said: the first cue that contains it, else
+ * the span of the whole chunk. Empty for chunks that are not from a transcript.
+ */
+function timesOf(chunk: Chunk, answers: string[]): { start_seconds?: number; end_seconds?: number } {
+  if (chunk.start_seconds === undefined) return {}
+  for (const block of chunk.blocks) {
+    if (block.kind === 'cue' && answers.every((answer) => comparable(block.text).includes(comparable(answer)))) {
+      return { start_seconds: block.start, end_seconds: block.end }
+    }
+  }
+  return { start_seconds: chunk.start_seconds, ...(chunk.end_seconds !== undefined ? { end_seconds: chunk.end_seconds } : {}) }
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1
+  let shared = 0
+  for (const word of a) if (b.has(word)) shared++
+  return shared / (a.size + b.size - shared)
+}

@@ -1,0 +1,8 @@
+export type { LlmProvider, Concept, ConceptKind, CardDraft, TokenUsage, ProviderAnswer, ConceptRequest, CardRequest } from './types.js'
+export { createProvider } from './select.js'
+export { OfflineProvider } from './offline/index.js'
+export { GeminiProvider, type GeminiProviderOptions } from './gemini.js'
+export { OpenAiCompatibleProvider, type OpenAiCompatibleOptions } from './openai-compatible.js'
+export { JsonChatProvider, type JsonCompletion, type ResponseFormat } from './json-chat.js'
+export { classifyHttpFailure, MalformedOutputError, type HttpFailure } from './errors.js'
+export { PROMPT_VERSION, type ChatMessage } from './prompts.js'

@@ -1,0 +1,28 @@
+import { offlineCards } from './cards.js'
+import { offlineConcepts } from './concepts.js'
+import type { CardDraft, CardRequest, Concept, ConceptRequest, LlmProvider, ProviderAnswer } from '../types.js'
+
+const NO_USAGE = { inputTokens: 0, outputTokens: 0 }
+
+/**
+ * The default provider: deterministic, no network, no key. It reads the structure the author
+ * gave the material (definitions, key points, lists, emphasised terms, code) and turns it into
+ * cards whose answers are always text of the source.
+ */
+export class OfflineProvider implements LlmProvider {
+  readonly name = 'offline'
+  readonly model = 'rules'
+  readonly promptVersion = '1'
+
+  async extractConcepts(request: ConceptRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<Omit<Concept, 'chunk_id'>[]>> {
+    options.signal.throwIfAborted()
+    const concepts = offlineConcepts(request.chunk)
+    return { value: concepts, usage: NO_USAGE, calls: 1, raw: { concepts: concepts.length } }
+  }
+
+  async writeCards(request: CardRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<CardDraft[]>> {
+    options.signal.throwIfAborted()
+    const cards = offlineCards(request)
+    return { value: cards, usage: NO_USAGE, calls: 1, raw: { cards: cards.length } }
+  }
+}

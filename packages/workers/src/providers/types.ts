@@ -1,0 +1,74 @@
+import type { CardType } from '@flashcards/queue-core'
+import type { Chunk } from '../pipeline/chunk.js'
+
+export type ConceptKind = 'definition' | 'keypoint' | 'list' | 'term' | 'code' | 'fact'
+
+/** Stage A output: something a learner should remember, stated in one chunk. */
+export interface Concept {
+  chunk_id: string
+  term: string
+  /** The fact as the source states it. */
+  statement: string
+  kind: ConceptKind
+  /** For lists: the items, each as in the source. */
+  items?: string[]
+  /** For definitions: the linking words of the source ("is", "are", "means"). */
+  relation?: string
+}
+
+/** Stage B output before validation: a card and the chunk it claims to come from. */
+export interface CardDraft {
+  type: CardType
+  front: string
+  back: string
+  chunk_id: string
+}
+
+export interface TokenUsage {
+  inputTokens: number
+  outputTokens: number
+}
+
+export interface ProviderAnswer<T> {
+  value: T
+  usage: TokenUsage
+  /** Provider calls made (2 when the first answer needed a repair). */
+  calls: number
+  /** The provider's raw text, kept in the job log's rawOutputs. */
+  raw: unknown
+}
+
+export interface ConceptRequest {
+  chunk: Chunk
+  language: string
+}
+
+export interface CardRequest {
+  chunks: Chunk[]
+  concepts: Concept[]
+  targetCount: number
+  cardTypes: CardType[]
+  language: string
+}
+
+/**
+ * An LLM backend. Implementations throw `RateLimitedError` when asked to slow down,
+ * `UnrecoverableError` for auth, quota and unusable-output failures, and honour `signal`.
+ *
+ * A host can plug in its own through the `--config` module:
+ * ```ts
+ * const provider: LlmProvider = {
+ *   name: 'my-llm', model: 'v1', promptVersion: '1',
+ *   async extractConcepts({ chunk }, { signal }) { ... },
+ *   async writeCards({ concepts, targetCount }, { signal }) { ... },
+ * }
+ * ```
+ */
+export interface LlmProvider {
+  readonly name: string
+  readonly model: string
+  /** Part of the stage cache key: bump it when prompts or output rules change. */
+  readonly promptVersion: string
+  extractConcepts(request: ConceptRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<Omit<Concept, 'chunk_id'>[]>>
+  writeCards(request: CardRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<CardDraft[]>>
+}
