@@ -46,7 +46,12 @@ export function serializeJobLog(doc: JobLogDocument): string {
   if (!validator.Check(safe)) {
     throw new FlashcardError('VALIDATION_ERROR', `Invalid job log for job ${doc.jobId}: ${problems(safe)}`)
   }
-  return `${JSON.stringify(safe, null, 2)}\n`
+  return `${JSON.stringify(safe, bigintAsString, 2)}\n`
+}
+
+// Counters from SDKs (token usage, byte sizes) may be bigints, which JSON.stringify refuses.
+function bigintAsString(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value
 }
 
 /** Parses stored bytes; throws {@link JobLogCorruptError} naming the location and the problem. */
