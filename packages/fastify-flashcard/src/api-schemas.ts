@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { JobId, JobStateName, JobStatus, QUEUE_NAMES } from '@flashcards/queue-core'
+import { JobId, JobLogDocumentSchema, JobStateName, JobStatus, QUEUE_NAMES } from '@flashcards/queue-core'
 
 /*
  * HTTP-only shapes around queue-core's schemas (which stay the single definition of the job
@@ -96,40 +96,14 @@ export const LogLink = Type.Object(
   { additionalProperties: false },
 )
 
-export const JobLogSchema = Type.Object(
-  {
-    jobId: Type.String(),
-    queue: QueueNameSchema,
-    module_id: Type.Union([Type.String(), Type.Null()]),
-    course_id: Type.Union([Type.String(), Type.Null()]),
-    attempt: Type.Integer(),
-    startedAt: Type.String(),
-    completedAt: Type.Union([Type.String(), Type.Null()]),
-    status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
-    entries: Type.Array(
-      Type.Object({
-        timestamp: Type.String(),
-        level: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')]),
-        step: Type.String(),
-        message: Type.String(),
-        attempt: Type.Integer(),
-        data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-      }),
-    ),
-    rawOutputs: Type.Record(Type.String(), Type.Unknown()),
-    result: Type.Unknown(),
-    error: Type.Union([Type.String(), Type.Null()]),
-  },
-  { description: 'The runbook’s per-job log (redacted by the workers before it was written).' },
-)
-
-export const LogOrLink = Type.Union([JobLogSchema, LogLink])
+export const LogOrLink = Type.Union([JobLogDocumentSchema, LogLink])
 
 export const JOB_LOG_EXAMPLE = {
   jobId: '3f0c2a9e-7b1d-4c55-9a0e-2f5b8c1d9e47',
   queue: 'orchestrator',
   module_id: 'mod-hr-101',
   course_id: 'course-hr-2025',
+  tenant: 'tenant-a',
   attempt: 1,
   startedAt: '2025-12-12T00:00:00.000Z',
   completedAt: '2025-12-12T00:01:30.000Z',
