@@ -1,2 +1,13 @@
-// Public API: filled in by the package's implementation.
-export {}
+/**
+ * @flashcards/workers: the orchestrator and transcription workers of the flashcard job system,
+ * their runtime, LLM providers and content sources. See README.md for the `flashcard-workers` bin.
+ */
+export * from './runtime/index.js'
+export * from './content/index.js'
+export * from './providers/index.js'
+export * from './pipeline/index.js'
+export * from './orchestrator/index.js'
+export { loadHostConfig, type HostConfig } from './cli/host-config.js'
+export { runCli, USAGE, DEFAULT_SHUTDOWN_TIMEOUT_MS, type Command } from './cli/run.js'
+export { extractText, detectType, ExtractionError, type ExtractedDocument, type DocumentFormat, type TimedSegment, type FileHint } from './extract/index.js'
+export { startTranscriptionWorker, type TranscriptionWorkerOptions, type SpeechToText } from './transcription/index.js'
