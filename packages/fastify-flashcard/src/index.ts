@@ -5,3 +5,4 @@ export { ApiError, API_ERROR_STATUS, type ApiErrorCode, type ErrorEnvelope } fro
 export { HTTP_METRIC_NAMES } from './http-metrics.js'
 export { OPENAPI_PATH, BEARER_SECURITY_SCHEME, OPENAPI_TAGS } from './openapi.js'
 export { LOG_LINK_SECONDS } from './routes/job-logs.js'
+export { JobEventHub, type JobEvent, type JobEventListener } from './job-events.js'

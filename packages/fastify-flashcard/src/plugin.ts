@@ -22,6 +22,8 @@ export interface FlashcardDecorator {
   queues: FlashcardQueues
   /** The plugin's own Prometheus registry (null with `metrics: false`); add host metrics to it if you like. */
   metricsRegistry: Registry | null
+  /** The shared QueueEvents fan-out behind the event streams; `subscribe()` to follow a job from host code. */
+  events: JobEventHub
 }
 
 declare module 'fastify' {
@@ -62,7 +64,7 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
   const registry = options.metrics ? new Registry() : undefined
   const unregisterMetrics = registry ? registerFlashcardMetrics({ registry, queues }) : undefined
 
-  fastify.decorate('flashcards', { queues, metricsRegistry: registry ?? null } satisfies FlashcardDecorator)
+  fastify.decorate('flashcards', { queues, metricsRegistry: registry ?? null, events: hub } satisfies FlashcardDecorator)
   fastify.addHook('onClose', async () => {
     unregisterMetrics?.()
     await hub.close()

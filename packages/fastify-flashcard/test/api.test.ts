@@ -357,14 +357,15 @@ t.test('options are validated at registration; registering twice is an error', a
   ]
   for (const [name, options, message] of attempts) {
     const bad = Fastify()
-    await t.rejects(bad.register(fastifyFlashcard, options as never).ready(), message, name)
+    bad.register(fastifyFlashcard, options as never)
+    await t.rejects(async () => bad.ready(), { message }, name)
     await bad.close()
   }
   const twice = Fastify()
   const options = { connection: TEST_REDIS_URL, queuePrefix: prefix, auth: { tokens: TOKENS }, openapi: false }
   twice.register(fastifyFlashcard, options)
   twice.register(fastifyFlashcard, options)
-  await t.rejects(twice.ready(), /already registered on this instance/)
+  await t.rejects(async () => twice.ready(), { message: /already registered on this instance/ })
   await twice.close()
 })
 
