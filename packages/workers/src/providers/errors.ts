@@ -28,7 +28,8 @@ export function classifyHttpFailure(failure: HttpFailure): Error {
   const { provider, status } = failure
   const detail = errorMessage(failure.body)
   const said = detail ? `: ${detail}` : ''
-  if (status === 401 || status === 403) {
+  // Gemini answers an invalid key with 400 API_KEY_INVALID rather than 401.
+  if (status === 401 || status === 403 || (status === 400 && isInvalidKey(failure.body))) {
     return new UnrecoverableError(`${provider} refused the credentials (HTTP ${status})${said}. Check ${failure.keyVariables}`)
   }
   if (status === 429 && isDailyQuota(failure.body)) {
@@ -55,6 +56,7 @@ function errorMessage(body: unknown): string | undefined {
 
 interface GoogleErrorDetail {
   '@type'?: string
+  reason?: string
   retryDelay?: string
   violations?: { quotaId?: string; quotaMetric?: string }[]
 }
@@ -62,6 +64,10 @@ interface GoogleErrorDetail {
 function details(body: unknown): GoogleErrorDetail[] {
   const list = (body as { error?: { details?: unknown } })?.error?.details
   return Array.isArray(list) ? (list as GoogleErrorDetail[]) : []
+}
+
+function isInvalidKey(body: unknown): boolean {
+  return details(body).some((detail) => detail.reason === 'API_KEY_INVALID')
 }
 
 function isDailyQuota(body: unknown): boolean {

@@ -1,5 +1,6 @@
 import type { CardType } from '@flashcards/queue-core'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
+import { QUANTITY } from './concepts.js'
 import { capitalise, contentWords, stripEndPunctuation, words } from './text.js'
 
 /** Which concepts make the best cards first. */
@@ -50,7 +51,7 @@ function roundRobin<T>(lists: T[][]): T[] {
 }
 
 function naturalType(concept: Concept, allowed: CardType[]): CardType {
-  const natural: CardType = concept.kind === 'keypoint' || concept.kind === 'term' ? 'cloze' : 'basic'
+  const natural: CardType = concept.kind === 'keypoint' || concept.kind === 'term' || concept.kind === 'fact' ? 'cloze' : 'basic'
   return allowed.includes(natural) ? natural : allowed[0]!
 }
 
@@ -92,7 +93,7 @@ function cardFor(concept: Concept, type: CardType): CardDraft | undefined {
 /** Hides the key words of a statement: the concept's own term, else its most telling words. */
 function clozeOrBlank(concept: Concept, type: CardType): CardDraft | undefined {
   const statement = stripEndPunctuation(concept.statement)
-  const hidden = concept.kind === 'term' && statement.includes(concept.term) ? concept.term : keyPhrase(statement)
+  const hidden = concept.kind !== 'keypoint' && statement.includes(concept.term) ? concept.term : keyPhrase(statement)
   if (!hidden) return undefined
   const at = statement.indexOf(hidden)
   const before = statement.slice(0, at)
@@ -103,8 +104,8 @@ function clozeOrBlank(concept: Concept, type: CardType): CardDraft | undefined {
 
 /** A number with its unit, else a capitalised name, else the longest uncommon word. */
 function keyPhrase(statement: string): string | undefined {
-  const number = /\b\d[\d,.]*(?:\s*(?:%|percent|days?|weeks?|months?|years?|hours?|minutes?|seconds?|[a-z]+s))?/i.exec(statement)
-  if (number) return number[0].trim()
+  const quantity = QUANTITY.exec(statement) ?? /\b\d[\d,.:]*\b/.exec(statement)
+  if (quantity) return quantity[0].trim()
   const name = /(?<!^)(?<![.!?]\s)\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*/.exec(statement)
   if (name && words(name[0]).length <= 4) return name[0]
   const candidates = contentWords(statement).filter((word) => word.length >= 6)

@@ -11,6 +11,9 @@ const DEFINITION = /^((?:an?|the)\s+)?([^,;:()]{2,60}?)\s+(is|are|means|refers t
 const CLAUSE_IN_SUBJECT = /\b(that|which|who|whom|where|when|if|because|they|it|we|you|he|she)\b/i
 /** "X is kept …", "X is not …": passive or negated predicates describe, they do not define. */
 const NOT_A_DEFINITION = /^(not|no longer|also|only|still|often|usually|always|never|\w+ed|kept|made|held|sent|given|done|seen|known|set|told|taken|written|run|shown|based|available|able|responsible|open|closed)\b/i
+/** Numbers with a unit are what rules and deadlines are made of: "within one month", "72 hours". */
+export const QUANTITY =
+  /\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(?:%|percent|working days?|calendar days?|days?|weeks?|months?|years?|hours?|minutes?|euros?|dollars?)\b/i
 const TERM_GLOSS = /^([^:—–]{2,60}?)\s*(?::|—|–| - )\s+(.{8,})$/
 
 /**
@@ -72,6 +75,9 @@ function fromSentence(sentence: string, terms: string[]): Draft[] {
       statement: stripEndPunctuation(definition[4]!),
       relation: definition[3]!.toLowerCase(),
     })
+  }
+  if (found.length === 0 && QUANTITY.test(sentence) && sentence.length >= 40 && sentence.length <= 300 && !VAGUE_SUBJECT.test(sentence)) {
+    found.push({ kind: 'fact', term: QUANTITY.exec(sentence)![0], statement: sentence })
   }
   for (const term of terms) {
     if (sentence.includes(term) && sentence.length >= term.length + 20) found.push({ kind: 'term', term, statement: sentence })

@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Job } from 'bullmq'
+import { FlashcardQueues, loadConfig, type GenerateBatchBody } from '@flashcards/queue-core'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/redis.js'
+import { createLogger } from '../../src/runtime/index.js'
+import { startOrchestratorWorker, type OrchestratorWorkerOptions } from '../../src/orchestrator/index.js'
+
+export const EXAMPLES_CONTENT = fileURLToPath(new URL('../../../../examples/content', import.meta.url))
+export const owner = { tenant: 'acme', principal: 'tester' }
+export const silent = createLogger({ name: 'orchestrator-test', debug: false, destination: { write: () => {} } })
+
+interface TestLike {
+  teardown(fn: () => unknown): void
+}
+
+/** A private queue prefix, log directory and queue client for one test, all removed afterwards. */
+export async function orchestratorHarness(t: TestLike, env: Record<string, string> = {}) {
+  const prefix = uniquePrefix('orchestrator')
+  const logDir = await mkdtemp(join(tmpdir(), 'fc-orch-logs-'))
+  const config = loadConfig({
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    CONTENT_DIR: EXAMPLES_CONTENT,
+    LOG_DIR: logDir,
+    JOB_ATTEMPTS: '3',
+    WORKER_CONCURRENCY: '2',
+    ...env,
+  })
+  const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: config.jobAttempts })
+  const workers: { close(): Promise<void> }[] = []
+  t.teardown(async () => {
+    await Promise.all(workers.map((worker) => worker.close()))
+    await queues.close()
+    await deletePrefix(prefix)
+    await rm(logDir, { recursive: true, force: true })
+  })
+  const start = async (options: Partial<OrchestratorWorkerOptions> = {}) => {
+    const worker = await startOrchestratorWorker({ config, logger: silent, tuning: { drainDelay: 1 }, ...options })
+    workers.push(worker)
+    return worker
+  }
+  const generate = (body: GenerateBatchBody) => queues.enqueueGeneration(body, owner)
+  /** Polls until the job is completed or failed (or the deadline passes). */
+  const finished = async (jobId: string, timeoutMs = 20_000): Promise<Job> => {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const job = await queues.queue('orchestrator').getJob(jobId)
+      const state = job ? await job.getState() : 'missing'
+      if (state === 'completed' || state === 'failed') return job!
+      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state} after ${timeoutMs} ms`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+  return { prefix, logDir, config, queues, start, generate, finished }
+}

@@ -1,0 +1,150 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** What a fake model is asked: which stage (by the response schema) and the prompt text. */
+export interface LlmRequest {
+  stage: 'stageA' | 'stageB'
+  prompt: string
+  body: Record<string, unknown>
+  headers: IncomingMessage['headers']
+  path: string
+}
+
+/** A scripted reply: a JSON text the fake model "writes", or an HTTP error in the real wire format. */
+export type Reply =
+  | { kind: 'answer'; text: string }
+  | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: 'hang' }
+
+export interface FakeLlm {
+  url: string
+  requests: LlmRequest[]
+  /** Requests whose connection the client closed before an answer was sent. */
+  aborted: number
+  close(): Promise<void>
+}
+
+/**
+ * A deterministic fake model: stage A names the first sentence of the section as a concept,
+ * stage B asks one question per chunk whose answer is that sentence, so every card is grounded.
+ */
+export function modelAnswer(request: LlmRequest): string {
+  if (request.stage === 'stageA') {
+    const body = request.prompt.split('\n\n')[1] ?? request.prompt
+    const sentence = (body.split(/(?<=\.)\s/)[0] ?? body).trim()
+    return JSON.stringify({ concepts: [{ term: sentence.split(' ').slice(0, 3).join(' '), statement: sentence }] })
+  }
+  const cards = [...request.prompt.matchAll(/### chunk_id: (\S+)\n([^\n]+)\n\n([^\n]+)/g)].map(([, id, heading, text]) => ({
+    type: 'basic',
+    front: `What does the section "${heading}" (${id}) say first?`,
+    back: (text!.split(/(?<=\.)\s/)[0] ?? text!).trim(),
+    chunk_id: id,
+  }))
+  return JSON.stringify({ cards })
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const parts: Buffer[] = []
+  for await (const part of req) parts.push(part as Buffer)
+  return JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>
+}
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse, fake: FakeLlm) => Promise<void>): Promise<FakeLlm> {
+  const server = createServer()
+  const fake: FakeLlm = {
+    url: '',
+    requests: [],
+    aborted: 0,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+  server.on('request', (req, res) => {
+    res.on('close', () => {
+      if (!res.writableFinished) fake.aborted++
+    })
+    handler(req, res, fake).catch((err: Error) => {
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: err.message } }))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return fake
+}
+
+function send(res: ServerResponse, reply: Reply, ok: (text: string) => unknown): void {
+  if (reply.kind === 'hang') return
+  if (reply.kind === 'error') {
+    res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body))
+    return
+  }
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(ok(reply.text)))
+}
+
+/** `POST /v1beta/models/{model}:generateContent` as the Gemini API speaks it. */
+export function fakeGemini(script: (request: LlmRequest, index: number) => Reply): Promise<FakeLlm> {
+  return listen(async (req, res, fake) => {
+    const body = await readBody(req)
+    const config = (body.generationConfig ?? {}) as { responseJsonSchema?: { properties?: Record<string, unknown> } }
+    const contents = (body.contents ?? []) as { parts: { text: string }[] }[]
+    const request: LlmRequest = {
+      stage: config.responseJsonSchema?.properties?.cards ? 'stageB' : 'stageA',
+      prompt: contents[0]?.parts[0]?.text ?? '',
+      body,
+      headers: req.headers,
+      path: req.url ?? '',
+    }
+    fake.requests.push(request)
+    send(res, script(request, fake.requests.length - 1), (text) => ({
+      candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
+      usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 },
+      modelVersion: 'gemini-test',
+    }))
+  })
+}
+
+/** `POST /v1/chat/completions` as OpenAI-compatible servers speak it. */
+export function fakeOpenAi(script: (request: LlmRequest, index: number) => Reply): Promise<FakeLlm> {
+  return listen(async (req, res, fake) => {
+    const body = await readBody(req)
+    const format = body.response_format as { json_schema?: { name?: string } } | undefined
+    const messages = (body.messages ?? []) as { role: string; content: string }[]
+    const request: LlmRequest = {
+      stage: format?.json_schema?.name === 'flashcards' ? 'stageB' : 'stageA',
+      prompt: messages.find((message) => message.role === 'user')?.content ?? '',
+      body,
+      headers: req.headers,
+      path: req.url ?? '',
+    }
+    fake.requests.push(request)
+    send(res, script(request, fake.requests.length - 1), (text) => ({
+      id: `chatcmpl-${fake.requests.length}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
+    }))
+  })
+}
+
+/** Gemini's 429 with QuotaFailure and RetryInfo, as the real API sends it. */
+export function geminiRateLimited(retryDelaySeconds: number, quotaId = 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier'): Reply {
+  return {
+    kind: 'error',
+    status: 429,
+    body: {
+      error: {
+        code: 429,
+        message: 'You exceeded your current quota, please check your plan and billing details.',
+        status: 'RESOURCE_EXHAUSTED',
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId }] },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryDelaySeconds}s` },
+        ],
+      },
+    },
+  }
+}
