@@ -1,0 +1,66 @@
+/*
+ * A host application: Fastify with the flashcard plugin, as an LMS would register it.
+ *
+ *   API_TOKENS=dev-token-123:tenant-a npx tsx examples/server.ts
+ *
+ * Reads PORT (default 5000), HOST, REDIS_URL, QUEUE_PREFIX, JOB_ATTEMPTS, MAX_QUEUE_DEPTH,
+ * LOG_STORE / LOG_DIR / S3_* (job logs) through queue-core's loadConfig, and API_TOKENS
+ * (`token:tenant,token:tenant`). Health and metrics are public, as the runbook's curl calls
+ * them without a token; docs at /docs, the OpenAPI document at /api/flashcards/openapi.json.
+ */
+import Fastify from 'fastify'
+import swaggerUi from '@fastify/swagger-ui'
+import fastifyFlashcard, { parseApiTokens } from '@flashcards/fastify-flashcard'
+import { createJobLogStore, loadConfig, redactRedisUrl } from '@flashcards/queue-core'
+
+function startupError(message: string): never {
+  process.stderr.write(`examples/server: ${message}\n`)
+  process.exit(1)
+}
+
+let config: ReturnType<typeof loadConfig>
+let tokens: Record<string, string>
+try {
+  config = loadConfig()
+  tokens = parseApiTokens(process.env.API_TOKENS)
+} catch (err) {
+  startupError((err as Error).message)
+}
+
+const app = Fastify({ logger: { level: config.debug ? 'debug' : 'info' } })
+
+await app.register(fastifyFlashcard, {
+  connection: config.redisUrl,
+  queuePrefix: config.queuePrefix,
+  auth: { tokens },
+  publicHealth: true,
+  publicMetrics: true,
+  logStore: createJobLogStore(config),
+  maxQueueDepth: config.maxQueueDepth,
+  jobAttempts: config.jobAttempts,
+})
+await app.register(swaggerUi, { routePrefix: '/docs' })
+
+let closing = false
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    // Stops accepting requests, ends event streams, closes the queues and Redis connections.
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        app.log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  })
+}
+
+try {
+  await app.listen({ port: config.port, host: config.host })
+  app.log.info(`flashcard API on Redis ${redactRedisUrl(config.redisUrl)} (queue prefix ${config.queuePrefix})`)
+} catch (err) {
+  startupError(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`)
+}
