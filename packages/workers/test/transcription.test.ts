@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { FlashcardQueues, JOB_NAMES, loadConfig, type TranscriptionFile } from '@flashcards/queue-core'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
 import { createLogger } from '../src/runtime/index.js'
@@ -12,7 +12,7 @@ import { fileHandler, geminiHandler, openAiHandler, serve, SPOKEN, type Loopback
 const owner = { tenant: 'acme', principal: 'tester' }
 const silent = createLogger({ name: 'transcription-test', debug: false, destination: { write: () => {} } })
 
-async function setup(t: Tap.Test, env: Record<string, string> = {}) {
+async function setup(t: Test, env: Record<string, string> = {}) {
   const prefix = uniquePrefix('transcription')
   const contentDir = await mkdtemp(join(tmpdir(), 'fc-transcripts-'))
   const config = loadConfig({
@@ -51,7 +51,7 @@ async function setup(t: Tap.Test, env: Record<string, string> = {}) {
   return { prefix, contentDir, config, queues, start, enqueue, finished }
 }
 
-async function loopback(t: Tap.Test, handler: Parameters<typeof serve>[0]): Promise<Loopback> {
+async function loopback(t: Test, handler: Parameters<typeof serve>[0]): Promise<Loopback> {
   const server = await serve(handler)
   t.teardown(() => server.close())
   return server

@@ -17,6 +17,8 @@ export interface FileFetcherOptions extends FetchLimits {
   allowPrivate: boolean
   /** LOCAL_FILE_ROOT: the only folder local paths may point into; unset disables local paths. */
   localRoot: string | undefined
+  /** Why an address is refused; default: private, loopback, link-local and other non-public ranges. */
+  addressPolicy?: (address: string) => string | undefined
   /** Made on first use of an s3:// URL. */
   s3: () => S3Client
 }
