@@ -128,11 +128,13 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
     const jobId = String(job.id)
     const data = (job.data ?? {}) as JobIdentityData
     const attempt = job.attemptsMade + 1
+    // Runs put back by the rate limiter keep their attempt number; the log tells each run apart.
+    const run = Math.max(job.attemptsStarted, attempt)
     const jobLogger = logger.child({ jobId, attempt })
     const writer = await JobLogWriter.open(jobLogStore, {
       jobId,
       queue,
-      attempt,
+      attempt: run,
       module_id: typeof data.module_id === 'string' ? data.module_id : null,
       course_id: typeof data.course_id === 'string' ? data.course_id : null,
       tenant: typeof data.owner?.tenant === 'string' ? data.owner.tenant : '',

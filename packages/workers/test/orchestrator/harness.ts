@@ -47,9 +47,9 @@ export async function orchestratorHarness(t: TestLike, env: Record<string, strin
   const finished = async (jobId: string, timeoutMs = 20_000): Promise<Job> => {
     const deadline = Date.now() + timeoutMs
     for (;;) {
-      const job = await queues.queue('orchestrator').getJob(jobId)
-      const state = job ? await job.getState() : 'missing'
-      if (state === 'completed' || state === 'failed') return job!
+      const state = await queues.queue('orchestrator').getJobState(jobId)
+      // Read the job after its state is final, so its result and failure reason are complete.
+      if (state === 'completed' || state === 'failed') return (await queues.queue('orchestrator').getJob(jobId))!
       if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state} after ${timeoutMs} ms`)
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
