@@ -30,6 +30,7 @@ export async function orchestratorHarness(t: TestLike, env: Record<string, strin
     ...env,
   })
   const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: config.jobAttempts })
+  await queues.ready()
   const workers: { close(): Promise<void> }[] = []
   t.teardown(async () => {
     await Promise.all(workers.map((worker) => worker.close()))

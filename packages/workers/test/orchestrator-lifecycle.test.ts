@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { fakeOpenAi, modelAnswer } from './orchestrator/llm-servers.js'
+import { orchestratorHarness } from './orchestrator/harness.js'
+
+const WORKERS_DIR = fileURLToPath(new URL('..', import.meta.url))
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+const lesson = (n: number) => `# Lesson ${n}\n\n## Part\n\nRule ${n} is the rule that applies to case number ${n} of the handbook.`
+
+t.test('JOB_TIMEOUT_MS aborts the in-flight provider call and fails the attempt', async (t) => {
+  const fake = await fakeOpenAi(() => ({ kind: 'hang' }))
+  t.teardown(() => fake.close())
+  const h = await orchestratorHarness(t, {
+    LLM_PROVIDER: 'openai-compatible',
+    OPENAI_BASE_URL: `${fake.url}/v1`,
+    OPENAI_MODEL: 'slow',
+    JOB_TIMEOUT_MS: '1000',
+    JOB_ATTEMPTS: '1',
+  })
+  await h.start()
+  const [enqueued] = await h.generate({ mode: 'single_module', target: { course_id: 'c', module_id: 'm-slow' }, content: { format: 'markdown', text: lesson(1) } })
+  const job = await h.finished(enqueued!.job_id)
+  t.equal(await job.getState(), 'failed')
+  t.match(job.failedReason, /timed out after 1000 ms \(JOB_TIMEOUT_MS\)/)
+  await until(() => fake.aborted === fake.requests.length && fake.requests.length > 0, 'the server to see the request aborted', 5_000)
+  t.ok(fake.aborted >= 1, 'the HTTP request to the provider was aborted, not abandoned')
+})
+
+t.test('two worker processes share one queue: each job runs once; SIGTERM drains and exits 0', async (t) => {
+  const fake = await fakeOpenAi((request) => ({ kind: 'answer', text: modelAnswer(request) }))
+  t.teardown(() => fake.close())
+  const h = await orchestratorHarness(t)
+  const env = {
+    ...process.env,
+    REDIS_URL: h.config.redisUrl,
+    QUEUE_PREFIX: h.prefix,
+    LOG_DIR: h.logDir,
+    WORKER_CONCURRENCY: '1',
+    LLM_PROVIDER: 'openai-compatible',
+    OPENAI_BASE_URL: `${fake.url}/v1`,
+    OPENAI_MODEL: 'shared',
+  }
+  const processes: { child: ChildProcess; lines: string[]; exit: Promise<number | null> }[] = []
+  for (let i = 0; i < 2; i++) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'orchestrator'], { cwd: WORKERS_DIR, env: { ...env, WORKER_ID: `w${i}` }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const lines: string[] = []
+    let buffered = ''
+    child.stdout!.on('data', (data: Buffer) => {
+      buffered += data.toString()
+      const parts = buffered.split('\n')
+      buffered = parts.pop()!
+      lines.push(...parts)
+    })
+    child.stderr!.resume()
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    processes.push({ child, lines, exit })
+    t.teardown(() => {
+      if (child.exitCode === null) child.kill('SIGKILL')
+    })
+  }
+  await until(async () => (await h.queues.heartbeats.alive()).filter((beat) => beat.queue === 'orchestrator').length === 2, 'both workers to beat', 30_000)
+
+  const jobIds: string[] = []
+  for (let n = 0; n < 8; n++) {
+    const [job] = await h.generate({ mode: 'single_module', target: { course_id: 'c', module_id: `m-${n}` }, content: { format: 'markdown', text: lesson(n) } })
+    jobIds.push(job!.job_id)
+  }
+  for (const id of jobIds) t.equal(await (await h.finished(id, 30_000)).getState(), 'completed', `job ${id} completed`)
+
+  const started = processes.map(({ lines }) =>
+    lines.map((line) => JSON.parse(line) as { msg: string; jobId?: string }).filter((entry) => entry.msg === 'job started').map((entry) => entry.jobId!),
+  )
+  const all = started.flat()
+  t.same([...all].sort(), [...jobIds].sort(), 'every job started exactly once across both processes')
+  t.ok(started.every((ids) => ids.length > 0), `both processes took jobs (${started.map((ids) => ids.length).join(' + ')})`)
+
+  for (const { child } of processes) child.kill('SIGTERM')
+  const codes = await Promise.all(processes.map(({ exit }) => exit))
+  t.same(codes, [0, 0], 'graceful shutdown exits 0')
+  t.same((await h.queues.heartbeats.alive()).filter((beat) => beat.queue === 'orchestrator'), [], 'heartbeats removed on shutdown')
+})
