@@ -169,6 +169,11 @@ export async function runDemo({ redisUrl, keep }) {
   const server = startProcess('server', process.execPath, ['--import', 'tsx', 'examples/server.ts'], env, logDir)
   const workers = startProcess('workers', process.execPath, ['packages/workers/dist/cli.js', 'all'], env, logDir)
   const children = [server, workers]
+  // However the demo ends (Ctrl-C, a closed pipe, a crash), it must not leave the processes behind.
+  process.once('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')))
+  const interrupted = () => stopAll().then(() => process.exit(130))
+  if (!keep) for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, interrupted)
+  process.stdout.on('error', interrupted)
   const stopAll = async () => {
     await Promise.all(
       children.map(

@@ -2,7 +2,7 @@
 // Entry of `npm test` and `npm run demo`: install, build, find Redis, then run.
 import { spawnSync } from 'node:child_process'
 import { build, ensureInstalled, ROOT } from './lib/workspace.mjs'
-import { ensureRedis } from './lib/redis.mjs'
+import { ensureRedis, redisObtainable, NO_REDIS_HELP } from './lib/redis.mjs'
 
 const [command, ...rest] = process.argv.slice(2)
 
@@ -22,9 +22,15 @@ async function test() {
 
 async function demo() {
   const keep = rest.includes('--keep')
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  // Say so before spending a minute on install and build.
+  if (!(await redisObtainable(redisUrl))) {
+    console.error(NO_REDIS_HELP)
+    process.exit(1)
+  }
   ensureInstalled()
   build()
-  const redis = await ensureRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+  const redis = await ensureRedis(redisUrl)
   const { runDemo } = await import('./demo.mjs')
   const code = await runDemo({ redisUrl: redis.url, keep })
   await redis.stop()

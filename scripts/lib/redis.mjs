@@ -36,6 +36,11 @@ function hasRedisServer() {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
 }
 
+/** True when the URL answers or a throwaway redis-server can be started. */
+export async function redisObtainable(url) {
+  return (await ping(url)) || hasRedisServer()
+}
+
 export const NO_REDIS_HELP = `
 ✖ No Redis is reachable and redis-server is not on PATH.
 

@@ -1,6 +1,6 @@
 // Installs and builds the workspace with the pinned pnpm, using only Node.js and npx.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -35,7 +35,27 @@ export function ensureInstalled() {
   pnpm(['install', '--frozen-lockfile'])
 }
 
+function newestMtime(path) {
+  const stat = statSync(path)
+  if (!stat.isDirectory()) return stat.mtimeMs
+  return readdirSync(path).reduce((newest, entry) => Math.max(newest, newestMtime(join(path, entry))), stat.mtimeMs)
+}
+
+/** A package needs a build when its dist is missing or older than its sources. */
+function isStale(pkgDir) {
+  const output = join(pkgDir, 'dist', 'index.js')
+  if (!existsSync(output)) return true
+  const inputs = ['src', 'package.json', 'tsup.config.ts'].map((p) => join(pkgDir, p)).filter(existsSync)
+  return Math.max(...inputs.map(newestMtime), statSync(join(ROOT, 'pnpm-lock.yaml')).mtimeMs) > statSync(output).mtimeMs
+}
+
+/** Builds the packages when any is out of date (a rebuild of one can change another's types). */
 export function build() {
+  const packages = readdirSync(join(ROOT, 'packages')).map((name) => join(ROOT, 'packages', name))
+  if (!packages.some(isStale)) {
+    console.log('• packages are built and up to date')
+    return
+  }
   console.log('• building packages …')
   pnpm(['-r', '--silent', 'build'])
 }

@@ -1,0 +1,44 @@
+// The README's demo command, run as a user runs it.
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { TEST_REDIS_URL } from './support/redis.js'
+
+const ROOT = join(import.meta.dirname, '..')
+
+function runDemo(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['scripts/run.mjs', 'demo'], { cwd: ROOT, env })
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    child.on('exit', (code) => resolve({ code, output }))
+  })
+}
+
+t.test('with no Redis and no redis-server on PATH it explains how to get one and exits 1', async (t) => {
+  const emptyPath = mkdtempSync(join(tmpdir(), 'flashcard-no-redis-'))
+  t.teardown(() => rmSync(emptyPath, { recursive: true, force: true }))
+  const { code, output } = await runDemo({ PATH: emptyPath, REDIS_URL: 'redis://127.0.0.1:1', HOME: process.env.HOME })
+  t.equal(code, 1)
+  t.match(output, /No Redis is reachable and redis-server is not on PATH/)
+  t.match(output, /docker compose -f docker-compose\.redis\.yml up -d/)
+})
+
+t.test('with Redis it prints cards for every module of the sample course and writes them', async (t) => {
+  const { code, output } = await runDemo({ ...process.env, REDIS_URL: TEST_REDIS_URL })
+  if (code !== 0) t.comment(output.slice(-3000))
+  t.equal(code, 0, 'the demo exits 0')
+  const modules = readdirSync(join(ROOT, 'examples/content/course-hr-2025'))
+  for (const module of modules) {
+    const match = new RegExp(`── ${module}: (\\d+) cards`).exec(output)
+    t.ok(match && Number(match[1]) > 0, `cards printed for ${module}`)
+  }
+  t.match(output, /100%/, 'live progress reached 100%')
+  const saved = JSON.parse(readFileSync(join(ROOT, 'demo-output/cards.json'), 'utf8')) as { module_id: string; cards: unknown[] }[]
+  t.same(saved.map((m) => m.module_id).sort(), [...modules].sort())
+  t.match(readFileSync(join(ROOT, 'demo-output/anki-basic.csv'), 'utf8'), /^#notetype:Basic$/m)
+  t.match(output, /API docs: +http:\/\/127\.0\.0\.1:\d+\/docs/)
+})
