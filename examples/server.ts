@@ -6,12 +6,15 @@
  * Reads PORT (default 5000), HOST, REDIS_URL, QUEUE_PREFIX, JOB_ATTEMPTS, MAX_QUEUE_DEPTH,
  * LOG_STORE / LOG_DIR / S3_* (job logs) through queue-core's loadConfig, and API_TOKENS
  * (`token:tenant,token:tenant`). Health and metrics are public, as the runbook's curl calls
- * them without a token; docs at /docs, the OpenAPI document at /api/flashcards/openapi.json.
+ * them without a token; docs at /docs, the OpenAPI document at /api/flashcards/openapi.json,
+ * the queue dashboard at /admin/queues (API token as the Basic-auth password; DASHBOARD_TENANT
+ * limits it to one tenant's tokens).
  */
 import Fastify from 'fastify'
 import swaggerUi from '@fastify/swagger-ui'
 import fastifyFlashcard, { parseApiTokens } from '@flashcards/fastify-flashcard'
 import { createJobLogStore, loadConfig, redactRedisUrl } from '@flashcards/queue-core'
+import { registerDashboard } from './dashboard.js'
 
 function startupError(message: string): never {
   process.stderr.write(`examples/server: ${message}\n`)
@@ -40,6 +43,7 @@ await app.register(fastifyFlashcard, {
   jobAttempts: config.jobAttempts,
 })
 await app.register(swaggerUi, { routePrefix: '/docs' })
+await registerDashboard(app, { ...(process.env.DASHBOARD_TENANT ? { tenant: process.env.DASHBOARD_TENANT } : {}) })
 
 let closing = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

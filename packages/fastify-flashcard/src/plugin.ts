@@ -9,7 +9,7 @@ import { installErrorHandling } from './errors.js'
 import { recordHttpMetrics } from './http-metrics.js'
 import { JobEventHub } from './job-events.js'
 import { registerOpenApi, OPENAPI_PATH } from './openapi.js'
-import { resolveOptions, type FlashcardPluginOptions } from './options.js'
+import { resolveOptions, type FlashcardPluginOptions, type FlashcardPrincipal } from './options.js'
 import { generationRoutes } from './routes/generation.js'
 import { jobEventRoutes } from './routes/job-events.js'
 import { jobLogRoutes } from './routes/job-logs.js'
@@ -24,6 +24,12 @@ export interface FlashcardDecorator {
   metricsRegistry: Registry | null
   /** The shared QueueEvents fan-out behind the event streams; `subscribe()` to follow a job from host code. */
   events: JobEventHub
+  /**
+   * The plugin's own authentication, for host routes that must be behind the same tokens (a
+   * dashboard, say): the request's principal, or null when its bearer token is refused.
+   * Rejects with an error when the Authorization header is missing or malformed.
+   */
+  authenticate: (request: FastifyRequest) => Promise<FlashcardPrincipal | null>
 }
 
 declare module 'fastify' {
@@ -64,7 +70,13 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
   const registry = options.metrics ? new Registry() : undefined
   const unregisterMetrics = registry ? registerFlashcardMetrics({ registry, queues }) : undefined
 
-  fastify.decorate('flashcards', { queues, metricsRegistry: registry ?? null, events: hub } satisfies FlashcardDecorator)
+  const authenticate = createAuthenticator(options.auth)
+  fastify.decorate('flashcards', {
+    queues,
+    metricsRegistry: registry ?? null,
+    events: hub,
+    authenticate,
+  } satisfies FlashcardDecorator)
   fastify.addHook('onClose', async () => {
     unregisterMetrics?.()
     await hub.close()
@@ -73,7 +85,6 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
 
   if (options.openapi) await registerOpenApi(fastify, options.prefix)
 
-  const authenticate = createAuthenticator(options.auth)
   const ctx: RouteContext = {
     queues,
     options,
