@@ -14,7 +14,7 @@ interface ProviderCase {
   rateLimited(seconds: number): Reply
   dailyQuota: Reply
   unauthorized: Reply
-  checkWire(t: Tap.Test, request: LlmRequest): void
+  checkWire(t: Pick<typeof import("tap").default, "match" | "equal" | "type">, request: LlmRequest): void
 }
 
 const CASES: ProviderCase[] = [
