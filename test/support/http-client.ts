@@ -12,7 +12,7 @@ export interface ApiResponse {
   ms: number
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+const agent = new Agent({ keepAlive: true, maxSockets: 256 })
 
 /**
  * Sends one request exactly as given: the path is not normalised (`..` and `%2e` reach the
