@@ -349,7 +349,7 @@ function unavailable(cause?: unknown): FlashcardError {
   })
 }
 
-const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|Stream isn't writeable|Connection is closed|Command timed out|MaxRetriesPerRequest|CLUSTERDOWN|TRYAGAIN|LOADING|READONLY|MASTERDOWN|Failed to refresh slots cache|None of the sentinels are available/
+const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|Stream isn't writeable|Connection is closed|Command timed out|MaxRetriesPerRequest|CLUSTERDOWN|TRYAGAIN|LOADING|READONLY|NOREPLICAS|MASTERDOWN|Failed to refresh slots cache|None of the sentinels are available/
 
 function isConnectionError(err: unknown): boolean {
   return err instanceof Error && CONNECTION_ERROR.test(`${err.message} ${(err as { code?: string }).code ?? ''}`)

@@ -73,7 +73,11 @@ export function redisOptionsFor(
           db: target.db,
           ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
           ...(target.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
-          // After a failover the old master turns replica; reconnect rather than keep writing to it.
+          // Follow a failover the moment the sentinels announce it (+switch-master). Without this a
+          // client keeps writing to the old master until the sentinels demote it, seconds later,
+          // and every job written there in between is thrown away by the resync.
+          failoverDetector: true,
+          // A client that still reaches the demoted master reconnects instead of failing writes.
           reconnectOnError: (err: Error) => err.message.startsWith('READONLY'),
           sentinelRetryStrategy: retryStrategy,
         },
@@ -96,10 +100,29 @@ export function redisOptionsFor(
   }
 }
 
+/**
+ * A Sentinel client that also ends its failover detector when it ends. ioredis closes the
+ * detector's sentinel subscriptions only on disconnect(), not when the client ends by QUIT (as
+ * BullMQ closes its connections), and those subscriptions keep the process from exiting.
+ * Duplicates (BullMQ's blocking connections) are of the same kind.
+ */
+class SentinelClient extends Redis {
+  constructor(options: RedisOptions & { replyMapping?: 'legacy' }) {
+    super(options)
+    this.on('end', () => this.disconnect())
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    return new SentinelClient({ ...this.options, ...override, replyMapping: 'legacy' })
+  }
+}
+
 /** Opens a connection for any REDIS_URL form of the runbook, tuned for the given role. */
 export function createRedis(url: string, options: CreateRedisOptions): RedisConnection {
   const resolved = redisOptionsFor(url, options)
-  return resolved.kind === 'cluster' ? new Cluster(resolved.nodes, resolved.options) : new Redis(resolved.options)
+  if (resolved.kind === 'cluster') return new Cluster(resolved.nodes, resolved.options)
+  const { replyMapping: _legacy, ...single } = resolved.options
+  return single.sentinels ? new SentinelClient(single) : new Redis(single)
 }
 
 /** True when the URL names a Redis Cluster (several comma-separated nodes). */
