@@ -119,7 +119,14 @@ t.test('PM2 runs the orchestrator workers and they complete a job', async (t) =>
   const cards = (status?.result as { cards: unknown[] } | null)?.cards ?? []
   t.ok(cards.length > 0, `${cards.length} cards generated under PM2`)
 
+  // The compose file's healthcheck command, against the PM2-run workers.
+  const check = () => spawnSync(process.execPath, ['packages/workers/dist/cli.js', 'healthcheck', 'orchestrator'], { cwd: ROOT, env, encoding: 'utf8' })
+  const healthy = check()
+  t.equal(healthy.status, 0, `healthcheck while running: ${healthy.stdout}${healthy.stderr}`)
+
   await pm2('delete', 'all')
   const after = JSON.parse((await pm2('jlist')).stdout) as unknown[]
   t.equal(after.length, 0, 'PM2 processes deleted')
+  const gone = check()
+  t.equal(gone.status, 1, `healthcheck after the workers stopped: ${gone.stderr.trim()}`)
 })

@@ -5,13 +5,16 @@ import { createLogger } from '../runtime/logger.js'
 import type { QueueWorker } from '../runtime/queue-worker.js'
 import { installShutdown } from '../runtime/shutdown.js'
 import { startTranscriptionWorker } from '../transcription/index.js'
+import { healthcheck } from './healthcheck.js'
 import { loadHostConfig, type HostConfig } from './host-config.js'
 
 export const USAGE = `Usage: flashcard-workers <orchestrator|transcription|all> [--config <file.mjs>]
+       flashcard-workers healthcheck <orchestrator|transcription>
 
   orchestrator    generate flashcards (generate-module and expand-course jobs)
   transcription   turn module files into text (transcribe-module jobs)
   all             both workers in one process, for small deployments
+  healthcheck     exit 0 when a worker of the queue on this host has a fresh heartbeat
 
   --config <file> ES module plugging in a content source, LLM provider, result hook
   --help          this text
@@ -48,6 +51,14 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   if (parsed.values.help) {
     process.stdout.write(`${USAGE}\n`)
     return 0
+  }
+  if (parsed.positionals[0] === 'healthcheck') {
+    try {
+      return await healthcheck(parsed.positionals[1], loadConfig(env))
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`)
+      return 1
+    }
   }
   const command = parsed.positionals[0] as Command | undefined
   if (!command || !COMMANDS.includes(command) || parsed.positionals.length > 1) {
