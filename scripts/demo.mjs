@@ -3,10 +3,10 @@
 // server-sent events, then print the cards and write them to files.
 import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join, relative } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { toAnkiCsv } from './lib/anki.mjs'
+import { freePort } from './lib/ports.mjs'
 import { ROOT } from './lib/workspace.mjs'
 
 const COURSE_ID = 'course-hr-2025'
@@ -15,16 +15,6 @@ const OUTPUT_DIR = join(ROOT, 'demo-output')
 const TOKEN = `demo-${randomUUID().slice(0, 8)}`
 const TARGET_CARD_COUNT = 8
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** Starts a child whose output goes to a log file unless it fails, so the demo's own output stays readable. */
 function startProcess(name, command, args, env, logDir) {

@@ -1,7 +1,8 @@
 // Finds a Redis for the demo and the tests, or starts a throwaway one from PATH.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, connect } from 'node:net'
+import { connect } from 'node:net'
+import { freePort } from './ports.mjs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -21,16 +22,6 @@ export function ping(url) {
   })
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 function hasRedisServer() {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
