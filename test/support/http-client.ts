@@ -17,12 +17,13 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256 })
 /**
  * Sends one request exactly as given: the path is not normalised (`..` and `%2e` reach the
  * server), headers are sent verbatim, the body is raw bytes or text. Times out after `timeoutMs`.
+ * `fresh`: a new connection instead of a pooled keep-alive one.
  */
 export function rawRequest(
   base: string,
   method: string,
   path: string,
-  options: { headers?: OutgoingHttpHeaders; body?: string | Buffer; timeoutMs?: number } = {},
+  options: { headers?: OutgoingHttpHeaders; body?: string | Buffer; timeoutMs?: number; fresh?: boolean } = {},
 ): Promise<ApiResponse> {
   const url = new URL(base)
   const started = performance.now()
@@ -34,7 +35,8 @@ export function rawRequest(
         method,
         path: `${url.pathname}${path}`,
         headers: { ...(options.body !== undefined ? { 'content-length': Buffer.byteLength(options.body) } : {}), ...options.headers },
-        agent,
+        // A fresh connection per request when the server may close it after answering (431, 413).
+        agent: options.fresh ? false : agent,
         timeout: options.timeoutMs ?? 10_000,
       },
       (res) => {
