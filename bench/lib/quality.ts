@@ -1,0 +1,141 @@
+/**
+ * Automatic card-quality measures, independent of the pipeline's own validation (which already
+ * drops what it judges ungrounded or duplicate): a stricter second opinion that runs the same on
+ * any provider's output, so models can be compared.
+ */
+
+export interface QualityCard {
+  type: 'basic' | 'cloze'
+  front: string
+  back: string
+  /** Text of the chunk the card cites. */
+  sourceText: string
+}
+
+export interface ModuleCards {
+  module_id: string
+  target: number
+  cards: QualityCard[]
+}
+
+export interface Distribution {
+  min: number
+  p50: number
+  p90: number
+  max: number
+  mean: number
+}
+
+export interface QualityReport {
+  modules: number
+  cards: number
+  /** Mean over modules of min(cards, target) / target: 1 when every module reached its target. */
+  count_accuracy: number
+  /** Share of modules whose card count equals the target. */
+  modules_on_target: number
+  /** Share of cards whose answer (each cloze deletion) is in the cited chunk verbatim, ignoring case and punctuation. */
+  grounding_rate: number
+  /** Share of cards whose answer already stands in the question. */
+  leakage_rate: number
+  /** Share of cards whose question repeats an earlier card's of the same module. */
+  duplicate_rate: number
+  /** Share of cards whose words overlap an earlier card's (Jaccard ≥ NEAR_DUPLICATE_JACCARD). */
+  near_duplicate_rate: number
+  /** Answer length in words. */
+  answer_words: Distribution
+  /** Share of answers of at most ATOMIC_ANSWER_WORDS words. */
+  atomic_rate: number
+}
+
+export const NEAR_DUPLICATE_JACCARD = 0.6
+export const ATOMIC_ANSWER_WORDS = 8
+const CLOZE = /\{\{c\d+::(.+?)(?:::[^}]*)?\}\}/g
+
+/** Lower case, punctuation and markup to single spaces, padded so `includes` matches whole words. */
+export function normalise(text: string): string {
+  return ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `
+}
+
+export function words(text: string): string[] {
+  return normalise(text).trim().split(' ').filter((word) => word !== '')
+}
+
+/** The answers of a card: the back of a basic card, the deletions of a cloze. */
+export function answersOf(card: Pick<QualityCard, 'type' | 'front' | 'back'>): string[] {
+  if (card.type === 'cloze') {
+    const deletions = [...card.front.matchAll(CLOZE)].map((match) => match[1]!)
+    return deletions.length > 0 ? deletions : [card.back]
+  }
+  return [card.back]
+}
+
+function contains(haystack: string, needle: string): boolean {
+  const n = normalise(needle)
+  return n.trim() !== '' && normalise(haystack).includes(n)
+}
+
+export function isGroundedVerbatim(card: QualityCard): boolean {
+  return answersOf(card).every((answer) => contains(card.sourceText, answer))
+}
+
+/** The question gives its answer away: the back is in the front (for a cloze, outside its deletions). */
+export function leaksAnswer(card: Pick<QualityCard, 'type' | 'front' | 'back'>): boolean {
+  const question = card.type === 'cloze' ? card.front.replace(CLOZE, ' ') : card.front
+  return answersOf(card).some((answer) => contains(question, answer))
+}
+
+export function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1
+  let shared = 0
+  for (const word of a) if (b.has(word)) shared++
+  return shared / (a.size + b.size - shared)
+}
+
+export function distribution(values: number[]): Distribution {
+  if (values.length === 0) return { min: 0, p50: 0, p90: 0, max: 0, mean: 0 }
+  const sorted = [...values].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+  return { min: sorted[0]!, p50: at(0.5), p90: at(0.9), max: sorted[sorted.length - 1]!, mean: sorted.reduce((s, v) => s + v, 0) / sorted.length }
+}
+
+const share = (count: number, total: number) => (total === 0 ? 0 : count / total)
+
+export function measureQuality(modules: ModuleCards[]): QualityReport {
+  let cards = 0
+  let grounded = 0
+  let leaked = 0
+  let duplicates = 0
+  let nearDuplicates = 0
+  const answerWords: number[] = []
+  for (const module of modules) {
+    const fronts = new Set<string>()
+    const seen: Set<string>[] = []
+    for (const card of module.cards) {
+      cards++
+      if (isGroundedVerbatim(card)) grounded++
+      if (leaksAnswer(card)) leaked++
+      const front = normalise(card.front)
+      if (fronts.has(front)) duplicates++
+      fronts.add(front)
+      const bag = new Set(words(`${card.front} ${card.back}`))
+      if (seen.some((other) => jaccard(bag, other) >= NEAR_DUPLICATE_JACCARD)) nearDuplicates++
+      seen.push(bag)
+      answerWords.push(answersOf(card).reduce((sum, answer) => sum + words(answer).length, 0))
+    }
+  }
+  return {
+    modules: modules.length,
+    cards,
+    count_accuracy: share(
+      modules.reduce((sum, module) => sum + Math.min(module.cards.length, module.target) / module.target, 0),
+      modules.length,
+    ),
+    modules_on_target: share(modules.filter((module) => module.cards.length === module.target).length, modules.length),
+    grounding_rate: share(grounded, cards),
+    leakage_rate: share(leaked, cards),
+    duplicate_rate: share(duplicates, cards),
+    near_duplicate_rate: share(nearDuplicates, cards),
+    answer_words: distribution(answerWords),
+    atomic_rate: share(answerWords.filter((count) => count <= ATOMIC_ANSWER_WORDS).length, answerWords.length),
+  }
+}

@@ -1,0 +1,61 @@
+/** The final table: one line per figure, the measured value beside its baseline and the target. */
+type Row = [measure: string, value: string, baseline: string, ratio: string, target: string]
+
+const pct = (value: number) => `${Math.round(value * 100)} %`
+
+export function renderTable(results: Record<string, any>): string {
+  const rows: Row[] = []
+  const failed = (name: string) => {
+    const phase = results[name]
+    if (!phase) return true
+    if (phase.error) rows.push([name, `FAILED: ${String(phase.error).slice(0, 60)}`, '', '', ''])
+    if (phase.skipped) rows.push([name, 'skipped (no corpus)', '', '', ''])
+    return Boolean(phase.error || phase.skipped)
+  }
+  if (!failed('enqueue')) {
+    const e = results.enqueue
+    rows.push(['enqueue req/s (new job)', `${Math.round(e.plugin.rps)}`, `${Math.round(e.bare.rps)} bare Fastify`, `${e.ratio}×`, '≥ 0.8×'])
+    rows.push(['enqueue p50 / p99 ms', `${e.plugin.p50} / ${e.plugin.p99}`, `${e.bare.p50} / ${e.bare.p99}`, '', ''])
+    rows.push(['enqueue req/s (dedup hit)', `${Math.round(e.plugin_dedup_hit.rps)}`, `${Math.round(e.bare.rps)} bare Fastify`, `${e.dedup_hit_ratio}×`, ''])
+    rows.push(['dedup hit p50 / p99 ms', `${e.plugin_dedup_hit.p50} / ${e.plugin_dedup_hit.p99}`, '', '', ''])
+  }
+  if (!failed('worker_overhead')) {
+    const w = results.worker_overhead
+    rows.push([`worker jobs/s (${w.jobs} jobs, c=${w.concurrency})`, `${w.orchestrator.jobs_per_second}`, `${w.bare.jobs_per_second} bare BullMQ`, `${w.ratio}×`, '≥ 0.5×'])
+    rows.push(['Redis commands / job', `${w.orchestrator.commands_per_job}`, `${w.bare.commands_per_job}`, `${(w.orchestrator.commands_per_job / w.bare.commands_per_job).toFixed(1)}×`, 'listed'])
+    rows.push(['Lua scripts (EVALSHA) / job', `${w.orchestrator.scripts_per_job}`, `${w.bare.scripts_per_job}`, '', ''])
+  }
+  if (!failed('scaling')) {
+    for (const run of results.scaling.runs) {
+      const label = run.processes > 1 ? `${run.processes} processes × c=${run.concurrency_per_process}` : `c=${run.concurrency_per_process}`
+      rows.push([`200 ms model, ${label} jobs/s`, `${run.jobs_per_second}`, `${run.ideal_jobs_per_second} ideal`, pct(run.efficiency), '≥ 90 %'])
+    }
+  }
+  if (!failed('offline')) {
+    const o = results.offline
+    rows.push([`offline provider (${o.modules} modules, ${o.words} words)`, `${o.words_per_second} words/s`, `${o.cards_per_second} cards/s`, '', ''])
+  }
+  if (!failed('llm_cost')) {
+    const c = results.llm_cost
+    rows.push(['LLM calls / module, / card', `${c.first_run.calls_per_module}, ${c.first_run.calls_per_card}`, `${c.first_run.calls} calls, ${c.first_run.cards} cards`, '', ''])
+    rows.push(['tokens in+out / module, / card', `${c.first_run.prompt_tokens_per_module}+${c.first_run.completion_tokens_per_module}, ${c.first_run.tokens_per_card}`, '', '', ''])
+    rows.push(['LLM calls on re-run (cache)', `${c.re_run.calls}`, `${c.re_run.cached_stages} cached stages`, '', '= 0'])
+  }
+  if (!failed('memory')) {
+    const m = results.memory
+    rows.push([`worker RSS MB over ${m.jobs} jobs`, `${m.worker_rss_mb.after_warmup} → ${m.worker_rss_mb.after_jobs}`, `peak ${m.worker_rss_mb.peak}`, `${(m.rss_growth * 100).toFixed(1)} %`, '< 10 %'])
+    rows.push(['Redis used_memory MB after', `${m.redis.used_memory_after_mb}`, `${m.redis.used_memory_empty_mb} empty`, '', 'bounded'])
+    rows.push(['  of which stage cache', `${m.redis.stage_cache_mb} MB, ${m.redis.stage_cache_keys} keys`, `${m.redis.completed_jobs_kept} completed jobs kept`, '', ''])
+  }
+  if (!failed('quality')) {
+    for (const [name, q] of Object.entries<any>(results.quality.providers)) {
+      rows.push([`quality ${name}: cards, count acc.`, `${q.cards}, ${pct(q.count_accuracy)}`, `target ${results.quality.target_card_count}/module`, '', ''])
+      rows.push([`  grounded / leak / dup / near-dup`, `${pct(q.grounding_rate)} / ${pct(q.leakage_rate)} / ${pct(q.duplicate_rate)} / ${pct(q.near_duplicate_rate)}`, '', '', ''])
+      rows.push([`  answer words p50 / p90 / max`, `${q.answer_words.p50} / ${q.answer_words.p90} / ${q.answer_words.max}`, `${pct(q.atomic_rate)} ≤ 8 words`, '', ''])
+    }
+  }
+  const header: Row = ['measure', 'flashcard', 'baseline', 'ratio', 'target']
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)))
+  const line = (row: Row) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`
+  return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n')
+}

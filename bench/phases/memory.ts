@@ -1,0 +1,108 @@
+import { DEFAULT_RETENTION, FlashcardQueues } from '@flashcards/queue-core'
+import type { Redis } from 'ioredis'
+import type { BenchContext } from '../lib/context.js'
+import { enqueueModules, round } from '../lib/jobs.js'
+import { rssOf, sleep, waitFor } from '../lib/process.js'
+import { infoNumber } from '../lib/redis.js'
+import { startOrchestrator, WORKER_CONCURRENCY } from './worker-overhead.js'
+
+export interface MemoryResults {
+  jobs: number
+  warmup_jobs: number
+  worker_rss_mb: { idle: number; after_warmup: number; after_jobs: number; peak: number }
+  /** after_jobs ÷ after_warmup − 1. */
+  rss_growth: number
+  redis: {
+    used_memory_empty_mb: number
+    used_memory_after_mb: number
+    retention: typeof DEFAULT_RETENTION
+    completed_jobs_kept: number
+    job_hashes: number
+    stage_cache_keys: number
+    stage_cache_mb: number
+    other_keys: number
+  }
+}
+
+const mb = (bytes: number) => round(bytes / 2 ** 20, 1)
+
+/** Phase 6: worker RSS over 10,000 jobs, and what Redis holds afterwards under the default retention. */
+export async function memoryPhase(ctx: BenchContext): Promise<MemoryResults> {
+  const jobs = ctx.quick ? 1_000 : 10_000
+  const warmup = ctx.quick ? 200 : 1_000
+  await ctx.redis.reset()
+  const emptyMemory = await infoNumber(ctx.redis.client, 'memory', 'used_memory')
+  const queues = new FlashcardQueues({ connection: ctx.redis.url, queuePrefix: 'bench' })
+  const worker = startOrchestrator(ctx, { WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) })
+  let peak = 0
+  const sampler = setInterval(() => {
+    rssOf(worker.pid).then((rss) => (peak = Math.max(peak, rss)), () => {})
+  }, 200)
+  const completed = async (count: number) => {
+    await waitFor(async () => (await queues.stats.read('orchestrator')).completed >= count, 600_000, `${count} completed jobs`, 100)
+    const { failed } = await queues.stats.read('orchestrator')
+    if (failed > 0) throw new Error(`${failed} job(s) failed`)
+  }
+  try {
+    await waitFor(async () => (await queues.heartbeats.alive()).some((beat) => beat.queue === 'orchestrator'), 30_000, 'the worker heartbeat', 100)
+    await sleep(500)
+    const idle = await rssOf(worker.pid)
+    await enqueueModules(queues, warmup, 'warmup')
+    await completed(warmup)
+    const afterWarmup = await rssOf(worker.pid)
+    ctx.progress(`  RSS idle ${mb(idle)} MB, after ${warmup} warm-up jobs ${mb(afterWarmup)} MB`)
+    await enqueueModules(queues, jobs, 'memory')
+    await completed(warmup + jobs)
+    await sleep(1_000)
+    const afterJobs = await rssOf(worker.pid)
+    const census = await keyCensus(ctx.redis.client, 'bench')
+    const usedAfter = await infoNumber(ctx.redis.client, 'memory', 'used_memory')
+    const results: MemoryResults = {
+      jobs,
+      warmup_jobs: warmup,
+      worker_rss_mb: { idle: mb(idle), after_warmup: mb(afterWarmup), after_jobs: mb(afterJobs), peak: mb(peak) },
+      rss_growth: round(afterJobs / afterWarmup - 1, 3),
+      redis: {
+        used_memory_empty_mb: mb(emptyMemory),
+        used_memory_after_mb: mb(usedAfter),
+        retention: DEFAULT_RETENTION,
+        completed_jobs_kept: await ctx.redis.client.zcard('bench:orchestrator:completed'),
+        job_hashes: census.jobHashes,
+        stage_cache_keys: census.cacheKeys,
+        stage_cache_mb: mb(census.cacheBytes),
+        other_keys: census.otherKeys,
+      },
+    }
+    ctx.progress(`  after ${jobs} more jobs: RSS ${mb(afterJobs)} MB (${round(results.rss_growth * 100, 1)} %), Redis used_memory ${results.redis.used_memory_after_mb} MB, ${census.jobHashes} job hashes kept, ${census.cacheKeys} stage-cache keys (${results.redis.stage_cache_mb} MB)`)
+    return results
+  } finally {
+    clearInterval(sampler)
+    await worker.stop()
+    await queues.close()
+  }
+}
+
+async function keyCensus(client: Redis, prefix: string): Promise<{ jobHashes: number; cacheKeys: number; cacheBytes: number; otherKeys: number }> {
+  const jobHash = new RegExp(`^${prefix}:orchestrator:[0-9a-f-]{36}$`)
+  const cache = `${prefix}:orchestrator:x:cache:`
+  let cursor = '0'
+  let jobHashes = 0
+  let otherKeys = 0
+  const cacheKeys: string[] = []
+  do {
+    const [next, keys] = await client.scan(cursor, 'COUNT', 1000)
+    cursor = next
+    for (const key of keys) {
+      if (key.startsWith(cache)) cacheKeys.push(key)
+      else if (jobHash.test(key)) jobHashes++
+      else otherKeys++
+    }
+  } while (cursor !== '0')
+  let cacheBytes = 0
+  for (let start = 0; start < cacheKeys.length; start += 1000) {
+    const pipeline = client.pipeline()
+    for (const key of cacheKeys.slice(start, start + 1000)) pipeline.memory('USAGE', key)
+    for (const [, bytes] of (await pipeline.exec()) ?? []) cacheBytes += Number(bytes ?? 0)
+  }
+  return { jobHashes, cacheKeys: cacheKeys.length, cacheBytes, otherKeys }
+}
