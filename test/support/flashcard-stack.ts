@@ -1,0 +1,166 @@
+/**
+ * Runs the product as a user deploys it, for end-to-end tests: `examples/server.ts` (Fastify with
+ * the plugin) and `flashcard-workers orchestrator` processes from the built workers package, all
+ * configured only through the environment. Each process is stopped by its PID (SIGTERM, then
+ * SIGKILL after a grace period); its output is kept for assertions and failure reports.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { waitFor } from './redis-topologies.js'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+export interface ManagedProcess {
+  name: string
+  pid: number
+  /** stdout and stderr so far. */
+  output(): string
+  /** The JSON log lines (pino) printed so far. */
+  logLines(): Record<string, unknown>[]
+  exited(): boolean
+  /**
+   * SIGTERM (a graceful drain), SIGKILL after `graceMs`; resolves once the process is gone, with
+   * how it ended (`signal` is 'SIGKILL' when it did not stop by itself).
+   */
+  stop(graceMs?: number): Promise<{ code: number | null; signal: string | null }>
+}
+
+function launch(name: string, args: string[], env: Record<string, string>): ManagedProcess {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  running.add(child)
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const gone = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  void gone.then(() => running.delete(child))
+  return {
+    name,
+    pid: child.pid!,
+    output: () => output,
+    logLines: () =>
+      output.split('\n').flatMap((line) => {
+        if (!line.startsWith('{')) return []
+        try {
+          return [JSON.parse(line) as Record<string, unknown>]
+        } catch {
+          return []
+        }
+      }),
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+    async stop(graceMs = 10_000) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+      const ended = await gone
+      clearTimeout(timer)
+      return ended
+    },
+  }
+}
+
+export function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface ApiProcess extends ManagedProcess {
+  /** `http://127.0.0.1:PORT/api/flashcards` */
+  base: string
+}
+
+/** Starts examples/server.ts and waits until it answers. */
+export async function startApi(env: Record<string, string>): Promise<ApiProcess> {
+  const port = await freeTcpPort()
+  const proc = launch('api', ['--import', 'tsx', 'examples/server.ts'], { ...env, PORT: String(port), HOST: '127.0.0.1' })
+  const base = `http://127.0.0.1:${port}/api/flashcards`
+  try {
+    await waitFor(
+      'the API to listen',
+      async () => {
+        if (proc.exited()) throw new Error(`examples/server.ts exited:\n${proc.output().slice(-2000)}`)
+        const res = await fetch(`${base}/orchestrator/metrics`)
+        return res.status === 200
+      },
+      30_000,
+      200,
+    )
+  } catch (err) {
+    await proc.stop()
+    throw err
+  }
+  return { ...proc, base }
+}
+
+/** Starts `flashcard-workers orchestrator` from the built package and waits for its heartbeat log line. */
+export async function startOrchestrator(env: Record<string, string>, workerId: string): Promise<ManagedProcess> {
+  const proc = launch(`orchestrator-${workerId}`, ['packages/workers/dist/cli.js', 'orchestrator'], { ...env, WORKER_ID: workerId })
+  try {
+    await waitFor(
+      `orchestrator ${workerId} to start`,
+      async () => {
+        if (proc.exited()) throw new Error(`flashcard-workers orchestrator exited:\n${proc.output().slice(-2000)}`)
+        return proc.logLines().some((line) => line.msg === 'worker started')
+      },
+      30_000,
+      100,
+    )
+  } catch (err) {
+    await proc.stop()
+    throw err
+  }
+  return proc
+}
+
+/** Job ids this worker process started (one entry per run) according to its log. */
+export function jobsStarted(proc: ManagedProcess): string[] {
+  return proc.logLines().flatMap((line) => (line.msg === 'job started' && typeof line.jobId === 'string' ? [line.jobId] : []))
+}
+
+/** A tiny client of the API with one bearer token. */
+export function apiClient(base: string, token: string) {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  return {
+    async post(path: string, body: unknown): Promise<{ status: number; body: any }> {
+      const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })
+      return { status: res.status, body: await res.json() }
+    },
+    async get(path: string): Promise<{ status: number; body: any }> {
+      const res = await fetch(`${base}${path}`, { headers })
+      const text = await res.text()
+      return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text }
+    },
+    /** Reads the job's SSE stream until a `completed` or `failed` event; returns the event names seen. */
+    async events(jobId: string, timeoutMs = 30_000): Promise<string[]> {
+      const res = await fetch(`${base}/orchestrator/jobs/${jobId}/events`, { headers, signal: AbortSignal.timeout(timeoutMs) })
+      if (res.status !== 200) throw new Error(`events stream answered ${res.status}`)
+      const names: string[] = []
+      const decoder = new TextDecoder()
+      let buffer = ''
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true })
+        let end: number
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          const block = buffer.slice(0, end)
+          buffer = buffer.slice(end + 2)
+          const name = /^event: (.+)$/m.exec(block)?.[1]
+          if (name) names.push(name)
+          if (name === 'completed' || name === 'failed') return names
+        }
+      }
+      return names
+    },
+  }
+}
