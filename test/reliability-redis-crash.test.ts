@@ -111,8 +111,8 @@ t.test('Redis killed and restarted mid-run: every job completes exactly once, AP
 
   await waitFor(
     `all ${JOBS} jobs to complete after the restart`,
-    async () => readMarkers(markers.path).size >= JOBS && (await admin.getJobCounts('completed')).completed >= JOBS,
-    120_000,
+    async () => readMarkers(markers.path).size >= JOBS && ((await admin.getJobCounts('completed')).completed ?? 0) >= JOBS,
+    60_000,
     200,
   ).catch((err: Error) => {
     throw new Error(`${err.message}\n${workers.map((w) => tailOf(w, 15)).join('\n')}`)
