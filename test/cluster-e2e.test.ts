@@ -35,9 +35,13 @@ t.teardown(async () => {
   rmSync(logDir, { recursive: true, force: true })
 })
 
-api = await startApi(env)
-for (const id of ['1', '2']) workers.push(await startOrchestrator(env, id))
-const client = apiClient(api.base, TOKEN)
+const starting = [startApi(env), startOrchestrator(env, '1'), startOrchestrator(env, '2')] as const
+// Register whatever started before looking at failures, so the teardown stops it.
+const started = await Promise.allSettled(starting)
+for (const result of started.slice(1)) if (result.status === 'fulfilled') workers.push(result.value as ManagedProcess)
+if (started[0].status === 'fulfilled') api = started[0].value
+for (const result of started) if (result.status === 'rejected') throw result.reason
+const client = apiClient(api!.base, TOKEN)
 
 const moduleText = (i: number) =>
   `# Module ${i}\n\n**Photosynthesis ${i}** is the process by which plants turn light into chemical energy.\n\n` +
@@ -130,7 +134,9 @@ t.test(`horizontal: three orchestrator processes on one queue, ${SECOND_BATCH} j
 })
 
 t.test('workers drain and exit by themselves on SIGTERM', async (t) => {
-  for (const worker of workers.splice(0)) {
-    t.same(await worker.stop(), { code: 0, signal: null }, `${worker.name} exited cleanly`)
-  }
+  const stopping = workers.splice(0)
+  const started = Date.now()
+  const ends = await Promise.all(stopping.map((worker) => worker.stop()))
+  ends.forEach((end, i) => t.same(end, { code: 0, signal: null }, `${stopping[i]!.name} exited cleanly`))
+  t.comment(`workers stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 })

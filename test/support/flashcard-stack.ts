@@ -149,7 +149,7 @@ export function apiClient(base: string, token: string) {
       const names: string[] = []
       const decoder = new TextDecoder()
       let buffer = ''
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         buffer += decoder.decode(chunk, { stream: true })
         let end: number
         while ((end = buffer.indexOf('\n\n')) !== -1) {
