@@ -1,86 +1,88 @@
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { Concept } from '../types.js'
-import { contentWords, sentences, stripEndPunctuation } from './text.js'
+import { placeBlocks } from './callouts.js'
+import { commandConcept } from './commands.js'
+import { MAX_ANSWER_CHARS, sentenceConcepts } from './definitions.js'
+import { firstClause, sentences, stripEndPunctuation, words } from './text.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
 
-/** Subjects that point back to an earlier sentence: "It is …" teaches nothing on its own. */
-const VAGUE_SUBJECT = /^(it|this|that|these|those|they|there|here|he|she|we|you|i|one|each|all|some|such|what|which|who|when|where|how|why|but|and|so|if)\b/i
-const DEFINITION = /^((?:an?|the)\s+)?([^,;:()]{2,60}?)\s+(is|are|means|refers to|describes|stands for)\s+(.{8,})$/i
-/** A subject with a clause inside ("items that are open") is not a term. */
-const CLAUSE_IN_SUBJECT = /\b(that|which|who|whom|where|when|if|because|they|it|we|you|he|she)\b/i
-/** "X is kept …", "X is not …": passive or negated predicates describe, they do not define. */
-const NOT_A_DEFINITION = /^(not|no longer|also|only|still|often|usually|always|never|\w+ed|kept|made|held|sent|given|done|seen|known|set|told|taken|written|run|shown|based|available|able|responsible|open|closed)\b/i
-/** Numbers with a unit are what rules and deadlines are made of: "within one month", "72 hours". */
-export const QUANTITY =
-  /\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(?:%|percent|working days?|calendar days?|days?|weeks?|months?|years?|hours?|minutes?|euros?|dollars?)\b/i
 const TERM_GLOSS = /^([^:—–]{2,60}?)\s*(?::|—|–| - )\s+(.{8,})$/
+/** Lists longer than this, or with a longer answer, are reading, not recall. */
+const MAX_LIST_ITEMS = 6
+const MAX_LIST_INTRO_CHARS = 100
 
 /**
- * Stage A without a model: reads the structure of a chunk. Definitions ("X is …", "Term: gloss"),
- * the author's key points, lists under an introduction or heading, emphasised terms with their
- * sentence, and code with the sentence that introduces it. Every concept is text of the chunk.
+ * Stage A without a model: reads the structure of a chunk. Definitions ("X is …", "Term: gloss",
+ * "wc counts …"), the author's key points, lists under an introduction, emphasised terms with their
+ * sentence, and a command with the sentence that says what it is for. Exercises (challenges,
+ * solutions, questions) make no concepts: their lists are answer options, their sentences refer
+ * to one task. Every concept is text of the chunk; the best of a chunk come first.
  */
 export function offlineConcepts(chunk: Chunk): Draft[] {
   const concepts: Draft[] = []
-  const isKeyPoints = chunk.id.endsWith('#key-points')
+  const frontMatterKeyPoints = chunk.id.endsWith('#key-points')
   let previousSentence: string | undefined
 
-  for (const block of chunk.blocks) {
+  for (const { block, region } of placeBlocks(chunk)) {
+    if (region === 'exercise') {
+      previousSentence = undefined
+      continue
+    }
+    const context = { heading: chunk.heading, terms: 'terms' in block ? block.terms : [] }
     if (block.kind === 'code') {
-      if (previousSentence && /[:.]$/.test(previousSentence)) {
-        concepts.push({ kind: 'code', term: stripEndPunctuation(previousSentence), statement: block.text })
-      }
+      const command = commandConcept(previousSentence, block)
+      if (command) concepts.push(command)
       previousSentence = undefined
       continue
     }
     if (block.kind === 'list') {
-      if (isKeyPoints) {
-        for (const item of block.items) concepts.push({ kind: 'keypoint', term: item, statement: item })
+      if (frontMatterKeyPoints || region === 'keypoints') {
+        for (const item of block.items) concepts.push(...keyPoint(item, context))
         continue
       }
-      const glossed = block.items.map((item) => TERM_GLOSS.exec(item)).filter((match): match is RegExpExecArray => match !== null)
-      for (const match of glossed) concepts.push({ kind: 'definition', term: match[1]!.trim(), statement: match[2]!.trim() })
-      if (block.items.length >= 2 && block.items.length <= 8 && block.items.every((item) => item.length <= 160)) {
-        const intro = previousSentence && previousSentence.endsWith(':') ? previousSentence : undefined
-        const term = intro ?? chunk.heading
-        if (term) concepts.push({ kind: 'list', term: stripEndPunctuation(term), statement: block.items.join('; '), items: block.items })
+      for (const item of block.items) {
+        const gloss = TERM_GLOSS.exec(item)
+        const statement = gloss ? firstClause(gloss[2]!) : ''
+        if (gloss && words(gloss[1]!).length <= 4 && statement.length <= MAX_ANSWER_CHARS) {
+          concepts.push({ kind: 'definition', term: gloss[1]!.trim(), statement })
+        }
       }
-      for (const item of block.items) concepts.push(...fromSentence(item, block.terms))
+      const list = listConcept(previousSentence, block.items)
+      if (list) concepts.push(list)
+      // An item that continues its introduction ("… asks every colleague to: refuse gifts …") is read with it.
+      const intro = previousSentence?.endsWith(':') ? previousSentence : undefined
+      for (const item of block.items) {
+        const sentence = intro && /^[a-z]/.test(item) ? `${intro} ${item}` : item
+        concepts.push(...sentenceConcepts(sentence, context, { facts: true, commands: false }))
+      }
       previousSentence = undefined
       continue
     }
     for (const sentence of sentences(block.text)) {
-      concepts.push(...fromSentence(sentence, block.kind === 'paragraph' ? block.terms : []))
+      concepts.push(...sentenceConcepts(sentence, context, { facts: true, commands: true }))
       previousSentence = sentence
     }
   }
   return concepts
 }
 
-function fromSentence(sentence: string, terms: string[]): Draft[] {
-  const found: Draft[] = []
-  const definition = DEFINITION.exec(sentence)
-  if (
-    definition &&
-    !VAGUE_SUBJECT.test(definition[2]!) &&
-    !CLAUSE_IN_SUBJECT.test(definition[2]!) &&
-    !NOT_A_DEFINITION.test(definition[4]!) &&
-    definition[2]!.split(/\s+/).length <= 5 &&
-    /[.!]$/.test(sentence)
-  ) {
-    found.push({
-      kind: 'definition',
-      term: `${definition[1] ?? ''}${definition[2]}`.trim(),
-      statement: stripEndPunctuation(definition[4]!),
-      relation: definition[3]!.toLowerCase(),
-    })
-  }
-  if (found.length === 0 && QUANTITY.test(sentence) && sentence.length >= 40 && sentence.length <= 300 && !VAGUE_SUBJECT.test(sentence)) {
-    found.push({ kind: 'fact', term: QUANTITY.exec(sentence)![0], statement: sentence })
-  }
-  for (const term of terms) {
-    if (sentence.includes(term) && sentence.length >= term.length + 20) found.push({ kind: 'term', term, statement: sentence })
-  }
-  return found
+/** A key point is a card on its own; when it is also a definition, the definition asks better. */
+function keyPoint(item: string, context: { heading: string | undefined; terms: string[] }): Draft[] {
+  const stated = sentenceConcepts(item, context, { facts: false, commands: true }).filter((concept) => concept.kind === 'definition')
+  return stated.length > 0 ? stated : [{ kind: 'keypoint', term: item, statement: item }]
+}
+
+/**
+ * A list the text introduces ("The checklist covers three areas:") and that is short enough to
+ * recall whole. Headings alone do not introduce a list: under them, lists are often objectives
+ * or steps, not facts.
+ */
+function listConcept(introduction: string | undefined, items: string[]): Draft | undefined {
+  if (!introduction || !introduction.endsWith(':') || introduction.length > MAX_LIST_INTRO_CHARS || introduction.includes('?')) return undefined
+  if (/^(this|that|it|these|those|they|here|there|for example)\b/i.test(introduction)) return undefined
+  if (items.length < 2 || items.length > MAX_LIST_ITEMS) return undefined
+  const statement = items.join('; ')
+  if (statement.length > MAX_ANSWER_CHARS) return undefined
+  return { kind: 'list', term: stripEndPunctuation(introduction), statement, items }
 }

@@ -12,7 +12,7 @@ const NO_USAGE = { inputTokens: 0, outputTokens: 0 }
 export class OfflineProvider implements LlmProvider {
   readonly name = 'offline'
   readonly model = 'rules'
-  readonly promptVersion = '1'
+  readonly promptVersion = '2'
 
   async extractConcepts(request: ConceptRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<Omit<Concept, 'chunk_id'>[]>> {
     options.signal.throwIfAborted()

@@ -38,3 +38,17 @@ export function capitalise(text: string): string {
 export function stripEndPunctuation(text: string): string {
   return text.replace(/[\s.;:,!]+$/, '')
 }
+
+/** The first clause of a statement: cut before "; ", ": ", ", so ", ", but " and dashes, which start a second thought. */
+export function firstClause(text: string): string {
+  const cut = /[;:]\s|,\s+(?:so|but|therefore|however|and then|which means)\s|\s+(?:—|–|---?)\s/.exec(text)
+  return stripEndPunctuation(cut ? text.slice(0, cut.index) : text)
+}
+
+/**
+ * True for a word that can only be code in running text: prose sentences start with a capital,
+ * so a sentence that starts with `wc`, `$@` or `[first]` names a command, a variable or a path.
+ */
+export function looksLikeCode(firstWord: string): boolean {
+  return /^[a-z$.\-*?[/~!<>|]/.test(firstWord) && !STOP_WORDS.has(firstWord.toLowerCase())
+}
