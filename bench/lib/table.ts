@@ -55,7 +55,7 @@ export function renderTable(results: Record<string, any>): string {
     }
   }
   const header: Row = ['measure', 'flashcard', 'baseline', 'ratio', 'target']
-  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)))
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]!.length)))
   const line = (row: Row) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`
   return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n')
 }

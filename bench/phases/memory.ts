@@ -44,6 +44,7 @@ export async function memoryPhase(ctx: BenchContext): Promise<MemoryResults> {
     if (failed > 0) throw new Error(`${failed} job(s) failed`)
   }
   try {
+    await queues.ready()
     await waitFor(async () => (await queues.heartbeats.alive()).some((beat) => beat.queue === 'orchestrator'), 30_000, 'the worker heartbeat', 100)
     await sleep(500)
     const idle = await rssOf(worker.pid)

@@ -1,0 +1,89 @@
+/**
+ * The bench (bench/, `pnpm bench`) is too long and noisy for CI; this keeps its measuring parts
+ * honest: the card-quality checks, the Redis command accounting, the fake OpenAI-compatible
+ * server as the real provider sees it over loopback, and the final table.
+ */
+import t from 'tap'
+import { OpenAiCompatibleProvider, chunkDocuments, normaliseDocument } from '../packages/workers/src/index.js'
+import { startFakeLlm } from '../bench/lib/fake-llm.js'
+import { perJob } from '../bench/lib/jobs.js'
+import { answersOf, distribution, isGroundedVerbatim, leaksAnswer, measureQuality, type QualityCard } from '../bench/lib/quality.js'
+import { parseCommandStats } from '../bench/lib/redis.js'
+import { renderTable } from '../bench/lib/table.js'
+
+const SOURCE = 'The shell is a program. The `ls` command lists the files of a directory. Pipes connect commands.'
+const card = (type: QualityCard['type'], front: string, back: string): QualityCard => ({ type, front, back, sourceText: SOURCE })
+
+t.test('grounding is verbatim, ignoring case and punctuation; a cloze is judged by its deletions', async (t) => {
+  t.ok(isGroundedVerbatim(card('basic', 'What does ls do?', 'Lists the files of a directory.')))
+  t.notOk(isGroundedVerbatim(card('basic', 'What does ls do?', 'Shows hidden files')))
+  t.same(answersOf(card('cloze', 'The {{c1::ls}} command lists {{c2::the files::what}}.', 'ls')), ['ls', 'the files'])
+  t.ok(isGroundedVerbatim(card('cloze', '{{c1::Pipes}} connect commands.', 'Pipes')))
+  t.notOk(isGroundedVerbatim(card('cloze', '{{c1::Sockets}} connect commands.', 'Sockets')))
+})
+
+t.test('leakage: the answer standing in its own question', async (t) => {
+  t.ok(leaksAnswer(card('basic', 'Is the shell a program?', 'a program')))
+  t.notOk(leaksAnswer(card('basic', 'What is the shell?', 'a program')))
+  // The deletion itself is not a leak; the same words elsewhere in the sentence are.
+  t.notOk(leaksAnswer(card('cloze', 'The {{c1::shell}} is a program.', 'shell')))
+  t.ok(leaksAnswer(card('cloze', 'The {{c1::shell}} is a shell program.', 'shell')))
+})
+
+t.test('measureQuality counts accuracy, duplicates, near-duplicates and answer lengths', async (t) => {
+  const report = measureQuality([
+    {
+      module_id: 'm1',
+      target: 4,
+      cards: [
+        card('basic', 'What is the shell?', 'A program.'),
+        card('basic', 'What is the shell?', 'A program.'),
+        card('basic', 'What is the shell, really?', 'A program.'),
+        card('basic', 'What does ls do?', 'Invents files'),
+      ],
+    },
+    { module_id: 'm2', target: 4, cards: [card('basic', 'What connects commands?', 'Pipes')] },
+  ])
+  t.equal(report.cards, 5)
+  t.equal(report.count_accuracy, (1 + 0.25) / 2)
+  t.equal(report.modules_on_target, 0.5)
+  t.equal(report.grounding_rate, 4 / 5)
+  t.equal(report.duplicate_rate, 1 / 5)
+  t.equal(report.near_duplicate_rate, 2 / 5, 'the exact copy and the reworded copy')
+  t.same(report.answer_words, { min: 1, p50: 2, p90: 2, max: 2, mean: 9 / 5 })
+  t.same(distribution([]), { min: 0, p50: 0, p90: 0, max: 0, mean: 0 })
+})
+
+t.test('INFO commandstats parsing and per-job accounting', async (t) => {
+  const stats = parseCommandStats('# Commandstats\r\ncmdstat_evalsha:calls=300,usec=9,usec_per_call=0.03\r\ncmdstat_client|setname:calls=2,usec=1\r\ncmdstat_hset:calls=100,usec=1\r\n')
+  t.same(stats, { evalsha: 300, 'client|setname': 2, hset: 100 })
+  t.same(perJob(stats, 100), { total: 4, byCommand: { evalsha: 3, hset: 1, 'client|setname': 0.02 } })
+})
+
+t.test('the fake LLM server answers the real openai-compatible provider and counts what it bills', async (t) => {
+  const llm = await startFakeLlm({ latencyMs: 0 })
+  t.teardown(() => llm.close())
+  const provider = new OpenAiCompatibleProvider({ baseUrl: llm.baseUrl, model: 'fake' })
+  const [chunk] = chunkDocuments([normaliseDocument({ name: 'lesson.md', content: { format: 'markdown', text: `# Shell\n\n${SOURCE}` } })])
+  const signal = new AbortController().signal
+  const concepts = await provider.extractConcepts({ chunk: chunk!, language: 'en' }, { signal })
+  t.ok(concepts.value.length >= 2, 'a concept per sentence')
+  t.equal(concepts.calls, 1, 'valid on the first answer, no repair')
+  const cards = await provider.writeCards(
+    { chunks: [chunk!], concepts: concepts.value.map((concept) => ({ ...concept, chunk_id: chunk!.id })), targetCount: 2, cardTypes: ['basic', 'cloze'], language: 'en' },
+    { signal },
+  )
+  t.same(cards.value.map((draft) => draft.type), ['basic', 'cloze'])
+  t.ok(cards.value.every((draft) => isGroundedVerbatim({ ...draft, sourceText: chunk!.text })), 'answers come from the chunk')
+  t.match(llm.counts, { calls: 2, stageA: 1, stageB: 1 })
+  t.equal(concepts.usage.inputTokens + cards.usage.inputTokens, llm.counts.promptTokens, 'usage reported = usage counted')
+})
+
+t.test('the final table shows each ratio beside its target, and failed phases', async (t) => {
+  const table = renderTable({
+    enqueue: { ratio: 0.9, dedup_hit_ratio: 1.2, bare: { rps: 1000, p50: 1, p99: 2 }, plugin: { rps: 900, p50: 2, p99: 3 }, plugin_dedup_hit: { rps: 1200, p50: 1, p99: 2 } },
+    memory: { error: 'boom' },
+  })
+  t.match(table, /enqueue req\/s \(new job\)\s+\| 900\s+\| 1000 bare Fastify \| 0\.9×\s+\| ≥ 0\.8×/)
+  t.match(table, /memory\s+\| FAILED: boom/)
+})
