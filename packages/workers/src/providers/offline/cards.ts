@@ -119,7 +119,7 @@ function clozeOrBlank(concept: Concept, type: CardType): CardDraft | undefined {
  * its longest telling word, preferring nouns (after an article or preposition) to adjectives and verbs.
  */
 function keyPhrase(statement: string): string | undefined {
-  const quantity = QUANTITY.exec(statement) ?? /(?<![$\w-])\d[\d,.:]*\b/.exec(statement)
+  const quantity = QUANTITY.exec(statement) ?? /(?<![$\w-])\d[\d,.:]*(?:st|nd|rd|th)?\b/.exec(statement)
   if (quantity) return quantity[0].trim()
   const name = /(?<!^)(?<![.!?]\s)\b[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*/.exec(statement)
   if (name && words(name[0]).length <= 4) return name[0]
