@@ -94,6 +94,7 @@ export class FlashcardQueues {
   private readonly queues: Record<QueueName, Queue>
   private readonly maxQueueDepth: number
   private wasReady = false
+  private firstConnect: Promise<void> | undefined
 
   constructor(options: FlashcardQueuesOptions) {
     const cluster =
@@ -130,9 +131,11 @@ export class FlashcardQueues {
     const connection = this.connection
     if (connection.status === 'ready') return
     if (this.wasReady || connection.status === 'end') throw unavailable()
-    await new Promise<void>((resolve, reject) => {
+    // Concurrent callers share one wait (and one listener) for the first connect.
+    this.firstConnect ??= new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         connection.off('ready', onReady)
+        this.firstConnect = undefined
         reject(unavailable())
       }, startupWaitMs)
       const onReady = () => {
@@ -141,6 +144,7 @@ export class FlashcardQueues {
       }
       connection.once('ready', onReady)
     })
+    await this.firstConnect
   }
 
   /** Runs a Redis operation, turning connection failures into UNAVAILABLE. */

@@ -248,3 +248,25 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promi
     await new Promise((r) => setTimeout(r, 50))
   }
 }
+
+t.test('concurrent calls before the first connect share one wait', async (t) => {
+  const p = uniquePrefix('ready')
+  const fresh = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p })
+  t.teardown(async () => {
+    await fresh.close()
+    await deletePrefix(p)
+  })
+  const warnings: Error[] = []
+  const onWarning = (w: Error) => warnings.push(w)
+  process.on('warning', onWarning)
+  t.teardown(() => {
+    process.off('warning', onWarning)
+  })
+  t.not(fresh.connection.status, 'ready', 'still connecting')
+  const before = fresh.connection.listenerCount('ready')
+  const waits = Array.from({ length: 50 }, () => fresh.ready())
+  t.equal(fresh.connection.listenerCount('ready') - before, 1, 'one listener for all 50 callers')
+  await Promise.all(waits)
+  await new Promise((r) => setImmediate(r))
+  t.same(warnings.filter((w) => w.name === 'MaxListenersExceededWarning'), [], 'no listener leak warning')
+})
