@@ -142,9 +142,9 @@ export function apiClient(base: string, token: string) {
       const text = await res.text()
       return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text }
     },
-    /** Reads the job's SSE stream until a `completed` or `failed` event; returns the event names seen. */
-    async events(jobId: string, timeoutMs = 30_000): Promise<string[]> {
-      const res = await fetch(`${base}/orchestrator/jobs/${jobId}/events`, { headers, signal: AbortSignal.timeout(timeoutMs) })
+    /** Reads the job's SSE stream until a `completed`, `failed` or `removed` event (or its end); returns the event names seen. */
+    async events(jobId: string, timeoutMs = 30_000, queue: 'orchestrator' | 'transcription' = 'orchestrator'): Promise<string[]> {
+      const res = await fetch(`${base}/${queue}/jobs/${jobId}/events`, { headers, signal: AbortSignal.timeout(timeoutMs) })
       if (res.status !== 200) throw new Error(`events stream answered ${res.status}`)
       const names: string[] = []
       const decoder = new TextDecoder()
@@ -157,7 +157,7 @@ export function apiClient(base: string, token: string) {
           buffer = buffer.slice(end + 2)
           const name = /^event: (.+)$/m.exec(block)?.[1]
           if (name) names.push(name)
-          if (name === 'completed' || name === 'failed') return names
+          if (name === 'completed' || name === 'failed' || name === 'removed') return names
         }
       }
       return names

@@ -133,7 +133,20 @@ function baseArgs(port: number, dir: string): string[] {
   return ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'no']
 }
 
+/** Fails with guidance, instead of a bare ENOENT, when the Redis binaries are missing. */
+function requireRedisBinaries(): void {
+  for (const binary of ['redis-server', 'redis-cli']) {
+    if (spawnSync(binary, ['--version'], { stdio: 'ignore' }).status !== 0) {
+      throw new Error(
+        `${binary} is not on PATH. The Redis Cluster and Sentinel tests start their own servers: install Redis 7 ` +
+          '(Debian/Ubuntu: apt install redis-server; macOS: brew install redis).',
+      )
+    }
+  }
+}
+
 function makeTempDir(kind: string): string {
+  requireRedisBinaries()
   return mkdtempSync(join(tmpdir(), `flashcard-${kind}-`))
 }
 
