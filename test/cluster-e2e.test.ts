@@ -1,15 +1,16 @@
 /**
  * End to end on a real three-master Redis Cluster, with only REDIS_URL changed: examples/server.ts
- * and `flashcard-workers orchestrator` processes. 200 jobs through the HTTP API with two workers
- * (statuses, an event stream, metrics, health); then three workers on the same queue, each job
- * run exactly once, throughput reported for both.
+ * and `flashcard-workers` processes. 200 jobs through the HTTP API with two orchestrator workers
+ * (statuses, an event stream, metrics, health); a transcription job that fans out to per-file
+ * child jobs and chains into generation; then three orchestrator workers on the same queue,
+ * each job run exactly once, throughput reported for both.
  */
 import t, { type Test } from 'tap'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startRedisCluster, waitFor } from './support/redis-topologies.js'
-import { apiClient, jobsStarted, startApi, startOrchestrator, type ManagedProcess } from './support/flashcard-stack.js'
+import { apiClient, jobsStarted, startApi, startOrchestrator, startWorker, type ManagedProcess } from './support/flashcard-stack.js'
 import { uniquePrefix } from './support/redis.js'
 
 const TOKEN = 'cluster-e2e-token'
@@ -18,6 +19,7 @@ const SECOND_BATCH = 150
 
 const cluster = await startRedisCluster(3)
 const logDir = mkdtempSync(join(tmpdir(), 'flashcard-cluster-e2e-logs-'))
+const contentDir = mkdtempSync(join(tmpdir(), 'flashcard-cluster-e2e-content-'))
 const env = {
   REDIS_URL: cluster.url,
   QUEUE_PREFIX: uniquePrefix('cluster-e2e'),
@@ -26,6 +28,9 @@ const env = {
   LOG_DIR: logDir,
   LLM_PROVIDER: 'offline',
   WORKER_CONCURRENCY: '4',
+  CONTENT_DIR: contentDir,
+  MOCK_FILE_URLS: 'true',
+  ENQUEUE_MODULE_JOB_ON_COMPLETE: 'true',
 }
 const workers: ManagedProcess[] = []
 let api: Awaited<ReturnType<typeof startApi>> | undefined
@@ -33,6 +38,7 @@ t.teardown(async () => {
   await Promise.all([...workers.map((w) => w.stop()), api?.stop()])
   await cluster.stop()
   rmSync(logDir, { recursive: true, force: true })
+  rmSync(contentDir, { recursive: true, force: true })
 })
 
 const starting = [startApi(env), startOrchestrator(env, '1'), startOrchestrator(env, '2')] as const
@@ -115,6 +121,45 @@ t.test(`${FIRST_BATCH} jobs through the API with two worker processes`, async (t
   t.comment(`cluster, 2 orchestrator processes: ${FIRST_BATCH} jobs in ${seconds.toFixed(1)} s = ${(FIRST_BATCH / seconds).toFixed(1)} jobs/s (per worker ${perWorker.join(' / ')})`)
 })
 
+t.test('a transcription job fans out to file jobs and chains into generation on the cluster', async (t) => {
+  const transcriber = await startWorker('transcription', env, 'tx')
+  workers.push(transcriber)
+  const res = await client.post('/transcription/jobs', {
+    module_id: 'mod-video',
+    course_id: 'course-e2e',
+    files: [
+      { file_id: 'lecture', url: 'https://cdn.example.com/course-e2e/lecture.mp4', mime_type: 'video/mp4' },
+      { file_id: 'notes', url: 'https://cdn.example.com/course-e2e/notes.md' },
+    ],
+  })
+  t.equal(res.status, 202, JSON.stringify(res.body))
+  const jobId: string = res.body.data.job_id
+  const done = await waitFor(
+    'the transcription job to finish',
+    async () => {
+      const { body } = await client.get(`/transcription/jobs/${jobId}`)
+      return ['completed', 'failed'].includes(body.data.state) && body.data
+    },
+    60_000,
+    250,
+  )
+  t.equal(done.state, 'completed', JSON.stringify(done).slice(0, 500))
+  const generationId: string = done.result.generation_job.job_id
+  const generated = await waitFor(
+    'the chained generation job to finish',
+    async () => {
+      const { body } = await client.get(`/orchestrator/jobs/${generationId}`)
+      return ['completed', 'failed'].includes(body.data.state) && body.data
+    },
+    60_000,
+    250,
+  )
+  t.equal(generated.state, 'completed', JSON.stringify(generated).slice(0, 500))
+  t.ok(generated.result.cards.length > 0, `the chained job generated ${generated.result.cards.length} cards from the transcripts`)
+  t.same(await transcriber.stop(), { code: 0, signal: null }, 'the transcription worker exited cleanly')
+  workers.splice(workers.indexOf(transcriber), 1)
+})
+
 t.test(`horizontal: three orchestrator processes on one queue, ${SECOND_BATCH} jobs, each exactly once`, async (t) => {
   workers.push(await startOrchestrator(env, '3'))
   await waitFor('three live workers', async () => (await metric('flashcard_workers_alive')) === 3)
@@ -122,14 +167,14 @@ t.test(`horizontal: three orchestrator processes on one queue, ${SECOND_BATCH} j
   const ids = await enqueue(FIRST_BATCH, SECOND_BATCH)
   await waitFor(
     'the second batch to complete',
-    async () => (await metric('flashcard_jobs_completed_total')) === FIRST_BATCH + SECOND_BATCH,
+    async () => (await metric('flashcard_jobs_completed_total')) === FIRST_BATCH + 1 + SECOND_BATCH,
     90_000,
     250,
   )
   const seconds = (Date.now() - started) / 1000
   const perWorker = await checkRanOnce(t, ids, workers)
   t.ok(perWorker.every((n) => n > 0), `all three workers took jobs (${perWorker.join(' / ')})`)
-  t.equal(await metric('flashcard_jobs_completed_total'), FIRST_BATCH + SECOND_BATCH, 'no job completed twice')
+  t.equal(await metric('flashcard_jobs_completed_total'), FIRST_BATCH + 1 + SECOND_BATCH, 'no job completed twice')
   t.comment(`cluster, 3 orchestrator processes: ${SECOND_BATCH} jobs in ${seconds.toFixed(1)} s = ${(SECOND_BATCH / seconds).toFixed(1)} jobs/s (per worker ${perWorker.join(' / ')})`)
 })
 

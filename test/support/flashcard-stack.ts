@@ -104,14 +104,19 @@ export async function startApi(env: Record<string, string>): Promise<ApiProcess>
   return { ...proc, base }
 }
 
-/** Starts `flashcard-workers orchestrator` from the built package and waits for its heartbeat log line. */
-export async function startOrchestrator(env: Record<string, string>, workerId: string): Promise<ManagedProcess> {
-  const proc = launch(`orchestrator-${workerId}`, ['packages/workers/dist/cli.js', 'orchestrator'], { ...env, WORKER_ID: workerId })
+/** Starts `flashcard-workers orchestrator` from the built package and waits until its worker runs. */
+export function startOrchestrator(env: Record<string, string>, workerId: string): Promise<ManagedProcess> {
+  return startWorker('orchestrator', env, workerId)
+}
+
+/** Starts `flashcard-workers <kind>` from the built package and waits until its worker runs. */
+export async function startWorker(kind: 'orchestrator' | 'transcription', env: Record<string, string>, workerId: string): Promise<ManagedProcess> {
+  const proc = launch(`${kind}-${workerId}`, ['packages/workers/dist/cli.js', kind], { ...env, WORKER_ID: workerId })
   try {
     await waitFor(
-      `orchestrator ${workerId} to start`,
+      `${kind} worker ${workerId} to start`,
       async () => {
-        if (proc.exited()) throw new Error(`flashcard-workers orchestrator exited:\n${proc.output().slice(-2000)}`)
+        if (proc.exited()) throw new Error(`flashcard-workers ${kind} exited:\n${proc.output().slice(-2000)}`)
         return proc.logLines().some((line) => line.msg === 'worker started')
       },
       30_000,
