@@ -147,6 +147,12 @@ notes.txt  plan.txt
 $ ls drafts/notes.txt
 \`\`\`
 
+Now we can run the command again:
+
+\`\`\`bash
+$ wc -l drafts/notes.txt
+\`\`\`
+
 We can print every file in turn with a loop:
 
 \`\`\`bash
@@ -167,7 +173,7 @@ plan.txt
   t.same(
     commands.map((card) => [card.front, card.back]),
     [['Which command would you run to create a new folder called drafts?', 'mkdir drafts']],
-    `one command card; no loop, session or output dump:\n${text(cards)}`,
+    `one command card; no loop, session, output dump or purpose without an object:\n${text(cards)}`,
   )
   t.notOk(cards.some((card) => card.back.includes('\n')), 'no multi-line answer')
 })

@@ -1,6 +1,6 @@
 import type { Block } from '../../pipeline/normalise.js'
 import type { Concept } from '../types.js'
-import { stripEndPunctuation, words } from './text.js'
+import { contentWords, stripEndPunctuation, words } from './text.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
 
@@ -15,6 +15,7 @@ const ACTIONS = new Set(
   navigate select save show get repeat inspect combine request submit download install start stop compare extract filter append
   redirect read clear exit quit return test set see`.split(/\s+/),
 )
+const GENERIC_OBJECTS = new Set(['command', 'commands', 'pattern', 'file', 'files', 'output', 'result', 'thing', 'things', 'same', 'again'])
 const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'console', 'zsh', 'powershell', 'cmd'])
 
 /**
@@ -29,7 +30,9 @@ export function commandConcept(introduction: string | undefined, block: Extract<
   const purpose = PURPOSE.exec(introduction)?.[1]
   if (!purpose || !ACTIONS.has(words(purpose)[0] ?? '') || words(purpose).length < 2 || purpose.length > MAX_PURPOSE_CHARS) return undefined
   // "to find out what they are", "to run this command (…)": the purpose is in another sentence.
-  if (/[()]|\b(they|them|these|those|this|that|example)\b/i.test(purpose)) return undefined
+  if (/[()]|\b(it|they|them|these|those|this|that|example)\b/i.test(purpose)) return undefined
+  // "to run the command", "to search for the pattern": no object of its own to recall it by.
+  if (contentWords(purpose).slice(1).filter((word) => !GENERIC_OBJECTS.has(word)).length === 0) return undefined
   // The question must not give the answer away ("… using the command mkdir thesis").
   const program = command.split(/\s+/)[0]!.toLowerCase()
   if (words(purpose).includes(program)) return undefined
