@@ -31,6 +31,7 @@ export {
   DURATION_BUCKETS,
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_MAX_AGE_MS,
+  type AttemptRecord,
   type JobOutcome,
   type LlmCallRecord,
   type QueueStatsSnapshot,

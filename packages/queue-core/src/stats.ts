@@ -16,6 +16,14 @@ export interface LlmCallRecord {
   cached?: boolean
 }
 
+/** What one job attempt adds to the statistics (see {@link JobStats.recordAttempt}). */
+export interface AttemptRecord {
+  /** The attempt's provider calls and stage-cache hits. */
+  llmCalls?: readonly LlmCallRecord[]
+  /** Set when the job finished (completed, or failed for good). */
+  finished?: { outcome: JobOutcome; durationSeconds: number; cards?: number }
+}
+
 /** Counters as stored in Redis, shared by every API and worker process. */
 export interface QueueStatsSnapshot {
   enqueued: number
@@ -50,26 +58,43 @@ export class JobStats {
   }
 
   async recordFinished(queue: QueueName, outcome: JobOutcome, durationSeconds: number, cards = 0): Promise<void> {
-    const key = this.key(queue)
-    const tx = this.redis.multi()
-    for (const le of DURATION_BUCKETS) {
-      if (durationSeconds <= le) tx.hincrby(key, `duration:${outcome}:${le}`, 1)
-    }
-    tx.hincrby(key, `duration:${outcome}:count`, 1)
-    tx.hincrbyfloat(key, `duration:${outcome}:sum`, durationSeconds)
-    tx.hincrby(key, outcome === 'SUCCESS' ? 'completed' : 'failed', 1)
-    if (cards > 0) tx.hincrby(key, 'cards', cards)
-    if (outcome === 'SUCCESS') tx.hset(key, 'last_success_at', String(Date.now()))
-    await tx.exec()
+    await this.recordAttempt(queue, { finished: { outcome, durationSeconds, cards } })
   }
 
   async recordLlmCall(queue: QueueName, call: LlmCallRecord): Promise<void> {
+    await this.recordAttempt(queue, { llmCalls: [call] })
+  }
+
+  /**
+   * Everything one job attempt adds to the counters (its LLM calls, and its outcome when it was
+   * the last attempt) in one transaction: one round trip per job instead of one per call, and
+   * calls of the same provider, stage and outcome summed into one increment.
+   */
+  async recordAttempt(queue: QueueName, attempt: AttemptRecord): Promise<void> {
     const key = this.key(queue)
-    const outcome = call.cached ? 'cached' : call.ok ? 'ok' : 'error'
+    const increments = new Map<string, number>()
+    const add = (field: string, by: number) => increments.set(field, (increments.get(field) ?? 0) + by)
+    for (const call of attempt.llmCalls ?? []) {
+      const outcome = call.cached ? 'cached' : call.ok ? 'ok' : 'error'
+      add(`llm_calls:${call.provider}|${call.stage}|${outcome}`, 1)
+      if (call.inputTokens > 0) add(`llm_tokens:${call.provider}|input`, call.inputTokens)
+      if (call.outputTokens > 0) add(`llm_tokens:${call.provider}|output`, call.outputTokens)
+    }
+    const finished = attempt.finished
+    if (increments.size === 0 && !finished) return
     const tx = this.redis.multi()
-    tx.hincrby(key, `llm_calls:${call.provider}|${call.stage}|${outcome}`, 1)
-    if (call.inputTokens > 0) tx.hincrby(key, `llm_tokens:${call.provider}|input`, call.inputTokens)
-    if (call.outputTokens > 0) tx.hincrby(key, `llm_tokens:${call.provider}|output`, call.outputTokens)
+    for (const [field, by] of increments) tx.hincrby(key, field, by)
+    if (finished) {
+      const { outcome, durationSeconds, cards = 0 } = finished
+      for (const le of DURATION_BUCKETS) {
+        if (durationSeconds <= le) tx.hincrby(key, `duration:${outcome}:${le}`, 1)
+      }
+      tx.hincrby(key, `duration:${outcome}:count`, 1)
+      tx.hincrbyfloat(key, `duration:${outcome}:sum`, durationSeconds)
+      tx.hincrby(key, outcome === 'SUCCESS' ? 'completed' : 'failed', 1)
+      if (cards > 0) tx.hincrby(key, 'cards', cards)
+      if (outcome === 'SUCCESS') tx.hset(key, 'last_success_at', String(Date.now()))
+    }
     await tx.exec()
   }
 

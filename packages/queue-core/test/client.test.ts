@@ -241,6 +241,39 @@ t.test('metrics read the shared counters from Redis', async (t) => {
   t.match(text, /# TYPE flashcard_job_duration_seconds histogram/)
 })
 
+t.test('an attempt\'s statistics in one transaction count the same as call-by-call recording', async (t) => {
+  const [p1, p2] = [uniquePrefix('stats-each'), uniquePrefix('stats-attempt')]
+  const each = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p1 })
+  const batched = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p2 })
+  t.teardown(async () => {
+    await Promise.all([each.close(), batched.close()])
+    await Promise.all([deletePrefix(p1), deletePrefix(p2)])
+  })
+  await Promise.all([each.ready(), batched.ready()])
+  const calls = [
+    { provider: 'gemini', stage: 'stageA', ok: true, inputTokens: 100, outputTokens: 20 },
+    { provider: 'gemini', stage: 'stageA', ok: true, inputTokens: 50, outputTokens: 10 },
+    { provider: 'gemini', stage: 'stageA', ok: false, inputTokens: 0, outputTokens: 0 },
+    { provider: 'gemini', stage: 'stageB', ok: true, inputTokens: 0, outputTokens: 0, cached: true },
+  ]
+  for (const call of calls) await each.stats.recordLlmCall('orchestrator', call)
+  await each.stats.recordFinished('orchestrator', 'SUCCESS', 12, 4)
+  await batched.stats.recordAttempt('orchestrator', { llmCalls: calls, finished: { outcome: 'SUCCESS', durationSeconds: 12, cards: 4 } })
+  const [a, b] = await Promise.all([each.stats.read('orchestrator'), batched.stats.read('orchestrator')])
+  t.ok(b.lastSuccessAt)
+  t.same({ ...b, lastSuccessAt: 0 }, { ...a, lastSuccessAt: 0 })
+  t.same(b.llmCalls, { 'gemini|stageA|ok': 2, 'gemini|stageA|error': 1, 'gemini|stageB|cached': 1 })
+  t.same(b.llmTokens, { 'gemini|input': 150, 'gemini|output': 30 })
+  t.equal(b.duration.SUCCESS.count, 1)
+
+  // A retried attempt: its calls count, the job does not finish yet.
+  await batched.stats.recordAttempt('orchestrator', { llmCalls: calls.slice(0, 1) })
+  await batched.stats.recordAttempt('orchestrator', {})
+  const after = await batched.stats.read('orchestrator')
+  t.equal(after.llmCalls['gemini|stageA|ok'], 3)
+  t.equal(after.completed, 1)
+})
+
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {

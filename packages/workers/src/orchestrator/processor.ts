@@ -93,7 +93,7 @@ async function generateModule(
       progress: context.progress,
       log: context.log,
       onLlmCall: async (event) => {
-        await context.queues.stats.recordLlmCall('orchestrator', {
+        context.recordLlmCall({
           provider: provider.name,
           stage: event.stage,
           ok: event.ok,

@@ -11,12 +11,14 @@ import {
   queuePrefixFor,
   type FlashcardConfig,
   type JobLogStore,
+  type LlmCallRecord,
   type QueueName,
   type RedisConnection,
 } from '@flashcards/queue-core'
 import { JobCancelledError, JobTimeoutError, RateLimitedError } from './errors.js'
 import { jobLogRecorder, type JobLogRecorder } from './job-log-recorder.js'
 import type { Logger } from './logger.js'
+import { ProgressThrottle } from './progress-throttle.js'
 
 /** What the runtime hands a processor besides the job. */
 export interface ProcessorContext {
@@ -32,8 +34,14 @@ export interface ProcessorContext {
   logger: Logger
   /** 1-based number of this attempt. */
   attempt: number
-  /** `job.updateProgress({ percent, step, message })` plus a job-log entry. */
+  /**
+   * A job-log entry plus `job.updateProgress({ percent, step, message })`. Progress writes are
+   * coalesced (at most one per 250 ms, the latest value wins); 100 % is written at once, and
+   * whatever is pending is written before the attempt ends.
+   */
   progress(percent: number, step: string, message: string, data?: Record<string, unknown>): Promise<void>
+  /** Counts a provider call (or stage-cache hit) for /metrics; written with the attempt's outcome in one transaction. */
+  recordLlmCall(call: LlmCallRecord): void
   /** Queue client on the worker's command connection: enqueue follow-up jobs, record stats. */
   queues: FlashcardQueues
   /** The worker's command connection (not the blocking one), for caches and the like. */
@@ -154,6 +162,18 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })
     })
     aborted.catch(() => {})
+    const progress = new ProgressThrottle({
+      send: (value) => job.updateProgress(value as object),
+      onError: (err) => jobLogger.warn({ err: err.message }, 'could not update the job progress'),
+      startedAt: started,
+    })
+    const llmCalls: LlmCallRecord[] = []
+    // One transaction per attempt for its statistics; a stats write that fails is reported, never fails the job.
+    const recordStats = async (finished?: { outcome: 'SUCCESS' | 'FAILED'; durationSeconds: number; cards?: number }) => {
+      await queues.stats
+        .recordAttempt(queue, { llmCalls, ...(finished ? { finished } : {}) })
+        .catch((err: Error) => jobLogger.warn({ err: err.message }, 'could not record the job statistics'))
+    }
 
     const context: ProcessorContext = {
       signal: controller.signal,
@@ -164,7 +184,11 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
       redis: commands,
       progress: async (percent, step, message, extra) => {
         log.info(step, message, extra)
-        await job.updateProgress({ percent: Math.round(Math.max(0, Math.min(100, percent))), step, message })
+        const value = Math.round(Math.max(0, Math.min(100, percent)))
+        await progress.report({ percent: value, step, message }, value === 100)
+      },
+      recordLlmCall: (call) => {
+        llmCalls.push(call)
       },
     }
 
@@ -173,25 +197,29 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
     try {
       if (await queues.cancels.isRequested(queue, jobId)) throw new JobCancelledError(jobId)
       const result = await Promise.race([processor(job, context), aborted])
+      await progress.flush()
       const seconds = (Date.now() - started) / 1000
       const cards = options.countCards?.(result) ?? 0
       log.info('job_complete', `Completed in ${seconds.toFixed(1)} s`, { cards })
       await save(() => writer.finish('completed', { result }))
-      await queues.stats.recordFinished(queue, 'SUCCESS', seconds, cards)
+      await recordStats({ outcome: 'SUCCESS', durationSeconds: seconds, cards })
       jobLogger.info({ seconds, cards }, 'job completed')
       return result
     } catch (caught) {
       // A processor that notices the abort itself throws its own error; report the abort's reason.
       const err = controller.signal.aborted ? controller.signal.reason : caught
+      await progress.flush()
       // A parent job (the transcription fan-out) parks itself until its children finish: not a failure.
       if (err instanceof Error && err.name === 'WaitingChildrenError') {
         log.info('waiting_children', 'Waiting for its child jobs; the job resumes when they have finished')
         await save(() => writer.flush())
+        await recordStats()
         throw err
       }
       if (err instanceof RateLimitedError) {
         log.warn('rate_limited', `${err.message}; the queue pauses ${err.delayMs} ms and the job waits without using an attempt`)
         await save(() => writer.flush())
+        await recordStats()
         jobLogger.warn({ delayMs: err.delayMs }, 'rate limited: pausing the queue')
         await queues.queue(queue).rateLimit(err.delayMs)
         throw Worker.RateLimitError()
@@ -200,7 +228,7 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
       const final = isUnrecoverable(err) || attempt >= (job.opts.attempts ?? 1)
       log.entry('error', 'job_failed', final ? `Failed: ${message}` : `Attempt failed, will retry: ${message}`)
       await save(() => (final ? writer.finish('failed', { error: err }) : writer.flush()))
-      if (final) await queues.stats.recordFinished(queue, 'FAILED', (Date.now() - started) / 1000)
+      await recordStats(final ? { outcome: 'FAILED', durationSeconds: (Date.now() - started) / 1000 } : undefined)
       jobLogger.warn({ err: message, final }, 'job attempt failed')
       throw err
     } finally {
