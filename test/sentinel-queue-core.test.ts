@@ -11,8 +11,8 @@ import { FlashcardQueues, FlashcardError, createRedis, closeRedis, registerFlash
 import { startRedisSentinel, waitFor } from './support/redis-topologies.js'
 import { uniquePrefix } from './support/redis.js'
 
-const TOTAL = 240
-const FAILOVER_AFTER = 80
+const TOTAL = 160
+const FAILOVER_AFTER = 60
 const owner = { tenant: 'tenant-s', principal: 'sam' }
 
 // min-replicas-to-write 1: with one replica, the only setting under which Redis keeps every

@@ -78,7 +78,10 @@ export function redisOptionsFor(
           // and every job written there in between is thrown away by the resync.
           failoverDetector: true,
           // A client that still reaches the demoted master reconnects instead of failing writes.
-          reconnectOnError: (err: Error) => err.message.startsWith('READONLY'),
+          // NOREPLICAS (min-replicas-to-write, docs/scaling.md) too: BullMQ retries a failed
+          // script at once, so without the reconnect's backoff a worker spins on it, thousands
+          // of errors a second, until the master has its replica back.
+          reconnectOnError: (err: Error) => /^(READONLY|NOREPLICAS)/.test(err.message),
           sentinelRetryStrategy: retryStrategy,
         },
       }
