@@ -3,7 +3,9 @@ import { UnrecoverableError } from '../runtime/errors.js'
 import type { JobLogRecorder } from '../runtime/job-log-recorder.js'
 import type { SourceDocument } from '../content/types.js'
 import type { CardDraft, Concept, LlmProvider, ProviderAnswer, TokenUsage } from '../providers/types.js'
+import { OfflineProvider } from '../providers/offline/index.js'
 import { chunkDocuments, DEFAULT_CHUNK_TOKENS, type Chunk } from './chunk.js'
+import { conceptBatches, sourceChunk } from './concept-batches.js'
 import { mapLimit } from './map-limit.js'
 import { normaliseDocument } from './normalise.js'
 import { hashOf, type StageCache, type StageCacheKey } from './stage-cache.js'
@@ -35,11 +37,23 @@ export interface PipelineDeps {
   log: JobLogRecorder
   onLlmCall?: (event: LlmCallEvent) => Promise<void>
   chunkTokens?: number
-  /** Chunks whose concepts are extracted at the same time. */
+  /**
+   * Consecutive chunks of a document are sent to stage A together up to this many tokens (0: one
+   * call per chunk). Default {@link DEFAULT_CONCEPT_BATCH_TOKENS}, or 0 for the offline provider,
+   * whose calls cost nothing and which reads each section's heading.
+   */
+  conceptBatchTokens?: number
+  /** Stage-A calls made at the same time. */
   stageAConcurrency?: number
 }
 
 export const DEFAULT_STAGE_A_CONCURRENCY = 4
+/**
+ * Stage-A input per call: a few short sections at once. Small next to any current model's context,
+ * and at most MAX_CONCEPTS_PER_CHUNK concepts come back per call, so a module still yields several
+ * times the concepts its cards need.
+ */
+export const DEFAULT_CONCEPT_BATCH_TOKENS = 1_500
 
 /**
  * One module from documents to cards: normalise → chunk → stage A (key concepts per chunk, in
@@ -57,7 +71,13 @@ export async function generateModuleCards(input: PipelineInput, deps: PipelineDe
   if (chunks.length === 0) {
     throw new UnrecoverableError(`Module ${input.module_id} has no text to make cards from (documents: ${input.documents.map((doc) => doc.name).join(', ')})`)
   }
-  await deps.progress(15, 'chunk', `Split into ${chunks.length} chunk(s)`, { chunks: chunks.length, tokens: chunks.reduce((sum, chunk) => sum + chunk.tokens, 0) })
+  const batchTokens = deps.conceptBatchTokens ?? (provider instanceof OfflineProvider ? 0 : DEFAULT_CONCEPT_BATCH_TOKENS)
+  const batches = conceptBatches(chunks, batchTokens)
+  await deps.progress(15, 'chunk', `Split into ${chunks.length} chunk(s), read in ${batches.length} stage-A call(s)`, {
+    chunks: chunks.length,
+    batches: batches.length,
+    tokens: chunks.reduce((sum, chunk) => sum + chunk.tokens, 0),
+  })
 
   const cached = async <T>(key: Omit<StageCacheKey, 'provider' | 'model' | 'promptVersion'>, call: () => Promise<ProviderAnswer<T>>) => {
     const fullKey: StageCacheKey = { ...key, provider: provider.name, model: provider.model, promptVersion: provider.promptVersion }
@@ -83,15 +103,17 @@ export async function generateModuleCards(input: PipelineInput, deps: PipelineDe
   }
 
   let done = 0
-  const stageA = await mapLimit(chunks, deps.stageAConcurrency ?? DEFAULT_STAGE_A_CONCURRENCY, async (chunk) => {
+  const stageA = await mapLimit(batches, deps.stageAConcurrency ?? DEFAULT_STAGE_A_CONCURRENCY, async (batch) => {
     signal.throwIfAborted()
+    const chunk = batch.view
     const answer = await cached({ stage: 'stageA', contentHash: chunk.hash }, () =>
       provider.extractConcepts({ chunk, language: input.settings.language }, { signal }),
     )
-    const concepts: Concept[] = answer.value.map((concept) => ({ ...concept, chunk_id: chunk.id }))
+    const concepts: Concept[] = answer.value.map((concept) => ({ ...concept, chunk_id: sourceChunk(batch, concept).id }))
     done++
-    await deps.progress(15 + Math.round((45 * done) / chunks.length), 'stage_a', `Key concepts of ${chunk.id}: ${concepts.length}`, {
+    await deps.progress(15 + Math.round((45 * done) / batches.length), 'stage_a', `Key concepts of ${chunk.id}: ${concepts.length}`, {
       chunk_id: chunk.id,
+      ...(batch.chunks.length > 1 ? { chunks: batch.chunks.map((member) => member.id) } : {}),
       concepts: concepts.length,
       cached: answer.cached,
       ...(answer.usage ? { input_tokens: answer.usage.inputTokens, output_tokens: answer.usage.outputTokens } : {}),

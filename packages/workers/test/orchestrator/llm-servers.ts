@@ -25,14 +25,22 @@ export interface FakeLlm {
 }
 
 /**
- * A deterministic fake model: stage A names the first sentence of the section as a concept,
- * stage B asks one question per chunk whose answer is that sentence, so every card is grounded.
+ * A deterministic fake model: stage A names the first sentence of every paragraph of the material
+ * as a concept (the first line when no paragraph has a sentence), stage B asks one question per
+ * chunk whose answer is that chunk's first sentence, so every card is grounded.
  */
 export function modelAnswer(request: LlmRequest): string {
   if (request.stage === 'stageA') {
-    const body = request.prompt.split('\n\n')[1] ?? request.prompt
-    const sentence = (body.split(/(?<=\.)\s/)[0] ?? body).trim()
-    return JSON.stringify({ concepts: [{ term: sentence.split(' ').slice(0, 3).join(' '), statement: sentence }] })
+    const start = request.prompt.indexOf('\n\n') + 2
+    const end = request.prompt.lastIndexOf('\n\nList at most')
+    const paragraphs = request.prompt.slice(start, end > start ? end : undefined).split('\n\n')
+    const firstSentence = (text: string) => (text.split(/(?<=\.)\s/)[0] ?? text).trim()
+    const statements = paragraphs.filter((paragraph) => /\.(\s|$)/.test(paragraph)).map(firstSentence)
+    const concepts = (statements.length > 0 ? statements : [firstSentence(paragraphs[0] ?? request.prompt)]).map((statement) => ({
+      term: statement.split(' ').slice(0, 3).join(' '),
+      statement,
+    }))
+    return JSON.stringify({ concepts })
   }
   const cards = [...request.prompt.matchAll(/### chunk_id: (\S+)\n([^\n]+)\n\n([^\n]+)/g)].map(([, id, heading, text]) => ({
     type: 'basic',
