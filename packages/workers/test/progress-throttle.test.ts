@@ -23,7 +23,7 @@ function recorder() {
       return maxInFlight
     },
     holdFor(ms: number) {
-      hold = sleep(ms)
+      hold = sleep(ms).then(() => undefined)
     },
     send: async (value: unknown) => {
       inFlight++
