@@ -3,13 +3,14 @@ import type { TranscriptionFile } from '@flashcards/queue-core'
 import { formatTimestamp } from '../../extract/index.js'
 import { lastSegment, type FetchedFile } from './types.js'
 
+// Defining sentences, so the sample content also makes cards with the offline provider.
 const SENTENCES = [
-  'Spaced repetition schedules each review just before the learner would forget the answer.',
-  'Active recall means retrieving an answer from memory instead of rereading the notes.',
-  'A flashcard should ask one question and have one short, unambiguous answer.',
-  'Interleaving mixes related topics in one session so the learner must choose the method.',
-  'The forgetting curve shows how quickly memory fades without review.',
-  'Elaboration links a new idea to what the learner already knows.',
+  'Spaced repetition is a study method that schedules each review just before the learner would forget the answer.',
+  'Active recall is the practice of retrieving an answer from memory instead of rereading the notes.',
+  'A flashcard is a prompt that asks one question and has one short, unambiguous answer.',
+  'Interleaving is a practice schedule that mixes related topics in one session.',
+  'The forgetting curve is a graph of how quickly memory fades without review.',
+  'Elaboration is the habit of linking a new idea to what the learner already knows.',
 ]
 
 /**
