@@ -37,6 +37,12 @@ export interface FlashcardPluginOptions {
   logStore?: JobLogStore
   /** Backlog per queue above which enqueueing answers 429. Default 0 (no limit). */
   maxQueueDepth?: number
+  /**
+   * Milliseconds the backlog count behind `maxQueueDepth` is reused instead of read per request
+   * (jobs this API adds, cancels and retries are accounted at once). The limit is then approximate
+   * by what other API processes enqueue within the window. Default 1000; 0 reads it every time.
+   */
+  queueDepthCacheMs?: number
   /** JOB_ATTEMPTS for jobs the API enqueues. Default 3. */
   jobAttempts?: number
   /** Largest accepted request body in bytes. Default 2 MiB (inline module content can be long). */
@@ -57,6 +63,7 @@ export interface ResolvedOptions {
   openapi: boolean
   logStore: JobLogStore | undefined
   maxQueueDepth: number
+  queueDepthCacheMs: number
   jobAttempts: number
   bodyLimit: number
   eventsHeartbeatMs: number
@@ -152,6 +159,7 @@ export function resolveOptions(raw: unknown): ResolvedOptions {
     openapi: optionalBool(options, 'openapi', true),
     logStore: logStore as JobLogStore | undefined,
     maxQueueDepth: optionalInt(options, 'maxQueueDepth', 0, 0, 100_000_000),
+    queueDepthCacheMs: optionalInt(options, 'queueDepthCacheMs', 1_000, 0, 60_000),
     jobAttempts: optionalInt(options, 'jobAttempts', 3, 1, 100),
     bodyLimit: optionalInt(options, 'bodyLimit', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     eventsHeartbeatMs: optionalInt(options, 'eventsHeartbeatMs', 15_000, 100, 3_600_000),

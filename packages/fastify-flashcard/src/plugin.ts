@@ -64,6 +64,7 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
     connection: options.connection,
     queuePrefix: options.queuePrefix,
     maxQueueDepth: options.maxQueueDepth,
+    backlogCacheMs: options.queueDepthCacheMs,
     jobAttempts: options.jobAttempts,
   })
   const hub = new JobEventHub(queues, blockingConnectionFactory(options.connection))

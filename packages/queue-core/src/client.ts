@@ -30,6 +30,14 @@ export interface FlashcardQueuesOptions {
   jobAttempts?: number
   /** Backlog (waiting + delayed) above which enqueueing fails with QUEUE_FULL. 0 = no limit. */
   maxQueueDepth?: number
+  /**
+   * Milliseconds a backlog count read for `maxQueueDepth` is reused, so a busy API does not ask
+   * Redis for it on every request. Jobs this client adds meanwhile are counted on top, and its own
+   * cancels and retries drop the cached count; what other processes add or workers take is seen
+   * when the window ends. The limit is then approximate by what other processes enqueue in one
+   * window. Default 0: the backlog is read on every enqueue.
+   */
+  backlogCacheMs?: number
 }
 
 /** One job the API created, or found already queued for the same work. */
@@ -93,6 +101,8 @@ export class FlashcardQueues {
   private readonly ownsConnection: boolean
   private readonly queues: Record<QueueName, Queue>
   private readonly maxQueueDepth: number
+  private readonly backlogCacheMs: number
+  private readonly backlogs = new Map<QueueName, { count: number; readAt: number } | Promise<number>>()
   private wasReady = false
   private firstConnect: Promise<void> | undefined
 
@@ -112,6 +122,7 @@ export class FlashcardQueues {
       this.wasReady = true
     })
     this.maxQueueDepth = options.maxQueueDepth ?? 0
+    this.backlogCacheMs = options.backlogCacheMs ?? 0
     const defaults = defaultJobOptions(options.jobAttempts ?? 3)
     const make = (name: QueueName) =>
       new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: defaults })
@@ -229,13 +240,17 @@ export class FlashcardQueues {
     const dedupId = sha256({ queue, name, data: { ...data, owner: { tenant: data.owner.tenant } } })
     const job = await this.queues[queue].add(name, data, { jobId, deduplication: { id: dedupId } })
     const deduplicated = job.id !== jobId
-    if (!deduplicated) await this.stats.recordEnqueued(queue)
+    if (!deduplicated) {
+      const cached = this.backlogs.get(queue)
+      if (cached && !(cached instanceof Promise)) cached.count++
+      await this.stats.recordEnqueued(queue)
+    }
     return { job_id: String(job.id), queue, kind, course_id: data.course_id, module_id: moduleId, deduplicated }
   }
 
   private async ensureCapacity(queue: QueueName, adding: number): Promise<void> {
     if (this.maxQueueDepth <= 0) return
-    const backlog = await this.queues[queue].getJobCountByTypes('waiting', 'prioritized', 'delayed')
+    const backlog = await this.backlog(queue)
     if (backlog + adding > this.maxQueueDepth) {
       throw new FlashcardError(
         'QUEUE_FULL',
@@ -243,6 +258,27 @@ export class FlashcardQueues {
         { retryAfterSeconds: 30, details: { backlog, limit: this.maxQueueDepth } },
       )
     }
+  }
+
+  /** Waiting and delayed jobs: read from Redis, or from the cache within `backlogCacheMs` (one read shared by concurrent callers). */
+  private async backlog(queue: QueueName): Promise<number> {
+    const read = () => this.queues[queue].getJobCountByTypes('waiting', 'prioritized', 'delayed')
+    if (this.backlogCacheMs <= 0) return read()
+    const cached = this.backlogs.get(queue)
+    if (cached instanceof Promise) return cached
+    if (cached && Date.now() - cached.readAt < this.backlogCacheMs) return cached.count
+    const reading = read().then(
+      (count) => {
+        if (this.backlogs.get(queue) === reading) this.backlogs.set(queue, { count, readAt: Date.now() })
+        return count
+      },
+      (err: unknown) => {
+        if (this.backlogs.get(queue) === reading) this.backlogs.delete(queue)
+        throw err
+      },
+    )
+    this.backlogs.set(queue, reading)
+    return reading
   }
 
   /** A job of the tenant, or undefined when it does not exist or belongs to someone else. */
@@ -305,6 +341,7 @@ export class FlashcardQueues {
     if (state !== 'active') {
       try {
         await job.remove({ removeChildren: true })
+        this.backlogs.delete(queue)
         return 'removed'
       } catch {
         // It started between getState and remove (the job is locked): cancel the run instead.
@@ -330,6 +367,7 @@ export class FlashcardQueues {
     }
     await this.cancels.clear(queue, jobId)
     await job.retry(state)
+    this.backlogs.delete(queue)
     await this.stats.recordEnqueued(queue)
     return this.getJob(queue, jobId, tenant)
   }

@@ -274,6 +274,41 @@ t.test('an attempt\'s statistics in one transaction count the same as call-by-ca
   t.equal(after.completed, 1)
 })
 
+t.test('a cached backlog count: own adds count at once, a cancel frees a slot, other processes are seen after the window', async (t) => {
+  const p = uniquePrefix('backlog-cache')
+  const q = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p, maxQueueDepth: 2, backlogCacheMs: 300 })
+  const other = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p })
+  t.teardown(async () => {
+    await Promise.all([q.close(), other.close()])
+    await deletePrefix(p)
+  })
+  const [first] = await q.enqueueGeneration(single('cache-1'), alice)
+  await q.enqueueGeneration(single('cache-2'), alice)
+  await t.rejects(q.enqueueGeneration(single('cache-3'), alice), { code: 'QUEUE_FULL' }, 'its own two adds fill the cached count')
+  t.equal(await q.cancel('orchestrator', first!.job_id, alice.tenant), 'removed')
+  const [third] = await q.enqueueGeneration(single('cache-3'), alice)
+  t.equal((await q.counts('orchestrator')).waiting, 2, 'the cancel freed exactly one slot')
+
+  await q.cancel('orchestrator', third!.job_id, alice.tenant)
+  t.equal((await q.enqueueGeneration(single('cache-2'), alice))[0]!.deduplicated, true, 'a duplicate takes no slot (backlog 1 cached)')
+  await other.enqueueGeneration(single('cache-4'), alice)
+  await other.enqueueGeneration(single('cache-5'), alice) // another process fills the queue past the limit
+  const deadline = Date.now() + 5_000
+  let seen: number | undefined
+  for (let i = 0; Date.now() < deadline; i++) {
+    const backlog = await q.enqueueGeneration(single(`cache-late-${i}`), alice).then(
+      () => undefined,
+      (err: FlashcardError) => (err.code === 'QUEUE_FULL' ? (err.details as { backlog: number }).backlog : undefined),
+    )
+    if (backlog !== undefined && backlog === (await q.counts('orchestrator')).waiting) {
+      seen = backlog
+      break
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  t.ok(seen !== undefined && seen > 2, `refused on the real backlog (${seen}) once the window has passed`)
+})
+
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
