@@ -12,6 +12,10 @@ export interface FlashcardConfig {
   workerConcurrency: number
   jobAttempts: number
   jobTimeoutMs: number
+  /** How often workers look for jobs whose worker died (BullMQ stalledInterval; the runbook's 30 s). */
+  stalledIntervalMs: number
+  /** How long a worker's lock on a job lasts before it must be renewed (BullMQ lockDuration). */
+  lockDurationMs: number
   queuePrefix: string
   /** Largest backlog (waiting + delayed jobs per queue) the API accepts before answering 429; 0 = unlimited. */
   maxQueueDepth: number
@@ -194,6 +198,8 @@ export function loadConfig(env: Env = process.env): Readonly<FlashcardConfig> {
     workerConcurrency: r.int('WORKER_CONCURRENCY', 2, 1, 1000),
     jobAttempts: r.int('JOB_ATTEMPTS', 3, 1, 100),
     jobTimeoutMs: r.int('JOB_TIMEOUT_MS', 600_000, 1_000, 24 * 3_600_000),
+    stalledIntervalMs: r.int('STALLED_INTERVAL_MS', 30_000, 1_000, 3_600_000),
+    lockDurationMs: r.int('LOCK_DURATION_MS', 30_000, 1_000, 3_600_000),
     queuePrefix,
     maxQueueDepth: r.int('MAX_QUEUE_DEPTH', DEFAULT_MAX_QUEUE_DEPTH, 0, 100_000_000),
     workerId: r.optional('WORKER_ID'),

@@ -7,6 +7,8 @@ t.test('defaults follow the runbook', async (t) => {
   t.equal(config.workerConcurrency, 2)
   t.equal(config.jobAttempts, 3)
   t.equal(config.jobTimeoutMs, 600_000)
+  t.equal(config.stalledIntervalMs, 30_000, 'the runbook\'s stalledInterval')
+  t.equal(config.lockDurationMs, 30_000)
   t.equal(config.queuePrefix, 'flashcard')
   t.equal(config.logStore, 'local')
   t.equal(config.logDir, 'server/tmp/logs')
@@ -57,6 +59,7 @@ const bad: [string, Record<string, string>, RegExp][] = [
   ['WORKER_CONCURRENCY=0', { WORKER_CONCURRENCY: '0' }, /WORKER_CONCURRENCY="0" is invalid/],
   ['JOB_ATTEMPTS=-1', { JOB_ATTEMPTS: '-1' }, /JOB_ATTEMPTS="-1" is invalid: expected an integer from 1 to 100/],
   ['JOB_TIMEOUT_MS=1.5', { JOB_TIMEOUT_MS: '1.5' }, /JOB_TIMEOUT_MS="1.5" is invalid/],
+  ['STALLED_INTERVAL_MS=500', { STALLED_INTERVAL_MS: '500' }, /STALLED_INTERVAL_MS="500" is invalid: expected an integer from 1000/],
   ['LOG_STORE=ftp', { LOG_STORE: 'ftp' }, /LOG_STORE="ftp" is invalid: expected one of local, s3/],
   ['REDIS_URL=http://x', { REDIS_URL: 'http://x' }, /REDIS_URL="http:\/\/x" is invalid: expected redis:\/\//],
   ['DEBUG=maybe', { DEBUG: 'maybe' }, /DEBUG="maybe" is invalid: expected true or false/],

@@ -21,7 +21,6 @@
  */
 export {
   startQueueWorker,
-  STALLED_INTERVAL_MS,
   MAX_STALLED_COUNT,
   type JobProcessor,
   type ProcessorContext,

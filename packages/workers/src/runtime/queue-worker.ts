@@ -60,7 +60,7 @@ export type JobProcessor<Data = unknown, Result = unknown> = (job: Job<Data, Res
 export interface QueueWorkerOptions<Data, Result> {
   queue: QueueName
   processor: JobProcessor<Data, Result>
-  /** Reads redisUrl, queuePrefix, workerConcurrency, jobTimeoutMs, jobAttempts, workerId. */
+  /** Reads redisUrl, queuePrefix, workerConcurrency, jobTimeoutMs, jobAttempts, workerId, stalledIntervalMs, lockDurationMs. */
   config: Readonly<FlashcardConfig>
   logger: Logger
   /** Where job logs are written; default: the store LOG_STORE selects. */
@@ -84,8 +84,6 @@ export interface QueueWorker {
   abortInFlight(reason: string): void
 }
 
-/** Runbook: a crashed worker's job is noticed after 30 s and retried. */
-export const STALLED_INTERVAL_MS = 30_000
 /** A job whose worker died this many times in a row is failed rather than retried forever (BullMQ's default). */
 export const MAX_STALLED_COUNT = 1
 /**
@@ -245,7 +243,9 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
       connection: workerConnection,
       prefix,
       concurrency: config.workerConcurrency,
-      stalledInterval: STALLED_INTERVAL_MS,
+      // STALLED_INTERVAL_MS (runbook: 30 s) and LOCK_DURATION_MS: how soon a dead worker's job runs again.
+      stalledInterval: config.stalledIntervalMs,
+      lockDuration: config.lockDurationMs,
       maxStalledCount: MAX_STALLED_COUNT,
       limiter: LIMITER,
       autorun: true,

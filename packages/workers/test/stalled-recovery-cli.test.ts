@@ -1,0 +1,78 @@
+// STALLED_INTERVAL_MS / LOCK_DURATION_MS through the real CLI: a worker killed mid-job has its job
+// finished by another worker within the configured window (the runbook's default is 30 s).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { FlashcardQueues } from '@flashcards/queue-core'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
+import { fakeOpenAi, modelAnswer } from './orchestrator/llm-servers.js'
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
+
+t.test('a job whose worker is killed runs again on another worker after STALLED_INTERVAL_MS', async (t) => {
+  let hang = true
+  const fake = await fakeOpenAi((request) => (hang ? { kind: 'hang' } : { kind: 'answer', text: modelAnswer(request) }))
+  const prefix = uniquePrefix('stalled-cli')
+  const logDir = await mkdtemp(join(tmpdir(), 'fc-stalled-'))
+  const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix })
+  const children: ChildProcess[] = []
+  const startWorker = () => {
+    const child = spawn(process.execPath, [CLI, 'orchestrator'], {
+      env: {
+        ...process.env,
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        LLM_PROVIDER: 'openai-compatible',
+        OPENAI_BASE_URL: `${fake.url}/v1`,
+        OPENAI_MODEL: 'test-model',
+        STALLED_INTERVAL_MS: '1000',
+        LOCK_DURATION_MS: '2000',
+        LOG_DIR: logDir,
+      },
+      stdio: 'ignore',
+    })
+    children.push(child)
+    return child
+  }
+  t.teardown(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await fake.close()
+    await queues.close()
+    await deletePrefix(prefix)
+    await rm(logDir, { recursive: true, force: true })
+  })
+  const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+
+  const first = startWorker()
+  const [job] = await queues.enqueueGeneration(
+    {
+      mode: 'single_module',
+      target: { course_id: 'c', module_id: 'm-crash' },
+      content: { format: 'markdown', text: '# Tides\n\nA tide is the regular rise and fall of the sea caused by the pull of the moon.' },
+    },
+    { tenant: 'acme', principal: 'ops' },
+  )
+  await until('the job to be active on the first worker', async () => (await queues.getJob('orchestrator', job!.job_id, 'acme'))?.state === 'active', 15_000)
+  await until('the provider call to be in flight', async () => fake.requests.length > 0, 10_000)
+  first.kill('SIGKILL')
+  await new Promise((r) => first.once('exit', r))
+  hang = false
+  const killedAt = Date.now()
+  startWorker()
+  // With the 30 s default this would not finish within the window below.
+  await until('the job to complete on the second worker', async () => (await queues.getJob('orchestrator', job!.job_id, 'acme'))?.state === 'completed', 12_000)
+  const recoveredMs = Date.now() - killedAt
+  t.comment(`recovered ${recoveredMs} ms after kill -9 (STALLED_INTERVAL_MS=1000, LOCK_DURATION_MS=2000)`)
+  const status = await queues.getJob('orchestrator', job!.job_id, 'acme')
+  t.ok((status?.result as { cards: unknown[] }).cards.length > 0, 'the recovered job produced cards')
+  t.ok(recoveredMs < 12_000)
+})
