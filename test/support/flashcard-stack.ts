@@ -5,10 +5,9 @@
  * SIGKILL after a grace period); its output is kept for assertions and failure reports.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { waitFor } from './redis-topologies.js'
+import { freePort, waitFor } from './processes.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const running = new Set<ChildProcess>()
@@ -65,17 +64,6 @@ function launch(name: string, args: string[], env: Record<string, string>): Mana
   }
 }
 
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 export interface ApiProcess extends ManagedProcess {
   /** `http://127.0.0.1:PORT/api/flashcards` */
   base: string
@@ -83,7 +71,7 @@ export interface ApiProcess extends ManagedProcess {
 
 /** Starts examples/server.ts and waits until it answers. */
 export async function startApi(env: Record<string, string>): Promise<ApiProcess> {
-  const port = await freeTcpPort()
+  const port = await freePort()
   const proc = launch('api', ['--import', 'tsx', 'examples/server.ts'], { ...env, PORT: String(port), HOST: '127.0.0.1' })
   const base = `http://127.0.0.1:${port}/api/flashcards`
   try {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
+import { waitFor } from './processes.js'
 
 const HOST = '127.0.0.1'
 const running = new Set<ChildProcess>()
@@ -28,25 +29,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   })
 }
 
-/** Polls `check` until it returns a truthy value or the deadline passes; names what it waited for. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let lastError: unknown
-  for (;;) {
-    try {
-      const value = await check()
-      if (value) return value
-      lastError = undefined
-    } catch (err) {
-      lastError = err
-    }
-    if (Date.now() > deadline) {
-      const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : ''
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`)
-    }
-    await sleep(everyMs)
-  }
-}
+export { waitFor }
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
