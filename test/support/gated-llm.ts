@@ -6,7 +6,7 @@
  */
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { modelAnswer, type LlmRequest } from '../../packages/workers/test/orchestrator/llm-servers.js'
+import { chatRequest, modelAnswer } from '../../packages/workers/test/orchestrator/llm-servers.js'
 
 export interface GatedLlm {
   /** Base URL for OPENAI_BASE_URL (ends in /v1). */
@@ -57,15 +57,7 @@ export async function gatedOpenAi(): Promise<GatedLlm> {
 }
 
 function reply(res: ServerResponse, body: Record<string, unknown>): void {
-  const format = body.response_format as { json_schema?: { name?: string } } | undefined
-  const messages = (body.messages ?? []) as { role: string; content: string }[]
-  const request: LlmRequest = {
-    stage: format?.json_schema?.name === 'flashcards' ? 'stageB' : 'stageA',
-    prompt: messages.find((message) => message.role === 'user')?.content ?? '',
-    body,
-    headers: {},
-    path: '/v1/chat/completions',
-  }
+  const request = chatRequest(body, {}, '/v1/chat/completions')
   res.writeHead(200, { 'content-type': 'application/json' }).end(
     JSON.stringify({
       id: 'chatcmpl-gated',

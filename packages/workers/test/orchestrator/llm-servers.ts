@@ -113,25 +113,29 @@ export function fakeGemini(script: (request: LlmRequest, index: number) => Reply
   })
 }
 
+/** What a chat-completions body asks for: the stage (by its response schema's name) and the prompt. */
+export function chatRequest(body: Record<string, unknown>, headers: LlmRequest['headers'], path: string): LlmRequest {
+  const format = body.response_format as { json_schema?: { name?: string } } | undefined
+  const messages = (body.messages ?? []) as { role: string; content: string }[]
+  return {
+    stage: format?.json_schema?.name === 'flashcards' ? 'stageB' : 'stageA',
+    prompt: messages.find((message) => message.role === 'user')?.content ?? '',
+    body,
+    headers,
+    path,
+  }
+}
+
 /** `POST /v1/chat/completions` as OpenAI-compatible servers speak it. */
 export function fakeOpenAi(script: (request: LlmRequest, index: number) => Reply): Promise<FakeLlm> {
   return listen(async (req, res, fake) => {
-    const body = await readBody(req)
-    const format = body.response_format as { json_schema?: { name?: string } } | undefined
-    const messages = (body.messages ?? []) as { role: string; content: string }[]
-    const request: LlmRequest = {
-      stage: format?.json_schema?.name === 'flashcards' ? 'stageB' : 'stageA',
-      prompt: messages.find((message) => message.role === 'user')?.content ?? '',
-      body,
-      headers: req.headers,
-      path: req.url ?? '',
-    }
+    const request = chatRequest(await readBody(req), req.headers, req.url ?? '')
     fake.requests.push(request)
     send(res, script(request, fake.requests.length - 1), (text) => ({
       id: `chatcmpl-${fake.requests.length}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
-      model: body.model,
+      model: request.body.model,
       choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
     }))
