@@ -54,3 +54,19 @@ export {
 export { S3JobLogStore, MAX_LINK_SECONDS, type S3JobLogStoreOptions } from './job-log/s3-store.js'
 export { createJobLogStore, type CreateJobLogStoreOptions } from './job-log/create-store.js'
 export { JobLogWriter, DEFAULT_MAX_ENTRIES, type JobLogTarget, type JobLogWriterOptions } from './job-log/writer.js'
+export {
+  REVIEW_STATUSES,
+  DECK_PAGE_DEFAULT,
+  DECK_PAGE_MAX,
+  type ReviewStatus,
+  type DeckKey,
+  type DeckCard,
+  type DeckRevisionInput,
+  type Deck,
+  type DeckSummary,
+  type DeckQuery,
+  type PageQuery,
+  type CardPatch,
+  type DeckStore,
+  type DeckStoreKind,
+} from './decks/types.js'
