@@ -70,3 +70,15 @@ export {
   type DeckStore,
   type DeckStoreKind,
 } from './decks/types.js'
+export {
+  exportDecks,
+  exportNotes,
+  buildApkg,
+  buildCsv,
+  noteGuid,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type DeckExport,
+  type ExportDeck,
+  type ExportNote,
+} from './decks/export/index.js'
