@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Concept } from '../providers/types.js'
-import { contentWords } from '../providers/offline/text.js'
+import { contentWords } from './text.js'
 import type { Chunk } from './chunk.js'
 import { comparable } from './validate.js'
 

@@ -3,7 +3,6 @@ import { UnrecoverableError } from '../runtime/errors.js'
 import type { JobLogRecorder } from '../runtime/job-log-recorder.js'
 import type { SourceDocument } from '../content/types.js'
 import type { CardDraft, Concept, LlmProvider, ProviderAnswer, TokenUsage } from '../providers/types.js'
-import { OfflineProvider } from '../providers/offline/index.js'
 import { chunkDocuments, DEFAULT_CHUNK_TOKENS, type Chunk } from './chunk.js'
 import { conceptBatches, sourceChunk } from './concept-batches.js'
 import { mapLimit } from './map-limit.js'
@@ -39,8 +38,7 @@ export interface PipelineDeps {
   chunkTokens?: number
   /**
    * Consecutive chunks of a document are sent to stage A together up to this many tokens (0: one
-   * call per chunk). Default {@link DEFAULT_CONCEPT_BATCH_TOKENS}, or 0 for the offline provider,
-   * whose calls cost nothing and which reads each section's heading.
+   * call per chunk). Default: the provider's own `conceptBatchTokens`, else {@link DEFAULT_CONCEPT_BATCH_TOKENS}.
    */
   conceptBatchTokens?: number
   /** Stage-A calls made at the same time. */
@@ -71,7 +69,7 @@ export async function generateModuleCards(input: PipelineInput, deps: PipelineDe
   if (chunks.length === 0) {
     throw new UnrecoverableError(`Module ${input.module_id} has no text to make cards from (documents: ${input.documents.map((doc) => doc.name).join(', ')})`)
   }
-  const batchTokens = deps.conceptBatchTokens ?? (provider instanceof OfflineProvider ? 0 : DEFAULT_CONCEPT_BATCH_TOKENS)
+  const batchTokens = deps.conceptBatchTokens ?? (provider.conceptBatchTokens ?? DEFAULT_CONCEPT_BATCH_TOKENS)
   const batches = conceptBatches(chunks, batchTokens)
   await deps.progress(15, 'chunk', `Split into ${chunks.length} chunk(s), read in ${batches.length} stage-A call(s)`, {
     chunks: chunks.length,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { Card, describeErrors, type CardType } from '@flashcards/queue-core'
 import type { CardDraft } from '../providers/types.js'
-import { contentWords } from '../providers/offline/text.js'
+import { contentWords } from './text.js'
 import type { Chunk } from './chunk.js'
 
 export type DropReason = 'empty' | 'type' | 'unknown_chunk' | 'not_cloze' | 'ungrounded' | 'invalid' | 'duplicate' | 'over_target'

@@ -69,6 +69,12 @@ export interface LlmProvider {
   readonly model: string
   /** Part of the stage cache key: bump it when prompts or output rules change. */
   readonly promptVersion: string
+  /**
+   * How many tokens of consecutive chunks one stage-A call should read (0: one call per chunk).
+   * Unset: the pipeline's default. A provider whose calls cost nothing and which reads each
+   * section's heading (offline) says 0.
+   */
+  readonly conceptBatchTokens?: number
   extractConcepts(request: ConceptRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<Omit<Concept, 'chunk_id'>[]>>
   writeCards(request: CardRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<CardDraft[]>>
 }

@@ -2,7 +2,7 @@ import type { CardType } from '@flashcards/queue-core'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
 import { isSummary } from './callouts.js'
 import { baseVerb, QUANTITY } from './definitions.js'
-import { contentWords, looksLikeCode, STOP_WORDS, stripEndPunctuation, words } from './text.js'
+import { contentWords, looksLikeCode, STOP_WORDS, stripEndPunctuation, words } from '../../pipeline/text.js'
 
 /** Which concepts make the best cards first. */
 const PRIORITY: Record<Concept['kind'], number> = { definition: 0, keypoint: 1, term: 2, fact: 3, list: 4, code: 5 }

@@ -1,6 +1,6 @@
 import type { Block } from '../../pipeline/normalise.js'
 import type { Concept } from '../types.js'
-import { contentWords, stripEndPunctuation, words } from './text.js'
+import { contentWords, stripEndPunctuation, words } from '../../pipeline/text.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
 

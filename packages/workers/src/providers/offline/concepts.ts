@@ -3,7 +3,7 @@ import type { Concept } from '../types.js'
 import { placeBlocks } from './callouts.js'
 import { commandConcept } from './commands.js'
 import { MAX_ANSWER_CHARS, sentenceConcepts } from './definitions.js'
-import { firstClause, sentences, stripEndPunctuation, words } from './text.js'
+import { firstClause, sentences, stripEndPunctuation, words } from '../../pipeline/text.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
 

@@ -1,5 +1,5 @@
 import type { Concept } from '../types.js'
-import { contentWords, firstClause, looksLikeCode, words } from './text.js'
+import { contentWords, firstClause, looksLikeCode, words } from '../../pipeline/text.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
 

@@ -13,6 +13,8 @@ export class OfflineProvider implements LlmProvider {
   readonly name = 'offline'
   readonly model = 'rules'
   readonly promptVersion = '2'
+  /** Calls cost nothing, and each section is read with its own heading. */
+  readonly conceptBatchTokens = 0
 
   async extractConcepts(request: ConceptRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<Omit<Concept, 'chunk_id'>[]>> {
     options.signal.throwIfAborted()

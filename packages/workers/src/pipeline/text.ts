@@ -1,4 +1,4 @@
-/** Small text helpers of the offline generator: sentences, word shapes, stop words. */
+/** Text helpers shared by the pipeline and the providers: sentences, word shapes, stop words. */
 
 const ABBREVIATIONS = /\b(e\.g|i\.e|etc|vs|Mr|Mrs|Ms|Dr|St|No|approx)\.$/i
 
