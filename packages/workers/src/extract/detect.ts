@@ -43,8 +43,8 @@ const MIME_FORMAT: Record<string, DocumentFormat> = {
 
 /** Formats that are binary: a hint claiming one of them is wrong when the magic bytes are absent. */
 const BINARY_FORMATS = new Set<DocumentFormat>(['pdf', 'docx'])
-const SRT_START = /^\uFEFF?\s*\d+\s*\r?\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->/
-const HTML_START = /^\uFEFF?\s*(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i
+const SRT_START = /^\uFEFF?\s*\d+[ \t]*\r?\n[ \t]*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->/
+const HTML_START = /^<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i
 
 function extensionOf(filename: string | undefined): string | undefined {
   if (!filename) return undefined
@@ -116,12 +116,23 @@ export async function detectType(bytes: Uint8Array, hint: FileHint = {}): Promis
   const head = new TextDecoder().decode(bytes.subarray(0, 4096))
   if (/^\uFEFF?WEBVTT(\s|$)/.test(head)) return document('vtt')
   if (SRT_START.test(head)) return document('srt')
-  if (HTML_START.test(head)) return document('html')
+  if (HTML_START.test(withoutLeadingComments(head))) return document('html')
   if (claimed && BINARY_FORMATS.has(claimed)) {
     throw new ExtractionError(file, 'corrupt', `is not a valid ${claimed.toUpperCase()}: its content is plain text`)
   }
   // A .vtt/.srt without cues is read as plain text rather than refused: its words are still content.
   return document(claimed === 'markdown' || claimed === 'html' ? claimed : 'text')
+}
+
+/** The text after a BOM, whitespace and `<!-- … -->` comments at its start, skipped without backtracking. */
+function withoutLeadingComments(text: string): string {
+  let rest = text.replace(/^\uFEFF/, '').trimStart()
+  while (rest.startsWith('<!--')) {
+    const end = rest.indexOf('-->', 4)
+    if (end < 0) return ''
+    rest = rest.slice(end + 3).trimStart()
+  }
+  return rest
 }
 
 function document(format: DocumentFormat): DetectedType {

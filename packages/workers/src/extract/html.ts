@@ -35,7 +35,7 @@ export function htmlToText(root: DomNode): string {
       return
     }
     if (tag === 'pre') {
-      out.push(`\n\n\`\`\`\n${(node.textContent ?? '').replace(/\n+$/, '')}\n\`\`\`\n\n`)
+      out.push(`\n\n\`\`\`\n${(node.textContent ?? '').replace(/(?<!\n)\n+$/, '')}\n\`\`\`\n\n`)
       return
     }
     if (tag === 'br') {
@@ -56,7 +56,7 @@ export function htmlToText(root: DomNode): string {
   walk(root)
   return out
     .join('')
-    .replace(/[ \t]+\n/g, '\n')
+    .replace(/(?<![ \t])[ \t]+\n/g, '\n')
     .replace(/\n[ \t]+(?=\S)/g, (match) => (match.includes('|') ? match : '\n'))
     .replace(/\n{3,}/g, '\n\n')
     .trim()

@@ -6,12 +6,14 @@
 import { detectType } from './detect.js'
 import { extractDocx } from './docx.js'
 import { extractHtml } from './html.js'
+import { markdownTitle } from './markdown-heading.js'
 import { extractPdf } from './pdf.js'
 import { parseSubtitles } from './subtitles.js'
 import { ExtractionError, describeFile, type ExtractedDocument, type FileHint } from './types.js'
 
 export { detectType, looksLikeText } from './detect.js'
 export { htmlToText } from './html.js'
+export { atxHeading } from './markdown-heading.js'
 export { parseSubtitles, toWebVtt, formatTimestamp } from './subtitles.js'
 export {
   ExtractionError,
@@ -25,14 +27,6 @@ export {
 
 function decodeText(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
-}
-
-/** The title of a markdown document: its front matter `title:` or its first level-1 heading. */
-function markdownTitle(text: string): string | undefined {
-  const frontMatter = /^---\n([\s\S]*?)\n---/.exec(text)
-  const fromFrontMatter = frontMatter && /^title:\s*["']?(.+?)["']?\s*$/m.exec(frontMatter[1]!)
-  if (fromFrontMatter) return fromFrontMatter[1]
-  return /^#\s+(.+?)\s*#*\s*$/m.exec(text)?.[1]
 }
 
 /**

@@ -14,7 +14,7 @@ export async function extractPdf(bytes: Uint8Array, file: string): Promise<{ tex
   }
   try {
     const { text } = await extractPdfPages(pdf, { mergePages: false })
-    const pages = text.map((page) => page.replace(/[ \t]+\n/g, '\n').trim()).filter((page) => page !== '')
+    const pages = text.map((page) => page.replace(/(?<![ \t])[ \t]+\n/g, '\n').trim()).filter((page) => page !== '')
     if (pages.length === 0) {
       throw new ExtractionError(file, 'empty', 'the PDF has no extractable text (scanned pages need OCR first)')
     }

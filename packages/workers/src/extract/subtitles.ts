@@ -1,7 +1,7 @@
 import type { TimedSegment } from './types.js'
 
 // hh:mm:ss.mmm (VTT, hours optional) or hh:mm:ss,mmm (SRT).
-const TIMESTAMP = /(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})/
+const TIMESTAMP = /(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})/
 const CUE_TIMING = new RegExp(`^\\s*${TIMESTAMP.source}\\s*-->\\s*${TIMESTAMP.source}`)
 
 function seconds(h: string | undefined, m: string, s: string, ms: string): number {
@@ -13,9 +13,9 @@ function plainCueText(lines: string[]): string {
   return lines
     .map((line) =>
       line
-        .replace(/<v(?:\.[^\s>]+)?\s+([^>]+)>/g, '$1: ')
-        .replace(/<[^>]*>/g, '')
-        .replace(/\{\\[^}]*\}/g, '')
+        .replace(/<v(?:\.[^\s<>]+)?\s+([^\s<>][^<>]*)>/g, '$1: ')
+        .replace(/<[^<>]*>/g, '')
+        .replace(/\{\\[^{}]*\}/g, '')
         .replace(/&amp;/g, '&')
         .replace(/&lt;/g, '<')
         .replace(/&gt;/g, '>')

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml'
 import type { SourceDocument } from '../content/types.js'
+import { atxHeading } from '../extract/markdown-heading.js'
 
 /** A piece of a section. Text is plain (markdown emphasis and links removed); code stays verbatim. */
 export type Block =
@@ -74,26 +75,26 @@ function normaliseMarkdown(name: string, input: string, title: string | undefine
       const code: string[] = []
       const marker = fence[1]!
       for (i++; i < lines.length && !lines[i]!.trimStart().startsWith(marker); i++) code.push(lines[i]!)
-      const text = code.join('\n').replace(/\s+$/, '')
+      const text = code.join('\n').trimEnd()
       if (text !== '') current().blocks.push({ kind: 'code', text, lang: fence[2] || undefined })
       continue
     }
-    const heading = /^(#{1,6})\s+(.+?)\s*#*\s*$/.exec(line)
+    const heading = atxHeading(line)
     if (heading) {
       flushParagraph()
       flushList()
-      const level = heading[1]!.length
+      const level = heading.level
       headingStack.length = Math.min(headingStack.length, level - 1)
       while (headingStack.length < level - 1) headingStack.push('')
-      headingStack.push(plain(heading[2]!).text)
+      headingStack.push(plain(heading.text).text)
       sections.push({ path: headingStack.filter((part) => part !== ''), blocks: [] })
       continue
     }
-    const item = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line)
+    const item = /^\s*(?:[-*+]|\d+[.)])\s+(\S.*)?$/.exec(line)
     if (item) {
       flushParagraph()
       list ??= []
-      list.push(item[1]!)
+      list.push(item[1] ?? '')
       continue
     }
     if (line.trim() === '' || /^\s*(<!--.*-->|---+|\*\*\*+)\s*$/.test(line)) {
@@ -136,9 +137,9 @@ function asStrings(value: unknown): string[] {
 export function plain(markdown: string): { text: string; terms: string[] } {
   const terms: string[] = []
   const text = markdown
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/<[^>]+>/g, '')
+    .replace(/!\[[^[\]]*\]\([^()]*\)/g, '')
+    .replace(/\[([^[\]]+)\]\([^()]*\)/g, '$1')
+    .replace(/<[^<>]+>/g, '')
     .replace(/(\*\*|__)(.+?)\1/g, (_, _m: string, term: string) => {
       terms.push(term.replace(/`/g, ''))
       return term

@@ -36,12 +36,12 @@ export function capitalise(text: string): string {
 }
 
 export function stripEndPunctuation(text: string): string {
-  return text.replace(/[\s.;:,!]+$/, '')
+  return text.replace(/(?<![\s.;:,!])[\s.;:,!]+$/, '')
 }
 
 /** The first clause of a statement: cut before "; ", ": ", ", so ", ", but " and dashes, which start a second thought. */
 export function firstClause(text: string): string {
-  const cut = /[;:]\s|,\s+(?:so|but|therefore|however|and then|which means)\s|\s+(?:—|–|---?)\s/.exec(text)
+  const cut = /[;:]\s|,\s+(?:so|but|therefore|however|and then|which means)\s|(?<!\s)\s+(?:—|–|---?)\s/.exec(text)
   return stripEndPunctuation(cut ? text.slice(0, cut.index) : text)
 }
 

@@ -15,7 +15,7 @@ export interface FinalisedCards {
 export const GROUNDING_COVERAGE = 0.7
 /** Cards whose words overlap this much (Jaccard) with a kept card are near-duplicates. */
 export const NEAR_DUPLICATE_SIMILARITY = 0.8
-const CLOZE = /\{\{c\d+::(.+?)(?:::[^}]*)?\}\}/g
+const CLOZE = /\{\{c\d+::((?:[^:{}]|:(?!:))+)(?:::[^{}]*)?\}\}/g
 
 /** Lower case, punctuation to spaces: how texts are compared for grounding and duplicates. */
 export function comparable(text: string): string {
@@ -65,7 +65,7 @@ export function finaliseCards(
     if (!options.cardTypes.includes(draft.type)) { drop('type'); continue }
     const chunk = chunkById.get(draft.chunk_id)
     if (!chunk) { drop('unknown_chunk'); continue }
-    if (draft.type === 'cloze' && !/\{\{c\d+::.+?\}\}/.test(front)) { drop('not_cloze'); continue }
+    if (draft.type === 'cloze' && !/\{\{c\d+::[^{}]+\}\}/.test(front)) { drop('not_cloze'); continue }
     if (!isGrounded({ type: draft.type, front, back }, chunk.text)) { drop('ungrounded'); continue }
 
     const card: Card = {

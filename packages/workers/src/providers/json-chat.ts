@@ -65,7 +65,7 @@ type Parsed = { ok: true; value: unknown } | { ok: false; problems: string[] }
 
 /** JSON.parse plus schema validation; tolerates a ```json fence some models add anyway. */
 export function parseAgainst(schema: TSchema, text: string): Parsed {
-  const unfenced = text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, '$1')
+  const unfenced = withoutFence(text.trim())
   let value: unknown
   try {
     value = JSON.parse(unfenced)
@@ -74,4 +74,11 @@ export function parseAgainst(schema: TSchema, text: string): Parsed {
   }
   const problems = describeErrors(schema, value, 'answer')
   return problems.length === 0 ? { ok: true, value } : { ok: false, problems }
+}
+
+/** The text inside a ```json … ``` fence, cut by position: a regex with two `\s*` around a lazy body backtracks polynomially. */
+function withoutFence(text: string): string {
+  if (text.length < 6 || !text.startsWith('```') || !text.endsWith('```')) return text
+  const inner = text.slice(3, -3)
+  return (inner.startsWith('json') ? inner.slice(4) : inner).trim()
 }

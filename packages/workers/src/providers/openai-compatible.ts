@@ -27,7 +27,7 @@ export class OpenAiCompatibleProvider extends JsonChatProvider {
   constructor(options: OpenAiCompatibleOptions) {
     super()
     this.model = options.model
-    this.endpoint = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`
+    this.endpoint = `${options.baseUrl.replace(/(?<!\/)\/+$/, '')}/chat/completions`
     this.apiKey = options.apiKey
   }
 

@@ -23,7 +23,7 @@ const KEYPOINTS = new Set(['keypoints', 'key-points', 'takeaways', 'summary'])
 /** A fence with the class it opens, or a bare fence that closes the innermost one. */
 const FENCE = /^:{3,}\s*(?:\{?\.?([A-Za-z][\w-]*)\}?)?$/
 const LEADING_FENCE = /^:{3,}\s*(?:\{?\.?([A-Za-z][\w-]*)\}?)?\s+/
-const TRAILING_FENCE = /\s+:{3,}\s*(?:\{?\.?([A-Za-z][\w-]*)\}?)?$/
+const TRAILING_FENCE = /(?<!\s)\s+:{3,}\s*(?:\{?\.?([A-Za-z][\w-]*)\}?)?$/
 
 type Event = { open: string } | { close: true }
 

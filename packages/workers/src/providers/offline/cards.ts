@@ -128,7 +128,7 @@ function keyPhrase(statement: string): string | undefined {
   const tokens = statement.split(/\s+/)
   let best: { word: string; noun: boolean } | undefined
   tokens.forEach((token, i) => {
-    const word = token.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
+    const word = token.replace(/^\P{L}+|(?<!\P{L})\P{L}+$/gu, '')
     if (word.length < 6 || STOP_WORDS.has(word.toLowerCase()) || VAGUE_WORDS.test(word)) return
     const noun = NOUN_BEFORE.test(tokens[i - 1] ?? '')
     if (!best || (noun && !best.noun) || (noun === best.noun && word.length > best.word.length)) best = { word, noun }

@@ -8,7 +8,7 @@ type Draft = Omit<Concept, 'chunk_id'>
 const MAX_COMMAND_CHARS = 80
 const MAX_PURPOSE_CHARS = 70
 /** "Let's create …", "we can check …", "to rename …": where a sentence says what a command is for. */
-const PURPOSE = /\b(?:let's|let us|we can|we will|we'll|you can|you could|in order to|to)\s+([a-z][^:;]*?)(?=\s+(?:using|with|by running|by typing|by using|via|from the command line|like this|as follows)\b|\s*[,:;(]|\.(?=\s|$)|$)/i
+const PURPOSE = /\b(?:let's|let us|we can|we will|we'll|you can|you could|in order to|to)\s([a-z][^:;]{0,120}?)(?=\s(?:using|with|by running|by typing|by using|via|from the command line|like this|as follows)\b|\s?[,:;(]|\.(?=\s|$)|$)/i
 /** Verbs of things one does in a terminal; a purpose that starts otherwise ("to be", "to this") is not one. */
 const ACTIONS = new Set(
   `create make change move rename copy delete remove list print count sort find search check display look view run open edit go

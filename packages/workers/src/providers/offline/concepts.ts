@@ -7,7 +7,7 @@ import { firstClause, sentences, stripEndPunctuation, words } from '../../pipeli
 
 type Draft = Omit<Concept, 'chunk_id'>
 
-const TERM_GLOSS = /^([^:—–]{2,60}?)\s*(?::|—|–| - )\s+(.{8,})$/
+const TERM_GLOSS = /^([^:—–\s][^:—–]{1,59}?)\s?(?::|—|–| - )\s(\S.{7,})$/
 /** Lists longer than this, or with a longer answer, are reading, not recall. */
 const MAX_LIST_ITEMS = 6
 const MAX_LIST_INTRO_CHARS = 100

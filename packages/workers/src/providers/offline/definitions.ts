@@ -9,7 +9,7 @@ export interface SentenceContext {
   terms: string[]
 }
 
-const DEFINITION = /^((?:an?|the)\s+)?([^,;:()]{1,60}?)\s+(is|are|means|refers to|describes|stands for)\s+(.{8,})$/i
+const DEFINITION = /^((?:an?|the)\s)?([^,;:()\s][^,;:()]{0,59}?)\s(is|are|means|refers to|describes|stands for)\s(\S.{7,})$/i
 /**
  * First words that make a subject a reference, a clause or an instruction rather than a term:
  * "Since there is …", "Several commands are …", "Option 3 is …", "Explain what is …".
@@ -64,7 +64,7 @@ export function sentenceConcepts(sentence: string, context: SentenceContext, opt
 
 /** Numbers with a unit are what rules and deadlines are made of: "within one month", "72 hours". */
 export const QUANTITY =
-  /\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(?:%|percent|working days?|calendar days?|days?|weeks?|months?|years?|hours?|minutes?|euros?|dollars?)\b/i
+  /\b(?:(?<![\d,.])\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(?:%|percent|working days?|calendar days?|days?|weeks?|months?|years?|hours?|minutes?|euros?|dollars?)\b/i
 
 /** The term as a whole word: "filter" is not in "filters". */
 function containsWord(sentence: string, term: string): boolean {

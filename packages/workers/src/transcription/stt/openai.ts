@@ -26,7 +26,7 @@ export class OpenAiSpeechToText implements SpeechToText {
     form.append('model', this.options.model)
     form.append('response_format', 'verbose_json')
     form.append('timestamp_granularities[]', 'segment')
-    const url = `${this.options.baseUrl.replace(/\/+$/, '')}/audio/transcriptions`
+    const url = `${this.options.baseUrl.replace(/(?<!\/)\/+$/, '')}/audio/transcriptions`
     let response: Response
     try {
       response = await fetch(url, {
