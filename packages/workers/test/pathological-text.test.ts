@@ -10,7 +10,7 @@ import { atxHeading, extractText, parseSubtitles } from '../src/extract/index.js
 import { normaliseDocument } from '../src/pipeline/normalise.js'
 import { parseAgainst } from '../src/providers/json-chat.js'
 import { sentenceConcepts } from '../src/providers/offline/definitions.js'
-import { firstClause, stripEndPunctuation } from '../src/providers/offline/text.js'
+import { firstClause, stripEndPunctuation } from '../src/pipeline/text.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const SPACES = ' '.repeat(60_000)
