@@ -2,7 +2,7 @@
 // keeps the cards it gets, without forking the workers package.
 //
 //   CMS_EXPORT=examples/cms/export.json CARDS_DIR=server/tmp/cards \
-//     npx flashcard-workers orchestrator --config examples/worker-config.mjs
+//     npx -y pnpm@10.34.9 exec flashcard-workers orchestrator --config examples/worker-config.mjs
 //
 // The content source reads a CMS export (a JSON file here; an HTTP API or a database in a real
 // host). The result hook writes each module's cards to CARDS_DIR/<course>/<module>.json, where

@@ -1,16 +1,23 @@
 import { defineConfig } from 'tsup'
 
-export default defineConfig({
-  // The library, the `flashcard-workers` bin, and plain entries for PM2/systemd.
-  entry: {
-    index: 'src/index.ts',
-    cli: 'src/cli.ts',
-    orchestrator: 'src/bin/orchestrator.ts',
-    transcription: 'src/bin/transcription.ts',
+export default defineConfig([
+  {
+    // The library, for ESM and CommonJS hosts.
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    // import.meta.url in CommonJS (the CLI's --version reads package.json through it).
+    shims: true,
+    target: 'node20',
   },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts' } },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-})
+  {
+    // The `flashcard-workers` CLI (launched by bin/flashcard-workers.js) and plain entries for
+    // PM2/systemd: ESM only, so they share chunks instead of each bundling everything twice.
+    entry: { cli: 'src/cli.ts', orchestrator: 'src/bin/orchestrator.ts', transcription: 'src/bin/transcription.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+  },
+])

@@ -2,7 +2,6 @@
 // Plain entry for PM2 and systemd: `node dist/transcription.js [--config file]`.
 import { runCli } from '../cli/run.js'
 
-// No top-level await: the entry is also built as CommonJS.
 void runCli(['transcription', ...process.argv.slice(2)]).then((code) => {
   if (code !== undefined) process.exitCode = code
 })

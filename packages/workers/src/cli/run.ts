@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '@flashcards/queue-core'
 import { startOrchestratorWorker } from '../orchestrator/worker.js'
@@ -18,6 +19,7 @@ export const USAGE = `Usage: flashcard-workers <orchestrator|transcription|all> 
 
   --config <file> ES module plugging in a content source, LLM provider, result hook
   --help          this text
+  --version       the package version
 
 Configuration comes from the environment (REDIS_URL, WORKER_CONCURRENCY, JOB_TIMEOUT_MS,
 QUEUE_PREFIX, LLM_PROVIDER, CONTENT_DIR, …); see the package README.`
@@ -36,6 +38,11 @@ export function shutdownTimeout(env: Record<string, string | undefined>): number
   return Number(raw)
 }
 
+/** Read from the installed package.json (a self-reference), so it is the version npm installed. */
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('@flashcards/workers/package.json') as { version: string }).version
+}
+
 /**
  * The `flashcard-workers` command. Returns the exit code for argument and configuration errors;
  * once workers run, the process lives until a signal and exits through the shutdown handler.
@@ -43,10 +50,14 @@ export function shutdownTimeout(env: Record<string, string | undefined>): number
 export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number | undefined> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } } })
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`)
     return 2
+  }
+  if (parsed.values.version) {
+    process.stdout.write(`${packageVersion()}\n`)
+    return 0
   }
   if (parsed.values.help) {
     process.stdout.write(`${USAGE}\n`)
