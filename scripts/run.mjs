@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Entry of `npm test` and `npm run demo`: install, build, find Redis, then run.
+// Entry of `npm test` and `npm run demo`: install, build, find Redis (and PostgreSQL for tests), then run.
 import { spawnSync } from 'node:child_process'
 import { build, ensureInstalled, ROOT } from './lib/workspace.mjs'
 import { ensureRedis, redisObtainable, NO_REDIS_HELP } from './lib/redis.mjs'
+import { ensurePostgres } from './lib/postgres.mjs'
 
 const [command, ...rest] = process.argv.slice(2)
 
@@ -10,11 +11,12 @@ async function test() {
   ensureInstalled()
   build()
   const redis = await ensureRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379')
-  console.log(`• running tests against ${redis.url}`)
+  const database = await ensurePostgres(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+  console.log(`• running tests against ${redis.url} and PostgreSQL at ${new URL(database).host}`)
   const result = spawnSync('npx', ['tap', ...rest], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, TEST_REDIS_URL: redis.url },
+    env: { ...process.env, TEST_REDIS_URL: redis.url, TEST_DATABASE_URL: database },
   })
   await redis.stop()
   process.exit(result.status ?? 1)

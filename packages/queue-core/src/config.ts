@@ -1,4 +1,5 @@
 import { parseRedisUrl, redactRedisUrl } from './redis-url.js'
+import type { DeckStoreKind } from './decks/types.js'
 
 /** Where per-job logs are written. */
 export type LogStoreKind = 'local' | 's3'
@@ -42,6 +43,17 @@ export interface FlashcardConfig {
   enqueueModuleJobOnComplete: boolean
   mockFileUrls: boolean
   allowPrivateFileUrls: boolean
+  decks: {
+    store: DeckStoreKind
+    /** PostgreSQL URL of the `postgres` deck store. */
+    databaseUrl: string | undefined
+  }
+  webhooks: {
+    /** Where every job outcome is POSTed, beside each job's own `callback_url`. */
+    url: string | undefined
+    /** HMAC-SHA256 key that signs every webhook; webhooks are sent only when it is set. */
+    secret: string | undefined
+  }
   port: number
   host: string
 }
@@ -67,6 +79,9 @@ export const SECRET_ENV_VARS = new Set([
   'AWS_SECRET_ACCESS_KEY',
   'AWS_SESSION_TOKEN',
   'API_TOKENS',
+  'DATABASE_URL',
+  'TEST_DATABASE_URL',
+  'WEBHOOK_SECRET',
 ])
 
 class Reader {
@@ -139,6 +154,12 @@ class Reader {
     } catch (err) {
       this.fail(name, value, (err as Error).message)
     }
+    return value
+  }
+
+  postgresUrl(name: string): string | undefined {
+    const value = this.raw(name)
+    if (value !== undefined && !/^postgres(ql)?:\/\/./.test(value)) this.fail(name, value, 'a postgres:// or postgresql:// URL')
     return value
   }
 
@@ -225,12 +246,29 @@ export function loadConfig(env: Env = process.env): Readonly<FlashcardConfig> {
     enqueueModuleJobOnComplete: r.bool('ENQUEUE_MODULE_JOB_ON_COMPLETE', false),
     mockFileUrls: r.bool('MOCK_FILE_URLS', false),
     allowPrivateFileUrls: r.bool('ALLOW_PRIVATE_FILE_URLS', false),
+    ...readDecksAndWebhooks(r),
     port: r.int('PORT', 5000, 0, 65535),
     host: r.string('HOST', '0.0.0.0'),
   }
 
   if (r.problems.length > 0) throw new ConfigError(r.problems)
   return deepFreeze(config)
+}
+
+/** The deck store and webhook variables, checked together because each pair depends on the other. */
+function readDecksAndWebhooks(r: Reader): Pick<FlashcardConfig, 'decks' | 'webhooks'> {
+  const deckStore = r.oneOf<DeckStoreKind>('DECK_STORE', 'redis', ['redis', 'postgres'])
+  const databaseUrl = r.postgresUrl('DATABASE_URL')
+  if (deckStore === 'postgres' && databaseUrl === undefined) {
+    r.problems.push('DECK_STORE=postgres needs DATABASE_URL (for example postgres://user:password@localhost:5432/flashcards)')
+  }
+  const webhookUrl = r.httpUrl('WEBHOOK_URL')
+  const webhookSecret = r.optional('WEBHOOK_SECRET')
+  if (webhookUrl !== undefined && webhookSecret === undefined) {
+    r.problems.push('WEBHOOK_URL needs WEBHOOK_SECRET: every webhook is signed with it')
+  }
+
+  return { decks: { store: deckStore, databaseUrl }, webhooks: { url: webhookUrl, secret: webhookSecret } }
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

@@ -82,3 +82,7 @@ export {
   type ExportDeck,
   type ExportNote,
 } from './decks/export/index.js'
+export { createDeckStore, type CreateDeckStoreOptions } from './decks/create-store.js'
+export { RedisDeckStore, type RedisDeckStoreOptions } from './decks/redis/store.js'
+export { deckKeys, type DeckKeys } from './decks/redis/keys.js'
+export type { PostgresDeckStore, PostgresDeckStoreOptions } from './decks/postgres/store.js'

@@ -17,6 +17,19 @@ t.test('defaults follow the runbook', async (t) => {
   t.equal(config.mockFileUrls, false)
   t.equal(config.llm.provider, 'offline')
   t.equal(config.port, 5000)
+  t.same(config.decks, { store: 'redis', databaseUrl: undefined }, 'decks in the queues\' Redis unless told otherwise')
+  t.same(config.webhooks, { url: undefined, secret: undefined })
+})
+
+t.test('deck store and webhook variables', async (t) => {
+  const config = loadConfig({
+    DECK_STORE: 'postgres',
+    DATABASE_URL: 'postgres://app:pw@db.internal:5432/flashcards',
+    WEBHOOK_URL: 'https://hooks.example.com/flashcards',
+    WEBHOOK_SECRET: 'whsec-test',
+  })
+  t.same(config.decks, { store: 'postgres', databaseUrl: 'postgres://app:pw@db.internal:5432/flashcards' })
+  t.same(config.webhooks, { url: 'https://hooks.example.com/flashcards', secret: 'whsec-test' })
 })
 
 t.test('the object is frozen, nested parts too', async (t) => {
@@ -67,6 +80,11 @@ const bad: [string, Record<string, string>, RegExp][] = [
   ['LOG_STORE=s3 without bucket', { LOG_STORE: 's3' }, /S3_BUCKET is required when LOG_STORE=s3/],
   ['LLM_PROVIDER=gemini without key', { LLM_PROVIDER: 'gemini' }, /needs GEMINI_API_KEY/],
   ['LLM_PROVIDER=openai-compatible without URL', { LLM_PROVIDER: 'openai-compatible' }, /needs OPENAI_BASE_URL/],
+  ['DECK_STORE=mysql', { DECK_STORE: 'mysql' }, /DECK_STORE="mysql" is invalid: expected one of redis, postgres/],
+  ['DECK_STORE=postgres without URL', { DECK_STORE: 'postgres' }, /DECK_STORE=postgres needs DATABASE_URL/],
+  ['DATABASE_URL not postgres', { DATABASE_URL: 'mysql://x' }, /DATABASE_URL=\(value hidden\) is invalid: expected a postgres:\/\//],
+  ['WEBHOOK_URL without secret', { WEBHOOK_URL: 'https://x.example' }, /WEBHOOK_URL needs WEBHOOK_SECRET/],
+  ['WEBHOOK_URL not http', { WEBHOOK_URL: 'ftp://x', WEBHOOK_SECRET: 's' }, /WEBHOOK_URL="ftp:\/\/x" is invalid/],
   ['OPENAI_BASE_URL not http', { OPENAI_BASE_URL: 'ftp://x' }, /OPENAI_BASE_URL="ftp:\/\/x" is invalid/],
 ]
 for (const [name, env, pattern] of bad) {
