@@ -6,7 +6,7 @@
 import t from 'tap'
 import { Worker, type Job } from 'bullmq'
 import { Registry } from 'prom-client'
-import { FlashcardQueues, createRedis, closeRedis, registerFlashcardMetrics, type RedisConnection } from '../packages/queue-core/src/index.js'
+import { CancelRequests, FlashcardQueues, createRedis, closeRedis, registerFlashcardMetrics, type RedisConnection } from '../packages/queue-core/src/index.js'
 import { startRedisCluster, waitFor } from './support/redis-topologies.js'
 import { uniquePrefix } from './support/redis.js'
 
@@ -60,7 +60,7 @@ t.test('jobs enqueued on the cluster are processed, with status, progress and re
     async (job: Job) => {
       await job.updateProgress({ stage: 'cards', percent: 90 })
       runs.set(job.id!, (runs.get(job.id!) ?? 0) + 1)
-      await queues.stats.recordFinished('orchestrator', 'SUCCESS', 0.01, 2)
+      await queues.recordAttempt('orchestrator', { finished: { outcome: 'SUCCESS', durationSeconds: 0.01, cards: 2 } })
       return { module_id: job.data.module_id, cards: [] }
     },
     { connection: workerConnection, prefix: queues.prefix, concurrency: 8 },
@@ -86,16 +86,16 @@ t.test('jobs enqueued on the cluster are processed, with status, progress and re
 })
 
 t.test('metrics, heartbeats and cancel requests work on the cluster', async (t) => {
-  await queues.heartbeats.beat('orchestrator', 'worker-1')
-  t.same((await queues.heartbeats.alive()).map((w) => w.id), ['worker-1'])
+  await queues.beat('orchestrator', 'worker-1')
+  t.same((await queues.aliveWorkers()).map((w) => w.id), ['worker-1'])
 
   const subscriber = createRedis(cluster.url, { role: 'worker', connectionName: 'test-cancel-listener' })
   subscriber.on('error', () => {})
   const heard: string[] = []
-  const stop = await queues.cancels.listen(subscriber, 'orchestrator', (jobId) => heard.push(jobId))
-  await queues.cancels.request('orchestrator', 'job-to-cancel')
+  const stop = await queues.listenForCancels(subscriber, 'orchestrator', (jobId) => heard.push(jobId))
+  await new CancelRequests(queues.connection, queues.prefix).request('orchestrator', 'job-to-cancel')
   await waitFor('the cancel request to arrive', async () => heard.includes('job-to-cancel'))
-  t.equal(await queues.cancels.isRequested('orchestrator', 'job-to-cancel'), true)
+  t.equal(await queues.isCancelRequested('orchestrator', 'job-to-cancel'), true)
   await stop()
   await closeRedis(subscriber)
 

@@ -39,13 +39,13 @@ export async function memoryPhase(ctx: BenchContext): Promise<MemoryResults> {
     rssOf(worker.pid).then((rss) => (peak = Math.max(peak, rss)), () => {})
   }, 200)
   const completed = async (count: number) => {
-    await waitFor(async () => (await queues.stats.read('orchestrator')).completed >= count, 600_000, `${count} completed jobs`, 100)
-    const { failed } = await queues.stats.read('orchestrator')
+    await waitFor(async () => (await queues.readStats('orchestrator')).completed >= count, 600_000, `${count} completed jobs`, 100)
+    const { failed } = await queues.readStats('orchestrator')
     if (failed > 0) throw new Error(`${failed} job(s) failed`)
   }
   try {
     await queues.ready()
-    await waitFor(async () => (await queues.heartbeats.alive()).some((beat) => beat.queue === 'orchestrator'), 30_000, 'the worker heartbeat', 100)
+    await waitFor(async () => (await queues.aliveWorkers()).some((beat) => beat.queue === 'orchestrator'), 30_000, 'the worker heartbeat', 100)
     await sleep(500)
     const idle = await rssOf(worker.pid)
     await enqueueModules(queues, warmup, 'warmup')

@@ -271,8 +271,8 @@ t.test('health: 503 without a worker heartbeat, healthy with one; public only wh
   t.equal(down.statusCode, 503)
   t.match(down.json(), { success: false, status: 'unhealthy', reason: /no worker/, error: { code: 'UNAVAILABLE' } })
 
-  await queues.heartbeats.beat('orchestrator', 'test-worker-1')
-  await queues.stats.recordFinished('orchestrator', 'SUCCESS', 2)
+  await queues.beat('orchestrator', 'test-worker-1')
+  await queues.recordAttempt('orchestrator', { finished: { outcome: 'SUCCESS', durationSeconds: 2 } })
   const up = await app.inject({ url, headers: bearer(TOKEN_A) })
   t.equal(up.statusCode, 200)
   const body = up.json()
@@ -285,7 +285,7 @@ t.test('health: 503 without a worker heartbeat, healthy with one; public only wh
   t.ok(Date.now() - Date.parse(body.data.last_successful_run) < 60_000, 'last_successful_run is the recorded success')
   t.type(body.data.uptime, 'number')
   t.same(body.data.workers, { orchestrator: 1, transcription: 0 })
-  await queues.heartbeats.remove('orchestrator', 'test-worker-1')
+  await queues.removeHeartbeat('orchestrator', 'test-worker-1')
 
   const open = await buildApp(prefix, { publicHealth: true, metrics: false, openapi: false })
   t.teardown(() => open.close())

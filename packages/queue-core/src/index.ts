@@ -23,7 +23,8 @@ export {
   type ListJobsQuery,
   type JobPage,
   type CancelOutcome,
-} from './client.js'
+  type WorkerQueues,
+} from './client/index.js'
 export { CancelRequests } from './cancel.js'
 export {
   JobStats,

@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client'
-import type { FlashcardQueues } from './client.js'
+import type { FlashcardQueues } from './client/index.js'
 import { QUEUE_NAMES, type QueueName } from './queues.js'
 import { DURATION_BUCKETS, type JobOutcome, type QueueStatsSnapshot } from './stats.js'
 
@@ -69,9 +69,9 @@ export function registerFlashcardMetrics(options: FlashcardMetricsOptions): () =
     if (cached && now - cached.at < cacheMs) return cached.value
     const value = (async () => {
       const [stats, counts, alive] = await Promise.all([
-        Promise.all(QUEUE_NAMES.map((q) => queues.stats.read(q))),
+        Promise.all(QUEUE_NAMES.map((q) => queues.readStats(q))),
         Promise.all(QUEUE_NAMES.map((q) => queues.counts(q))),
-        queues.heartbeats.alive(),
+        queues.aliveWorkers(),
       ])
       const workers = { orchestrator: 0, transcription: 0 }
       for (const worker of alive) workers[worker.queue] += 1

@@ -57,14 +57,6 @@ export class JobStats {
     await this.redis.hincrby(this.key(queue), 'enqueued', count)
   }
 
-  async recordFinished(queue: QueueName, outcome: JobOutcome, durationSeconds: number, cards = 0): Promise<void> {
-    await this.recordAttempt(queue, { finished: { outcome, durationSeconds, cards } })
-  }
-
-  async recordLlmCall(queue: QueueName, call: LlmCallRecord): Promise<void> {
-    await this.recordAttempt(queue, { llmCalls: [call] })
-  }
-
   /**
    * Everything one job attempt adds to the counters (its LLM calls, and its outcome when it was
    * the last attempt) in one transaction: one round trip per job instead of one per call, and

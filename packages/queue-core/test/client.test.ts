@@ -2,7 +2,7 @@ import t from 'tap'
 import { Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import { Registry } from 'prom-client'
-import { FlashcardQueues } from '../src/client.js'
+import { FlashcardQueues } from '../src/client/index.js'
 import { FlashcardError } from '../src/errors.js'
 import { registerFlashcardMetrics } from '../src/metrics.js'
 import type { GenerateBatchBody } from '../src/schemas.js'
@@ -156,7 +156,7 @@ t.test('cancel, retry and the cross-process abort of a running job', async (t) =
     },
     { connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null } as never, prefix: workerPrefix },
   )
-  const stop = await local.cancels.listen(subscriber, 'orchestrator', (id) => worker.cancelJob(id, 'cancelled by user'))
+  const stop = await local.listenForCancels(subscriber, 'orchestrator', (id) => worker.cancelJob(id, 'cancelled by user'))
   t.teardown(async () => {
     await stop()
     await worker.close()
@@ -181,7 +181,7 @@ t.test('cancel, retry and the cross-process abort of a running job', async (t) =
   t.equal(await local.cancel('orchestrator', long!.job_id, alice.tenant), 'cancel_requested')
   await waitFor(async () => (await local.getJob('orchestrator', long!.job_id, alice.tenant))?.state === 'failed')
   t.equal(aborted, 1, 'the processor in the worker was aborted')
-  t.ok(await local.cancels.isRequested('orchestrator', long!.job_id))
+  t.ok(await local.isCancelRequested('orchestrator', long!.job_id))
 
   await worker.pause()
   const [queued] = await local.enqueueGeneration(single('queued'), alice)
@@ -223,9 +223,9 @@ t.test('metrics read the shared counters from Redis', async (t) => {
   // Another process (a worker) records what it finished through its own connection.
   const other = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p })
   await other.ready()
-  await other.stats.recordFinished('orchestrator', 'SUCCESS', 42, 7)
-  await other.stats.recordFinished('orchestrator', 'FAILED', 3)
-  await other.heartbeats.beat('orchestrator', 'host-1')
+  await other.recordAttempt('orchestrator', { finished: { outcome: 'SUCCESS', durationSeconds: 42, cards: 7 } })
+  await other.recordAttempt('orchestrator', { finished: { outcome: 'FAILED', durationSeconds: 3 } })
+  await other.beat('orchestrator', 'host-1')
   await other.close()
   const text = await registry.metrics()
   t.match(text, /flashcard_jobs_enqueued_total\{type="orchestrator"\} 1\n/)
@@ -256,10 +256,10 @@ t.test('an attempt\'s statistics in one transaction count the same as call-by-ca
     { provider: 'gemini', stage: 'stageA', ok: false, inputTokens: 0, outputTokens: 0 },
     { provider: 'gemini', stage: 'stageB', ok: true, inputTokens: 0, outputTokens: 0, cached: true },
   ]
-  for (const call of calls) await each.stats.recordLlmCall('orchestrator', call)
-  await each.stats.recordFinished('orchestrator', 'SUCCESS', 12, 4)
-  await batched.stats.recordAttempt('orchestrator', { llmCalls: calls, finished: { outcome: 'SUCCESS', durationSeconds: 12, cards: 4 } })
-  const [a, b] = await Promise.all([each.stats.read('orchestrator'), batched.stats.read('orchestrator')])
+  for (const call of calls) await each.recordAttempt('orchestrator', { llmCalls: [call] })
+  await each.recordAttempt('orchestrator', { finished: { outcome: 'SUCCESS', durationSeconds: 12, cards: 4 } })
+  await batched.recordAttempt('orchestrator', { llmCalls: calls, finished: { outcome: 'SUCCESS', durationSeconds: 12, cards: 4 } })
+  const [a, b] = await Promise.all([each.readStats('orchestrator'), batched.readStats('orchestrator')])
   t.ok(b.lastSuccessAt)
   t.same({ ...b, lastSuccessAt: 0 }, { ...a, lastSuccessAt: 0 })
   t.same(b.llmCalls, { 'gemini|stageA|ok': 2, 'gemini|stageA|error': 1, 'gemini|stageB|cached': 1 })
@@ -267,9 +267,9 @@ t.test('an attempt\'s statistics in one transaction count the same as call-by-ca
   t.equal(b.duration.SUCCESS.count, 1)
 
   // A retried attempt: its calls count, the job does not finish yet.
-  await batched.stats.recordAttempt('orchestrator', { llmCalls: calls.slice(0, 1) })
-  await batched.stats.recordAttempt('orchestrator', {})
-  const after = await batched.stats.read('orchestrator')
+  await batched.recordAttempt('orchestrator', { llmCalls: calls.slice(0, 1) })
+  await batched.recordAttempt('orchestrator', {})
+  const after = await batched.readStats('orchestrator')
   t.equal(after.llmCalls['gemini|stageA|ok'], 3)
   t.equal(after.completed, 1)
 })

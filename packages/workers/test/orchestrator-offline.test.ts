@@ -53,7 +53,7 @@ t.test('offline provider on the sample course: count, schema, grounding, no dupl
   const job = await h.queues.queue('orchestrator').getJob(first.job_id)
   t.equal((job!.progress as { percent: number }).percent, 100, 'progress ends at 100')
 
-  const stats = await h.queues.stats.read('orchestrator')
+  const stats = await h.queues.readStats('orchestrator')
   t.equal(stats.completed, 5, 'course job and four module jobs counted')
   t.equal(stats.cards, TARGET * 4, 'cards counted')
   t.ok(stats.lastSuccessAt, 'last success recorded')

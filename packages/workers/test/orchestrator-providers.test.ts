@@ -97,7 +97,7 @@ for (const provider of CASES) {
     t.equal(result.stats.input_tokens, 200, 'token usage of every call summed')
     t.equal(result.stats.output_tokens, 40)
 
-    const stats = await h.queues.stats.read('orchestrator')
+    const stats = await h.queues.readStats('orchestrator')
     t.equal(stats.llmTokens[`${provider.name}|input`], 200, 'tokens in the metrics counters')
     t.equal(stats.llmCalls[`${provider.name}|stageA|ok`], 1)
     const log = JSON.parse(await readFile(join(h.logDir, `${first!.job_id}.json`), 'utf8'))
@@ -113,7 +113,7 @@ for (const provider of CASES) {
     t.equal(fake.requests.length, 2, 'zero provider calls on the unchanged module')
     t.same((again.returnvalue as ModuleResult).cards, result.cards, 'same cards')
     t.equal((again.returnvalue as ModuleResult).stats.llm_calls, 0)
-    t.equal((await h.queues.stats.read('orchestrator')).llmCalls[`${provider.name}|stageA|cached`], 1)
+    t.equal((await h.queues.readStats('orchestrator')).llmCalls[`${provider.name}|stageA|cached`], 1)
   })
 
   t.test(`${provider.name}: a 429 with a retry delay pauses the queue without using an attempt`, async (t) => {

@@ -52,8 +52,8 @@ export async function operationsRoutes(fastify: FastifyInstance, ctx: RouteConte
       try {
         ;[counts, stats, workers] = await Promise.all([
           Promise.all(QUEUE_NAMES.map((queue) => queues.counts(queue))),
-          Promise.all(QUEUE_NAMES.map((queue) => queues.stats.read(queue))),
-          queues.heartbeats.alive(),
+          Promise.all(QUEUE_NAMES.map((queue) => queues.readStats(queue))),
+          queues.aliveWorkers(),
         ])
       } catch (err) {
         const reason = err instanceof FlashcardError ? err.message : 'Redis is unreachable'

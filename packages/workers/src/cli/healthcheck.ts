@@ -15,7 +15,7 @@ export async function healthcheck(queue: string | undefined, config: Readonly<Fl
   try {
     await queues.ready()
     const host = `${hostname()}:`
-    const alive = (await queues.heartbeats.alive()).filter((w) => w.queue === (queue as QueueName) && w.id.startsWith(host))
+    const alive = (await queues.aliveWorkers()).filter((w) => w.queue === (queue as QueueName) && w.id.startsWith(host))
     if (alive.length === 0) {
       process.stderr.write(`unhealthy: no fresh heartbeat from a ${queue} worker on ${hostname()}\n`)
       return 1

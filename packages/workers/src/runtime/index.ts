@@ -12,7 +12,7 @@
  *   pass it to every network call. The attempt fails as soon as it aborts.
  * - `progress(percent, step, message, data?)`: `job.updateProgress` plus a job-log entry.
  * - `log`: the job log (`info`, `warn`, `entry`, and `raw(key, value)` for `rawOutputs`).
- * - `logger` (pino, bound to the job), `attempt` (1-based), `queues` (FlashcardQueues on the
+ * - `logger` (pino, bound to the job), `attempt` (1-based), `queues` (the queue client's worker-facing `WorkerQueues`, on the
  *   worker's command connection) and `redis` (that connection).
  *
  * Throw `RateLimitedError(delayMs, message)` when an upstream asks to slow down (the whole queue

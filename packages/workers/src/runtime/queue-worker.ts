@@ -14,6 +14,7 @@ import {
   type LlmCallRecord,
   type QueueName,
   type RedisConnection,
+  type WorkerQueues,
 } from '@flashcards/queue-core'
 import { JobCancelledError, JobTimeoutError, RateLimitedError } from './errors.js'
 import { jobLogRecorder, type JobLogRecorder } from './job-log-recorder.js'
@@ -43,7 +44,7 @@ export interface ProcessorContext {
   /** Counts a provider call (or stage-cache hit) for /metrics; written with the attempt's outcome in one transaction. */
   recordLlmCall(call: LlmCallRecord): void
   /** Queue client on the worker's command connection: enqueue follow-up jobs, record stats. */
-  queues: FlashcardQueues
+  queues: WorkerQueues
   /** The worker's command connection (not the blocking one), for caches and the like. */
   redis: RedisConnection
 }
@@ -77,7 +78,7 @@ export interface QueueWorker {
   readonly id: string
   readonly queue: QueueName
   readonly worker: Worker
-  readonly queues: FlashcardQueues
+  readonly queues: WorkerQueues
   /** Stops taking jobs, lets in-flight ones finish, then closes every connection. */
   close(): Promise<void>
   /** Aborts every in-flight job now (used when a shutdown deadline passes). */
@@ -168,7 +169,7 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
     const llmCalls: LlmCallRecord[] = []
     // One transaction per attempt for its statistics; a stats write that fails is reported, never fails the job.
     const recordStats = async (finished?: { outcome: 'SUCCESS' | 'FAILED'; durationSeconds: number; cards?: number }) => {
-      await queues.stats
+      await queues
         .recordAttempt(queue, { llmCalls, ...(finished ? { finished } : {}) })
         .catch((err: Error) => jobLogger.warn({ err: err.message }, 'could not record the job statistics'))
     }
@@ -193,7 +194,7 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
     jobLogger.info({ name: job.name, module_id: data.module_id, course_id: data.course_id }, 'job started')
     log.info('job_start', `Job started for ${describe(data, job.name)} (attempt ${attempt})`)
     try {
-      if (await queues.cancels.isRequested(queue, jobId)) throw new JobCancelledError(jobId)
+      if (await queues.isCancelRequested(queue, jobId)) throw new JobCancelledError(jobId)
       const result = await Promise.race([processor(job, context), aborted])
       await progress.flush()
       const seconds = (Date.now() - started) / 1000
@@ -255,11 +256,11 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
   worker.on('error', (err) => logger.error({ err: err.message }, 'worker error'))
   worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled: its worker stopped renewing the lock; it will run again'))
 
-  const stopListening = await queues.cancels.listen(subscriber, queue, (jobId) => {
+  const stopListening = await queues.listenForCancels(subscriber, queue, (jobId) => {
     if (worker.cancelJob(jobId, CANCEL_REASON)) logger.info({ jobId }, 'job cancel requested')
   })
 
-  const beat = () => queues.heartbeats.beat(queue, id).catch((err: Error) => logger.warn({ err: err.message }, 'heartbeat failed'))
+  const beat = () => queues.beat(queue, id).catch((err: Error) => logger.warn({ err: err.message }, 'heartbeat failed'))
   await worker.waitUntilReady()
   await beat()
   const heartbeat = setInterval(beat, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS)
@@ -278,7 +279,7 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
         clearInterval(heartbeat)
         await worker.close()
         await stopListening().catch(() => {})
-        await queues.heartbeats.remove(queue, id).catch(() => {})
+        await queues.removeHeartbeat(queue, id).catch(() => {})
         await queues.close()
         await Promise.all([closeRedis(subscriber), closeRedis(commands), closeRedis(workerConnection)])
         logger.info('worker stopped')

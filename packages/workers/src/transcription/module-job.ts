@@ -87,7 +87,7 @@ async function fanOut(job: Job<TranscriptionJobData>, data: TranscriptionJobData
       },
     })),
   )
-  await ctx.queues.stats.recordEnqueued('transcription', data.files.length)
+  await ctx.queues.recordEnqueued('transcription', data.files.length)
   await ctx.progress(5, 'fan_out', `Queued ${data.files.length} file jobs for module ${data.module_id}`, {
     files: data.files.map((file) => file.file_id),
   })
