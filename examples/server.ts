@@ -13,7 +13,7 @@
 import Fastify from 'fastify'
 import swaggerUi from '@fastify/swagger-ui'
 import fastifyFlashcard, { parseApiTokens } from '@flashcards/fastify-flashcard'
-import { createJobLogStore, loadConfig, redactRedisUrl } from '@flashcards/queue-core'
+import { createJobLogStore, loadConfig, redactingLogOptions, redactRedisUrl } from '@flashcards/queue-core'
 import { registerDashboard } from './dashboard.js'
 
 function startupError(message: string): never {
@@ -30,7 +30,8 @@ try {
   startupError((err as Error).message)
 }
 
-const app = Fastify({ logger: { level: config.debug ? 'debug' : 'info' } })
+// Every log line (messages, request URLs, errors) passes through queue-core's redaction.
+const app = Fastify({ logger: { level: config.debug ? 'debug' : 'info', ...redactingLogOptions } })
 
 await app.register(fastifyFlashcard, {
   connection: config.redisUrl,
@@ -41,6 +42,14 @@ await app.register(fastifyFlashcard, {
   logStore: createJobLogStore(config),
   maxQueueDepth: config.maxQueueDepth,
   jobAttempts: config.jobAttempts,
+  eventStreams: {
+    maxPerTenant: config.api.eventStreamsPerTenant,
+    maxTotal: config.api.eventStreamsTotal,
+    idleTimeoutMs: config.api.eventStreamIdleMs,
+    maxLifetimeMs: config.api.eventStreamMaxMs,
+  },
+  rateLimit: config.api.rateLimitMax > 0 ? { max: config.api.rateLimitMax, timeWindowMs: config.api.rateLimitWindowMs } : false,
+  maxEventLoopDelayMs: config.api.maxEventLoopDelayMs > 0 ? config.api.maxEventLoopDelayMs : false,
 })
 await app.register(swaggerUi, { routePrefix: '/docs' })
 await registerDashboard(app, { ...(process.env.DASHBOARD_TENANT ? { tenant: process.env.DASHBOARD_TENANT } : {}) })

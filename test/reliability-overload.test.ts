@@ -62,6 +62,11 @@ t.test('a burst while Redis is down or paused gets fast, bounded 503s and no mem
   await mapLimit(Array.from({ length: 200 }, (_, i) => i + 1), 50, (i) => burstRequest(api.base, i, jobId))
 
   await redis.kill()
+  const metrics = await apiRequest(api.base, 'GET', '/orchestrator/metrics')
+  t.equal(metrics.status, 503, 'metrics answer 503 while Redis is down, like every other route')
+  t.match(metrics.body, { success: false, error: { code: 'UNAVAILABLE', message: /^Redis is unreachable/ } }, 'in the error envelope')
+  t.notMatch(JSON.stringify(metrics.body), /ioredis|ECONNREFUSED|Connection is closed/, "without the driver's message")
+  t.equal(metrics.headers['retry-after'], '5', 'with Retry-After')
   const BURST = 1_000
   const rssBefore = rssOf(api.proc.pid)
   const down = await mapLimit(Array.from({ length: BURST }, (_, i) => i), 50, (i) => burstRequest(api.base, i, jobId))

@@ -116,7 +116,8 @@ function pingPort(port: number): Promise<boolean> {
     socket.setTimeout(1_000, () => done(false))
     socket.on('error', () => done(false))
     socket.on('connect', () => socket.write('PING\r\n'))
-    socket.on('data', (data) => done(data.toString().startsWith('+PONG')))
+    // A password-protected server answers NOAUTH: it is up all the same.
+    socket.on('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())))
   })
 }
 
@@ -138,11 +139,12 @@ export interface PrivateRedis {
 /**
  * Starts redis-server on a free port with `--appendonly yes --appendfsync always` (every
  * acknowledged write is on disk) and no RDB snapshots, as the runbook's compose persists.
+ * `extraArgs` add settings (`--requirepass`, `--maxmemory`…).
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(extraArgs: string[] = []): Promise<PrivateRedis> {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'flashcard-reliability-redis-'))
-  const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+  const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...extraArgs]
   let current: ManagedProcess
   let starts = 0
   const launch = async () => {

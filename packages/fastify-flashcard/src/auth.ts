@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
+import { registerSecrets } from '@flashcards/queue-core'
 import type { FlashcardAuthOptions, FlashcardPrincipal } from './options.js'
 
 export type Authenticate = (request: FastifyRequest) => Promise<FlashcardPrincipal | null>
@@ -33,6 +34,8 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
  * through timing.
  */
 function staticTokenVerifier(tokens: Record<string, string>): (token: string) => FlashcardPrincipal | null {
+  // A token echoed anywhere (a log line, an error) is redacted like any configured secret.
+  registerSecrets(...Object.keys(tokens))
   const entries = Object.entries(tokens).map(([token, tenant]) => {
     const hash = digest(token)
     // The principal id names the token without revealing it: the first bytes of its digest.

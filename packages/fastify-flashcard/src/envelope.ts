@@ -9,6 +9,7 @@ export type ApiErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'NOT_IMPLEMENTED'
   | 'BAD_REQUEST'
+  | 'RATE_LIMITED'
   | 'INTERNAL_ERROR'
 
 export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
@@ -20,6 +21,7 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   QUEUE_FULL: 429,
+  RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   NOT_IMPLEMENTED: 501,
   UNAVAILABLE: 503,
@@ -27,13 +29,19 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
 
 /** A refusal the plugin itself raises (beyond queue-core's FlashcardError codes). */
 export class ApiError extends Error {
+  readonly details: Record<string, unknown> | undefined
+  /** Seconds a client should wait before trying again (sent as Retry-After). */
+  readonly retryAfterSeconds: number | undefined
+
   constructor(
     readonly code: ApiErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
+    options: { details?: Record<string, unknown>; retryAfterSeconds?: number } = {},
   ) {
     super(message)
     this.name = 'ApiError'
+    this.details = options.details
+    this.retryAfterSeconds = options.retryAfterSeconds
   }
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { FlashcardError, formatSchemaErrors, redactText, type SchemaError } from '@flashcards/queue-core'
+import { clientSafeText, FlashcardError, formatSchemaErrors, redact, redactText, type SchemaError } from '@flashcards/queue-core'
 import { AuthError } from './auth.js'
 import { API_ERROR_STATUS, ApiError, type ApiErrorCode, type ErrorEnvelope } from './envelope.js'
 
@@ -15,18 +15,15 @@ interface Failure {
 const PART_NAMES: Record<string, string> = { querystring: 'query', params: 'params', body: 'body', headers: 'headers' }
 
 function classify(err: unknown, bodyLimit: number): Failure {
-  if (err instanceof FlashcardError) {
+  // Both carry a code of the table, optional details and an optional Retry-After.
+  if (err instanceof FlashcardError || err instanceof ApiError) {
     return {
       status: API_ERROR_STATUS[err.code],
       code: err.code,
-      // A 5xx may carry a driver's message (a Redis URL with its password): redact before it leaves.
-      message: err.code === 'UNAVAILABLE' ? redactText(err.message) : err.message,
+      message: err.message,
       ...(err.details ? { details: err.details } : {}),
       ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
     }
-  }
-  if (err instanceof ApiError) {
-    return { status: API_ERROR_STATUS[err.code], code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }
   }
   if (err instanceof AuthError) return { status: 401, code: 'UNAUTHORIZED', message: err.message }
   const fastifyError = err as Partial<FastifyError> & { validation?: SchemaError[]; validationContext?: string }
@@ -55,15 +52,16 @@ function classify(err: unknown, bodyLimit: number): Failure {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { status, code: status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', message: fastifyError.message ?? 'Bad request' }
   }
-  const message = err instanceof Error ? `Internal server error: ${redactText(err.message)}` : 'Internal server error'
+  // The log has the whole error; the client gets no server paths (a file error names them).
+  const message = err instanceof Error ? `Internal server error: ${clientSafeText(err.message)}` : 'Internal server error'
   return { status: 500, code: 'INTERNAL_ERROR', message }
 }
 
 export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply {
-  const body: ErrorEnvelope = {
-    success: false,
-    error: { code: failure.code, message: failure.message, ...(failure.details ? { details: failure.details } : {}) },
-  }
+  // Every error answer passes here: a driver's message (a Redis URL with its password) or an
+  // echoed path holding a token is redacted before it leaves.
+  const details = failure.details ? { details: redact(failure.details) as Record<string, unknown> } : {}
+  const body: ErrorEnvelope = { success: false, error: { code: failure.code, message: redactText(failure.message), ...details } }
   if (failure.retryAfterSeconds !== undefined) reply.header('retry-after', String(failure.retryAfterSeconds))
   if (failure.status === 401) reply.header('www-authenticate', 'Bearer realm="flashcards"')
   return reply.code(failure.status).send(body)
@@ -76,7 +74,8 @@ export function sendFailure(reply: FastifyReply, failure: Failure): FastifyReply
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const failure = classify(err, bodyLimit)
-    if (failure.status >= 500) request.log.error({ err }, 'flashcard API request failed')
+    // The host's logger may not redact: what the plugin logs is redacted here.
+    if (failure.status >= 500) request.log.error({ err: redact(err) }, 'flashcard API request failed')
     return sendFailure(reply, failure)
   })
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>

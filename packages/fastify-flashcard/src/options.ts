@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import type { JobLogStore, RedisConnection } from '@flashcards/queue-core'
+import type { StreamLimits } from './stream-limits.js'
 
 /** Who made a request: a stable id (kept on the jobs it creates) and the tenant whose jobs it may see. */
 export interface FlashcardPrincipal {
@@ -49,6 +50,23 @@ export interface FlashcardPluginOptions {
   bodyLimit?: number
   /** Interval of the keep-alive comment on event streams, so proxies do not close them. Default 15000. */
   eventsHeartbeatMs?: number
+  /**
+   * Limits on open event streams (each holds a socket until it ends). Beyond `maxPerTenant` a
+   * tenant gets 429, beyond `maxTotal` everyone gets 503, both with Retry-After. Defaults:
+   * 100 per tenant, 1000 in total, ended after 15 min without a job event or 1 h in all.
+   */
+  eventStreams?: Partial<StreamLimits>
+  /**
+   * Requests per tenant (per client address before authentication) and time window, counted in
+   * this process (@fastify/rate-limit); beyond it 429 `RATE_LIMITED` with Retry-After.
+   * Default false (off): the host usually limits at its edge.
+   */
+  rateLimit?: { max: number; timeWindowMs: number } | false
+  /**
+   * Answer 503 `UNAVAILABLE` with Retry-After while the event loop lags more than this many
+   * milliseconds (@fastify/under-pressure), instead of queueing requests. Default false (off).
+   */
+  maxEventLoopDelayMs?: number | false
 }
 
 /** Options after validation, with every default applied. */
@@ -67,6 +85,9 @@ export interface ResolvedOptions {
   jobAttempts: number
   bodyLimit: number
   eventsHeartbeatMs: number
+  eventStreams: StreamLimits
+  rateLimit: { max: number; timeWindowMs: number } | false
+  maxEventLoopDelayMs: number | false
 }
 
 const PREFIX_PATTERN = /^(\/[A-Za-z0-9._~-]+)*$/
@@ -90,6 +111,31 @@ function optionalInt(options: Record<string, unknown>, name: string, fallback: n
     fail(`option "${name}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`)
   }
   return value
+}
+
+function optionalObject(options: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
+  const value = options[name]
+  if (value === undefined) return undefined
+  if (!value || typeof value !== 'object' || Array.isArray(value)) fail(`option "${name}" must be an object`)
+  return value as Record<string, unknown>
+}
+
+function checkStreamLimits(options: Record<string, unknown>): StreamLimits {
+  const limits = optionalObject(options, 'eventStreams') ?? {}
+  const int = (name: string, fallback: number, max: number) => optionalInt(limits, name, fallback, 1, max)
+  return {
+    maxPerTenant: int('maxPerTenant', 100, 1_000_000),
+    maxTotal: int('maxTotal', 1_000, 1_000_000),
+    idleTimeoutMs: int('idleTimeoutMs', 15 * 60_000, 24 * 3_600_000),
+    maxLifetimeMs: int('maxLifetimeMs', 3_600_000, 7 * 24 * 3_600_000),
+  }
+}
+
+function checkRateLimit(options: Record<string, unknown>): { max: number; timeWindowMs: number } | false {
+  if (options.rateLimit === undefined || options.rateLimit === false) return false
+  const limit = optionalObject(options, 'rateLimit')!
+  if (limit.max === undefined || limit.timeWindowMs === undefined) fail('option "rateLimit" needs { max, timeWindowMs } (or false)')
+  return { max: optionalInt(limit, 'max', 0, 1, 10_000_000), timeWindowMs: optionalInt(limit, 'timeWindowMs', 0, 100, 24 * 3_600_000) }
 }
 
 function checkAuth(auth: unknown): FlashcardAuthOptions {
@@ -163,5 +209,8 @@ export function resolveOptions(raw: unknown): ResolvedOptions {
     jobAttempts: optionalInt(options, 'jobAttempts', 3, 1, 100),
     bodyLimit: optionalInt(options, 'bodyLimit', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     eventsHeartbeatMs: optionalInt(options, 'eventsHeartbeatMs', 15_000, 100, 3_600_000),
+    eventStreams: checkStreamLimits(options),
+    rateLimit: checkRateLimit(options),
+    maxEventLoopDelayMs: options.maxEventLoopDelayMs === false ? false : optionalInt(options, 'maxEventLoopDelayMs', 0, 10, 60_000) || false,
   }
 }

@@ -8,6 +8,7 @@ import type { RouteContext } from './context.js'
 import { installErrorHandling } from './errors.js'
 import { recordHttpMetrics } from './http-metrics.js'
 import { JobEventHub } from './job-events.js'
+import { registerLoadShedding } from './load-shedding.js'
 import { registerOpenApi, OPENAPI_PATH } from './openapi.js'
 import { resolveOptions, type FlashcardPluginOptions, type FlashcardPrincipal } from './options.js'
 import { generationRoutes } from './routes/generation.js'
@@ -113,6 +114,7 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
         route.bodyLimit ??= options.bodyLimit
       })
       if (registry) recordHttpMetrics(api, registry)
+      await registerLoadShedding(api, options)
       if (options.openapi) {
         api.get(OPENAPI_PATH, { schema: { hide: true } }, async () => fastify.swagger())
       }

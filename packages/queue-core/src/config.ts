@@ -1,3 +1,4 @@
+import { registerSecrets } from './job-log/known-secrets.js'
 import { parseRedisUrl, redactRedisUrl } from './redis-url.js'
 import type { DeckStoreKind } from './decks/types.js'
 
@@ -56,6 +57,18 @@ export interface FlashcardConfig {
   }
   port: number
   host: string
+  /** Limits of the example API server (the plugin's `eventStreams`, `rateLimit`, `maxEventLoopDelayMs`). */
+  api: {
+    eventStreamsPerTenant: number
+    eventStreamsTotal: number
+    eventStreamIdleMs: number
+    eventStreamMaxMs: number
+    /** Requests per tenant per `rateLimitWindowMs`; 0 = off. */
+    rateLimitMax: number
+    rateLimitWindowMs: number
+    /** 503 while the event loop lags more than this; 0 = off. */
+    maxEventLoopDelayMs: number
+  }
 }
 
 /** Thrown when one or more variables are invalid; `problems` has one line per variable. */
@@ -249,9 +262,19 @@ export function loadConfig(env: Env = process.env): Readonly<FlashcardConfig> {
     ...readDecksAndWebhooks(r),
     port: r.int('PORT', 5000, 0, 65535),
     host: r.string('HOST', '0.0.0.0'),
+    api: {
+      eventStreamsPerTenant: r.int('EVENT_STREAMS_PER_TENANT', 100, 1, 1_000_000),
+      eventStreamsTotal: r.int('EVENT_STREAMS_TOTAL', 1_000, 1, 1_000_000),
+      eventStreamIdleMs: r.int('EVENT_STREAM_IDLE_MS', 15 * 60_000, 1_000, 24 * 3_600_000),
+      eventStreamMaxMs: r.int('EVENT_STREAM_MAX_MS', 3_600_000, 1_000, 7 * 24 * 3_600_000),
+      rateLimitMax: r.int('RATE_LIMIT_MAX', 0, 0, 10_000_000),
+      rateLimitWindowMs: r.int('RATE_LIMIT_WINDOW_MS', 60_000, 100, 24 * 3_600_000),
+      maxEventLoopDelayMs: r.int('MAX_EVENT_LOOP_DELAY_MS', 0, 0, 60_000),
+    },
   }
 
   if (r.problems.length > 0) throw new ConfigError(r.problems)
+  registerConfiguredSecrets(env, [config.redisUrl, config.testRedisUrl])
   return deepFreeze(config)
 }
 
@@ -269,6 +292,31 @@ function readDecksAndWebhooks(r: Reader): Pick<FlashcardConfig, 'decks' | 'webho
   }
 
   return { decks: { store: deckStore, databaseUrl }, webhooks: { url: webhookUrl, secret: webhookSecret } }
+}
+
+function databasePassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Every output path redacts these values wherever they appear, e.g. echoed in a provider's error. */
+function registerConfiguredSecrets(env: Env, redisUrls: (string | undefined)[]): void {
+  for (const name of SECRET_ENV_VARS) {
+    const value = env[name]?.trim()
+    if (!value) continue
+    // API_TOKENS is `token:tenant,…`: the tokens are the secrets.
+    if (name === 'API_TOKENS') registerSecrets(...value.split(',').map((entry) => entry.slice(0, entry.lastIndexOf(':')).trim()))
+    else if (name.endsWith('DATABASE_URL')) registerSecrets(value, databasePassword(value))
+    else registerSecrets(value)
+  }
+  for (const url of redisUrls) {
+    if (url === undefined) continue
+    const target = parseRedisUrl(url)
+    registerSecrets(target.password, target.kind === 'sentinel' ? target.sentinelPassword : undefined)
+  }
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

@@ -41,6 +41,9 @@ export {
 export { registerFlashcardMetrics, METRIC_NAMES, type FlashcardMetricsOptions } from './metrics.js'
 export type { JobLogDocument, JobLogEntry, JobLogLevel, JobLogStatus, JobLogStore } from './job-log/types.js'
 export { redact, redactText, isSecretKey, REDACTED } from './job-log/redact.js'
+export { registerSecrets } from './job-log/known-secrets.js'
+export { clientSafeText } from './server-paths.js'
+export { redactLogLine, redactingLogOptions } from './job-log/log-redaction.js'
 export { JobLogDocumentSchema, JobLogEntrySchema, JOB_LOG_LEVELS } from './job-log/schema.js'
 export { JOB_LOG_ID_PATTERN, assertJobLogId, JobLogCorruptError, mergeAttempt, parseJobLog, serializeJobLog } from './job-log/document.js'
 export {

@@ -1,3 +1,5 @@
+import { REDACTED, redactText } from './job-log/redact.js'
+
 /** A Redis host and port. */
 export interface RedisNode {
   host: string
@@ -106,10 +108,20 @@ export function parseRedisUrl(url: string): RedisTarget {
   return { kind: 'standalone', node: nodes[0]!, db: parseDb(path), tls, ...credentials }
 }
 
-/** The URL with any password replaced, safe for messages and logs. */
+/**
+ * The URL with its credentials replaced, safe for messages and logs. The password ends at the
+ * last `@` before the query, as `parseRedisUrl` reads it, so one containing `@` or `/` is hidden
+ * whole; `redis://secret@host` (no colon) is read as a password and hidden too.
+ */
 export function redactRedisUrl(url: string): string {
-  return url.replace(/^([a-z+]+:\/\/)([^@/]*)@/i, (_m, scheme: string, auth: string) => {
-    const colon = auth.indexOf(':')
-    return colon === -1 ? `${scheme}***@` : `${scheme}${auth.slice(0, colon)}:***@`
-  })
+  const schemeMatch = /^([a-z+]+:\/\/)(.*)$/is.exec(url)
+  if (!schemeMatch) return redactText(url)
+  const [, scheme, rest] = schemeMatch as unknown as [string, string, string]
+  const queryAt = rest.indexOf('?')
+  const at = rest.lastIndexOf('@', queryAt === -1 ? undefined : queryAt)
+  if (at === -1) return redactText(url)
+  const auth = rest.slice(0, at)
+  const colon = auth.indexOf(':')
+  const user = colon === -1 ? '' : `${auth.slice(0, colon)}:`
+  return redactText(`${scheme}${user}${REDACTED}${rest.slice(at)}`)
 }

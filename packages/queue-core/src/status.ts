@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox'
 import type { Job, JobState } from 'bullmq'
+import { clientSafeText } from './server-paths.js'
 import type { QueueName } from './queues.js'
 
 export const JobStateName = Type.Union(
@@ -91,6 +92,7 @@ export function toJobStatus(job: Job, queue: QueueName, state: JobStateName): Jo
     course_id: data.course_id ?? '',
     module_id: data.module_id ?? null,
     result: state === 'completed' ? (job.returnvalue ?? null) : null,
-    error: job.failedReason ? job.failedReason : null,
+    // A provider's error may echo a key, a file error the server's layout: neither is served.
+    error: job.failedReason ? clientSafeText(job.failedReason) : null,
   }
 }

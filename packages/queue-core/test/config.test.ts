@@ -106,5 +106,5 @@ t.test('secret values never appear in the message', async (t) => {
   ) as unknown as ConfigError
   t.notMatch(err.message, /hunter2-secret/)
   t.notMatch(err.message, /AIzaSecretValue/)
-  t.match(err.message, /REDIS_URL="redis:\/\/:\*\*\*@host:notaport"/)
+  t.match(err.message, /REDIS_URL="redis:\/\/:\[REDACTED\]@host:notaport"/)
 })

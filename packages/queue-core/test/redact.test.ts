@@ -1,5 +1,7 @@
 import t from 'tap'
 import { REDACTED, isSecretKey, redact, redactText } from '../src/job-log/redact.js'
+import { registerSecrets } from '../src/job-log/known-secrets.js'
+import { redactLogLine } from '../src/job-log/log-redaction.js'
 
 t.test('redactText: every kind of credential in free text', async (t) => {
   const cases: [string, string][] = [
@@ -166,4 +168,27 @@ t.test('redact is fast enough to run on every pino log line', async (t) => {
   t.comment(`redact: ${perLineUs.toFixed(2)} µs per log line`)
   // Generous bound (a 2-core CI box under load): pino itself spends a few µs per line.
   t.ok(perLineUs < 100, `${perLineUs.toFixed(2)} µs per line`)
+})
+
+t.test('a URL password containing @ or : is hidden whole', async (t) => {
+  t.equal(redactText('connect redis://:Redis@Pw9@cache:6379 failed'), 'connect redis://:[REDACTED]@cache:6379 failed')
+  t.equal(redactText('redis://u:a:b@c@n1:6379,n2:6379'), 'redis://u:[REDACTED]@n1:6379,n2:6379')
+  t.equal(redactText('see https://host:8080/path?to=a@b.example'), 'see https://host:8080/path?to=a@b.example', 'a port is not a password')
+})
+
+t.test('registered secret values are replaced wherever they appear', async (t) => {
+  const key = `planted-${Math.random().toString(36).slice(2)}-key`
+  t.equal(redactText(`Incorrect API key provided ${key}.`), `Incorrect API key provided ${key}.`, 'unknown: no pattern matches it')
+  registerSecrets(key, 'short')
+  t.equal(redactText(`Incorrect API key provided ${key}.`), 'Incorrect API key provided [REDACTED].')
+  t.equal(redactText(`url encoded ${encodeURIComponent(`${key}@x`)}`), `url encoded ${encodeURIComponent(`${key}@x`)}`.replace(key, REDACTED))
+  t.equal(redactText('a short word stays'), 'a short word stays', 'values under 6 characters are not registered')
+  t.same(redact({ message: `echo ${key}` }), { message: 'echo [REDACTED]' })
+})
+
+t.test('redactLogLine: the message, objects and serialized errors of a pino line', async (t) => {
+  const line = JSON.stringify({ level: 50, msg: 'bad key AIzaSyD-planted-google-key-0123456789abc', err: { message: 'redis://:p@w@h failed' }, apiKey: 'x' })
+  t.same(JSON.parse(redactLogLine(`${line}\n`)), { level: 50, msg: 'bad key [REDACTED]', err: { message: 'redis://:[REDACTED]@h failed' }, apiKey: REDACTED })
+  t.ok(redactLogLine(line).endsWith('\n'), 'still one line')
+  t.equal(redactLogLine('not json Bearer abcdefghijkl'), 'not json Bearer [REDACTED]')
 })

@@ -65,8 +65,12 @@ t.test('rejections name what is allowed and hide the password', async (t) => {
 })
 
 t.test('redaction', async (t) => {
-  t.equal(redactRedisUrl('redis://:pw@host:6379'), 'redis://:***@host:6379')
-  t.equal(redactRedisUrl('redis://user:pw@host'), 'redis://user:***@host')
+  t.equal(redactRedisUrl('redis://:pw@host:6379'), 'redis://:[REDACTED]@host:6379')
+  t.equal(redactRedisUrl('redis://user:pw@host'), 'redis://user:[REDACTED]@host')
+  t.equal(redactRedisUrl('redis://:Redis@Pw9@host:6379/0'), 'redis://:[REDACTED]@host:6379/0', 'a password containing @ is hidden whole')
+  t.equal(redactRedisUrl('redis://:a/b@c@host'), 'redis://:[REDACTED]@host', 'and one containing /')
+  t.equal(redactRedisUrl('redis://justapassword@host'), 'redis://[REDACTED]@host', 'a password without a colon')
+  t.equal(redactRedisUrl('redis+sentinel://:pw@s1:26379,s2/mymaster?sentinelPassword=x'), 'redis+sentinel://:[REDACTED]@s1:26379,s2/mymaster?sentinelPassword=[REDACTED]')
   t.equal(redactRedisUrl('redis://host:6379'), 'redis://host:6379')
 })
 

@@ -17,7 +17,7 @@ const TAG = 'generation'
 const security = [{ bearerAuth: [] }]
 
 export function notFound(jobId: string): ApiError {
-  return new ApiError('NOT_FOUND', `Job ${jobId} not found`, { job_id: jobId })
+  return new ApiError('NOT_FOUND', `Job ${jobId} not found`, { details: { job_id: jobId } })
 }
 
 /** Flashcard generation jobs: enqueue, read, list, cancel, retry. */

@@ -1,11 +1,13 @@
-import type { FastifyInstance } from 'fastify'
+import type { ServerResponse } from 'node:http'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import type { JobStatus, QueueName } from '@flashcards/queue-core'
+import { clientSafeText, type JobStatus, type QueueName } from '@flashcards/queue-core'
 import { JobIdParams } from '../api-schemas.js'
 import { principalOf, type RouteContext } from '../context.js'
 import { responses } from '../envelope.js'
 import type { JobEvent } from '../job-events.js'
+import { StreamLimiter } from '../stream-limits.js'
 import { notFound } from './generation.js'
 
 const TERMINAL = new Set(['completed', 'failed'])
@@ -22,19 +24,113 @@ const SSE_EXAMPLE = [
   '',
 ].join('\n')
 
+interface StreamState {
+  queue: QueueName
+  jobId: string
+  tenant: string
+  status: JobStatus
+  pending: JobEvent[]
+  setDeliver: (deliver: (event: JobEvent) => void) => void
+  /** Detaches from the hub and frees the stream's slot; called once the stream ends. */
+  release: () => void
+}
+
 /**
  * Server-sent events for one job: `state` (the current status, first), then `progress`,
- * and `completed`, `failed` or `removed`, after which the stream ends.
+ * and `completed`, `failed` or `removed`, after which the stream ends. A stream idle for
+ * `idleTimeoutMs` or open for `maxLifetimeMs` ends with a `timeout` event (the client reconnects).
  */
 export async function jobEventRoutes(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { queues, hub } = ctx
+  const limits = ctx.options.eventStreams
+  const limiter = new StreamLimiter(limits)
   const open = new Set<() => void>()
 
   // Streams never end on their own while a job runs: end them before the server waits for idle sockets.
   fastify.addHook('preClose', async () => {
     for (const end of [...open]) end()
   })
+
+  /** Takes a stream slot, subscribes, then reads the state; undefined (slot freed) when the job is not the tenant's. */
+  async function prepare(queue: QueueName, jobId: string, tenant: string): Promise<StreamState | undefined> {
+    const free = limiter.acquire(tenant)
+    // Subscribe before reading the state: whatever happens after the read is then delivered.
+    const pending: JobEvent[] = []
+    let deliver: (event: JobEvent) => void = (event) => pending.push(event)
+    let unsubscribe = () => {}
+    const release = () => {
+      unsubscribe()
+      free()
+    }
+    try {
+      unsubscribe = await hub.subscribe(queue, jobId, (event) => deliver(event))
+      const status = await queues.getJob(queue, jobId, tenant)
+      if (!status) {
+        release()
+        return undefined
+      }
+      return { queue, jobId, tenant, status, pending, release, setDeliver: (next) => (deliver = next) }
+    } catch (err) {
+      release()
+      throw err
+    }
+  }
+
+  function stream(res: ServerResponse, request: FastifyRequest, state: StreamState): void {
+    const { queue, jobId, tenant } = state
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    })
+    let ended = false
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), ctx.options.eventsHeartbeatMs)
+    const timeout = (reason: 'idle' | 'lifetime') => () => {
+      send('timeout', { job_id: jobId, reason, message: 'The server ended this stream; reconnect to follow the job further' })
+      end()
+    }
+    let idle = setTimeout(timeout('idle'), limits.idleTimeoutMs)
+    const lifetime = setTimeout(timeout('lifetime'), limits.maxLifetimeMs)
+    const end = () => {
+      if (ended) return
+      ended = true
+      clearInterval(heartbeat)
+      clearTimeout(idle)
+      clearTimeout(lifetime)
+      state.release()
+      open.delete(end)
+      res.end()
+    }
+    open.add(end)
+    request.raw.on('close', end)
+    const send = (event: string, data: unknown) => {
+      if (!ended) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    }
+    const finish = async (event: 'completed' | 'failed' | 'removed', fallback: Record<string, unknown>) => {
+      const final = await queues.getJob(queue, jobId, tenant).catch(() => undefined)
+      send(event, final ?? { id: jobId, ...fallback })
+      end()
+    }
+
+    send('state', state.status)
+    if (TERMINAL.has(state.status.state)) return end()
+    const deliver = (event: JobEvent) => {
+      if (ended) return
+      clearTimeout(idle)
+      idle = setTimeout(timeout('idle'), limits.idleTimeoutMs)
+      if (event.type === 'progress') send('progress', { job_id: jobId, progress: event.data })
+      else if (event.type === 'completed') void finish('completed', { state: 'completed' })
+      else if (event.type === 'failed') void finish('failed', { state: 'failed', error: clientSafeText(event.reason) })
+      else {
+        send('removed', { id: jobId, state: 'removed' })
+        end()
+      }
+    }
+    state.setDeliver(deliver)
+    for (const event of state.pending.splice(0)) deliver(event)
+  }
 
   const route = (queue: QueueName, path: string, tag: string) =>
     app.get(
@@ -47,7 +143,9 @@ export async function jobEventRoutes(fastify: FastifyInstance, ctx: RouteContext
           description:
             'A `text/event-stream`: `state` first (the job status), then `progress` events, and finally `completed`, ' +
             '`failed` or `removed` with the final status, after which the server ends the stream. A comment line is sent ' +
-            'periodically to keep proxies from closing an idle stream.',
+            'periodically to keep proxies from closing an idle stream. A stream without job events for a while, or open ' +
+            'for long, ends with a `timeout` event: reconnect to go on. Too many open streams: 429 for one tenant, 503 for ' +
+            'the server, both with Retry-After.',
           security: [{ bearerAuth: [] }],
           params: JobIdParams,
           response: responses(
@@ -57,84 +155,16 @@ export async function jobEventRoutes(fastify: FastifyInstance, ctx: RouteContext
                 content: { 'text/event-stream': { schema: Type.String({ examples: [SSE_EXAMPLE] }) } },
               } as never,
             },
-            [404, 503],
+            [404, 429, 503],
           ),
         },
       },
       async (request, reply) => {
         const { jobId } = request.params
-        const tenant = principalOf(request).tenant
-        // Subscribe before reading the state: whatever happens after the read is then delivered.
-        const pending: JobEvent[] = []
-        let deliver: (event: JobEvent) => void = (event) => pending.push(event)
-        const unsubscribe = await hub.subscribe(queue, jobId, (event) => deliver(event))
-        let status: JobStatus | undefined
-        try {
-          status = await queues.getJob(queue, jobId, tenant)
-        } catch (err) {
-          unsubscribe()
-          throw err
-        }
-        if (!status) {
-          unsubscribe()
-          throw notFound(jobId)
-        }
-
+        const state = await prepare(queue, jobId, principalOf(request).tenant)
+        if (!state) throw notFound(jobId)
         reply.hijack()
-        const res = reply.raw
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        })
-        let ended = false
-        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), ctx.options.eventsHeartbeatMs)
-        const end = () => {
-          if (ended) return
-          ended = true
-          clearInterval(heartbeat)
-          unsubscribe()
-          open.delete(end)
-          res.end()
-        }
-        open.add(end)
-        request.raw.on('close', end)
-        const send = (event: string, data: unknown) => {
-          if (!ended) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-        }
-        const finish = async (event: 'completed' | 'failed' | 'removed', fallback: Record<string, unknown>) => {
-          let final: JobStatus | Record<string, unknown> | undefined
-          try {
-            final = await queues.getJob(queue, jobId, tenant)
-          } catch {
-            final = undefined
-          }
-          send(event, final ?? { id: jobId, ...fallback })
-          end()
-        }
-
-        send('state', status)
-        if (TERMINAL.has(status.state)) return end()
-        deliver = (event) => {
-          if (ended) return
-          switch (event.type) {
-            case 'progress':
-              send('progress', { job_id: jobId, progress: event.data })
-              break
-            case 'completed':
-              void finish('completed', { state: 'completed' })
-              break
-            case 'failed':
-              void finish('failed', { state: 'failed', error: event.reason })
-              break
-            case 'removed':
-              send('removed', { id: jobId, state: 'removed' })
-              end()
-              break
-          }
-        }
-        for (const event of pending.splice(0)) deliver(event)
+        stream(reply.raw, request, state)
       },
     )
 

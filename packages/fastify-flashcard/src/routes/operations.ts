@@ -97,7 +97,15 @@ export async function operationsRoutes(fastify: FastifyInstance, ctx: RouteConte
       },
     },
     async (_request, reply) => {
-      const text = await registry.metrics()
+      let text: string
+      try {
+        text = await registry.metrics()
+      } catch (err) {
+        // The collectors read Redis: a lost connection is the same 503 as on every other route,
+        // never a 500 with the driver's message.
+        if (err instanceof FlashcardError) throw err
+        throw new FlashcardError('UNAVAILABLE', 'Redis is unreachable; metrics are unavailable, try again shortly', { retryAfterSeconds: 5, cause: err })
+      }
       return reply.type(registry.contentType).send(text)
     },
   )

@@ -1,3 +1,5 @@
+import { replaceKnownSecrets } from './known-secrets.js'
+
 /** What every secret is replaced with. */
 export const REDACTED = '[REDACTED]'
 
@@ -11,8 +13,9 @@ const VALUE_PATTERN = new RegExp(
   [
     // PEM private key blocks (RSA, EC, OPENSSH, ENCRYPTED…); an unterminated block is cut to the end.
     String.raw`(?<pem>-----BEGIN[ A-Z0-9]*PRIVATE KEY-----[\s\S]*?(?:-----END[ A-Z0-9]*PRIVATE KEY-----|$))`,
-    // scheme://user:password@host (redis://:pw@host, postgres://u:pw@db, https://u:pw@…).
-    String.raw`(?<urlHead>\b[a-z][a-z0-9+.-]*:\/\/[^\s:@\/?#]*:)[^\s@\/?#]+(?=@)`,
+    // scheme://user:password@host (redis://:pw@host, postgres://u:pw@db, https://u:pw@…). The
+    // password runs to the last `@` before the path, so one containing `@` or `:` is cut whole.
+    String.raw`(?<urlHead>\b[a-z][a-z0-9+.-]*:\/\/[^\s:@\/?#]*:)[^\s\/?#]+(?=@)`,
     // Authorization: <scheme> <credentials> — the header as it appears in dumps and error messages.
     String.raw`(?<authHead>\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:(?:bearer|basic|digest|token|negotiate|aws4-hmac-sha256)\s+)?)[^\s"',;]+`,
     // Bearer tokens anywhere (8+ characters, so "bearer bonds" in course text stays intact).
@@ -53,12 +56,14 @@ function replaceSecret(match: string, ...args: unknown[]): string {
  * Replaces credentials found anywhere in free text with `[REDACTED]`: Bearer tokens,
  * `Authorization:` headers, Google (`AIza…`), AWS (`AKIA…`/`ASIA…`), OpenAI (`sk-…`), GitHub and
  * Slack tokens, JWTs, passwords in URLs (`redis://:pw@host`), `password=…`/`"api_key": "…"` pairs,
- * `?key=` query parameters and PEM private key blocks. Use it on error messages before they leave
- * the process (HTTP responses, logs).
+ * `?key=` query parameters and PEM private key blocks, and every value registered with
+ * `registerSecrets` (the process's own keys, which a provider may echo in an error). Use it on
+ * anything before it leaves the process (HTTP responses, logs).
  */
 export function redactText(text: string): string {
-  if (!MAYBE_SECRET.test(text)) return text
-  return text.replace(VALUE_PATTERN, replaceSecret)
+  const known = replaceKnownSecrets(text, REDACTED)
+  if (!MAYBE_SECRET.test(known)) return known
+  return known.replace(VALUE_PATTERN, replaceSecret)
 }
 
 const SECRET_WORDS = new Set([

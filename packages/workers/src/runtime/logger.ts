@@ -1,5 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino'
-import { redact } from '@flashcards/queue-core'
+import { redactingLogOptions } from '@flashcards/queue-core'
 
 export type { Logger }
 
@@ -14,7 +14,8 @@ export interface CreateLoggerOptions {
 
 /**
  * One pino JSON logger per process: one line per event, easy to grep, pipe to `pino-pretty` to
- * read. Every logged object goes through queue-core's `redact`, so secrets never reach a log.
+ * read. Every finished line (message, objects, serialized errors) goes through queue-core's
+ * redaction, at every level, so secrets never reach a log.
  */
 export function createLogger(options: CreateLoggerOptions): Logger {
   const settings = {
@@ -22,7 +23,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     level: options.debug ? 'debug' : 'info',
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { log: (object: Record<string, unknown>) => redact(object) as Record<string, unknown> },
+    ...redactingLogOptions,
   }
   return options.destination ? pino(settings, options.destination) : pino(settings)
 }

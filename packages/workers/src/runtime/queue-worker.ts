@@ -6,6 +6,7 @@ import {
   createRedis,
   FlashcardQueues,
   JobLogWriter,
+  redact,
   HEARTBEAT_INTERVAL_MS,
   isClusterUrl,
   queuePrefixFor,
@@ -229,7 +230,8 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
       await save(() => (final ? writer.finish('failed', { error: err }) : writer.flush()))
       await recordStats(final ? { outcome: 'FAILED', durationSeconds: (Date.now() - started) / 1000 } : undefined)
       jobLogger.warn({ err: message, final }, 'job attempt failed')
-      throw err
+      // BullMQ stores the message and stack in Redis, and the API serves them: no secret may be in them.
+      throw redact(err)
     } finally {
       clearTimeout(timer)
       bullSignal?.removeEventListener('abort', onBullAbort)
