@@ -65,7 +65,8 @@ t.test('an echoed LLM key, a Redis password with @ and a misplaced token reach n
     'the job to fail on the refused key',
     async () => {
       const res = await apiRequest(api.base, 'GET', `/orchestrator/jobs/${jobId}`, TOKEN)
-      return res.body.data?.state === 'failed' ? res : undefined
+      // The error is checked once it is there (state and error are read in two calls until the status read is atomic).
+      return res.body.data?.state === 'failed' && res.body.data.error ? res : undefined
     },
     30_000,
     100,
