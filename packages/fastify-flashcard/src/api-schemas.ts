@@ -41,7 +41,7 @@ export const JOB_STATUS_EXAMPLE = {
   queue: 'orchestrator',
   name: 'generate-module',
   state: 'active',
-  progress: { percent: 40, step: 'stage_b', message: 'Generating cards for chunk 2 of 5' },
+  progress: { percent: 40, step: 'stageB', message: 'Generating cards for chunk 2 of 5' },
   attempts_made: 0,
   attempts_max: 3,
   created_at: '2025-12-12T00:00:00.000Z',

@@ -237,12 +237,27 @@ export const Card = Type.Object(
 )
 export type Card = Static<typeof Card>
 
+/** Present when a module has fewer cards than asked: the material supports no more good ones. */
+export const Shortfall = Type.Object(
+  {
+    asked: Type.Integer({ minimum: 1 }),
+    produced: Type.Integer({ minimum: 0 }),
+    reason: Type.String({ description: 'Why, in one sentence, with the drop counts per check.' }),
+    dropped: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
+      description: 'Drafts dropped per check id of the card rules (C11 ungrounded, C12 duplicate, …).',
+    }),
+  },
+  { additionalProperties: false },
+)
+export type Shortfall = Static<typeof Shortfall>
+
 export const ModuleResult = Type.Object(
   {
     module_id: Identifier,
     course_id: Identifier,
     cards: Type.Array(Card),
     stats: Type.Record(Type.String(), Type.Unknown(), { description: 'Counts and timings of the run.' }),
+    shortfall: Type.Optional(Shortfall),
   },
   { additionalProperties: true },
 )

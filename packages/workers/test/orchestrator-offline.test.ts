@@ -49,7 +49,7 @@ t.test('offline provider on the sample course: count, schema, grounding, no dupl
   t.equal(doc.module_id, 'mod-hr-101')
   t.ok(doc.rawOutputs.stageA && doc.rawOutputs.stageB, 'stage A and B outputs kept')
   const steps = doc.entries.map((e: { step: string }) => e.step)
-  for (const step of ['job_start', 'load_content', 'normalise', 'chunk', 'stage_a', 'stage_b', 'validate', 'job_complete']) t.ok(steps.includes(step), `log has ${step}`)
+  for (const step of ['job_start', 'load_content', 'normalise', 'chunk', 'stageA', 'stageB', 'validate', 'job_complete']) t.ok(steps.includes(step), `log has ${step}`)
   const job = await h.queues.queue('orchestrator').getJob(first.job_id)
   t.equal((job!.progress as { percent: number }).percent, 100, 'progress ends at 100')
 

@@ -3,71 +3,9 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { ModuleResult } from '@flashcards/queue-core'
 import { isGrounded } from '../src/pipeline/index.js'
-import { fakeGemini, fakeOpenAi, geminiRateLimited, modelAnswer, type FakeLlm, type LlmRequest, type Reply } from './orchestrator/llm-servers.js'
+import { modelAnswer, type LlmRequest, type Reply } from './orchestrator/llm-servers.js'
+import { CASES, lesson } from './orchestrator/provider-cases.js'
 import { orchestratorHarness } from './orchestrator/harness.js'
-
-interface ProviderCase {
-  name: string
-  serve(script: (request: LlmRequest, index: number) => Reply): Promise<FakeLlm>
-  env(url: string): Record<string, string>
-  keyVariable: RegExp
-  rateLimited(seconds: number): Reply
-  dailyQuota: Reply
-  unauthorized: Reply
-  checkWire(t: Pick<typeof import("tap").default, "match" | "equal" | "type">, request: LlmRequest): void
-}
-
-const CASES: ProviderCase[] = [
-  {
-    name: 'gemini',
-    serve: fakeGemini,
-    env: (url) => ({ LLM_PROVIDER: 'gemini', GEMINI_API_KEY: 'test-gemini-key', GEMINI_BASE_URL: url, GEMINI_MODEL: 'gemini-test' }),
-    keyVariable: /GEMINI_API_KEY/,
-    rateLimited: (seconds) => geminiRateLimited(seconds),
-    dailyQuota: geminiRateLimited(1, 'GenerateRequestsPerDayPerProjectPerModel-FreeTier'),
-    unauthorized: { kind: 'error', status: 401, body: { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } } },
-    checkWire(t, request) {
-      t.match(request.path, /^\/v1beta\/models\/gemini-test:generateContent/, 'generateContent of the configured model')
-      t.equal(request.headers['x-goog-api-key'], 'test-gemini-key', 'key sent in x-goog-api-key')
-      const config = request.body.generationConfig as Record<string, unknown>
-      t.equal(config.responseMimeType, 'application/json', 'structured JSON output')
-      t.type(config.responseJsonSchema, 'object', 'with a response schema')
-    },
-  },
-  {
-    name: 'openai-compatible',
-    serve: fakeOpenAi,
-    env: (url) => ({ LLM_PROVIDER: 'openai-compatible', OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: 'test-openai-key', OPENAI_MODEL: 'llama-test' }),
-    keyVariable: /OPENAI_API_KEY/,
-    rateLimited: (seconds) => ({
-      kind: 'error',
-      status: 429,
-      headers: { 'retry-after': String(seconds) },
-      body: { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } },
-    }),
-    dailyQuota: { kind: 'error', status: 429, body: { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } } },
-    unauthorized: { kind: 'error', status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } },
-    checkWire(t, request) {
-      t.equal(request.path, '/v1/chat/completions', 'chat completions under the /v1 base URL')
-      t.equal(request.headers.authorization, 'Bearer test-openai-key', 'bearer key')
-      t.equal(request.body.model, 'llama-test')
-      const format = request.body.response_format as { type: string; json_schema: { strict: boolean; schema: unknown } }
-      t.equal(format.type, 'json_schema', 'JSON-schema response format')
-      t.equal(format.json_schema.strict, true)
-    },
-  },
-]
-
-function lesson(tag: string, sections = 2): string {
-  const parts = [`# Payroll basics ${tag}`]
-  const facts = [
-    'A payslip is the monthly statement of what an employee earned and what was deducted.',
-    'Gross pay is the amount earned before tax and other deductions are taken off.',
-    'Net pay is the amount paid into the bank account after every deduction.',
-  ]
-  for (let i = 0; i < sections; i++) parts.push(`## Part ${i + 1}\n\n${facts[i % facts.length]} It matters for ${tag}.`)
-  return parts.join('\n\n')
-}
 
 const answer = (request: LlmRequest): Reply => ({ kind: 'answer', text: modelAnswer(request) })
 
@@ -101,7 +39,7 @@ for (const provider of CASES) {
     t.equal(stats.llmTokens[`${provider.name}|input`], 200, 'tokens in the metrics counters')
     t.equal(stats.llmCalls[`${provider.name}|stageA|ok`], 1)
     const log = JSON.parse(await readFile(join(h.logDir, `${first!.job_id}.json`), 'utf8'))
-    const stageB = log.entries.find((entry: { step: string }) => entry.step === 'stage_b')
+    const stageB = log.entries.find((entry: { step: string }) => entry.step === 'stageB')
     t.equal(stageB.data.input_tokens, 100, 'token usage in the job log')
     t.notMatch(JSON.stringify(log), /test-(gemini|openai)-key/, 'the key never reaches the job log')
 

@@ -17,7 +17,7 @@ const SSE_EXAMPLE = [
   'data: {"id":"3f0c2a9e-…","state":"active","progress":{"percent":40},…}',
   '',
   'event: progress',
-  'data: {"job_id":"3f0c2a9e-…","progress":{"percent":60,"step":"stage_b"}}',
+  'data: {"job_id":"3f0c2a9e-…","progress":{"percent":60,"step":"stageB"}}',
   '',
   'event: completed',
   'data: {"id":"3f0c2a9e-…","state":"completed","result":{"cards":[…]},…}',

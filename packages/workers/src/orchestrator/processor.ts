@@ -14,6 +14,7 @@ import { inlineDocument } from '../content/inline.js'
 import type { ContentSource, SourceDocument } from '../content/types.js'
 import { ExtractionError } from '../extract/index.js'
 import { generateModuleCards } from '../pipeline/module-pipeline.js'
+import { PROGRESS, report } from '../pipeline/progress-steps.js'
 import { StageCache } from '../pipeline/stage-cache.js'
 import type { LlmProvider } from '../providers/types.js'
 import { UnrecoverableError } from '../runtime/errors.js'
@@ -61,13 +62,13 @@ function payload<T extends typeof ModuleJobData | typeof CourseJobData>(schema: 
 
 async function expandCourse(data: CourseJobData, options: OrchestratorProcessorOptions, context: ProcessorContext): Promise<CourseResult> {
   const moduleIds = await options.contentSource.listModules(data.course_id, context.signal)
-  await context.progress(10, 'list_modules', `Course ${data.course_id} has ${moduleIds.length} module(s)`, { modules: moduleIds })
+  await report(context.progress, PROGRESS.listModules(data.course_id, moduleIds.length), { modules: moduleIds })
   const modules: CourseResult['modules'] = []
   for (const [index, module_id] of moduleIds.entries()) {
     context.signal.throwIfAborted()
     const job = await context.queues.enqueueModule({ module_id, course_id: data.course_id, settings: data.settings, owner: data.owner })
     modules.push({ module_id, job_id: job.job_id, deduplicated: job.deduplicated })
-    await context.progress(10 + Math.round((90 * (index + 1)) / moduleIds.length), 'enqueue_module', `Module ${module_id}: job ${job.job_id}${job.deduplicated ? ' (already queued)' : ''}`)
+    await report(context.progress, PROGRESS.enqueueModule(index + 1, moduleIds.length, module_id, job.job_id, job.deduplicated))
   }
   return { course_id: data.course_id, modules }
 }
@@ -80,7 +81,7 @@ async function generateModule(
   prefix: string,
 ): Promise<ModuleResult> {
   const documents = await loadDocuments(data, options.contentSource, context.signal)
-  await context.progress(5, 'load_content', `Loaded ${documents.length} document(s) from ${data.content ? 'the job' : options.contentSource.name}`, {
+  await report(context.progress, PROGRESS.loadContent(documents.length, data.content ? 'the job' : options.contentSource.name), {
     documents: documents.map((doc) => ({ name: doc.name, format: doc.content.format, chars: doc.content.text.length })),
   })
   const provider = options.provider
@@ -108,7 +109,7 @@ async function generateModule(
     await options.onResult(result, { jobId: String(job.id), data })
     context.log.info('result_hook', 'Result hook done')
   }
-  await context.progress(100, 'done', `${result.cards.length} card(s) for module ${data.module_id}`)
+  await report(context.progress, PROGRESS.done(result.cards.length, data.module_id, result.shortfall?.reason), result.shortfall ? { shortfall: result.shortfall } : undefined)
   return result
 }
 

@@ -66,10 +66,14 @@ export function sourceChunk(batch: ConceptBatch, concept: Omit<Concept, 'chunk_i
     const verbatim = batch.chunks.find((chunk) => comparable(chunk.text).includes(statement))
     if (verbatim) return verbatim
   }
-  const words = contentWords(`${concept.term} ${concept.statement}`)
-  let best = batch.chunks[0]!
+  return chunkSharingMostWords(contentWords(`${concept.term} ${concept.statement}`), batch.chunks)
+}
+
+/** The chunk whose text holds most of `words` (content words); the first on a tie. */
+export function chunkSharingMostWords(words: string[], chunks: Chunk[]): Chunk {
+  let best = chunks[0]!
   let bestShared = 0
-  for (const chunk of batch.chunks) {
+  for (const chunk of chunks) {
     const own = new Set(contentWords(chunk.text))
     const shared = words.filter((word) => own.has(word)).length
     if (shared > bestShared) {

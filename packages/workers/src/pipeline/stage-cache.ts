@@ -4,8 +4,11 @@ import { auxKey, type RedisConnection } from '@flashcards/queue-core'
 /** Cached stage outputs live a week: long enough for re-runs, short enough to bound Redis. */
 export const STAGE_CACHE_TTL_SECONDS = 7 * 24 * 3600
 
+/** The two LLM stages, spelled this one way in cache keys, metrics, progress steps and job logs. */
+export type Stage = 'stageA' | 'stageB'
+
 export interface StageCacheKey {
-  stage: 'stageA' | 'stageB'
+  stage: Stage
   /** Hash of everything the stage reads (chunk text; concepts and settings). */
   contentHash: string
   provider: string

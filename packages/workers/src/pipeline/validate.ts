@@ -6,9 +6,29 @@ import type { Chunk } from './chunk.js'
 
 export type DropReason = 'empty' | 'type' | 'unknown_chunk' | 'not_cloze' | 'ungrounded' | 'invalid' | 'duplicate' | 'over_target'
 
+/** Each drop reason with the CARDS.md check it enforces and the one line a top-up prompt repeats. */
+export const DROP_CHECKS: Record<DropReason, { check: string; line: string }> = {
+  empty: { check: 'schema', line: 'front or back is empty' },
+  type: { check: 'schema', line: 'a card type that was not asked for' },
+  unknown_chunk: { check: 'C14', line: 'cites no chunk that was offered' },
+  not_cloze: { check: 'C3', line: 'a cloze needs exactly one {{c1::…}} deletion' },
+  ungrounded: { check: 'C11', line: 'the answer is not stated in the cited chunk' },
+  invalid: { check: 'schema', line: 'front or back too long for the card schema' },
+  duplicate: { check: 'C12', line: 'repeats the fact of a kept card' },
+  over_target: { check: 'target', line: 'beyond the asked count' },
+}
+
+/** A draft that failed validation, and why. */
+export interface Rejection {
+  draft: CardDraft
+  reason: DropReason
+}
+
 export interface FinalisedCards {
   cards: Card[]
   dropped: Partial<Record<DropReason, number>>
+  /** Every dropped draft with its reason, in draft order. */
+  rejected: Rejection[]
 }
 
 /** Share of an answer's content words that must appear in its chunk when it is not quoted verbatim. */
@@ -52,8 +72,10 @@ export function finaliseCards(
 ): FinalisedCards {
   const chunkById = new Map(chunks.map((chunk) => [chunk.id, chunk]))
   const dropped: FinalisedCards['dropped'] = {}
-  const drop = (reason: DropReason) => {
+  const rejected: Rejection[] = []
+  const drop = (draft: CardDraft, reason: DropReason) => {
     dropped[reason] = (dropped[reason] ?? 0) + 1
+    rejected.push({ draft, reason })
   }
   const cards: Card[] = []
   const keptWords: Set<string>[] = []
@@ -61,12 +83,12 @@ export function finaliseCards(
   for (const draft of drafts) {
     const front = draft.front?.trim() ?? ''
     const back = draft.back?.trim() ?? ''
-    if (front === '' || back === '') { drop('empty'); continue }
-    if (!options.cardTypes.includes(draft.type)) { drop('type'); continue }
+    if (front === '' || back === '') { drop(draft, 'empty'); continue }
+    if (!options.cardTypes.includes(draft.type)) { drop(draft, 'type'); continue }
     const chunk = chunkById.get(draft.chunk_id)
-    if (!chunk) { drop('unknown_chunk'); continue }
-    if (draft.type === 'cloze' && !/\{\{c\d+::[^{}]+\}\}/.test(front)) { drop('not_cloze'); continue }
-    if (!isGrounded({ type: draft.type, front, back }, chunk.text)) { drop('ungrounded'); continue }
+    if (!chunk) { drop(draft, 'unknown_chunk'); continue }
+    if (draft.type === 'cloze' && !/\{\{c\d+::[^{}]+\}\}/.test(front)) { drop(draft, 'not_cloze'); continue }
+    if (!isGrounded({ type: draft.type, front, back }, chunk.text)) { drop(draft, 'ungrounded'); continue }
 
     const card: Card = {
       id: createHash('sha256').update(`${options.module_id}|${draft.type}|${front}`).digest('hex').slice(0, 16),
@@ -80,15 +102,15 @@ export function finaliseCards(
         ...timesOf(chunk, draft.type === 'cloze' ? [...front.matchAll(CLOZE)].map((match) => match[1]!) : [back]),
       },
     }
-    if (describeErrors(Card, card, 'card').length > 0) { drop('invalid'); continue }
+    if (describeErrors(Card, card, 'card').length > 0) { drop(draft, 'invalid'); continue }
 
     const cardWords = new Set(contentWords(`${front.replace(CLOZE, '$1')} ${back}`))
-    if (keptWords.some((kept) => jaccard(kept, cardWords) >= NEAR_DUPLICATE_SIMILARITY)) { drop('duplicate'); continue }
-    if (cards.length >= options.targetCount) { drop('over_target'); continue }
+    if (keptWords.some((kept) => jaccard(kept, cardWords) >= NEAR_DUPLICATE_SIMILARITY)) { drop(draft, 'duplicate'); continue }
+    if (cards.length >= options.targetCount) { drop(draft, 'over_target'); continue }
     keptWords.push(cardWords)
     cards.push(card)
   }
-  return { cards, dropped }
+  return { cards, dropped, rejected }
 }
 
 /**

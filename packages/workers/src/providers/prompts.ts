@@ -1,8 +1,9 @@
 import Type, { type Static } from 'typebox'
-import type { CardRequest, ConceptRequest } from './types.js'
+import { CARD_EXAMPLES, CARD_RULES, GROUNDING_RULE, STAGE_A_EXAMPLE, STAGE_A_RULES } from './prompt-rules.js'
+import type { CardRequest, ConceptRequest, TopUp } from './types.js'
 
 /** Part of the stage cache key; bump whenever the prompts or output schemas below change. */
-export const PROMPT_VERSION = '1'
+export const PROMPT_VERSION = '2'
 
 export const MAX_CONCEPTS_PER_CHUNK = 12
 
@@ -46,13 +47,16 @@ export interface ChatMessage {
   content: string
 }
 
-const GROUNDING_RULE = 'Use only facts stated in the given text; never add outside knowledge.'
-
 export function stageAMessages({ chunk, language }: ConceptRequest): ChatMessage[] {
   return [
     {
       role: 'system',
-      content: `You find the key concepts a learner must remember in course material. ${GROUNDING_RULE} Answer with JSON only.`,
+      content: [
+        `You pick out the facts of course material a learner should be able to recall. ${GROUNDING_RULE} Answer with JSON only.`,
+        ...STAGE_A_RULES.map((rule) => `- ${rule}`),
+        '',
+        ...STAGE_A_EXAMPLE,
+      ].join('\n'),
     },
     {
       role: 'user',
@@ -62,12 +66,24 @@ export function stageAMessages({ chunk, language }: ConceptRequest): ChatMessage
         '',
         chunk.text,
         '',
-        `List at most ${MAX_CONCEPTS_PER_CHUNK} key concepts of this section as {"concepts":[{"term","statement"}]}:`,
-        'term is a short name for the concept; statement is one or two sentences of the text that state it.',
+        `List at most ${MAX_CONCEPTS_PER_CHUNK} concepts of this section as {"concepts":[{"term","statement"}]}.`,
       ].join('\n'),
     },
   ]
 }
+
+/** The rules and examples every stage-B call carries; the user message carries the material. */
+const STAGE_B_SYSTEM = [
+  `You write flashcards for spaced-repetition study from course material. ${GROUNDING_RULE} Answer with JSON only.`,
+  'Card schema: {"type","front","back","chunk_id"}.',
+  '- basic: front is one question; back is its short answer.',
+  '- cloze: front is one sentence with exactly one {{c1::...}} deletion around the key term; back is the deleted text, exactly.',
+  '- chunk_id: the id after "### chunk_id:" of the chunk that states the answer.',
+  'Rules:',
+  ...CARD_RULES.map((rule) => `- ${rule}`),
+  'Examples from another course:',
+  ...CARD_EXAMPLES,
+].join('\n')
 
 export function stageBMessages(request: CardRequest): ChatMessage[] {
   const byChunk = new Map<string, string[]>()
@@ -79,23 +95,29 @@ export function stageBMessages(request: CardRequest): ChatMessage[] {
   const sections = request.chunks
     .filter((chunk) => byChunk.has(chunk.id))
     .map((chunk) => `### chunk_id: ${chunk.id}\n${chunk.text}\n\nConcepts:\n${byChunk.get(chunk.id)!.join('\n')}`)
-  const types = request.cardTypes.join(' and ')
+  const titles = request.titles ? [`Course: ${request.titles.course}. Module: ${request.titles.module}.`] : []
   return [
-    {
-      role: 'system',
-      content: `You write study flashcards from course material. ${GROUNDING_RULE} Every answer must be stated in the chunk the card cites. Answer with JSON only.`,
-    },
+    { role: 'system', content: STAGE_B_SYSTEM },
     {
       role: 'user',
       content: [
-        `Write ${request.targetCount} flashcards in ${request.language}, of types ${types}, as {"cards":[{"type","front","back","chunk_id"}]}.`,
-        'basic: front is a question, back its short answer taken from the chunk.',
-        'cloze: front is a sentence of the chunk with the key words written as {{c1::key words}}, back is those key words.',
-        'Cover different concepts; no two cards may ask the same thing. chunk_id must be one of the ids below.',
+        ...titles,
+        `Write ${request.targetCount} flashcards in ${request.language}, of types ${request.cardTypes.join(' and ')}, as {"cards":[{"type","front","back","chunk_id"}]}.`,
+        'Cover different concepts. chunk_id must be one of the ids below.',
+        ...(request.topUp ? topUpLines(request.topUp) : []),
         '',
         ...sections,
       ].join('\n'),
     },
+  ]
+}
+
+/** A top-up round: the kept cards not to repeat, and why the other drafts were dropped. */
+function topUpLines({ keptFronts, dropReasons }: TopUp): string[] {
+  return [
+    'Earlier cards already cover other concepts. Do not repeat these facts:',
+    ...keptFronts.map((front) => `- ${front}`),
+    ...(dropReasons.length > 0 ? ['Drafts dropped by the checks (do not make these mistakes again):', ...dropReasons.map((line) => `- ${line}`)] : []),
   ]
 }
 

@@ -49,6 +49,18 @@ export interface CardRequest {
   targetCount: number
   cardTypes: CardType[]
   language: string
+  /** Course and module titles, so cards can name their domain. */
+  titles?: { course: string; module: string }
+  /** Set on a top-up round: what earlier rounds kept and why their other drafts were dropped. */
+  topUp?: TopUp
+}
+
+/** What a top-up round tells the provider about the rounds before it. */
+export interface TopUp {
+  /** Fronts of the cards already kept: their facts must not be asked again. */
+  keptFronts: string[]
+  /** One line per dropped draft: check id, the reason, the draft's front. */
+  dropReasons: string[]
 }
 
 /**
@@ -75,6 +87,11 @@ export interface LlmProvider {
    * section's heading (offline) says 0.
    */
   readonly conceptBatchTokens?: number
+  /**
+   * Top-up rounds the pipeline may ask of `writeCards` when too few drafts pass validation
+   * (default MAX_TOP_UP_ROUNDS). 0 for a generator that already ranks and fills its own count.
+   */
+  readonly topUpRounds?: number
   extractConcepts(request: ConceptRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<Omit<Concept, 'chunk_id'>[]>>
   writeCards(request: CardRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<CardDraft[]>>
 }

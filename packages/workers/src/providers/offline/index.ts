@@ -15,6 +15,8 @@ export class OfflineProvider implements LlmProvider {
   readonly promptVersion = '2'
   /** Calls cost nothing, and each section is read with its own heading. */
   readonly conceptBatchTokens = 0
+  /** It fills the count itself, lower-ranked concept kinds last: asking again would only undo its ranking. */
+  readonly topUpRounds = 0
 
   async extractConcepts(request: ConceptRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<Omit<Concept, 'chunk_id'>[]>> {
     options.signal.throwIfAborted()
