@@ -4,11 +4,12 @@
  *   API_TOKENS=dev-token-123:tenant-a npx tsx examples/server.ts
  *
  * Reads PORT (default 5000), HOST, REDIS_URL, QUEUE_PREFIX, JOB_ATTEMPTS, MAX_QUEUE_DEPTH,
- * LOG_STORE / LOG_DIR / S3_* (job logs) through queue-core's loadConfig, and API_TOKENS
- * (`token:tenant,token:tenant`). Health and metrics are public, as the runbook's curl calls
- * them without a token; docs at /docs, the OpenAPI document at /api/flashcards/openapi.json,
- * the queue dashboard at /admin/queues (API token as the Basic-auth password; DASHBOARD_TENANT
- * limits it to one tenant's tokens).
+ * LOG_STORE / LOG_DIR / S3_* (job logs), DECK_STORE / DATABASE_URL (decks) through queue-core's
+ * loadConfig, and API_TOKENS (`token:tenant,token:tenant`). Health and metrics are public, as
+ * the runbook's curl calls them without a token; docs at /docs, the OpenAPI document at
+ * /api/flashcards/openapi.json, the review page at /api/flashcards/review/, the queue dashboard
+ * at /admin/queues (API token as the Basic-auth password; DASHBOARD_TENANT limits it to one
+ * tenant's tokens).
  */
 import Fastify from 'fastify'
 import swaggerUi from '@fastify/swagger-ui'
@@ -50,6 +51,10 @@ await app.register(fastifyFlashcard, {
   },
   rateLimit: config.api.rateLimitMax > 0 ? { max: config.api.rateLimitMax, timeWindowMs: config.api.rateLimitWindowMs } : false,
   maxEventLoopDelayMs: config.api.maxEventLoopDelayMs > 0 ? config.api.maxEventLoopDelayMs : false,
+  // DECK_STORE (redis by default, or postgres with DATABASE_URL): where the decks live.
+  decks: { store: config.decks.store, ...(config.decks.databaseUrl ? { databaseUrl: config.decks.databaseUrl } : {}) },
+  // The review page at /api/flashcards/review/ (it asks for an API token).
+  review: true,
 })
 await app.register(swaggerUi, { routePrefix: '/docs' })
 await registerDashboard(app, { ...(process.env.DASHBOARD_TENANT ? { tenant: process.env.DASHBOARD_TENANT } : {}) })

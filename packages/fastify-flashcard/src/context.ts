@@ -1,5 +1,5 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
-import type { FlashcardQueues, Owner } from '@flashcards/queue-core'
+import type { DeckStore, FlashcardQueues, Owner } from '@flashcards/queue-core'
 import type { Registry } from 'prom-client'
 import type { JobEventHub } from './job-events.js'
 import type { FlashcardPrincipal, ResolvedOptions } from './options.js'
@@ -17,6 +17,10 @@ export interface RouteContext {
   options: ResolvedOptions
   hub: JobEventHub
   registry: Registry | undefined
+  /** The deck store of the deck routes. */
+  decks: DeckStore
+  /** preHandler of the deck routes: 503 while the deck store's Redis is down. */
+  decksReady: () => Promise<void>
   /** onRequest hook of every route that needs a bearer token. */
   authenticate: onRequestAsyncHookHandler
 }

@@ -17,6 +17,7 @@ export const OPENAPI_TAGS = [
   { name: 'generation', description: 'Flashcard generation jobs: enqueue, follow, list, cancel, retry, logs.' },
   { name: 'transcription', description: 'Transcription of course files (documents, subtitles, audio, video) into module text.' },
   { name: 'operations', description: 'Health and Prometheus metrics.' },
+  { name: 'decks', description: 'Decks: the cards of each module, kept after their jobs; review, edit and export to Anki.' },
 ]
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { JobLogStore, RedisConnection } from '@flashcards/queue-core'
+import type { DeckStore, DeckStoreKind, JobLogStore, RedisConnection } from '@flashcards/queue-core'
 import type { StreamLimits } from './stream-limits.js'
 
 /** Who made a request: a stable id (kept on the jobs it creates) and the tenant whose jobs it may see. */
@@ -67,6 +67,21 @@ export interface FlashcardPluginOptions {
    * milliseconds (@fastify/under-pressure), instead of queueing requests. Default false (off).
    */
   maxEventLoopDelayMs?: number | false
+  /**
+   * Where the decks live (the cards that outlive jobs): an open DeckStore (left open), or which
+   * store to open (DECK_STORE): `{ store: 'redis' }` (default: the queues' Redis, under the queue
+   * prefix) or `{ store: 'postgres', databaseUrl }`. A store the plugin opens it closes on close.
+   */
+  decks?: DeckStore | DeckStoreSettings
+  /** Serve the review page at `GET …/review/` (static assets; its API calls carry the bearer token). Default false. */
+  review?: boolean
+}
+
+/** Which deck store the plugin opens itself. */
+export interface DeckStoreSettings {
+  store: DeckStoreKind
+  /** DATABASE_URL of the `postgres` store. */
+  databaseUrl?: string
 }
 
 /** Options after validation, with every default applied. */
@@ -88,6 +103,8 @@ export interface ResolvedOptions {
   eventStreams: StreamLimits
   rateLimit: { max: number; timeWindowMs: number } | false
   maxEventLoopDelayMs: number | false
+  decks: DeckStore | DeckStoreSettings
+  review: boolean
 }
 
 const PREFIX_PATTERN = /^(\/[A-Za-z0-9._~-]+)*$/
@@ -162,6 +179,23 @@ function checkAuth(auth: unknown): FlashcardAuthOptions {
   return auth as FlashcardAuthOptions
 }
 
+function checkDecks(decks: unknown): DeckStore | DeckStoreSettings {
+  if (decks === undefined) return { store: 'redis' }
+  const candidate = decks as Partial<DeckStore & DeckStoreSettings> | null
+  if (candidate && typeof candidate === 'object' && typeof candidate.getDeck === 'function' && typeof candidate.listDecks === 'function') {
+    return decks as DeckStore
+  }
+  if (candidate?.store === 'redis') return { store: 'redis' }
+  if (candidate?.store === 'postgres') {
+    // The URL holds a password: the message names the option, never the value.
+    if (typeof candidate.databaseUrl !== 'string' || !/^postgres(ql)?:\/\/./.test(candidate.databaseUrl)) {
+      fail('option "decks.databaseUrl" must be a postgres:// or postgresql:// URL when decks.store is "postgres"')
+    }
+    return { store: 'postgres', databaseUrl: candidate.databaseUrl }
+  }
+  fail('option "decks" must be a DeckStore (e.g. from createDeckStore) or { store: "redis" } or { store: "postgres", databaseUrl }')
+}
+
 function checkConnection(connection: unknown): string | RedisConnection {
   if (typeof connection === 'string') {
     if (connection.trim() === '') fail('option "connection" is an empty string: pass a REDIS_URL or an ioredis connection')
@@ -212,5 +246,7 @@ export function resolveOptions(raw: unknown): ResolvedOptions {
     eventStreams: checkStreamLimits(options),
     rateLimit: checkRateLimit(options),
     maxEventLoopDelayMs: options.maxEventLoopDelayMs === false ? false : optionalInt(options, 'maxEventLoopDelayMs', 0, 10, 60_000) || false,
+    decks: checkDecks(options.decks),
+    review: optionalBool(options, 'review', false),
   }
 }

@@ -2,25 +2,31 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import fp from 'fastify-plugin'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import { Registry } from 'prom-client'
-import { createRedis, FlashcardQueues, registerFlashcardMetrics, type RedisConnection } from '@flashcards/queue-core'
+import { createRedis, FlashcardQueues, registerFlashcardMetrics, type DeckStore, type RedisConnection } from '@flashcards/queue-core'
 import { AuthError, createAuthenticator } from './auth.js'
 import type { RouteContext } from './context.js'
+import { openDeckStore } from './deck-store.js'
 import { installErrorHandling } from './errors.js'
 import { recordHttpMetrics } from './http-metrics.js'
 import { JobEventHub } from './job-events.js'
 import { registerLoadShedding } from './load-shedding.js'
 import { registerOpenApi, OPENAPI_PATH } from './openapi.js'
 import { resolveOptions, type FlashcardPluginOptions, type FlashcardPrincipal } from './options.js'
+import { deckExportRoutes } from './routes/deck-exports.js'
+import { deckRoutes } from './routes/decks.js'
 import { generationRoutes } from './routes/generation.js'
 import { jobEventRoutes } from './routes/job-events.js'
 import { jobLogRoutes } from './routes/job-logs.js'
 import { operationsRoutes } from './routes/operations.js'
+import { reviewRoutes } from './routes/review.js'
 import { transcriptionRoutes } from './routes/transcription.js'
 
 /** What the plugin adds to the Fastify instance, for host routes that work with jobs themselves. */
 export interface FlashcardDecorator {
   /** The queue client the routes use: enqueue, read, list, cancel, retry, counts, stats. */
   queues: FlashcardQueues
+  /** The deck store behind the deck routes (the host's own when it passed one). */
+  decks: DeckStore
   /** The plugin's own Prometheus registry (null with `metrics: false`); add host metrics to it if you like. */
   metricsRegistry: Registry | null
   /** The shared QueueEvents fan-out behind the event streams; `subscribe()` to follow a job from host code. */
@@ -72,9 +78,12 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
   const registry = options.metrics ? new Registry() : undefined
   const unregisterMetrics = registry ? registerFlashcardMetrics({ registry, queues }) : undefined
 
+  const decks = await openDeckStore(options, queues)
+
   const authenticate = createAuthenticator(options.auth)
   fastify.decorate('flashcards', {
     queues,
+    decks: decks.store,
     metricsRegistry: registry ?? null,
     events: hub,
     authenticate,
@@ -82,6 +91,7 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
   fastify.addHook('onClose', async () => {
     unregisterMetrics?.()
     await hub.close()
+    await decks.close()
     await queues.close()
   })
 
@@ -92,6 +102,8 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
     options,
     hub,
     registry,
+    decks: decks.store,
+    decksReady: decks.ready,
     authenticate: async (request: FastifyRequest) => {
       const principal = await authenticate(request)
       if (!principal) throw new AuthError('Invalid bearer token')
@@ -118,7 +130,8 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
       if (options.openapi) {
         api.get(OPENAPI_PATH, { schema: { hide: true } }, async () => fastify.swagger())
       }
-      const routes = [generationRoutes, transcriptionRoutes, jobLogRoutes, jobEventRoutes, operationsRoutes]
+      const routes = [generationRoutes, transcriptionRoutes, jobLogRoutes, jobEventRoutes, operationsRoutes, deckRoutes, deckExportRoutes]
+      if (options.review) routes.push(reviewRoutes)
       for (const routesOf of routes) await api.register(async (scope: FastifyInstance) => routesOf(scope, ctx))
     },
     { prefix: options.prefix },

@@ -76,6 +76,9 @@ export {
 } from './decks/types.js'
 export {
   exportDecks,
+  exportFromStore,
+  readWholeDeck,
+  readCourseDecks,
   exportNotes,
   buildApkg,
   buildCsv,

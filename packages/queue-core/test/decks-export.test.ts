@@ -71,8 +71,8 @@ t.test('apkg: the collection Anki opens, checked through SQLite', async (t) => {
 
   t.equal(apkg.notes.length, 6, 'every card but the rejected one')
   const byGuid = new Map(apkg.notes.map((n) => [n.guid, n]))
-  const note = (deckOf: Deck, id: string) => byGuid.get(noteGuid(deckOf, id))!
-  t.notOk(byGuid.has(noteGuid(m1, 'r1')), 'rejected card not exported')
+  const note = (deckOf: Deck, id: string) => byGuid.get(noteGuid(deckOf.key, id))!
+  t.notOk(byGuid.has(noteGuid(m1.key, 'r1')), 'rejected card not exported')
 
   const xss = note(m1, 'b1')
   t.equal(xss.mid, BASIC_MODEL_ID)
@@ -143,7 +143,7 @@ t.test('csv: Anki import headers, RFC 4180 quoting, no formulas', async (t) => {
   const rows = parseCsv(text).filter((r) => !r[0]!.startsWith('#'))
   t.equal(rows.length, 6)
   for (const r of rows) t.equal(r.length, 6, 'six cells per row')
-  const row = (d: Deck, id: string) => rows.find((r) => r[0] === noteGuid(d, id))!
+  const row = (d: Deck, id: string) => rows.find((r) => r[0] === noteGuid(d.key, id))!
   t.same(row(m1, 'b1').slice(1, 5), ['Basic', 'Unix Shell::Pipes', '&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quotes&quot;', 'An image tag<br>second line'])
   t.match(text, /,"&lt;img src=x onerror=alert\(1\)&gt; &amp; &quot;quotes&quot;",|,&lt;img src=x/, 'html cell written as one cell')
   t.same(row(m1, 'z2').slice(1, 5), ['Cloze', 'Unix Shell::Pipes', '{{c1::wc}} counts lines; {{c2::-l}} prints only lines.', 'Pipes and Filters'])
@@ -152,13 +152,13 @@ t.test('csv: Anki import headers, RFC 4180 quoting, no formulas', async (t) => {
   t.equal(formula[3], '&#61;HYPERLINK(&quot;http://evil&quot;)', 'leading = becomes an entity Anki renders as =')
   t.equal(formula[4], '&#45;p', 'leading - likewise')
   t.same(rows.flat().filter((c) => /^[=+\-@\t\r]/.test(c)), [], 'no cell starts like a formula')
-  t.notOk(rows.some((r) => r[0] === noteGuid(m1, 'r1')), 'rejected card not exported')
+  t.notOk(rows.some((r) => r[0] === noteGuid(m1.key, 'r1')), 'rejected card not exported')
 })
 
 t.test('csv with commas, quotes and line breaks in the deck title', async (t) => {
   const odd = deck('m9', [card('x1', { front: 'a, "b"', back: '@home' })], { course_title: '+Course, "one"\nnew', module_title: 'a::b' })
   const rows = parseCsv(String((await exportDecks([odd], 'csv', { course_id: 'shell' })).body)).filter((r) => !r[0]!.startsWith('#'))
-  t.same(rows, [[noteGuid(odd, 'x1'), 'Basic', 'Course, "one" new::a:b', 'a, &quot;b&quot;', '&#64;home', 'course:shell module:m9 section:Pipes_and_Filters']])
+  t.same(rows, [[noteGuid(odd.key, 'x1'), 'Basic', 'Course, "one" new::a:b', 'a, &quot;b&quot;', '&#64;home', 'course:shell module:m9 section:Pipes_and_Filters']])
 })
 
 t.test('json: the decks as the API returns them', async (t) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Deck, DeckCard } from '../types.js'
+import type { Deck, DeckCard, DeckKey } from '../types.js'
 
 /** What an export needs of a deck: its key, titles and every card (not one page of them). */
 export type ExportDeck = Pick<Deck, 'key' | 'course_title' | 'module_title' | 'cards' | 'updated_at'>
@@ -30,8 +30,8 @@ export function escapeHtml(text: string): string {
  * A GUID stable across exports of the same card, so re-importing an updated deck updates notes
  * instead of duplicating them. Hashing the tenant in keeps two tenants' identical decks apart.
  */
-export function noteGuid(deck: ExportDeck, cardId: string): string {
-  const { tenant, course_id, module_id } = deck.key
+export function noteGuid(key: DeckKey, cardId: string): string {
+  const { tenant, course_id, module_id } = key
   return createHash('sha256').update([tenant, course_id, module_id, cardId].join('\x1f')).digest('hex').slice(0, 20)
 }
 
@@ -103,7 +103,7 @@ export function exportNotes(decks: readonly ExportDeck[]): ExportNote[] {
       const kind = card.type === 'cloze' && CLOZE_DELETION.test(front) ? 'cloze' : 'basic'
       const fields = kind === 'cloze' ? [escapeHtml(front), source] : [escapeHtml(front), escapeHtml(back), source]
       const mod = Math.max(toSeconds(deck.updated_at), toSeconds(card.edited?.at), toSeconds(card.reviewed_at))
-      notes.push({ guid: noteGuid(deck, card.id), kind, fields, tags: cardTags(deck, card), deck: name, mod })
+      notes.push({ guid: noteGuid(deck.key, card.id), kind, fields, tags: cardTags(deck, card), deck: name, mod })
     }
   }
   return notes

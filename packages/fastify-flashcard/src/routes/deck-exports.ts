@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { exportFromStore, type DeckExport } from '@flashcards/queue-core'
+import { principalOf, type RouteContext } from '../context.js'
+import { responses } from '../envelope.js'
+import { CourseParams, DeckParams, ExportQuery } from './deck-schemas.js'
+import { DECKS_TAG, deckNotFound } from './decks.js'
+
+const FILE_RESPONSE = {
+  200: Type.Unsafe<string>({
+    description:
+      'The file, as an attachment: `application/octet-stream` (.apkg, open it with Anki), `text/csv` (Anki text import) or `application/json`.',
+    content: {
+      'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+      'text/csv': { schema: { type: 'string' } },
+      'application/json': { schema: { type: 'object' } },
+    },
+  }),
+}
+
+function sendFile(reply: FastifyReply, file: DeckExport): FastifyReply {
+  return reply
+    .header('content-type', file.contentType)
+    .header('content-disposition', `attachment; filename="${file.filename}"`)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'no-store')
+    .send(file.body)
+}
+
+const DESCRIPTION =
+  ' `apkg` has a Basic and a Cloze note type, a subdeck `Course::Module` per module, tags (course, module, section) and GUIDs ' +
+  'stable per card, so importing a newer export updates the notes instead of duplicating them. Rejected cards are left out; ' +
+  "edited cards carry the reviewer's text. `csv` uses Anki's import headers; `json` is the decks as this API returns them."
+
+const ROUTES = [
+  {
+    url: '/decks/:courseId/export',
+    operationId: 'exportCourseDecks',
+    summary: "Export a course's decks",
+    description: 'Every deck of the course in one file.',
+    params: CourseParams,
+  },
+  {
+    url: '/decks/:courseId/:moduleId/export',
+    operationId: 'exportDeck',
+    summary: "Export a module's deck",
+    description: 'The latest revision of the deck, every card.',
+    params: DeckParams,
+  },
+]
+
+/** Downloads of a module's deck or a whole course (one file, a subdeck per module). */
+export async function deckExportRoutes(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  app.addHook('preHandler', ctx.decksReady)
+
+  for (const route of ROUTES) {
+    app.get(
+      route.url,
+      {
+        onRequest: ctx.authenticate,
+        schema: {
+          operationId: route.operationId,
+          tags: [DECKS_TAG],
+          summary: route.summary,
+          description: route.description + DESCRIPTION,
+          security: [{ bearerAuth: [] }],
+          params: route.params,
+          querystring: ExportQuery,
+          response: responses(FILE_RESPONSE, [404, 503]),
+        },
+      },
+      async (request, reply) => {
+        const { courseId, moduleId } = request.params as { courseId: string; moduleId?: string }
+        const scope = { tenant: principalOf(request).tenant, course_id: courseId, ...(moduleId ? { module_id: moduleId } : {}) }
+        const file = await exportFromStore(ctx.decks, scope, request.query.format ?? 'apkg')
+        if (!file) throw deckNotFound(courseId, moduleId)
+        return sendFile(reply, file)
+      },
+    )
+  }
+}
