@@ -1,4 +1,4 @@
-import { createDeckStore, type DeckStore, type FlashcardQueues } from '@flashcards/queue-core'
+import { createDeckStore, RedisDeckStore, type DeckStore, type FlashcardQueues } from '@flashcards/queue-core'
 import type { ResolvedOptions } from './options.js'
 
 export interface OpenedDeckStore {
@@ -9,20 +9,19 @@ export interface OpenedDeckStore {
   close: () => Promise<void>
 }
 
+const noop = async () => {}
+
 /** The deck store of the routes: the host's, or one the plugin opens on the queues' own Redis connection or on PostgreSQL. */
 export async function openDeckStore(options: ResolvedOptions, queues: FlashcardQueues): Promise<OpenedDeckStore> {
   const decks = options.decks
-  if ('getDeck' in decks) return { store: decks, ready: async () => {}, close: async () => {} }
-  const { connection } = options
-  const store = await createDeckStore(
-    {
-      decks: { store: decks.store, databaseUrl: decks.databaseUrl },
-      queuePrefix: options.queuePrefix,
-      redisUrl: typeof connection === 'string' ? connection : '',
-    },
-    // One Redis connection for queues and decks; the store never closes it.
-    { redis: queues.connection },
-  )
-  const ready = decks.store === 'redis' ? () => queues.ready() : async () => {}
-  return { store, ready, close: () => store.close() }
+  if ('getDeck' in decks) return { store: decks, ready: noop, close: noop }
+  if (decks.store === 'postgres') {
+    const config = { decks: { store: decks.store, databaseUrl: decks.databaseUrl }, queuePrefix: options.queuePrefix, redisUrl: '' }
+    const store = await createDeckStore(config)
+    return { store, ready: noop, close: () => store.close() }
+  }
+  // One Redis connection for queues and decks (the host's, when it passed one); the store never closes it.
+  const connection = queues.connection
+  const store = new RedisDeckStore({ connection, prefix: options.queuePrefix, cluster: connection.isCluster, ownsConnection: false })
+  return { store, ready: () => queues.ready(), close: () => store.close() }
 }

@@ -55,6 +55,13 @@ t.test("every route of DESIGN.md's table is documented", async (t) => {
     'GET /api/flashcards/transcription/jobs/{jobId}',
     'GET /api/flashcards/orchestrator/health',
     'GET /api/flashcards/orchestrator/metrics',
+    'GET /api/flashcards/decks/{courseId}',
+    'GET /api/flashcards/decks/{courseId}/{moduleId}',
+    'PATCH /api/flashcards/decks/{courseId}/{moduleId}/cards/{cardId}',
+    'DELETE /api/flashcards/decks/{courseId}/{moduleId}/cards/{cardId}',
+    'DELETE /api/flashcards/decks/{courseId}/{moduleId}',
+    'GET /api/flashcards/decks/{courseId}/export',
+    'GET /api/flashcards/decks/{courseId}/{moduleId}/export',
   ]
   const documented = operations.map(([name]) => name)
   for (const route of expected) t.ok(documented.includes(route), route)
@@ -65,7 +72,7 @@ t.test('every operation has tags, summary, description, security, examples and i
   t.same(doc.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', description: doc.components.securitySchemes.bearerAuth.description })
   t.same(
     doc.tags.map((tag: { name: string }) => tag.name),
-    ['generation', 'transcription', 'operations'],
+    ['generation', 'transcription', 'operations', 'decks'],
   )
   for (const [name, op] of operations) {
     t.ok(op.tags?.length, `${name}: tags`)

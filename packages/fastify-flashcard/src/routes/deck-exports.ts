@@ -4,7 +4,7 @@ import Type from 'typebox'
 import { exportFromStore, type DeckExport } from '@flashcards/queue-core'
 import { principalOf, type RouteContext } from '../context.js'
 import { responses } from '../envelope.js'
-import { CourseParams, DeckParams, ExportQuery } from './deck-schemas.js'
+import { CourseParams, DECK_EXAMPLES, DeckParams, ExportQuery } from './deck-schemas.js'
 import { DECKS_TAG, deckNotFound } from './decks.js'
 
 const FILE_RESPONSE = {
@@ -12,9 +12,12 @@ const FILE_RESPONSE = {
     description:
       'The file, as an attachment: `application/octet-stream` (.apkg, open it with Anki), `text/csv` (Anki text import) or `application/json`.',
     content: {
-      'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
-      'text/csv': { schema: { type: 'string' } },
-      'application/json': { schema: { type: 'object' } },
+      'application/octet-stream': { schema: { type: 'string', format: 'binary' }, example: 'a zip holding collection.anki2 (SQLite) and media' },
+      'text/csv': {
+        schema: { type: 'string' },
+        example: '#separator:Comma\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n…',
+      },
+      'application/json': { schema: { type: 'object' }, example: DECK_EXAMPLES.deck },
     },
   }),
 }

@@ -50,7 +50,12 @@ export const CardPatchBody = Type.Object(
     front: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000, description: 'New question, or cloze text with `{{c1::…}}`.' })),
     back: Type.Optional(Type.String({ minLength: 1, maxLength: 2_000, description: 'New answer.' })),
   },
-  { additionalProperties: false, minProperties: 1, description: 'An edit (front and/or back: status becomes `edited`) or a review decision.' },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'An edit (front and/or back: status becomes `edited`) or a review decision.',
+    examples: [{ status: 'approved' }],
+  },
 )
 
 const EditedText = Type.Object(
