@@ -27,8 +27,8 @@ export function deckKeyOf(request: FastifyRequest, params: { courseId: string; m
 
 export function deckNotFound(courseId: string, moduleId?: string): ApiError {
   return moduleId
-    ? new ApiError('NOT_FOUND', `No deck for module ${moduleId} of course ${courseId}`, { course_id: courseId, module_id: moduleId })
-    : new ApiError('NOT_FOUND', `No decks for course ${courseId}`, { course_id: courseId })
+    ? new ApiError('NOT_FOUND', `No deck for module ${moduleId} of course ${courseId}`, { details: { course_id: courseId, module_id: moduleId } })
+    : new ApiError('NOT_FOUND', `No decks for course ${courseId}`, { details: { course_id: courseId } })
 }
 
 function nextOffset(offset: number, shown: number, total: number): number | null {
@@ -89,7 +89,7 @@ export async function deckRoutes(fastify: FastifyInstance, ctx: RouteContext): P
       const deck = await store.getDeck(deckKeyOf(request, request.params), { offset, limit, ...(revision ? { revision } : {}), ...(status ? { status } : {}) })
       if (!deck) {
         if (revision === undefined) throw deckNotFound(request.params.courseId, request.params.moduleId)
-        throw new ApiError('NOT_FOUND', `Revision ${revision} of the deck of module ${request.params.moduleId} not found`, { revision })
+        throw new ApiError('NOT_FOUND', `Revision ${revision} of the deck of module ${request.params.moduleId} not found`, { details: { revision } })
       }
       return { success: true as const, data: { ...deck, next_offset: nextOffset(offset, deck.cards.length, deck.total) } }
     },
@@ -162,8 +162,6 @@ export async function deckRoutes(fastify: FastifyInstance, ctx: RouteContext): P
 
 function cardNotFound(params: { courseId: string; moduleId: string; cardId: string }): ApiError {
   return new ApiError('NOT_FOUND', `Card ${params.cardId} not found in the deck of module ${params.moduleId}`, {
-    course_id: params.courseId,
-    module_id: params.moduleId,
-    card_id: params.cardId,
+    details: { course_id: params.courseId, module_id: params.moduleId, card_id: params.cardId },
   })
 }
