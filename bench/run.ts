@@ -28,7 +28,7 @@ const PHASES = {
 } as const
 type PhaseName = keyof typeof PHASES
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } } })
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' }, dump: { type: 'string' } } })
 const selected = (values.only ? values.only.split(',') : Object.keys(PHASES)) as PhaseName[]
 for (const name of selected) {
   if (!(name in PHASES)) {
@@ -50,7 +50,8 @@ const ctx: BenchContext = {
   redis,
   quick: values.quick!,
   tmp,
-  corpusCourseDir: process.env.BENCH_CORPUS ?? '/work/shared/corpus/shell-novice',
+  corpusCourseDir: process.env.BENCH_CORPUS ?? join(ROOT, '..', 'shared', 'corpus', 'shell-novice'),
+  ...(values.dump ? { dumpDir: values.dump } : {}),
   progress,
 }
 progress(`private redis-server at ${redis.url}; ${cpus().length} CPU(s), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}${ctx.quick ? '; QUICK mode' : ''}`)

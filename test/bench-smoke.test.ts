@@ -4,7 +4,7 @@
  * server as the real provider sees it over loopback, and the final table.
  */
 import t from 'tap'
-import { OpenAiCompatibleProvider, chunkDocuments, normaliseDocument } from '../packages/workers/src/index.js'
+import { OpenAiCompatibleProvider, chunkDocuments, isVerbatim, lintCard, normaliseDocument, sameFact } from '../packages/workers/src/index.js'
 import { startFakeLlm } from '../bench/lib/fake-llm.js'
 import { perJob } from '../bench/lib/jobs.js'
 import { answersOf, distribution, isGroundedVerbatim, leaksAnswer, measureQuality, type QualityCard } from '../bench/lib/quality.js'
@@ -86,4 +86,34 @@ t.test('the final table shows each ratio beside its target, and failed phases', 
   })
   t.match(table, /enqueue req\/s \(new job\)\s+\| 900\s+\| 1000 bare Fastify \| 0\.9×\s+\| ≥ 0\.8×/)
   t.match(table, /memory\s+\| FAILED: boom/)
+})
+
+t.test('the CARDS.md checks flag weak blanks, stem leaks, misdefinitions, yes/no, references and markup; C12 finds same facts', async (t) => {
+  const lint = (type: QualityCard['type'], front: string, back: string) => lintCard({ type, front, back }, SOURCE)
+  t.same(lint('cloze', 'The shell {{c1::is}} a program.', 'is'), ['C1'])
+  t.same(lint('cloze', 'The {{c1::shell}} is a shell program.', 'shell'), ['C2'])
+  t.same(lint('basic', 'What is the shell?', 'A program'), ['C7'], 'a generic head is no definition')
+  t.same(lint('basic', 'Is the shell a program?', 'Yes'), ['C8', 'C11'])
+  t.same(lint('basic', 'This command lists what?', 'The files of a directory'), ['C9'])
+  t.same(lint('basic', 'Which command lists the files of a [directory](https://x.org)?', '`ls`'), ['C10'])
+  t.same(lint('basic', 'Which command lists the files of a directory?', '`ls`'), [])
+  t.ok(sameFact({ type: 'cloze', front: 'The {{c1::ls}} command lists the files of a directory.', back: 'ls' }, { type: 'basic', front: 'Which command lists the files of a directory?', back: 'ls' }))
+  t.notOk(sameFact({ type: 'basic', front: 'Which command lists files?', back: 'ls' }, { type: 'basic', front: 'What do pipes connect?', back: 'Commands' }))
+  t.ok(isVerbatim('..', 'cd .. goes up'), 'symbols compared raw')
+  t.notOk(isVerbatim('>>', 'cd .. goes up'))
+})
+
+t.test('coverage counts a reference as matched when a card gives its answer from its sentence', async (t) => {
+  const report = measureQuality([
+    {
+      module_id: 'm1',
+      target: 1,
+      cards: [card('basic', 'Which command lists the files of a directory?', 'ls')],
+      references: [
+        { front: 'Which command lists a directory?', back: '`ls`', source: 'The `ls` command lists the files' },
+        { front: 'What do pipes connect?', back: 'Commands', source: 'Pipes connect commands' },
+      ],
+    },
+  ])
+  t.same(report.coverage, { matched: 1, references: 2, rate: 0.5 })
 })

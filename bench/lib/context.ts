@@ -7,6 +7,8 @@ export interface BenchContext {
   tmp: string
   /** /work/shared/corpus/shell-novice or BENCH_CORPUS; may not exist. */
   corpusCourseDir: string
+  /** `--dump DIR`: the quality phase writes every card there for hand review. */
+  dumpDir?: string
   progress(message: string): void
 }
 

@@ -1,3 +1,5 @@
+import { isVerbatim, lintCard, sameFact, type CheckId } from '@flashcards/workers'
+
 /**
  * Automatic card-quality measures, independent of the pipeline's own validation (which already
  * drops what it judges ungrounded or duplicate): a stricter second opinion that runs the same on
@@ -10,12 +12,22 @@ export interface QualityCard {
   back: string
   /** Text of the chunk the card cites. */
   sourceText: string
+  chunk_id?: string
+}
+
+/** A card written by hand under CARDS.md for a module, and a quote of the lesson sentence it rests on. */
+export interface ReferenceCard {
+  front: string
+  back: string
+  source: string
 }
 
 export interface ModuleCards {
   module_id: string
   target: number
   cards: QualityCard[]
+  /** Hand-written reference cards of the module, when bench/reference-cards has some. */
+  references?: ReferenceCard[]
 }
 
 export interface Distribution {
@@ -45,6 +57,22 @@ export interface QualityReport {
   answer_words: Distribution
   /** Share of answers of at most ATOMIC_ANSWER_WORDS words. */
   atomic_rate: number
+  /** Share of cards failing any of the CARDS.md checks C1–C10 (C11 is grounding, C12 same-fact). */
+  lint_flagged_rate: number
+  /** Cards failing each check. */
+  checks: Partial<Record<CheckId, number>>
+  /** C12: share of cards repeating the fact of an earlier card of the module. */
+  same_fact_rate: number
+  /** Share of cloze deletions that hide a verb, stop word, adverb or vague word (C1). */
+  weak_blank_rate: number
+  /** Share of cards whose answer's stem stays visible in the question (C2). */
+  stem_leak_rate: number
+  /** Share of fronts over 150 characters or of several sentences (C4). */
+  long_front_rate: number
+  /** "What is X?" answered by a comparison or a generic phrase (C7). */
+  misdefinition_rate: number
+  /** Reference facts matched by a generated card, of the modules that have references. */
+  coverage?: { matched: number; references: number; rate: number }
 }
 
 export const NEAR_DUPLICATE_JACCARD = 0.6
@@ -74,8 +102,17 @@ function contains(haystack: string, needle: string): boolean {
   return n.trim() !== '' && normalise(haystack).includes(n)
 }
 
+/** C11: every answer stands in the cited chunk, ignoring case and punctuation; symbol-only answers compared raw. */
 export function isGroundedVerbatim(card: QualityCard): boolean {
-  return answersOf(card).every((answer) => contains(card.sourceText, answer))
+  return answersOf(card).every((answer) => isVerbatim(answer, card.sourceText))
+}
+
+/** A generated card covers a reference when one answer contains the other and its chunk holds the reference's sentence. */
+export function covers(card: QualityCard, reference: ReferenceCard): boolean {
+  const answer = normalise(answersOf(card).join(' '))
+  const expected = normalise(reference.back)
+  const sameAnswer = answer.includes(expected) || expected.includes(answer)
+  return answer.trim() !== '' && sameAnswer && normalise(card.sourceText).includes(normalise(reference.source))
 }
 
 /** The question gives its answer away: the back is in the front (for a cloze, outside its deletions). */
@@ -107,7 +144,28 @@ export function measureQuality(modules: ModuleCards[]): QualityReport {
   let duplicates = 0
   let nearDuplicates = 0
   const answerWords: number[] = []
+  const checks: Partial<Record<CheckId, number>> = {}
+  let flagged = 0
+  let sameFacts = 0
+  let deletions = 0
+  let weakBlanks = 0
+  let matched = 0
+  let references = 0
   for (const module of modules) {
+    for (const reference of module.references ?? []) {
+      references++
+      if (module.cards.some((card) => covers(card, reference))) matched++
+    }
+    module.cards.forEach((card, index) => {
+      const failed = lintCard(card, card.sourceText)
+      for (const id of failed) checks[id] = (checks[id] ?? 0) + 1
+      if (failed.some((id) => id !== 'C11')) flagged++
+      if (module.cards.slice(0, index).some((earlier) => sameFact(earlier, card))) sameFacts++
+      if (card.type === 'cloze') {
+        deletions++
+        if (failed.includes('C1')) weakBlanks++
+      }
+    })
     const fronts = new Set<string>()
     const seen: Set<string>[] = []
     for (const card of module.cards) {
@@ -137,5 +195,13 @@ export function measureQuality(modules: ModuleCards[]): QualityReport {
     near_duplicate_rate: share(nearDuplicates, cards),
     answer_words: distribution(answerWords),
     atomic_rate: share(answerWords.filter((count) => count <= ATOMIC_ANSWER_WORDS).length, answerWords.length),
+    lint_flagged_rate: share(flagged, cards),
+    checks,
+    same_fact_rate: share(sameFacts, cards),
+    weak_blank_rate: share(weakBlanks, deletions),
+    stem_leak_rate: share(checks.C2 ?? 0, cards),
+    long_front_rate: share(checks.C4 ?? 0, cards),
+    misdefinition_rate: share(checks.C7 ?? 0, cards),
+    ...(references > 0 ? { coverage: { matched, references, rate: share(matched, references) } } : {}),
   }
 }

@@ -53,6 +53,11 @@ export function renderTable(results: Record<string, any>): string {
       rows.push([`  grounded / leak / dup / near-dup`, `${pct(q.grounding_rate)} / ${pct(q.leakage_rate)} / ${pct(q.duplicate_rate)} / ${pct(q.near_duplicate_rate)}`, '', '', ''])
       rows.push([`  answer words p50 / p90 / max`, `${q.answer_words.p50} / ${q.answer_words.p90} / ${q.answer_words.max}`, `${pct(q.atomic_rate)} ≤ 8 words`, '', ''])
     }
+    for (const [course, byProvider] of Object.entries<any>(results.quality.per_course ?? {})) {
+      const q = byProvider.offline
+      if (!q) continue
+      rows.push([`  offline ${course}: count / lint / grounded`, `${pct(q.count_accuracy)} / ${pct(q.lint_flagged_rate)} / ${pct(q.grounding_rate)}`, q.coverage ? `coverage ${q.coverage.matched}/${q.coverage.references}` : '', '', '≥ 95 / ≤ 10 / 100 %'])
+    }
   }
   const header: Row = ['measure', 'flashcard', 'baseline', 'ratio', 'target']
   const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]!.length)))

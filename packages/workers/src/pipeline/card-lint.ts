@@ -1,0 +1,131 @@
+import { comparable } from './validate.js'
+import { STOP_WORDS, words } from './text.js'
+
+/**
+ * The mechanical checks of CARDS.md section 2, one card at a time (C12 compares two cards). The
+ * offline generator runs them on its own drafts, and the bench reports how many cards of any
+ * provider fail them. Every regular expression here is linear: no nested quantifiers.
+ */
+export type CheckId = 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7' | 'C8' | 'C9' | 'C10' | 'C11'
+
+export interface LintableCard {
+  type: 'basic' | 'cloze'
+  front: string
+  back: string
+}
+
+export const MAX_FRONT_CHARS = 150
+export const MAX_ANSWER_WORDS = 8
+const CLOZE = /\{\{c(\d+)::(.+?)(?:::[^}]*)?\}\}/g
+/** Linking and common verbs a blank must never hide (C1). */
+const WEAK_VERBS = new Set(
+  `is are was were be been being has have had uses use used allows allow allowed tells tell told means mean meant called call calls
+  shows show showed makes make made gives give gave lets let takes take took does do did can could will would should may might must
+  get gets got need needs needed contains contain contained provides provide provided helps help helped`.split(/\s+/),
+)
+const VAGUE = new Set('important different several various certain many much more most other same new good bad main simple basic common useful possible'.split(' '))
+const COMPARISON = /\b(like|unlike|than|whereas|while|instead of|difference|the former|the latter|but)\b/i
+const GENERIC_HEAD = /^(a|an|the)?\s*(way|function|program|something|thing|kind|type|tool|method|process)\b/i
+const DEFINITION_QUESTION = /^(what|who) (is|are) (a |an |the )?[^?]{1,40}\?$/i
+const YES_NO_START = /^(is|are|does|do|can|should|must|will|has|have|was|were|did|could|would)\b/i
+const REFERENCE_START = /^(this|these|that|it|here|they|those)\b/i
+const REFERENCE_WORDS = /\b(above|below|the following|in this way|as shown|shown here|previous (?:section|example|episode))\b/i
+const MARKUP = /\]\(|\]\[|\{ref\}|\{term\}|\(\w[\w-]*\)=|\*\*|::::|<\/?kbd>|alt=|https?:\/\/|^\$ /
+const SHORTCUT_LINK = /\[[A-Za-z][^\]]{0,60}\](?!\()/
+
+/** The answers of a card: the back of a basic card, the deletions of a cloze. */
+export function answersOf(card: LintableCard): string[] {
+  if (card.type !== 'cloze') return [card.back]
+  const deletions = [...card.front.matchAll(CLOZE)].map((match) => match[2]!)
+  return deletions.length > 0 ? deletions : [card.back]
+}
+
+/** The front as a learner reads it: deletions shown as blanks. */
+export function questionOf(card: LintableCard): string {
+  return card.type === 'cloze' ? card.front.replace(CLOZE, '___') : card.front
+}
+
+/** Lower case, -s/-es/-ed/-ing off, at most five letters: "counts", "counting" and "counted" meet. */
+export function stem(word: string): string {
+  const lower = word.toLowerCase()
+  const bare = lower.length > 4 ? lower.replace(/(?:ies|es|s|ed|ing)$/, '') : lower
+  return bare.slice(0, 5)
+}
+
+function contentStems(text: string): string[] {
+  return words(text)
+    .filter((word) => word.length > 2 && !STOP_WORDS.has(word))
+    .map(stem)
+}
+
+/** C1: the deletion hides only filler: stop words, a linking verb, an adverb or a vague adjective. */
+export function isWeakBlank(answer: string): boolean {
+  const tokens = words(answer)
+  if (tokens.length === 0) return !/[^\s\p{L}\p{N}]/u.test(answer)
+  return tokens.every((word) => STOP_WORDS.has(word) || WEAK_VERBS.has(word) || VAGUE.has(word) || (word.length > 4 && word.endsWith('ly')))
+}
+
+/** C2: a content word of the answer, stemmed, stands in the question outside the deletion. */
+export function leaksStem(card: LintableCard): boolean {
+  const question = new Set(contentStems(questionOf(card)))
+  return answersOf(card).some((answer) => contentStems(answer).some((word) => question.has(word)))
+}
+
+/** C4: sentences of a front, not counting full stops inside code. */
+function sentenceCount(front: string): number {
+  const prose = front.replace(/`[^`]*`/g, 'code')
+  return 1 + (prose.match(/[.?!]\s+[A-Z]/g)?.length ?? 0)
+}
+
+/** C6: items of an answer, as commas, semicolons, "and", slashes and newlines separate them. */
+function itemCount(answer: string): number {
+  return answer.split(/,|;|\/|\n|\band\b|\bor\b/).filter((part) => part.trim() !== '').length
+}
+
+/** C11: the answer stands in the source, ignoring case and punctuation; symbols compared raw. */
+export function isVerbatim(answer: string, source: string): boolean {
+  const folded = comparable(answer)
+  if (folded.trim() === '') return answer.trim() !== '' && source.includes(answer.trim())
+  return comparable(source).includes(folded)
+}
+
+/** Every check the card fails; `source` (the cited chunk's text) enables C11. */
+export function lintCard(card: LintableCard, source?: string): CheckId[] {
+  const failed = new Set<CheckId>()
+  const answers = answersOf(card)
+  const question = questionOf(card)
+  if (card.type === 'cloze' && answers.some(isWeakBlank)) failed.add('C1')
+  if (leaksStem(card)) failed.add('C2')
+  if (card.type === 'cloze' && [...card.front.matchAll(CLOZE)].length > 1) failed.add('C3')
+  if (question.length > MAX_FRONT_CHARS || sentenceCount(question) > 1) failed.add('C4')
+  if (answers.some((answer) => words(answer).length > MAX_ANSWER_WORDS || answer.includes(';'))) failed.add('C5')
+  if (answers.some((answer) => itemCount(answer) > 3) || /\b(name all|list|what are the \w+)\b/i.test(question)) failed.add('C6')
+  if (DEFINITION_QUESTION.test(question) && answers.some((answer) => COMPARISON.test(answer) || GENERIC_HEAD.test(answer) || words(answer).length > 15)) failed.add('C7')
+  if (card.type === 'basic' && YES_NO_START.test(question.trim())) failed.add('C8')
+  if (REFERENCE_START.test(question.trim()) || REFERENCE_WORDS.test(question)) failed.add('C9')
+  if ([card.front, card.back].some((text) => MARKUP.test(text) || SHORTCUT_LINK.test(text.replace(CLOZE, '')))) failed.add('C10')
+  if (source !== undefined && !answers.every((answer) => isVerbatim(answer, source))) failed.add('C11')
+  return [...failed]
+}
+
+/**
+ * C12: two cards of a module ask the same fact: same normalised answer and fronts sharing half
+ * the shorter front's content words, or content-word Jaccard (front + back) ≥ 0.6.
+ */
+export function sameFact(a: LintableCard, b: LintableCard): boolean {
+  const frontA = new Set(contentStems(questionOf(a)))
+  const frontB = new Set(contentStems(questionOf(b)))
+  const sameAnswer = comparable(answersOf(a).join(' ')) === comparable(answersOf(b).join(' '))
+  if (sameAnswer) {
+    const shorter = frontA.size <= frontB.size ? frontA : frontB
+    const longer = shorter === frontA ? frontB : frontA
+    const shared = [...shorter].filter((word) => longer.has(word)).length
+    if (shorter.size === 0 || shared * 2 >= shorter.size) return true
+  }
+  const bagA = new Set([...frontA, ...contentStems(answersOf(a).join(' '))])
+  const bagB = new Set([...frontB, ...contentStems(answersOf(b).join(' '))])
+  let shared = 0
+  for (const word of bagA) if (bagB.has(word)) shared++
+  const union = bagA.size + bagB.size - shared
+  return union > 0 && shared / union >= 0.6
+}
