@@ -1,12 +1,18 @@
 import { parse as parseYaml } from 'yaml'
 import type { SourceDocument } from '../content/types.js'
+import { collapse, inlineText, withoutBackticks, type MarkedTerm } from './inline-markup.js'
+import { boxOf, directiveOf, fencedDiv, type Box } from './boxes.js'
 import { atxHeading } from '../extract/markdown-heading.js'
 
-/** A piece of a section. Text is plain (markdown emphasis and links removed); code stays verbatim. */
+/**
+ * A piece of a section. Text is plain (links, emphasis and roles removed) except inline code,
+ * which keeps its backticks; code blocks stay verbatim. `box` says which callout box (fenced
+ * div or MyST directive) holds the block, when one does.
+ */
 export type Block =
-  | { kind: 'paragraph'; text: string; terms: string[] }
-  | { kind: 'list'; items: string[]; terms: string[] }
-  | { kind: 'code'; text: string; lang: string | undefined }
+  | { kind: 'paragraph'; text: string; terms: MarkedTerm[]; box?: Box }
+  | { kind: 'list'; items: string[]; terms: MarkedTerm[]; box?: Box }
+  | { kind: 'code'; text: string; lang: string | undefined; box?: Box }
   | { kind: 'cue'; text: string; start: number; end: number }
 
 export interface Section {
@@ -42,41 +48,85 @@ export function normaliseDocument(source: SourceDocument): NormalisedDocument {
 
 function normaliseMarkdown(name: string, input: string, title: string | undefined): NormalisedDocument {
   const { body, data } = splitFrontMatter(input.replace(/\r\n?/g, '\n'))
-  const keypoints = KEYPOINT_KEYS.flatMap((key) => asStrings(data[key])).map((point) => plain(point).text)
+  const keypoints = KEYPOINT_KEYS.flatMap((key) => asStrings(data[key])).map((point) => inlineText(point).text)
   const docTitle = typeof data.title === 'string' ? data.title : title
 
   const sections: Section[] = [{ path: [], blocks: [] }]
   const headingStack: string[] = []
   let paragraph: string[] = []
   let list: string[] | undefined
+  /** Open callout boxes, innermost last; a directive's entry is its closing fence. */
+  const boxes: { name: string; close?: string; path: string[]; headings: string[] }[] = []
   const current = () => sections[sections.length - 1]!
+  const box = () => boxOf(boxes.map((open) => open.name))
+  const withBox = <T extends Block>(block: T): T => {
+    const where = box()
+    return where ? { ...block, box: where } : block
+  }
   const flushParagraph = () => {
     if (paragraph.length > 0) {
-      const { text, terms } = plain(paragraph.join(' '))
-      if (text !== '') current().blocks.push({ kind: 'paragraph', text, terms })
+      const { text, terms } = inlineText(paragraph.join(' '))
+      if (text !== '') current().blocks.push(withBox({ kind: 'paragraph', text, terms }))
       paragraph = []
     }
   }
   const flushList = () => {
     if (list && list.length > 0) {
-      const parsed = list.map(plain).filter((item) => item.text !== '')
-      current().blocks.push({ kind: 'list', items: parsed.map((item) => item.text), terms: parsed.flatMap((item) => item.terms) })
+      const parsed = list.map(inlineText).filter((item) => item.text !== '')
+      current().blocks.push(withBox({ kind: 'list', items: parsed.map((item) => item.text), terms: parsed.flatMap((item) => item.terms) }))
     }
     list = undefined
+  }
+  const flush = () => {
+    flushParagraph()
+    flushList()
+  }
+  // A key-points box is the author's summary: its own section, never the nearest heading's.
+  const openBox = (name: string, close?: string) => {
+    flush()
+    boxes.push({ name, ...(close ? { close } : {}), path: current().path, headings: [...headingStack] })
+    if (boxOf([name]) === 'keypoints') sections.push({ path: [...current().path.slice(0, 1), 'Key points'], blocks: [] })
+  }
+  // Text after a box is under the heading before it, not a heading the box had inside.
+  const closeBox = () => {
+    flush()
+    const closed = boxes.pop()
+    if (!closed || current().path.join('\n') === closed.path.join('\n')) return
+    headingStack.length = 0
+    headingStack.push(...closed.headings)
+    sections.push({ path: closed.path, blocks: [] })
   }
 
   const lines = body.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
-    const fence = /^\s*(```+|~~~+)\s*([\w+-]*)/.exec(line)
+    const div = fencedDiv(line)
+    if (div) {
+      if (div.name) openBox(div.name)
+      else if (boxes.length > 0 && !boxes[boxes.length - 1]!.close) closeBox()
+      continue
+    }
+    const top = boxes[boxes.length - 1]
+    if (top?.close && line.trim() === top.close) {
+      closeBox()
+      continue
+    }
+    // MyST: `(label)=` targets, `:option: value` lines of a directive, link definitions.
+    if (/^\s*\([\w.:-]+\)=\s*$|^\s*:[\w-]+:(?:\s|$)|^\s{0,3}\[[^\]]+\]:\s/.test(line)) continue
+    const fence = /^\s*(```+|~~~+)\s*(\{[\w-]+\}|[\w+-]*)/.exec(line)
     if (fence) {
-      flushParagraph()
-      flushList()
-      const code: string[] = []
+      flush()
       const marker = fence[1]!
+      const directive = directiveOf(fence[2] ?? '')
+      // Admonitions hold prose: read on, inside their box, until their own fence closes them.
+      if (directive === 'prose') {
+        openBox(fence[2]!.slice(1, -1).toLowerCase(), marker)
+        continue
+      }
+      const code: string[] = []
       for (i++; i < lines.length && !lines[i]!.trimStart().startsWith(marker); i++) code.push(lines[i]!)
       const text = code.join('\n').trimEnd()
-      if (text !== '') current().blocks.push({ kind: 'code', text, lang: fence[2] || undefined })
+      if (text !== '' && directive !== 'skip') current().blocks.push(withBox({ kind: 'code', text, lang: fence[2] || undefined }))
       continue
     }
     const heading = atxHeading(line)
@@ -84,9 +134,10 @@ function normaliseMarkdown(name: string, input: string, title: string | undefine
       flushParagraph()
       flushList()
       const level = heading.level
+      // A heading closes no box: a challenge's "## Title" stays in the challenge.
       headingStack.length = Math.min(headingStack.length, level - 1)
       while (headingStack.length < level - 1) headingStack.push('')
-      headingStack.push(plain(heading.text).text)
+      headingStack.push(withoutBackticks(inlineText(heading.text).text))
       sections.push({ path: headingStack.filter((part) => part !== ''), blocks: [] })
       continue
     }
@@ -131,25 +182,4 @@ function asStrings(value: unknown): string[] {
   if (typeof value === 'string') return [value]
   if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string')
   return []
-}
-
-/** Markdown inline syntax to plain text, remembering emphasised terms (the author's key terms). */
-export function plain(markdown: string): { text: string; terms: string[] } {
-  const terms: string[] = []
-  const text = markdown
-    .replace(/!\[[^[\]]*\]\([^()]*\)/g, '')
-    .replace(/\[([^[\]]+)\]\([^()]*\)/g, '$1')
-    .replace(/<[^<>]+>/g, '')
-    .replace(/(\*\*|__)(.+?)\1/g, (_, _m: string, term: string) => {
-      terms.push(term.replace(/`/g, ''))
-      return term
-    })
-    .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s).,;:!?]|$)/g, '$1$2')
-    .replace(/`([^`]+)`/g, '$1')
-    .replace(/\\([\\`*_{}[\]()#+\-.!])/g, '$1')
-  return { text: collapse(text), terms: [...new Set(terms.map(collapse).filter((term) => term !== ''))] }
-}
-
-function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim()
 }

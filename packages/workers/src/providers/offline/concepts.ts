@@ -1,88 +1,96 @@
 import type { Chunk } from '../../pipeline/chunk.js'
+import type { MarkedTerm } from '../../pipeline/inline-markup.js'
+import type { Block } from '../../pipeline/normalise.js'
 import type { Concept } from '../types.js'
-import { placeBlocks } from './callouts.js'
-import { commandConcept } from './commands.js'
-import { MAX_ANSWER_CHARS, sentenceConcepts } from './definitions.js'
-import { firstClause, sentences, stripEndPunctuation, words } from '../../pipeline/text.js'
+import { chooseBlank, containsWord } from './blanks.js'
+import { definitionIn } from './definitions.js'
+import type { Analyser, Sentence } from './nlp.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
 
-const TERM_GLOSS = /^([^:—–\s][^:—–]{1,59}?)\s?(?::|—|–| - )\s(\S.{7,})$/
-/** Lists longer than this, or with a longer answer, are reading, not recall. */
-const MAX_LIST_ITEMS = 6
-const MAX_LIST_INTRO_CHARS = 100
+/** Fronts longer than this are cut to a clause or skipped (C4). */
+export const MAX_SENTENCE_CHARS = 140
+const MIN_SENTENCE_CHARS = 25
+/**
+ * Sentences that lean on their context (C9), tell the lesson's story, or instruct rather than
+ * state: no card can stand alone on them.
+ */
+const LEANS_ON_CONTEXT = /^(?:it|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|for (?:example|instance)|in (?:this|that|the (?:previous|next))|as (?:we|you)|if (?:we|you)|let|let's|note|remember|try|see|click|open|run|type|go|make sure|he|she|i)\b/i
+const STORY = /\b(?:we|we'll|we've|we're|we'd|our|us|let's|above|below|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last) (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)|here|please|make sure)\b/i
+const FIRST_PERSON = /\b(?:I|I'm|I've|my|me)\b/
+const NOT_A_STATEMENT = /[?:]$|^[^A-Z`"']/
 
 /**
- * Stage A without a model: reads the structure of a chunk. Definitions ("X is …", "Term: gloss",
- * "wc counts …"), the author's key points, lists under an introduction, emphasised terms with their
- * sentence, and a command with the sentence that says what it is for. Exercises (challenges,
- * solutions, questions) make no concepts: their lists are answer options, their sentences refer
- * to one task. Every concept is text of the chunk; the best of a chunk come first.
+ * Stage A without a model: every sentence of the chunk that can stand alone, with the word a
+ * card should hide. Exercise boxes (challenges, solutions, setup, instructor notes) make nothing.
+ * Sentences of key points (front matter or a key-points box) are `keypoint`s; a sentence that
+ * defines a term is a `definition`; one holding a marked term or code is a `term` (`code`); a
+ * number, or else its key noun phrase, is a `fact` (stage B ranks numbers before phrases).
  */
-export function offlineConcepts(chunk: Chunk): Draft[] {
+export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
+  const summary = chunk.id.endsWith('#key-points') || chunk.heading === 'Key points'
   const concepts: Draft[] = []
-  const frontMatterKeyPoints = chunk.id.endsWith('#key-points')
-  let previousSentence: string | undefined
-
-  for (const { block, region } of placeBlocks(chunk)) {
-    if (region === 'exercise') {
-      previousSentence = undefined
-      continue
-    }
-    const context = { heading: chunk.heading, terms: 'terms' in block ? block.terms : [] }
-    if (block.kind === 'code') {
-      const command = commandConcept(previousSentence, block)
-      if (command) concepts.push(command)
-      previousSentence = undefined
-      continue
-    }
-    if (block.kind === 'list') {
-      if (frontMatterKeyPoints || region === 'keypoints') {
-        for (const item of block.items) concepts.push(...keyPoint(item, context))
-        continue
+  for (const block of chunk.blocks) {
+    if ('box' in block && block.box === 'exercise') continue
+    const keypoint = summary || ('box' in block && block.box === 'keypoints')
+    for (const { text, terms } of proseOf(block)) {
+      for (const sentence of analyse(text)) {
+        const concept = conceptOf(sentence, terms, keypoint)
+        if (concept) concepts.push(concept)
       }
-      for (const item of block.items) {
-        const gloss = TERM_GLOSS.exec(item)
-        const statement = gloss ? firstClause(gloss[2]!) : ''
-        if (gloss && words(gloss[1]!).length <= 4 && statement.length <= MAX_ANSWER_CHARS) {
-          concepts.push({ kind: 'definition', term: gloss[1]!.trim(), statement })
-        }
-      }
-      const list = listConcept(previousSentence, block.items)
-      if (list) concepts.push(list)
-      // An item that continues its introduction ("… asks every colleague to: refuse gifts …") is read with it.
-      const intro = previousSentence?.endsWith(':') ? previousSentence : undefined
-      for (const item of block.items) {
-        const sentence = intro && /^[a-z]/.test(item) ? `${intro} ${item}` : item
-        concepts.push(...sentenceConcepts(sentence, context, { facts: true, commands: false }))
-      }
-      previousSentence = undefined
-      continue
-    }
-    for (const sentence of sentences(block.text)) {
-      concepts.push(...sentenceConcepts(sentence, context, { facts: true, commands: true }))
-      previousSentence = sentence
     }
   }
   return concepts
 }
 
-/** A key point is a card on its own; when it is also a definition, the definition asks better. */
-function keyPoint(item: string, context: { heading: string | undefined; terms: string[] }): Draft[] {
-  const stated = sentenceConcepts(item, context, { facts: false, commands: true }).filter((concept) => concept.kind === 'definition')
-  return stated.length > 0 ? stated : [{ kind: 'keypoint', term: item, statement: item }]
+function proseOf(block: Block): { text: string; terms: MarkedTerm[] }[] {
+  switch (block.kind) {
+    case 'paragraph':
+      return [{ text: block.text, terms: block.terms }]
+    case 'cue':
+      return [{ text: block.text, terms: [] }]
+    case 'list':
+      // Items that are sentences are read one by one; "- `ls`" or "- Sourcetree" is no statement.
+      return block.items.map((item) => ({ text: item, terms: block.terms.filter((term) => item.includes(term.text)) }))
+    case 'code':
+      return []
+  }
 }
 
-/**
- * A list the text introduces ("The checklist covers three areas:") and that is short enough to
- * recall whole. Headings alone do not introduce a list: under them, lists are often objectives
- * or steps, not facts.
- */
-function listConcept(introduction: string | undefined, items: string[]): Draft | undefined {
-  if (!introduction || !introduction.endsWith(':') || introduction.length > MAX_LIST_INTRO_CHARS || introduction.includes('?')) return undefined
-  if (/^(this|that|it|these|those|they|here|there|for example)\b/i.test(introduction)) return undefined
-  if (items.length < 2 || items.length > MAX_LIST_ITEMS) return undefined
-  const statement = items.join('; ')
-  if (statement.length > MAX_ANSWER_CHARS) return undefined
-  return { kind: 'list', term: stripEndPunctuation(introduction), statement, items }
+function conceptOf(sentence: Sentence, terms: MarkedTerm[], keypoint: boolean): Draft | undefined {
+  const text = standalone(sentence.text)
+  if (!text) return undefined
+  const clause = text === sentence.text ? sentence : { ...sentence, text }
+  const inSentence = terms.filter((term) => containsWord(text, term.text))
+  const definition = definitionIn(clause, new Set(inSentence.map((term) => term.text.toLowerCase())))
+  if (definition && containsWord(text, definition.term)) {
+    return { kind: keypoint ? 'keypoint' : 'definition', term: definition.term, statement: text, ...(definition.question ? { relation: definition.question } : {}) }
+  }
+  // An instruction ("Create files", "Use `ls` to …") tells the reader what to do, not a fact; key points may.
+  if (!keypoint && isImperative(clause)) return undefined
+  const blank = chooseBlank(clause, inSentence, new Set())
+  if (!blank) return undefined
+  const kind: Concept['kind'] = keypoint ? 'keypoint' : blank.kind === 'term' ? 'term' : blank.kind === 'code' ? 'code' : 'fact'
+  return { kind, term: blank.text, statement: text }
+}
+
+/** The sentence, or its first clause when it is too long, when it can stand alone; else undefined. */
+function standalone(sentence: string): string | undefined {
+  let text = sentence.replace(/\s+/g, ' ').trim().replace(/^[-*•]\s+/, '')
+  if (text.length > MAX_SENTENCE_CHARS) {
+    const cut = /;\s|\s[—–]\s|:\s/.exec(text)
+    if (!cut || cut.index < MIN_SENTENCE_CHARS) return undefined
+    text = `${text.slice(0, cut.index)}.`
+  }
+  if (text.length < MIN_SENTENCE_CHARS || text.length > MAX_SENTENCE_CHARS) return undefined
+  if (NOT_A_STATEMENT.test(text) || LEANS_ON_CONTEXT.test(text) || STORY.test(text) || FIRST_PERSON.test(text)) return undefined
+  if (!/[.!]$/.test(text)) text = `${text}.`
+  // Leftover markup (an unclosed backtick, a link, a directive) means the text was not prose.
+  if ((text.match(/`/g)?.length ?? 0) % 2 === 1 || /\]\(|\{\w+\}|:::|https?:/.test(text)) return undefined
+  return text
+}
+
+function isImperative(sentence: Sentence): boolean {
+  const first = sentence.tokens[0]
+  return first !== undefined && first.pos === 'VERB' && first.text.toLowerCase() === first.lemma
 }

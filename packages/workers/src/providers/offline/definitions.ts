@@ -1,139 +1,70 @@
-import type { Concept } from '../types.js'
-import { contentWords, firstClause, looksLikeCode, words } from '../../pipeline/text.js'
+import type { Sentence } from './nlp.js'
 
-type Draft = Omit<Concept, 'chunk_id'>
-
-/** What the sentence is read against: the chunk's heading and the terms its author emphasised. */
-export interface SentenceContext {
-  heading: string | undefined
-  terms: string[]
+/**
+ * Where a sentence defines a term, the term is the blank and the rest of the sentence is what the
+ * learner recalls it from. Patterns, in the order they are tried:
+ * - "X is called Y", "X is known as Y", "X are referred to as Y": the term is Y, asked as "What is X called?";
+ * - "X, also known as Y," / "X (also called Y)": the term is Y;
+ * - "X stands for Y": the term is X's expansion Y, asked as "What does X stand for?";
+ * - "In D, a Y is a …", "A Y is a … that …", "Ys are … that …": the term is Y;
+ * - "Y means …" / "Y refers to …" for a short, marked Y: the term is Y.
+ * Every pattern is linear (no nested quantifiers) and anchored on the linking words.
+ */
+export interface Definition {
+  term: string
+  /** A question asking for the term, when the sentence's shape gives one that reads well. */
+  question?: string
 }
 
-const DEFINITION = /^((?:an?|the)\s)?([^,;:()\s][^,;:()]{0,59}?)\s(is|are|means|refers to|describes|stands for)\s(\S.{7,})$/i
-/**
- * First words that make a subject a reference, a clause or an instruction rather than a term:
- * "Since there is …", "Several commands are …", "Option 3 is …", "Explain what is …".
- */
-const NOT_A_TERM_START = new Set(
-  `it this that these those they there here he she we you i one each all some such what which who whom whose when where how why
-  but and or so if since because although though while once unless until as after before whether even also now then thus hence
-  however therefore instead otherwise several many few most more less only other another same following above below next last
-  first second third fourth final previous explain describe use write see note try let let's make remember consider imagine
-  suppose option options answer both either neither every any much correct incorrect wrong right best simplest easiest`.split(/\s+/),
-)
-/** Words that make a subject a pronoun or a clause wherever they stand ("items that are open"). */
-const CLAUSE_WORD = /\b(that|which|who|whom|where|when|if|because|they|it|we|you|he|she|what|how|why|our|your|this|these|those)\b/i
-/** Nouns that, alone after "the", point back to the text around them: "the advantage", "the problem". */
-const CONTEXT_NOUN = new Set(
-  `advantage advantages disadvantage caveat problem problems answer result results output reason idea goal point difference trick
-  solution option way thing things case example question rest purpose catch downside benefit key secret rule issue part step`.split(/\s+/),
-)
-/**
- * Predicates that describe or judge rather than define: passives ("is kept"), negations, adjectives
- * ("is correct", "is more useful"), clauses ("is that …", "is to …") and numbers ("is 3").
- */
-const NOT_A_DEFINITION =
-  /^(not|no longer|also|only|still|often|usually|always|never|\w+ed|kept|made|held|sent|given|done|seen|known|set|told|taken|written|run|shown|based|available|able|responsible|open|closed|correct|incorrect|wrong|right|true|false|equivalent|similar|different|like|unlike|useful|important|possible|impossible|easy|easier|hard|harder|better|worse|same|more|less|most|that|what|how|why|where|when|whether|to|because|so|very|too|quite|really|just|probably|likely|unlikely|going|now|then|there|here|\d)\b/i
-/** Words that tie a statement to the lesson's story, not to the term: "the user in our examples here". */
-const DEICTIC = /\b(our|here|above|below|this lesson|this example|this exercise)\b/i
-/** A predicate that names a kind of thing: "a program …", "the root directory …", "short for …". */
-const NAMES_A_KIND = /^(an?|the|any|one|two|three|short for|used to|a set of)\b/i
-/** Answers longer than this are paragraphs, not something to recall. */
-export const MAX_ANSWER_CHARS = 160
-const AUXILIARY = new Set(['is', 'was', 'has', 'does', 'goes', 'this', 'its', 'his', 'hers', 'ours', 'yours', 'theirs', 'us', 'as', 'plus', 'yes', 'less', 'unless', 'always', 'sometimes', 'perhaps'])
+const CALLED = /^(.{6,100}?),?\s+(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as)\s+(?:an?\s+|the\s+)?(.{1,40}?)(?:\s+\(([^)]{1,30})\))?(?=[.,;:]|\s+(?:and|or|because|which|that|in|by|for)\b|$)/
+const ALSO_KNOWN = /\b(?:also known as|also called|aka|or simply)\s+(?:an?\s+|the\s+)?((?:`[^`]+`|[^\s,;:.)]+)(?:\s+[^\s,;:.)]+){0,3})/
+const STANDS_FOR = /^(?:In [^,]{1,40},\s+)?(`[^`]+`|[A-Z][\w-]{1,15})\s+(?:stands for|is short for|is an abbreviation (?:for|of))\s+(?:an?\s+|the\s+)?([^.,;:]{3,60})/
+const IS_A = /^(?:In [^,]{1,40},\s+)?((?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3})\s+(is|are)\s+(?:an?|the|one of the|any)\s+\S/i
+const MEANS = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,2})\s+(?:means|refers to|denotes|represents)\s+\S/i
 
-/**
- * Concepts one sentence states: a definition ("A shell is a program …", "wc counts lines …"), a
- * rule with a quantity, and the author's emphasised terms in the sentence that uses them.
- * `commands` reads a lower-case start as code; list items ("navigate to a file") start so in prose.
- */
-export function sentenceConcepts(sentence: string, context: SentenceContext, options: { facts: boolean; commands: boolean }): Draft[] {
-  const found: Draft[] = []
-  const definition = definitionIn(sentence, context) ?? (options.commands ? commandIn(sentence) : undefined)
-  if (definition) found.push(definition)
-  if (options.facts && !definition && QUANTITY.test(sentence) && sentence.length >= 40 && sentence.length <= 300 && !startsAsReference(sentence)) {
-    found.push({ kind: 'fact', term: QUANTITY.exec(sentence)![0], statement: sentence })
+/** Words that make a subject a pronoun, a clause or a judgement rather than a term. */
+const NOT_A_TERM = /^(it|this|that|these|those|there|here|they|he|she|we|you|i|one|each|all|some|such|what|which|who|how|why|when|where|another|other|both|either|neither|every|any|much|many|most|more|few|several|the (?:first|second|last|next|main|only|best|idea|problem|answer|result|goal|point|reason|advantage|difference|key|trick|rule|way|thing|example|purpose|following))\b/i
+
+/** The definition in a sentence, if it has one, with nouns checked by the parts of speech. */
+export function definitionIn(sentence: Sentence, marked: Set<string>): Definition | undefined {
+  const text = sentence.text
+  const called = CALLED.exec(text)
+  if (called && isTermPhrase(called[2]!, sentence, false)) {
+    const described = called[1]!.replace(/^(?:The|A|An)\s+/, (article) => article.toLowerCase())
+    const question = /\b(is|are)\b/.test(described) || NOT_A_TERM.test(described) || !/^(?:the|an?|[`A-Z])/.test(described) || /^[A-Z]\w*ly\b|^(?:Sometimes|Often|Usually|Also|Then|Now|When|If|Because|Although|While|Since|As|After|Before|Once|Unless|Until|Where)\b/.test(described) ? undefined : `What ${/\bare\b/.test(called[0]) ? 'are' : 'is'} ${described} called?`
+    return { term: called[2]!, ...(question ? { question } : {}) }
   }
-  if (startsAsReference(sentence)) return found
-  for (const term of context.terms) {
-    if (contentWords(term).length === 0 || !containsWord(sentence, term)) continue
-    if (sentence.length >= term.length + 20 && sentence.length <= 250) found.push({ kind: 'term', term, statement: sentence })
+  const also = ALSO_KNOWN.exec(text)
+  if (also && isTermPhrase(also[1]!, sentence, false)) return { term: also[1]! }
+  const stands = STANDS_FOR.exec(text)
+  if (stands) return { term: stands[2]!.trim(), question: `What does ${stands[1]} stand for?` }
+  const isA = IS_A.exec(text)
+  // The subject before "is a / is the" is a noun phrase by its place: its shape is enough.
+  if (isA && isTermPhrase(isA[2]!, sentence, false) && !NOT_A_TERM.test(text)) {
+    const term = isA[2]!
+    const asked = `${(isA[1] ?? '').toLowerCase()}${term}`
+    return { term, question: `What ${isA[3]!.toLowerCase()} ${/^[A-Z][a-z]+\b/.test(asked) && !/^[A-Z][a-z]*[A-Z]/.test(asked) ? asked.charAt(0).toLowerCase() + asked.slice(1) : asked}?` }
   }
-  return found
+  const means = MEANS.exec(text)
+  if (means && marked.has(means[1]!.toLowerCase()) && !NOT_A_TERM.test(text)) return { term: means[1]! }
+  return undefined
 }
 
-/** Numbers with a unit are what rules and deadlines are made of: "within one month", "72 hours". */
-export const QUANTITY =
-  /\b(?:(?<![\d,.])\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s*(?:%|percent|working days?|calendar days?|days?|weeks?|months?|years?|hours?|minutes?|euros?|dollars?)\b/i
-
-/** The term as a whole word: "filter" is not in "filters". */
-function containsWord(sentence: string, term: string): boolean {
-  return new RegExp(`(?<![\\p{L}\\p{N}])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(sentence)
-}
-
-function startsAsReference(sentence: string): boolean {
-  return NOT_A_TERM_START.has(words(sentence)[0] ?? '')
-}
-
-/** "X is Y" where X is a term: a noun phrase the author marked, headed or wrote as code. */
-function definitionIn(sentence: string, context: SentenceContext): Draft | undefined {
-  const match = DEFINITION.exec(sentence)
-  if (!match || !/[.!]$/.test(sentence)) return undefined
-  const article = match[1] ?? ''
-  const subject = match[2]!.trim()
-  const statement = firstClause(match[4]!)
-  if (!isTerm(subject, article !== '')) return undefined
-  if (NOT_A_DEFINITION.test(statement) || DEICTIC.test(statement) || statement.length < 8 || statement.length > MAX_ANSWER_CHARS) return undefined
-  if (!isMarked(subject, context, article === '') && !NAMES_A_KIND.test(statement)) return undefined
-  return { kind: 'definition', term: `${article}${subject}`, statement, relation: match[3]!.toLowerCase() }
-}
-
-function isTerm(subject: string, withArticle: boolean): boolean {
-  const subjectWords = subject.toLowerCase().split(/\s+/)
-  if (subjectWords.length > 5) return false
-  if (NOT_A_TERM_START.has(subjectWords[0]!) || CLAUSE_WORD.test(subject)) return false
-  // "The advantage", "the only caveat", "the third route": the term is in another sentence.
-  if (withArticle && subjectWords.every((word) => CONTEXT_NOUN.has(word) || NOT_A_TERM_START.has(word))) return false
-  return true
-}
-
-/** The author singled the subject out: emphasised it, made it the heading, or wrote it as code. */
-function isMarked(subject: string, context: SentenceContext, bare: boolean): boolean {
-  const lower = subject.toLowerCase()
-  if (context.terms.some((term) => term.toLowerCase() === lower || lower.endsWith(term.toLowerCase()))) return true
-  const headingWords = new Set(contentWords(context.heading ?? ''))
-  const subjectWords = contentWords(subject)
-  if (subjectWords.length > 0 && subjectWords.every((word) => headingWords.has(word) || headingWords.has(word.replace(/s$/, '')))) return true
-  return bare && looksLikeCode(subject.split(/\s+/)[0]!)
-}
+const TERM_POS = new Set(['NOUN', 'PROPN', 'CODE', 'ADJ', 'NUM', 'X', 'PUNCT', 'SYM'])
 
 /**
- * "wc counts lines, words, and characters in its inputs.": a sentence that starts with code
- * (prose starts with a capital) followed by what it does. The verb becomes the relation, so the
- * card asks "What does wc count?".
+ * A term is code or a short noun phrase: no pronoun, and with `tagged`, no verb and ending on a
+ * noun. After "is called" the words are a name by construction, and the small model often tags
+ * them wrong ("a cell address/VERB"), so only their shape is checked there.
  */
-function commandIn(sentence: string): Draft | undefined {
-  if (!/[.!]$/.test(sentence)) return undefined
-  const tokens = sentence.split(/\s+/)
-  const program = tokens[0]!
-  if (!looksLikeCode(program) || NOT_A_TERM_START.has(program)) return undefined
-  // The subject is the program and its arguments as written in a synopsis: "cp [old] [new]".
-  let i = 1
-  while (i < Math.min(tokens.length - 1, 5) && CODE_ARGUMENT.test(tokens[i]!)) i++
-  const verb = tokens[i] ?? ''
-  if (!/^[a-z]{3,}s$/.test(verb) || AUXILIARY.has(verb) || baseVerb(verb) === program) return undefined
-  const subject = tokens.slice(0, i).join(' ')
-  const statement = firstClause(tokens.slice(i + 1).join(' ').replace(/^\([^)]*\)\s+/, ''))
-  if (/^(and|or|but|to|for)\b/i.test(statement) || contentWords(statement).length === 0 || statement.length < 6 || statement.length > MAX_ANSWER_CHARS) return undefined
-  return { kind: 'definition', term: subject, statement, relation: verb }
-}
-
-/** Arguments and operators in a command synopsis: `[path]`, `-n`, `>`, `|`, `*.txt`. */
-const CODE_ARGUMENT = /^[[\]\-$<>|*?./{}'"!]/
-
-/** "copies" → "copy", "matches" → "match", "counts" → "count": the verb after "does". */
-export function baseVerb(verb: string): string {
-  if (/ies$/.test(verb)) return verb.replace(/ies$/, 'y')
-  if (/(ch|sh|ss|x|z|o)es$/.test(verb)) return verb.replace(/es$/, '')
-  return verb.replace(/s$/, '')
+export function isTermPhrase(phrase: string, sentence: Sentence, tagged = true): boolean {
+  const trimmed = phrase.trim()
+  if (trimmed === '' || NOT_A_TERM.test(trimmed)) return false
+  if (/^`[^`]+`$/.test(trimmed)) return true
+  const words = trimmed.split(/\s+/)
+  if (words.length > 4) return false
+  if (!tagged) return !words.some((word) => /^(?:is|are|was|were|be|that|which|who|and|or|by|to|of|in)$/i.test(word))
+  const tags = words.map((word) => sentence.tokens.find((token) => token.text === word.replace(/[^\w-]+$/, ''))?.pos ?? 'X')
+  const last = tags[tags.length - 1]
+  return tags.every((tag) => TERM_POS.has(tag)) && (last === 'NOUN' || last === 'PROPN' || last === 'X' || last === 'CODE')
 }

@@ -1,0 +1,127 @@
+import type { MarkedTerm } from '../../pipeline/inline-markup.js'
+import { isWeakBlank, leaksStem } from '../../pipeline/card-lint.js'
+import type { Sentence, Token } from './nlp.js'
+
+/** How good a blank is, best first: a term the author marked, code, a number, a noun phrase. */
+export type BlankKind = 'term' | 'code' | 'number' | 'phrase'
+
+export interface Blank {
+  text: string
+  kind: BlankKind
+}
+
+const MARK_ORDER: Record<MarkedTerm['mark'], number> = { bold: 0, glossary: 1, italic: 2, code: 3 }
+/** Nouns too generic to be what a learner recalls: "the way", "a number of", "an example". */
+const GENERIC_NOUNS = new Set(
+  `way ways thing things example examples lot lots number kind kinds type types part parts time times case cases use uses people person
+  one ones something anything everything bit point points fact idea ideas end start beginning rest place places question questions
+  answer answers reason reasons problem problems result results step steps word words line lines name names option options amount set
+  sort form order look addition instance detail details information data lesson episode chapter section exercise course tutorial`.split(/\s+/),
+)
+const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN'])
+/** Adjectives that count or judge rather than describe: never part of a blank. */
+const QUANTIFIERS = new Set('several some many few various such other own same certain particular significant main much more most less least first last next whole entire'.split(' '))
+const MAX_BLANK_WORDS = 4
+
+/** The blank of a sentence, or none when no word of it is worth hiding (R5). */
+export function chooseBlank(sentence: Sentence, terms: MarkedTerm[], avoid: Set<string>): Blank | undefined {
+  const candidates: Blank[] = []
+  const marked = [...terms].sort((a, b) => MARK_ORDER[a.mark] - MARK_ORDER[b.mark])
+  for (const term of marked) {
+    const text = term.mark === 'code' ? `\`${term.text}\`` : term.text
+    if (term.mark === 'italic' && !isNounLike(term.text, sentence)) continue
+    if (containsWord(sentence.text, text)) candidates.push({ text, kind: term.mark === 'code' ? 'code' : 'term' })
+  }
+  for (const token of sentence.tokens) if (token.pos === 'CODE') candidates.push({ text: token.text, kind: 'code' })
+  // A path or a file name in code is the example's own data, not something to recall (C15).
+  const worth = candidates.filter((blank) => blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text))
+  candidates.length = 0
+  candidates.push(...worth)
+  const number = /(?<![\w.$-])\d[\d,.]*(?:\s?(?:%|percent|[kKMGT]B|bytes?|years?|days?|hours?|minutes?|seconds?|times|million|billion))?(?![\w.])/.exec(sentence.text)
+  if (number && !/^\d$/.test(number[0])) candidates.push({ text: number[0].replace(/[.,]$/, ''), kind: 'number' })
+  candidates.push(...nounPhrases(sentence.tokens).map((text) => ({ text, kind: 'phrase' as const })))
+  return candidates.find((blank) => isGoodBlank(blank, sentence, avoid))
+}
+
+function isGoodBlank(blank: Blank, sentence: Sentence, avoid: Set<string>): boolean {
+  if (isWeakBlank(blank.text) || blank.text.split(/\s+/).length > MAX_BLANK_WORDS + (blank.kind === 'term' ? 2 : 0)) return false
+  if (avoid.has(blank.text.toLowerCase().replace(/`/g, ''))) return false
+  const at = wordIndex(sentence.text, blank.text)
+  if (at < 0) return false
+  const front = `${sentence.text.slice(0, at)}{{c1::${blank.text}}}${sentence.text.slice(at + blank.text.length)}`
+  return !leaksStem({ type: 'cloze', front, back: blank.text })
+}
+
+/**
+ * Noun phrases, best first: runs of adjectives and nouns ending on a noun, without a leading
+ * vague adjective; compounds and proper names before single common nouns, longer before shorter.
+ */
+export function nounPhrases(tokens: Token[]): string[] {
+  const phrases: { text: string; score: number }[] = []
+  let run: Token[] = []
+  const close = () => {
+    while (run.length > 0 && run[run.length - 1]!.pos === 'ADJ') run.pop()
+    while (run.length > 0 && (run[0]!.pos === 'ADJ' && run.length > 2)) run.shift()
+    const nouns = run.filter((token) => token.pos !== 'ADJ')
+    if (nouns.length > 0 && run.length <= MAX_BLANK_WORDS && !nouns.every((token) => GENERIC_NOUNS.has(token.lemma))) {
+      const score = nouns.length * 2 + (nouns.some((token) => token.pos === 'PROPN') ? 2 : 0) + Math.min(run.map((t) => t.text).join('').length, 16) / 8
+      phrases.push({ text: run.map((token) => token.text).join(' '), score })
+    }
+    run = []
+  }
+  const verbs = hiddenVerbs(tokens)
+  tokens.forEach((token, index) => {
+    if (verbs.has(index)) token = { ...token, pos: 'VERB' }
+    // A capitalised first word is tagged PROPN by the small model ("Small uncharged molecules"): describe, not name.
+    if (index === 0 && token.pos === 'PROPN' && PHRASE_POS.has(tokens[1]?.pos ?? '')) token = { ...token, pos: 'ADJ' }
+    const word = PHRASE_POS.has(token.pos) && /^[\p{L}][\p{L}\p{N}'-]*$/u.test(token.text) && !QUANTIFIERS.has(token.text.toLowerCase())
+    // An adjective after a noun starts another phrase: "files | consistent names".
+    if (word && token.pos === 'ADJ' && run.some((earlier) => earlier.pos !== 'ADJ')) close()
+    if (word) run.push(token)
+    else close()
+  })
+  close()
+  return phrases.sort((a, b) => b.score - a.score).map((phrase) => phrase.text)
+}
+
+/**
+ * Nouns the small model got wrong, by their place between nouns: after a plural noun and before
+ * a noun ("proteins bind signal molecules"), or an -s word between a singular noun and a noun
+ * ("transport moves substances"): in English that middle word is the verb.
+ */
+function hiddenVerbs(tokens: Token[]): Set<number> {
+  const verbs = new Set<number>()
+  const noun = (token: Token | undefined) => token !== undefined && (token.pos === 'NOUN' || token.pos === 'PROPN')
+  const plural = (token: Token) => /[^su]s$/i.test(token.text)
+  for (let i = 1; i + 1 < tokens.length; i++) {
+    const [before, token, after] = [tokens[i - 1]!, tokens[i]!, tokens[i + 1]!]
+    if (!noun(before) || !(noun(token) || token.pos === 'ADJ') || !noun(after)) continue
+    if (plural(before) !== plural(token)) verbs.add(i)
+  }
+  return verbs
+}
+
+function isNounLike(text: string, sentence: Sentence): boolean {
+  const words = text.split(/\s+/)
+  if (words.length > MAX_BLANK_WORDS) return false
+  const last = sentence.tokens.find((token) => token.text === words[words.length - 1])
+  return last !== undefined && (last.pos === 'NOUN' || last.pos === 'PROPN')
+}
+
+/** Index of `phrase` as whole words in `text`, or -1. */
+export function wordIndex(text: string, phrase: string): number {
+  let from = 0
+  for (;;) {
+    const at = text.indexOf(phrase, from)
+    if (at < 0) return -1
+    const before = text[at - 1] ?? ' '
+    const after = text[at + phrase.length] ?? ' '
+    // A hyphen or a backtick glues words: "single-purpose", "`ls path`" are one word each.
+    if (!/[\p{L}\p{N}`-]/u.test(before) && !/[\p{L}\p{N}`]/u.test(after) && !(after === '-' && /\w/.test(text[at + phrase.length + 1] ?? ''))) return at
+    from = at + 1
+  }
+}
+
+export function containsWord(text: string, phrase: string): boolean {
+  return wordIndex(text, phrase) >= 0
+}

@@ -1,0 +1,88 @@
+import type { ItemSentence, WinkMethods } from 'wink-nlp'
+
+/**
+ * Sentences and parts of speech from wink-nlp with its English model (both ship in npm; the model
+ * is about 4 MB and takes a second to load, so it is imported on first use). Inline code is
+ * masked while the model reads, so `cubane.pdb` or `ls -F .` never split a sentence or get a
+ * part of speech: it comes back as one token tagged CODE with its backticks.
+ */
+export interface Token {
+  text: string
+  /** Universal POS tag (NOUN, PROPN, VERB, AUX, ADJ, ADP, DET, NUM, …), CODE for inline code. */
+  pos: string
+  lemma: string
+}
+
+export interface Sentence {
+  text: string
+  tokens: Token[]
+}
+
+export type Analyser = (paragraph: string) => Sentence[]
+
+let loading: Promise<Analyser> | undefined
+
+/** The analyser, loading the model once per process. */
+export function loadAnalyser(): Promise<Analyser> {
+  loading ??= (async () => {
+    const [{ default: winkNLP }, { default: model }] = await Promise.all([import('wink-nlp'), import('wink-eng-lite-web-model')])
+    const nlp = winkNLP(model, ['sbd', 'pos'])
+    return (paragraph: string) => analyse(nlp, paragraph)
+  })()
+  return loading
+}
+
+const PLACEHOLDER = /^zq(\d+)x$/
+
+function analyse(nlp: WinkMethods, paragraph: string): Sentence[] {
+  const codes: string[] = []
+  const masked = paragraph.replace(/`[^`]+`/g, (code) => `Zq${codes.push(code) - 1}x`)
+  const unmask = (text: string) => text.replace(/Zq(\d+)x/g, (_, index: string) => codes[Number(index)] ?? '')
+  const its = nlp.its
+  const doc = nlp.readDoc(masked)
+  const sentences: (Sentence & { start: number })[] = []
+  let cursor = 0
+  doc.sentences().each((sentence: ItemSentence) => {
+    const values = sentence.tokens().out() as string[]
+    const tags = sentence.tokens().out(its.pos) as string[]
+    const lemmas = sentence.tokens().out(its.lemma as typeof its.value) as string[]
+    const tokens = values.map((value, i) => {
+      const code = PLACEHOLDER.exec(value.toLowerCase())
+      return code ? { text: codes[Number(code[1])] ?? value, pos: 'CODE', lemma: value } : { text: value, pos: tags[i] ?? 'X', lemma: lemmas[i] ?? value.toLowerCase() }
+    })
+    repairVerbless(tokens)
+    const out = sentence.out() as string
+    const found = masked.indexOf(out, cursor)
+    const start = found >= 0 ? found : cursor
+    const end = found >= 0 ? found + out.length : cursor
+    cursor = end
+    const previous = sentences[sentences.length - 1]
+    // A "sentence" that starts in lower case continues the one before ("… file cubane." + "pdb is …").
+    if (previous && /^[a-z]/.test(out)) {
+      previous.text = unmask(masked.slice(previous.start, end)).trim()
+      previous.tokens.push(...tokens)
+    } else sentences.push({ text: unmask(out).trim(), tokens, start })
+  })
+  return sentences.map(({ text, tokens }) => ({ text, tokens }))
+}
+
+const VERB_TAGS = new Set(['VERB', 'AUX'])
+
+/**
+ * The small model sometimes tags a sentence's only verb as a noun ("Active transport moves
+ * substances", "Cells release proteins"), which would make a verb part of a noun-phrase blank.
+ * In a sentence without any verb, the word that must be one is re-tagged: after a plural
+ * subject, the next word; else the first -s word after the subject.
+ */
+function repairVerbless(tokens: Token[]): void {
+  if (tokens.some((token) => VERB_TAGS.has(token.pos))) return
+  const start = tokens.findIndex((token) => token.pos === 'NOUN' || token.pos === 'PROPN')
+  if (start < 0) return
+  const plural = /[^s]s$/i.test(tokens[start]!.text)
+  for (let i = start + 1; i < tokens.length && (tokens[i]!.pos === 'NOUN' || tokens[i]!.pos === 'ADJ'); i++) {
+    if (plural || /[^s]s$/.test(tokens[i]!.text)) {
+      tokens[i] = { ...tokens[i]!, pos: 'VERB' }
+      return
+    }
+  }
+}
