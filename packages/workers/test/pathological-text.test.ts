@@ -9,8 +9,12 @@ import { Type } from 'typebox'
 import { atxHeading, extractText, parseSubtitles } from '../src/extract/index.js'
 import { normaliseDocument } from '../src/pipeline/normalise.js'
 import { parseAgainst } from '../src/providers/json-chat.js'
-import { sentenceConcepts } from '../src/providers/offline/definitions.js'
-import { firstClause, stripEndPunctuation } from '../src/pipeline/text.js'
+import { chunkDocuments } from '../src/pipeline/chunk.js'
+import { inlineText } from '../src/pipeline/inline-markup.js'
+import { lintCard } from '../src/pipeline/card-lint.js'
+import { fencedDiv } from '../src/pipeline/boxes.js'
+import { offlineConcepts } from '../src/providers/offline/concepts.js'
+import { loadAnalyser } from '../src/providers/offline/nlp.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const SPACES = ' '.repeat(60_000)
@@ -55,14 +59,16 @@ t.test('html detection past a run of unclosed comments', async (t) => {
   t.equal(html.format, 'html', 'leading comments are skipped')
 })
 
-t.test('offline concept heuristics on sentences of 100 KB of whitespace', async (t) => {
-  const context = { heading: undefined, terms: [] }
-  const options = { facts: true, commands: true }
-  t.same(sentenceConcepts(`A\t${'\t '.repeat(50_000)}(`, context, options), [], 'no definition in whitespace')
-  t.same(sentenceConcepts(`${'0,'.repeat(40_000)}T,T`, context, options), [], 'no quantity in a run of digits and commas')
-  t.same(sentenceConcepts(`'${'TO\tT\u0000'.repeat(30_000)}\t`, context, options), [], 'no command purpose')
-  t.equal(stripEndPunctuation(`word${'\t'.repeat(60_000)}\u0000\t`), `word${'\t'.repeat(60_000)}\u0000`)
-  t.equal(firstClause(`a${' '.repeat(60_000)}b — c`), `a${' '.repeat(60_000)}b`)
+t.test('offline concepts, inline markup, fences and card checks on 100 KB of whitespace and unclosed markup', async (t) => {
+  const analyse = await loadAnalyser()
+  const paragraphs = [`A\t${'\t '.repeat(50_000)}(`, `${'0,'.repeat(40_000)}T,T`, `'${'TO\tT\u0000'.repeat(30_000)}\t`, `X is called ${' '.repeat(60_000)}y.`, `A b${' '.repeat(60_000)}is a c.`]
+  const text = paragraphs.join('\n\n')
+  const [chunk] = chunkDocuments([normaliseDocument({ name: 'evil.md', content: { format: 'markdown', text } })], 1_000_000)
+  t.ok(Array.isArray(offlineConcepts(chunk!, analyse)), 'read to the end')
+  t.equal(inlineText(`${'{term}`'.repeat(20_000)} ${'*a '.repeat(20_000)} ${'**b'.repeat(20_000)} ${'`x <'.repeat(20_000)}`).text.length > 0, true)
+  t.same(fencedDiv(`:::${' '.repeat(60_000)}x`), { name: 'x' })
+  t.same(fencedDiv(`:::${' '.repeat(60_000)}`), {})
+  t.same(lintCard({ type: 'basic', front: `What is a${' '.repeat(60_000)}b?`, back: `${'x, '.repeat(20_000)}` }).includes('C4'), true)
 })
 
 t.test('a model answer fenced with 100 KB of whitespace', async (t) => {
