@@ -4,7 +4,8 @@ import type { ContentSource } from '../content/types.js'
 import { createProvider } from '../providers/select.js'
 import type { LlmProvider } from '../providers/types.js'
 import type { Logger } from '../runtime/logger.js'
-import { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from '../runtime/queue-worker.js'
+import { startQueueWorker } from '../runtime/queue-worker.js'
+import type { QueueWorker, QueueWorkerOptions } from '../runtime/types.js'
 import { orchestratorProcessor, type OrchestratorResult, type ResultHook } from './processor.js'
 
 export interface OrchestratorWorkerOptions {

@@ -19,14 +19,8 @@
  * pauses and the job waits without using an attempt), `UnrecoverableError` to fail without
  * retries, any other error to fail the attempt (retried with backoff while attempts remain).
  */
-export {
-  startQueueWorker,
-  MAX_STALLED_COUNT,
-  type JobProcessor,
-  type ProcessorContext,
-  type QueueWorker,
-  type QueueWorkerOptions,
-} from './queue-worker.js'
+export { startQueueWorker, MAX_STALLED_COUNT } from './queue-worker.js'
+export type { JobProcessor, ProcessorContext, QueueWorker, QueueWorkerOptions } from './types.js'
 export { RateLimitedError, JobTimeoutError, JobCancelledError, UnrecoverableError } from './errors.js'
 export { jobLogRecorder, type JobLogRecorder } from './job-log-recorder.js'
 export { createLogger, type CreateLoggerOptions, type Logger } from './logger.js'

@@ -1,5 +1,5 @@
 import type { Logger } from './logger.js'
-import type { QueueWorker } from './queue-worker.js'
+import type { QueueWorker } from './types.js'
 
 export interface ShutdownOptions {
   logger: Logger

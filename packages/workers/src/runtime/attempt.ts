@@ -1,0 +1,116 @@
+import type { Job } from 'bullmq'
+import {
+  JobLogWriter,
+  type FlashcardConfig,
+  type JobLogStore,
+  type LlmCallRecord,
+  type QueueName,
+  type RedisConnection,
+  type WorkerQueues,
+} from '@flashcards/queue-core'
+import { attemptSignal } from './abort.js'
+import { jobLogRecorder, type JobLogRecorder } from './job-log-recorder.js'
+import type { Logger } from './logger.js'
+import { progressReporter } from './progress.js'
+import type { ProcessorContext } from './types.js'
+
+/** What every attempt of one worker shares. */
+export interface AttemptDeps {
+  queue: QueueName
+  config: Readonly<FlashcardConfig>
+  queues: WorkerQueues
+  redis: RedisConnection
+  jobLogStore: JobLogStore
+  logger: Logger
+}
+
+interface JobIdentityData {
+  module_id?: unknown
+  course_id?: unknown
+  owner?: { tenant?: unknown }
+}
+
+export type FinishedRecord = { outcome: 'SUCCESS' | 'FAILED'; durationSeconds: number; cards?: number }
+
+/** One run of a job: its context for the processor and the bookkeeping the outcome needs. */
+export interface Attempt {
+  readonly jobId: string
+  readonly number: number
+  readonly startedAt: number
+  readonly context: ProcessorContext
+  readonly log: JobLogRecorder
+  readonly logger: Logger
+  readonly writer: JobLogWriter
+  readonly signal: AbortSignal
+  /** Rejects as soon as the attempt's signal aborts. */
+  readonly aborted: Promise<never>
+  /** Writes the job log; a failure is reported, never allowed to fail or hide the job's outcome. */
+  save(write: () => Promise<unknown>): Promise<void>
+  /** The attempt's statistics in one transaction; a failure is reported, never fails the job. */
+  recordStats(finished?: FinishedRecord): Promise<void>
+  flushProgress(): Promise<void>
+  dispose(): void
+}
+
+/** Builds the attempt: job log, abort signal, progress, statistics and the processor's context, in one place. */
+export async function openAttempt(job: Job, bullSignal: AbortSignal | undefined, deps: AttemptDeps): Promise<Attempt> {
+  const jobId = String(job.id)
+  const data = (job.data ?? {}) as JobIdentityData
+  const number = job.attemptsMade + 1
+  const logger = deps.logger.child({ jobId, attempt: number })
+  const writer = await JobLogWriter.open(deps.jobLogStore, {
+    jobId,
+    queue: deps.queue,
+    // Runs put back by the rate limiter keep their attempt number; the log tells each run apart.
+    attempt: Math.max(job.attemptsStarted, number),
+    module_id: typeof data.module_id === 'string' ? data.module_id : null,
+    course_id: typeof data.course_id === 'string' ? data.course_id : null,
+    tenant: typeof data.owner?.tenant === 'string' ? data.owner.tenant : '',
+  })
+  const log = jobLogRecorder(writer, logger)
+  const startedAt = Date.now()
+  const abort = attemptSignal(jobId, deps.config.jobTimeoutMs, bullSignal)
+  const progress = progressReporter(job, log, logger, startedAt)
+  const llmCalls: LlmCallRecord[] = []
+  const context: ProcessorContext = {
+    signal: abort.signal,
+    log,
+    logger,
+    attempt: number,
+    queues: deps.queues,
+    redis: deps.redis,
+    progress: progress.report,
+    recordLlmCall: (call) => {
+      llmCalls.push(call)
+    },
+  }
+  logger.info({ name: job.name, module_id: data.module_id, course_id: data.course_id }, 'job started')
+  log.info('job_start', `Job started for ${describe(data, job.name)} (attempt ${number})`)
+  return {
+    jobId,
+    number,
+    startedAt,
+    context,
+    log,
+    logger,
+    writer,
+    signal: abort.signal,
+    aborted: abort.aborted,
+    save: async (write) => {
+      await write().catch((err: Error) => logger.error({ err: err.message }, 'could not write the job log'))
+    },
+    recordStats: async (finished) => {
+      await deps.queues
+        .recordAttempt(deps.queue, { llmCalls, ...(finished ? { finished } : {}) })
+        .catch((err: Error) => logger.warn({ err: err.message }, 'could not record the job statistics'))
+    },
+    flushProgress: progress.flush,
+    dispose: abort.dispose,
+  }
+}
+
+function describe(data: JobIdentityData, name: string): string {
+  if (typeof data.module_id === 'string') return `module ${data.module_id}`
+  if (typeof data.course_id === 'string') return `course ${data.course_id}`
+  return name
+}
