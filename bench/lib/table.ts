@@ -46,6 +46,7 @@ export function renderTable(results: Record<string, any>): string {
     rows.push([`worker RSS MB over ${m.jobs} jobs`, `${m.worker_rss_mb.after_warmup} → ${m.worker_rss_mb.after_jobs}`, `peak ${m.worker_rss_mb.peak}`, `${(m.rss_growth * 100).toFixed(1)} %`, '< 10 %'])
     rows.push(['Redis used_memory MB after', `${m.redis.used_memory_after_mb}`, `${m.redis.used_memory_empty_mb} empty`, '', 'bounded'])
     rows.push(['  of which stage cache', `${m.redis.stage_cache_mb} MB, ${m.redis.stage_cache_keys} keys`, `${m.redis.completed_jobs_kept} completed jobs kept`, '', ''])
+    rows.push(['  of which decks', `${m.redis.deck_mb} MB, ${m.redis.deck_keys} keys`, 'kept: retention never removes decks', '', ''])
   }
   if (!failed('quality')) {
     for (const [name, q] of Object.entries<any>(results.quality.providers)) {

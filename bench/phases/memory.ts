@@ -20,6 +20,9 @@ export interface MemoryResults {
     job_hashes: number
     stage_cache_keys: number
     stage_cache_mb: number
+    /** Deck revisions the jobs wrote (DECK_STORE=redis): they stay after retention removes the jobs. */
+    deck_keys: number
+    deck_mb: number
     other_keys: number
   }
 }
@@ -71,10 +74,12 @@ export async function memoryPhase(ctx: BenchContext): Promise<MemoryResults> {
         job_hashes: census.jobHashes,
         stage_cache_keys: census.cacheKeys,
         stage_cache_mb: mb(census.cacheBytes),
+        deck_keys: census.deckKeys,
+        deck_mb: mb(census.deckBytes),
         other_keys: census.otherKeys,
       },
     }
-    ctx.progress(`  after ${jobs} more jobs: RSS ${mb(afterJobs)} MB (${round(results.rss_growth * 100, 1)} %), Redis used_memory ${results.redis.used_memory_after_mb} MB, ${census.jobHashes} job hashes kept, ${census.cacheKeys} stage-cache keys (${results.redis.stage_cache_mb} MB)`)
+    ctx.progress(`  after ${jobs} more jobs: RSS ${mb(afterJobs)} MB (${round(results.rss_growth * 100, 1)} %), Redis used_memory ${results.redis.used_memory_after_mb} MB, ${census.jobHashes} job hashes kept, ${census.cacheKeys} stage-cache keys (${results.redis.stage_cache_mb} MB), ${census.deckKeys} deck keys (${results.redis.deck_mb} MB)`)
     return results
   } finally {
     clearInterval(sampler)
@@ -83,27 +88,43 @@ export async function memoryPhase(ctx: BenchContext): Promise<MemoryResults> {
   }
 }
 
-async function keyCensus(client: Redis, prefix: string): Promise<{ jobHashes: number; cacheKeys: number; cacheBytes: number; otherKeys: number }> {
+interface Census { jobHashes: number; cacheKeys: number; cacheBytes: number; deckKeys: number; deckBytes: number; otherKeys: number }
+
+async function keyCensus(client: Redis, prefix: string): Promise<Census> {
   const jobHash = new RegExp(`^${prefix}:orchestrator:[0-9a-f-]{36}$`)
   const cache = `${prefix}:orchestrator:x:cache:`
+  const decks = `${prefix}:decks:`
   let cursor = '0'
   let jobHashes = 0
   let otherKeys = 0
   const cacheKeys: string[] = []
+  const deckKeys: string[] = []
   do {
     const [next, keys] = await client.scan(cursor, 'COUNT', 1000)
     cursor = next
     for (const key of keys) {
       if (key.startsWith(cache)) cacheKeys.push(key)
+      else if (key.startsWith(decks)) deckKeys.push(key)
       else if (jobHash.test(key)) jobHashes++
       else otherKeys++
     }
   } while (cursor !== '0')
-  let cacheBytes = 0
-  for (let start = 0; start < cacheKeys.length; start += 1000) {
-    const pipeline = client.pipeline()
-    for (const key of cacheKeys.slice(start, start + 1000)) pipeline.memory('USAGE', key)
-    for (const [, bytes] of (await pipeline.exec()) ?? []) cacheBytes += Number(bytes ?? 0)
+  return {
+    jobHashes,
+    cacheKeys: cacheKeys.length,
+    cacheBytes: await bytesOf(client, cacheKeys),
+    deckKeys: deckKeys.length,
+    deckBytes: await bytesOf(client, deckKeys),
+    otherKeys,
   }
-  return { jobHashes, cacheKeys: cacheKeys.length, cacheBytes, otherKeys }
+}
+
+async function bytesOf(client: Redis, keys: string[]): Promise<number> {
+  let bytes = 0
+  for (let start = 0; start < keys.length; start += 1000) {
+    const pipeline = client.pipeline()
+    for (const key of keys.slice(start, start + 1000)) pipeline.memory('USAGE', key)
+    for (const [, usage] of (await pipeline.exec()) ?? []) bytes += Number(usage ?? 0)
+  }
+  return bytes
 }

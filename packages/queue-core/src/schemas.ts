@@ -97,6 +97,15 @@ export type GenerateMode = Static<typeof GenerateMode>
 
 export const MODULES_PER_REQUEST_MAX = 100
 
+/** Where a job's outcome is POSTed (signed; see the README's webhooks section). */
+export const CallbackUrl = Type.String({
+  minLength: 1,
+  maxLength: 2048,
+  pattern: '^https?://[^\\s/?#]+[^\\s]*$',
+  description: 'http(s) URL that receives a signed POST when each job of the request completes or fails. Private addresses are refused unless allowed.',
+  examples: ['https://lms.example.com/hooks/flashcards'],
+})
+
 export const GenerateBatchBody = Type.Object(
   {
     mode: GenerateMode,
@@ -110,6 +119,7 @@ export const GenerateBatchBody = Type.Object(
     ),
     settings: Type.Optional(GenerationSettings),
     content: Type.Optional(InlineContent),
+    callback_url: Type.Optional(CallbackUrl),
   },
   {
     additionalProperties: false,
@@ -144,6 +154,7 @@ export const ModuleJobData = Type.Object(
     settings: ResolvedSettingsSchema,
     content: Type.Optional(InlineContent),
     owner: Owner,
+    callback_url: Type.Optional(CallbackUrl),
   },
   { additionalProperties: false },
 )
@@ -151,7 +162,7 @@ export type ModuleJobData = Static<typeof ModuleJobData>
 
 /** Payload of an orchestrator job that expands a course into one module job per module. */
 export const CourseJobData = Type.Object(
-  { kind: Type.Literal('course'), course_id: Identifier, settings: ResolvedSettingsSchema, owner: Owner },
+  { kind: Type.Literal('course'), course_id: Identifier, settings: ResolvedSettingsSchema, owner: Owner, callback_url: Type.Optional(CallbackUrl) },
   { additionalProperties: false },
 )
 export type CourseJobData = Static<typeof CourseJobData>
@@ -256,6 +267,9 @@ export const ModuleResult = Type.Object(
     module_id: Identifier,
     course_id: Identifier,
     cards: Type.Array(Card),
+    deck: Type.Optional(
+      Type.Object({ revision: Type.Integer({ minimum: 1 }) }, { description: 'The deck revision these cards were stored as.' }),
+    ),
     stats: Type.Record(Type.String(), Type.Unknown(), { description: 'Counts and timings of the run.' }),
     shortfall: Type.Optional(Shortfall),
   },

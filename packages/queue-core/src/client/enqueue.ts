@@ -39,7 +39,8 @@ export class Enqueuer {
     const settings = resolveSettings(request.settings)
     const { course_id } = request.target
     if (request.mode === 'course') {
-      const data: CourseJobData = { kind: 'course', course_id, settings, owner }
+      const callback = request.callback_url ? { callback_url: request.callback_url } : {}
+      const data: CourseJobData = { kind: 'course', course_id, settings, owner, ...callback }
       return [await this.checkedAdd({ queue: 'orchestrator', name: JOB_NAMES.course, data, kind: 'course', moduleId: null })]
     }
     const moduleIds = request.mode === 'single_module' ? [request.target.module_id!] : request.target.module_ids!
@@ -47,7 +48,8 @@ export class Enqueuer {
     const jobs: EnqueuedJob[] = []
     for (const module_id of moduleIds) {
       const content = request.content ? { content: request.content } : {}
-      jobs.push(await this.module({ module_id, course_id, settings, owner, ...content }))
+      const callback = request.callback_url ? { callback_url: request.callback_url } : {}
+      jobs.push(await this.module({ module_id, course_id, settings, owner, ...content, ...callback }))
     }
     return jobs
   }

@@ -82,6 +82,8 @@ export interface DeckStore {
   /** The latest revision, or the one asked for; null when the deck or revision does not exist. */
   getDeck(key: DeckKey, q?: DeckQuery): Promise<Deck | null>
   listDecks(tenant: string, course_id: string, q?: PageQuery): Promise<{ items: DeckSummary[]; total: number }>
+  /** One deck's summary (latest revision, counts); what webhooks carry. Null when there is no deck. */
+  getSummary(key: DeckKey): Promise<DeckSummary | null>
   /**
    * Reviews or edits a card of the latest revision. An edit sets status `edited`; throws a
    * VALIDATION_ERROR FlashcardError when the edit is not a valid card. Null when there is no such card.

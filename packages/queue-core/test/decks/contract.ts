@@ -127,6 +127,8 @@ export function deckStoreContract(t: Test, open: OpenStore): void {
     t.same(second.items.map((i) => i.module_id), ['mod-b'])
     t.equal(second.total, 3)
     t.same(await store.listDecks(key.tenant, 'course-none'), { items: [], total: 0 })
+    t.same(await store.getSummary({ ...key, module_id: 'mod-a' }), all.items[0], 'one deck\'s summary is its line of the list')
+    t.equal(await store.getSummary({ ...key, module_id: 'mod-none' }), null)
   })
 
   withStore('tenants never see, change or delete each other\'s decks', async (t, store) => {
@@ -136,6 +138,7 @@ export function deckStoreContract(t: Test, open: OpenStore): void {
     for (const other of others) {
       t.equal(await store.getDeck(other), null, `${other.tenant} reads nothing`)
       t.same(await store.listDecks(other.tenant, key.course_id), { items: [], total: 0 })
+      t.equal(await store.getSummary(other), null)
       t.equal(await store.updateCard(other, 'a', { status: 'approved' }), null)
       t.equal(await store.deleteCard(other, 'a'), false)
       t.equal(await store.deleteDeck(other), false)

@@ -7,6 +7,7 @@ import {
   ModuleJobData,
   queuePrefixFor,
   isClusterUrl,
+  type DeckStore,
   type FlashcardConfig,
   type ModuleResult,
 } from '@flashcards/queue-core'
@@ -35,6 +36,8 @@ export interface OrchestratorProcessorOptions {
   config: Readonly<FlashcardConfig>
   contentSource: ContentSource
   provider: LlmProvider
+  /** Where each module's cards become a deck revision (DECK_STORE). */
+  deckStore: DeckStore
   onResult?: ResultHook
   /** Stage cache on; tests of the provider's own behaviour may turn it off. Default true. */
   cache?: boolean
@@ -66,7 +69,9 @@ async function expandCourse(data: CourseJobData, options: OrchestratorProcessorO
   const modules: CourseResult['modules'] = []
   for (const [index, module_id] of moduleIds.entries()) {
     context.signal.throwIfAborted()
-    const job = await context.queues.enqueueModule({ module_id, course_id: data.course_id, settings: data.settings, owner: data.owner })
+    const job = await context.queues.enqueueModule({
+      module_id, course_id: data.course_id, settings: data.settings, owner: data.owner, ...(data.callback_url ? { callback_url: data.callback_url } : {}),
+    })
     modules.push({ module_id, job_id: job.job_id, deduplicated: job.deduplicated })
     await report(context.progress, PROGRESS.enqueueModule(index + 1, moduleIds.length, module_id, job.job_id, job.deduplicated))
   }
@@ -105,6 +110,13 @@ async function generateModule(
       },
     },
   )
+  // Keyed by the job id: a retried or stalled re-run of this job finds its revision and writes nothing.
+  const { revision, created } = await options.deckStore.writeRevision(
+    { tenant: data.owner.tenant, course_id: data.course_id, module_id: data.module_id },
+    { job_id: String(job.id), cards: result.cards, ...(data.content?.title ? { module_title: data.content.title } : {}) },
+  )
+  context.log.info('deck', `Deck revision ${revision} ${created ? 'written' : 'already written by an earlier run'}`, { revision, created })
+  result.deck = { revision }
   if (options.onResult) {
     await options.onResult(result, { jobId: String(job.id), data })
     context.log.info('result_hook', 'Result hook done')

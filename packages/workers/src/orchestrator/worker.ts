@@ -1,4 +1,4 @@
-import type { FlashcardConfig, JobLogStore, ModuleResult } from '@flashcards/queue-core'
+import { createDeckStore, type DeckStore, type FlashcardConfig, type JobLogStore, type ModuleResult } from '@flashcards/queue-core'
 import { FilesystemContentSource } from '../content/filesystem.js'
 import type { ContentSource } from '../content/types.js'
 import { createProvider } from '../providers/select.js'
@@ -6,6 +6,7 @@ import type { LlmProvider } from '../providers/types.js'
 import type { Logger } from '../runtime/logger.js'
 import { startQueueWorker } from '../runtime/queue-worker.js'
 import type { QueueWorker, QueueWorkerOptions } from '../runtime/types.js'
+import { startWebhooks, type Webhooks } from '../webhooks/index.js'
 import { orchestratorProcessor, type OrchestratorResult, type ResultHook } from './processor.js'
 
 export interface OrchestratorWorkerOptions {
@@ -16,6 +17,10 @@ export interface OrchestratorWorkerOptions {
   /** Default: the provider LLM_PROVIDER selects. */
   provider?: LlmProvider
   onResult?: ResultHook
+  /** Default: the store DECK_STORE selects (closed with the worker; a given one is not). */
+  deckStore?: DeckStore
+  /** First webhook retry delay; tests shorten it. */
+  webhookBackoffMs?: number
   jobLogStore?: JobLogStore
   /** Stage cache in Redis; default on. */
   cache?: boolean
@@ -35,8 +40,12 @@ export interface OrchestratorWorkerOptions {
 export async function startOrchestratorWorker(options: OrchestratorWorkerOptions): Promise<QueueWorker> {
   const provider = options.provider ?? createProvider(options.config.llm)
   const contentSource = options.contentSource ?? new FilesystemContentSource(options.config.contentDir)
-  options.logger.info({ provider: provider.name, model: provider.model, contentSource: contentSource.name }, 'orchestrator configured')
-  return startQueueWorker<unknown, OrchestratorResult>({
+  const deckStore = options.deckStore ?? (await createDeckStore(options.config, { role: 'worker' }))
+  const webhooks = await startWebhooks({
+    config: options.config, logger: options.logger, deckStore, ...(options.webhookBackoffMs ? { backoffMs: options.webhookBackoffMs } : {}),
+  })
+  options.logger.info({ provider: provider.name, model: provider.model, contentSource: contentSource.name, deckStore: options.config.decks.store }, 'orchestrator configured')
+  const handle = await startQueueWorker<unknown, OrchestratorResult>({
     queue: 'orchestrator',
     config: options.config,
     logger: options.logger,
@@ -44,11 +53,34 @@ export async function startOrchestratorWorker(options: OrchestratorWorkerOptions
       config: options.config,
       contentSource,
       provider,
+      deckStore,
       ...(options.onResult ? { onResult: options.onResult } : {}),
       ...(options.cache === undefined ? {} : { cache: options.cache }),
     }),
     countCards: (result) => ((result as ModuleResult).cards ? (result as ModuleResult).cards.length : 0),
     ...(options.jobLogStore ? { jobLogStore: options.jobLogStore } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),
+  })
+  announceOutcomes(handle, webhooks, options.logger)
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close()
+      await webhooks.close()
+      if (!options.deckStore) await deckStore.close()
+    },
+  }
+}
+
+/** Completed jobs and jobs that failed for good (no attempt left, or unrecoverable) are announced. */
+function announceOutcomes(handle: QueueWorker, webhooks: Webhooks, logger: Logger): void {
+  const report = (err: Error) => logger.warn({ err: err.message }, 'could not queue a webhook')
+  handle.worker.on('completed', (job) => {
+    webhooks.announce(job, 'job.completed').catch(report)
+  })
+  handle.worker.on('failed', (job, err) => {
+    if (!job) return
+    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1)
+    if (final) webhooks.announce(job, 'job.failed', err.message).catch(report)
   })
 }

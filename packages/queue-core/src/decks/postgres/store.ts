@@ -1,4 +1,4 @@
-import type { Sql, TransactionSql } from 'postgres'
+import type { Fragment, Sql, TransactionSql } from 'postgres'
 import type { Card } from '../../schemas.js'
 import { applyPatch, checkPage, checkRevisionInput, emptyCounts, toDeckCard, type CardReview } from '../review.js'
 import type {
@@ -101,16 +101,30 @@ export class PostgresDeckStore implements DeckStore {
 
   async listDecks(tenant: string, course_id: string, q?: PageQuery): Promise<{ items: DeckSummary[]; total: number }> {
     const page = checkPage(q)
-    const [rows, [count]] = await Promise.all([
-      this.sql<{ module_id: string; module_title: string | null; revision: number; updated_at: Date; status: ReviewStatus | null; n: number }[]>`
-        SELECT p.module_id, r.module_title, r.revision, r.updated_at, c.status, count(c.card_id)::int AS n
-        FROM (SELECT id, module_id, revisions FROM decks WHERE tenant = ${tenant} AND course_id = ${course_id} AND revisions > 0
-              ORDER BY module_id OFFSET ${page.offset} LIMIT ${page.limit}) p
-        JOIN deck_revisions r ON r.deck_id = p.id AND r.revision = p.revisions
-        LEFT JOIN deck_cards c ON c.deck_id = p.id AND c.revision = p.revisions
-        GROUP BY p.module_id, r.module_title, r.revision, r.updated_at, c.status ORDER BY p.module_id`,
+    const decks = this.sql`SELECT id, module_id, revisions FROM decks WHERE tenant = ${tenant} AND course_id = ${course_id}
+      AND revisions > 0 ORDER BY module_id OFFSET ${page.offset} LIMIT ${page.limit}`
+    const [items, [count]] = await Promise.all([
+      this.summaries(course_id, decks),
       this.sql<{ total: number }[]>`SELECT count(*)::int AS total FROM decks WHERE tenant = ${tenant} AND course_id = ${course_id} AND revisions > 0`,
     ])
+    return { items, total: count!.total }
+  }
+
+  async getSummary(key: DeckKey): Promise<DeckSummary | null> {
+    const decks = this.sql`SELECT id, module_id, revisions FROM decks
+      WHERE tenant = ${key.tenant} AND course_id = ${key.course_id} AND module_id = ${key.module_id} AND revisions > 0`
+    const [item] = await this.summaries(key.course_id, decks)
+    return item ?? null
+  }
+
+  /** Summaries of the decks a subquery (id, module_id, revisions) selects, in module order. */
+  private async summaries(course_id: string, decks: Fragment): Promise<DeckSummary[]> {
+    const rows = await this.sql<{ module_id: string; module_title: string | null; revision: number; updated_at: Date; status: ReviewStatus | null; n: number }[]>`
+      SELECT p.module_id, r.module_title, r.revision, r.updated_at, c.status, count(c.card_id)::int AS n
+      FROM (${decks}) p
+      JOIN deck_revisions r ON r.deck_id = p.id AND r.revision = p.revisions
+      LEFT JOIN deck_cards c ON c.deck_id = p.id AND c.revision = p.revisions
+      GROUP BY p.module_id, r.module_title, r.revision, r.updated_at, c.status ORDER BY p.module_id`
     const items = new Map<string, DeckSummary>()
     for (const row of rows) {
       let item = items.get(row.module_id)
@@ -123,7 +137,7 @@ export class PostgresDeckStore implements DeckStore {
       item.counts[row.status] += row.n
       item.card_count += row.n
     }
-    return { items: [...items.values()], total: count!.total }
+    return [...items.values()]
   }
 
   async updateCard(key: DeckKey, cardId: string, patch: CardPatch): Promise<DeckCard | null> {

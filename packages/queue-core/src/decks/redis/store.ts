@@ -105,11 +105,11 @@ export class RedisDeckStore implements DeckStore {
       this.redis.zcard(index),
       this.redis.zrange(index, String(page.offset), String(page.offset + page.limit - 1)),
     ])
-    const summaries = await Promise.all(modules.map((module_id) => this.summary({ tenant, course_id, module_id })))
+    const summaries = await Promise.all(modules.map((module_id) => this.getSummary({ tenant, course_id, module_id })))
     return { items: summaries.filter((item): item is DeckSummary => item !== null), total }
   }
 
-  private async summary(key: DeckKey): Promise<DeckSummary | null> {
+  async getSummary(key: DeckKey): Promise<DeckSummary | null> {
     const { base } = this.keys(key)
     const revision = await this.latest(base)
     if (revision < 1) return null

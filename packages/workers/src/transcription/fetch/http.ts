@@ -1,7 +1,7 @@
 import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { isIP } from 'node:net'
-import { guardedLookup, refusedRange, RefusedAddressError } from './address-policy.js'
+import { guardedLookup, refusedRange, RefusedAddressError } from '../../net/address-policy.js'
 import { permanent, transient, isTransientNetworkError, FileProblem } from '../errors.js'
 import { lastSegment, type FetchedFile, type FetchLimits } from './types.js'
 

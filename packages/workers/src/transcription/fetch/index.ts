@@ -8,7 +8,7 @@ import { fetchS3 } from './s3.js'
 import type { FetchedFile, FetchLimits } from './types.js'
 
 export type { FetchedFile, FetchLimits } from './types.js'
-export { refusedRange } from './address-policy.js'
+export { refusedRange } from '../../net/address-policy.js'
 
 export interface FileFetcherOptions extends FetchLimits {
   /** MOCK_FILE_URLS: deterministic sample content instead of any I/O. */
