@@ -38,8 +38,8 @@ export class Enqueuer {
   async generation(request: GenerateBatchBody, owner: Owner): Promise<EnqueuedJob[]> {
     const settings = resolveSettings(request.settings)
     const { course_id } = request.target
+    const callback = request.callback_url ? { callback_url: request.callback_url } : {}
     if (request.mode === 'course') {
-      const callback = request.callback_url ? { callback_url: request.callback_url } : {}
       const data: CourseJobData = { kind: 'course', course_id, settings, owner, ...callback }
       return [await this.checkedAdd({ queue: 'orchestrator', name: JOB_NAMES.course, data, kind: 'course', moduleId: null })]
     }
@@ -48,7 +48,6 @@ export class Enqueuer {
     const jobs: EnqueuedJob[] = []
     for (const module_id of moduleIds) {
       const content = request.content ? { content: request.content } : {}
-      const callback = request.callback_url ? { callback_url: request.callback_url } : {}
       jobs.push(await this.module({ module_id, course_id, settings, owner, ...content, ...callback }))
     }
     return jobs
