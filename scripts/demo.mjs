@@ -124,6 +124,16 @@ async function follow(base, jobId, onProgress) {
   return 'ended'
 }
 
+/** The course's decks as the deck routes list them, and the whole course as one Anki package. */
+async function saveDeck(base) {
+  const decks = await api(base, 'GET', `/decks/${COURSE_ID}`)
+  const response = await fetch(`${base}/decks/${COURSE_ID}/export?format=apkg`, { headers: { authorization: `Bearer ${TOKEN}` } })
+  if (!response.ok) throw new Error(`GET /decks/${COURSE_ID}/export → ${response.status} ${await response.text()}`)
+  const file = join(OUTPUT_DIR, 'deck.apkg')
+  writeFileSync(file, Buffer.from(await response.arrayBuffer()))
+  return { decks, file }
+}
+
 function printCards(results) {
   const cut = (text, n) => {
     const flat = String(text).replace(/\s+/g, ' ')
@@ -206,16 +216,19 @@ export async function runDemo({ redisUrl, keep }) {
     const anki = toAnkiCsv(results, `Flashcard demo::${COURSE_ID}`)
     writeFileSync(join(OUTPUT_DIR, 'anki-basic.csv'), anki.basic)
     writeFileSync(join(OUTPUT_DIR, 'anki-cloze.csv'), anki.cloze)
+    const deck = await saveDeck(base)
     const total = results.reduce((n, r) => n + r.cards.length, 0)
     const rel = (p) => relative(process.cwd(), p) || '.'
-    console.log(`\n✔ ${total} cards for ${results.length} modules`)
+    console.log(`\n✔ ${total} cards for ${results.length} modules, kept as ${deck.decks.total} decks (GET ${base}/decks/${COURSE_ID})`)
     console.log(`  cards:      ${rel(join(OUTPUT_DIR, 'cards.json'))}, Anki CSV: ${rel(join(OUTPUT_DIR, 'anki-basic.csv'))} and ${rel(join(OUTPUT_DIR, 'anki-cloze.csv'))}`)
+    console.log(`  Anki deck:  ${rel(deck.file)} (File → Import in Anki; a subdeck per module)`)
     console.log(`  API docs:   http://127.0.0.1:${port}/docs   (token: ${TOKEN})`)
     console.log(`  health:     curl ${base}/orchestrator/health -H "Authorization: Bearer ${TOKEN}"`)
     console.log(`  metrics:    curl ${base}/orchestrator/metrics -H "Authorization: Bearer ${TOKEN}"`)
     console.log(`  job logs:   ${rel(env.LOG_DIR)}/<job id>.json, e.g. ${rel(join(env.LOG_DIR, `${jobs[0].job_id}.json`))}`)
     console.log(`              or curl ${base}/orchestrator/jobs/${jobs[0].job_id}/logs -H "Authorization: Bearer ${TOKEN}"`)
     if (keep) {
+      console.log(`\n  review:     http://127.0.0.1:${port}/api/flashcards/review/   (sign in with the token ${TOKEN})`)
       console.log('\n• --keep: the server and workers keep running; press Ctrl-C to stop them.')
       await new Promise((resolve) => {
         process.once('SIGINT', resolve)

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { readApkg } from './support/apkg.js'
 import { TEST_REDIS_URL } from './support/redis.js'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -41,4 +42,13 @@ t.test('with Redis it prints cards for every module of the sample course and wri
   t.same(saved.map((m) => m.module_id).sort(), [...modules].sort())
   t.match(readFileSync(join(ROOT, 'demo-output/anki-basic.csv'), 'utf8'), /^#notetype:Basic$/m)
   t.match(output, /API docs: +http:\/\/127\.0\.0\.1:\d+\/docs/)
+
+  // The deck, read back through the deck routes, as one Anki package: a subdeck per module.
+  const apkg = await readApkg(readFileSync(join(ROOT, 'demo-output/deck.apkg')))
+  t.equal(apkg.integrity, 'ok')
+  const subdecks = Object.values(apkg.col.decks).map((d) => String(d.name)).filter((name) => name.includes('::'))
+  t.equal(subdecks.length, modules.length, 'a subdeck per module')
+  t.equal(apkg.notes.length, saved.reduce((n, m) => n + m.cards.length, 0), 'every generated card is a note')
+  t.ok(apkg.cards.length >= apkg.notes.length)
+  t.match(output, new RegExp(`kept as ${modules.length} decks`))
 })
