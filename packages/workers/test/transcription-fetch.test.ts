@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,10 +29,12 @@ async function problem(options: Partial<FileFetcherOptions>, url: string): Promi
 }
 
 t.test('address policy: private, loopback, link-local and metadata ranges are refused', async (t) => {
-  for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00:ec2::254', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+  for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00:ec2::254', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '::7f00:1', '::a9fe:a9fe', '::a00:1', '64:ff9b::7f00:1', '2002:7f00:1::', '100::1']) {
     t.ok(refusedRange(address), `${address} refused`)
   }
   t.match(refusedRange('169.254.169.254'), /metadata/)
+  t.match(refusedRange('::a9fe:a9fe'), /metadata/, 'IPv4-compatible IPv6 of the metadata address')
+  t.match(refusedRange('::7f00:1'), /loopback/, 'IPv4-compatible IPv6 of loopback')
   for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700::1111']) t.equal(refusedRange(address), undefined, `${address} allowed`)
 })
 
@@ -97,5 +100,9 @@ t.test('local paths: only inside LOCAL_FILE_ROOT, no traversal, no symlink escap
   t.match((await problem({ localRoot: root }, 'course/escape.txt')).message, /outside LOCAL_FILE_ROOT/)
   t.match((await problem({ localRoot: root }, 'course/none.md')).message, /no such file/)
   t.match((await problem({}, 'course/notes.md')).message, /local file paths are disabled: set LOCAL_FILE_ROOT/)
+  // A FIFO nobody writes to would block an open() for ever; it fails at once instead.
+  execFileSync('mkfifo', [join(root, 'course', 'pipe.txt')])
+  t.match((await problem({ localRoot: root }, 'course/pipe.txt')).message, /not a regular file/)
+  t.match((await problem({ localRoot: root }, 'course')).message, /not a regular file/, 'nor a directory')
   t.match((await problem({}, 'ftp://example.com/a.pdf')).message, /unsupported URL scheme ftp:/)
 })

@@ -1,4 +1,5 @@
-import { open, realpath } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { permanent } from '../errors.js'
 import { lastSegment, type FetchedFile } from './types.js'
@@ -20,10 +21,13 @@ export async function readLocalFile(path: string, root: string | undefined, maxB
   if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
     throw permanent('the path is outside LOCAL_FILE_ROOT')
   }
-  const handle = await open(real, 'r')
+  // Opening a FIFO or a device blocks (or reads forever): refuse anything but a regular file before
+  // opening it, and open without blocking so a file swapped for a FIFO in between cannot wedge us.
+  if (!(await stat(real)).isFile()) throw permanent('not a regular file (a FIFO, device or directory cannot be a course file)')
+  const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK)
   try {
     const info = await handle.stat()
-    if (!info.isFile()) throw permanent('not a regular file')
+    if (!info.isFile()) throw permanent('not a regular file (a FIFO, device or directory cannot be a course file)')
     if (info.size > maxBytes) throw permanent(`the file is ${info.size} bytes, larger than the ${maxBytes}-byte limit (MAX_FILE_BYTES)`)
     return { bytes: new Uint8Array(await handle.readFile()), filename: lastSegment(real.split(sep).join('/')) }
   } finally {
