@@ -20,7 +20,7 @@ module.exports = {
     {
       ...common,
       name: 'orchestrator-worker',
-      script: 'packages/workers/dist/orchestrator.cjs',
+      script: 'packages/workers/dist/orchestrator.js',
       instances: 2,
       exec_mode: 'cluster',
       env: {
@@ -34,7 +34,7 @@ module.exports = {
     {
       ...common,
       name: 'transcription-worker',
-      script: 'packages/workers/dist/transcription.cjs',
+      script: 'packages/workers/dist/transcription.js',
       instances: 1,
       env: {
         NODE_ENV: 'production',
