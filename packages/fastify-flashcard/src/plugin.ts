@@ -10,7 +10,7 @@ import { installErrorHandling } from './errors.js'
 import { recordHttpMetrics } from './http-metrics.js'
 import { JobEventHub } from './job-events.js'
 import { registerLoadShedding } from './load-shedding.js'
-import { registerOpenApi, OPENAPI_PATH } from './openapi.js'
+import { registerOpenApi } from './openapi.js'
 import { resolveOptions, type FlashcardPluginOptions, type FlashcardPrincipal } from './options.js'
 import { deckExportRoutes } from './routes/deck-exports.js'
 import { deckRoutes } from './routes/decks.js'
@@ -95,8 +95,6 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
     await queues.close()
   })
 
-  if (options.openapi) await registerOpenApi(fastify, options.prefix)
-
   const ctx: RouteContext = {
     queues,
     options,
@@ -127,9 +125,7 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
       })
       if (registry) recordHttpMetrics(api, registry)
       await registerLoadShedding(api, options)
-      if (options.openapi) {
-        api.get(OPENAPI_PATH, { schema: { hide: true } }, async () => fastify.swagger())
-      }
+      if (options.openapi) await registerOpenApi(api, options.prefix)
       const routes = [generationRoutes, transcriptionRoutes, jobLogRoutes, jobEventRoutes, operationsRoutes, deckRoutes, deckExportRoutes]
       if (options.review) routes.push(reviewRoutes)
       for (const routesOf of routes) await api.register(async (scope: FastifyInstance) => routesOf(scope, ctx))

@@ -1,9 +1,15 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import type { S3Client } from '@aws-sdk/client-s3'
 import { assertJobLogId, parseJobLog, serializeJobLog } from './document.js'
 import { KeyedMutex } from './keyed-mutex.js'
 import { redactText } from './redact.js'
 import type { JobLogDocument, JobLogStore } from './types.js'
+
+/**
+ * The AWS SDK is loaded on first use (about 100 packages): a host or worker that never touches
+ * the S3 store never pays for it.
+ */
+const loadS3 = () => import('@aws-sdk/client-s3')
+const loadPresigner = () => import('@aws-sdk/s3-request-presigner')
 
 /** S3 allows presigned URLs of at most 7 days. */
 export const MAX_LINK_SECONDS = 7 * 24 * 3600
@@ -36,8 +42,8 @@ export class S3JobLogStore implements JobLogStore {
   readonly kind = 's3' as const
   readonly bucket: string
   readonly prefix: string
-  readonly client: S3Client
-  private readonly ownsClient: boolean
+  private readonly options: S3JobLogStoreOptions
+  private clientPromise: Promise<S3Client> | undefined
   private readonly mutex = new KeyedMutex()
 
   constructor(options: S3JobLogStoreOptions) {
@@ -46,14 +52,21 @@ export class S3JobLogStore implements JobLogStore {
     }
     this.bucket = options.bucket
     this.prefix = options.prefix ?? 'logs/'
-    this.ownsClient = options.client === undefined
-    this.client =
-      options.client ??
-      new S3Client({
-        region: options.region ?? 'us-east-1',
-        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-        forcePathStyle: options.forcePathStyle ?? false,
-      })
+    this.options = options
+    if (options.client) this.clientPromise = Promise.resolve(options.client)
+  }
+
+  /** The given client, or one made (and the SDK loaded) on first use. */
+  private client(): Promise<S3Client> {
+    this.clientPromise ??= loadS3().then(
+      ({ S3Client }) =>
+        new S3Client({
+          region: this.options.region ?? 'us-east-1',
+          ...(this.options.endpoint === undefined ? {} : { endpoint: this.options.endpoint }),
+          forcePathStyle: this.options.forcePathStyle ?? false,
+        }),
+    )
+    return this.clientPromise
   }
 
   /** The object key of a job's log (the id is validated). */
@@ -75,8 +88,9 @@ export class S3JobLogStore implements JobLogStore {
   async read(jobId: string): Promise<JobLogDocument | undefined> {
     const key = this.keyFor(jobId)
     let text: string
+    const [client, { GetObjectCommand }] = await Promise.all([this.client(), loadS3()])
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+      const response = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
       text = (await response.Body?.transformToString('utf-8')) ?? ''
     } catch (err) {
       if (isNotFound(err)) return undefined
@@ -106,26 +120,28 @@ export class S3JobLogStore implements JobLogStore {
       throw new RangeError(`Job log link lifetime must be an integer from 1 to ${MAX_LINK_SECONDS} seconds, got ${expiresInSeconds}`)
     }
     const key = this.keyFor(jobId)
+    const [client, { GetObjectCommand, HeadObjectCommand }, { getSignedUrl }] = await Promise.all([this.client(), loadS3(), loadPresigner()])
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
+      await client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
     } catch (err) {
       if (isNotFound(err)) return undefined
       throw s3Failure('check', this.locationOf(jobId), err)
     }
     return getSignedUrl(
-      this.client,
+      client,
       new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentType: 'application/json' }),
       { expiresIn: expiresInSeconds },
     )
   }
 
   async close(): Promise<void> {
-    if (this.ownsClient) this.client.destroy()
+    if (this.options.client === undefined && this.clientPromise) (await this.clientPromise).destroy()
   }
 
   private async put(jobId: string, body: string): Promise<void> {
+    const [client, { PutObjectCommand }] = await Promise.all([this.client(), loadS3()])
     try {
-      await this.client.send(
+      await client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: this.keyFor(jobId),

@@ -1,10 +1,10 @@
-import mammoth from 'mammoth'
-import { parseHTML } from 'linkedom'
 import { htmlToText } from './html.js'
 import { ExtractionError } from './types.js'
 
 /** A Word document's text with its headings and lists kept, via mammoth's semantic HTML. */
 export async function extractDocx(bytes: Uint8Array, file: string): Promise<{ text: string; title?: string }> {
+  // Loaded on the first Word document, not with the worker.
+  const [{ default: mammoth }, { parseHTML }] = await Promise.all([import('mammoth'), import('linkedom')])
   let html: string
   try {
     const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })

@@ -1,6 +1,3 @@
-import { Readability } from '@mozilla/readability'
-import { parseHTML } from 'linkedom'
-
 const BLOCKS = new Set([
   'p', 'div', 'section', 'article', 'main', 'header', 'footer', 'aside', 'blockquote', 'figure', 'figcaption',
   'table', 'thead', 'tbody', 'tr', 'ul', 'ol', 'dl', 'dt', 'dd', 'hr', 'address', 'details', 'summary',
@@ -63,7 +60,9 @@ export function htmlToText(root: DomNode): string {
 }
 
 /** The main content of a web page (navigation, footers and scripts dropped) as structured text, and its title. */
-export function extractHtml(html: string): { text: string; title?: string } {
+export async function extractHtml(html: string): Promise<{ text: string; title?: string }> {
+  // Loaded on the first HTML file, not with the worker.
+  const [{ Readability }, { parseHTML }] = await Promise.all([import('@mozilla/readability'), import('linkedom')])
   const { document } = parseHTML(html)
   const pageTitle = document.title?.trim() || undefined
   const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 0 }).parse()

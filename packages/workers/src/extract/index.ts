@@ -55,7 +55,7 @@ export async function extractText(bytes: Uint8Array, hint: FileHint = {}): Promi
       doc = { format, ...(await extractDocx(bytes, file)) }
       break
     case 'html':
-      doc = { format, ...extractHtml(decodeText(bytes)) }
+      doc = { format, ...(await extractHtml(decodeText(bytes))) }
       break
     case 'vtt':
     case 'srt': {

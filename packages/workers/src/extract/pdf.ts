@@ -1,8 +1,9 @@
-import { extractText as extractPdfPages, getDocumentProxy, getMeta } from 'unpdf'
 import { ExtractionError } from './types.js'
 
 /** The text of every page of a PDF, pages separated by a blank line, and the document's title. */
 export async function extractPdf(bytes: Uint8Array, file: string): Promise<{ text: string; title?: string }> {
+  // pdf.js is loaded on the first PDF, not with the worker.
+  const { extractText: extractPdfPages, getDocumentProxy, getMeta } = await import('unpdf')
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>
   try {
     // pdf.js takes ownership of (detaches) the buffer it gets: give it a copy.

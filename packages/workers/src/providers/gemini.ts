@@ -1,4 +1,4 @@
-import { ApiError, GoogleGenAI, type Content } from '@google/genai'
+import type { Content, GoogleGenAI } from '@google/genai'
 import { classifyHttpFailure } from './errors.js'
 import { JsonChatProvider, type JsonCompletion, type ResponseFormat } from './json-chat.js'
 import type { ChatMessage } from './prompts.js'
@@ -16,15 +16,13 @@ const KEY_VARIABLES = 'GEMINI_API_KEY (or GOOGLE_AI_API_KEY)'
 export class GeminiProvider extends JsonChatProvider {
   readonly name = 'gemini'
   readonly model: string
-  private readonly client: GoogleGenAI
+  private readonly options: GeminiProviderOptions
+  private client: GoogleGenAI | undefined
 
   constructor(options: GeminiProviderOptions) {
     super()
     this.model = options.model
-    this.client = new GoogleGenAI({
-      apiKey: options.apiKey,
-      ...(options.baseUrl ? { httpOptions: { baseUrl: options.baseUrl } } : {}),
-    })
+    this.options = options
   }
 
   protected async complete(messages: ChatMessage[], format: ResponseFormat, signal: AbortSignal): Promise<JsonCompletion> {
@@ -32,6 +30,12 @@ export class GeminiProvider extends JsonChatProvider {
     const contents: Content[] = messages
       .filter((message) => message.role !== 'system')
       .map((message) => ({ role: message.role === 'assistant' ? 'model' : 'user', parts: [{ text: message.content }] }))
+    // The SDK is loaded on the first call: workers on another provider never load it.
+    const { ApiError, GoogleGenAI } = await import('@google/genai')
+    this.client ??= new GoogleGenAI({
+      apiKey: this.options.apiKey,
+      ...(this.options.baseUrl ? { httpOptions: { baseUrl: this.options.baseUrl } } : {}),
+    })
     try {
       const response = await this.client.models.generateContent({
         model: this.model,

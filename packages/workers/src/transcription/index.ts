@@ -92,7 +92,7 @@ export async function startTranscriptionWorker(options: TranscriptionWorkerOptio
     ...worker,
     close: async () => {
       await worker.close()
-      s3?.destroy()
+      if (s3) (await s3).destroy()
     },
   }
 }

@@ -20,7 +20,7 @@ export interface FileFetcherOptions extends FetchLimits {
   /** Why an address is refused; default: private, loopback, link-local and other non-public ranges. */
   addressPolicy?: (address: string) => string | undefined
   /** Made on first use of an s3:// URL. */
-  s3: () => S3Client
+  s3: () => S3Client | Promise<S3Client>
 }
 
 /** Gets the bytes of a job's file from wherever its URL points: http(s), s3://, file:// or a local path. */
@@ -40,7 +40,7 @@ export async function fetchFile(file: TranscriptionFile, options: FileFetcherOpt
     case 'https:':
       return fetchHttp(url, { ...options, signal })
     case 's3:':
-      return fetchS3(url, options.s3(), options.maxBytes, signal)
+      return fetchS3(url, await options.s3(), options.maxBytes, signal)
     case 'file:':
       return readLocalFile(decodeURIComponent(url.pathname), options.localRoot, options.maxBytes)
     default:

@@ -1,10 +1,14 @@
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import type { FlashcardConfig } from '@flashcards/queue-core'
 import { permanent, transient } from '../errors.js'
 import { lastSegment, type FetchedFile } from './types.js'
 
+/** The AWS SDK, loaded at the first s3:// file: workers that never see one never load it. */
+const loadS3 = () => import('@aws-sdk/client-s3')
+
 /** An S3 client for file sources: S3_REGION, S3_ENDPOINT and S3_FORCE_PATH_STYLE, credentials from the AWS chain. */
-export function createS3Client(config: Readonly<FlashcardConfig>): S3Client {
+export async function createS3Client(config: Readonly<FlashcardConfig>): Promise<S3Client> {
+  const { S3Client } = await loadS3()
   return new S3Client({
     region: config.s3.region,
     ...(config.s3.endpoint ? { endpoint: config.s3.endpoint } : {}),
@@ -17,6 +21,7 @@ export async function fetchS3(url: URL, client: S3Client, maxBytes: number, sign
   const bucket = url.hostname
   const key = decodeURIComponent(url.pathname.replace(/^\//, ''))
   if (!bucket || !key) throw permanent('an S3 URL needs a bucket and a key: s3://bucket/key')
+  const { GetObjectCommand, S3ServiceException } = await loadS3()
   try {
     const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal })
     if (object.ContentLength !== undefined && object.ContentLength > maxBytes) {

@@ -1,4 +1,4 @@
-import { ApiError, createPartFromBase64, createPartFromUri, createUserContent, FileState, GoogleGenAI, Type, type File as GeminiFile, type Part } from '@google/genai'
+import type { File as GeminiFile, GoogleGenAI, Part } from '@google/genai'
 import { permanent, transient } from '../errors.js'
 import { providerStatusError } from './errors.js'
 import { cleanSegments } from './parse.js'
@@ -22,7 +22,10 @@ const PROMPT =
   'Split it into segments of one or two sentences. For each segment give start and end as seconds ' +
   'from the beginning of the recording, and the spoken text. Do not summarise or translate.'
 
-const RESPONSE_SCHEMA = {
+/** The SDK module, loaded on the first transcription: workers without Gemini never load it. */
+type Genai = typeof import('@google/genai')
+
+const responseSchema = ({ Type }: Genai) => ({
   type: Type.OBJECT,
   properties: {
     language: { type: Type.STRING },
@@ -36,7 +39,7 @@ const RESPONSE_SCHEMA = {
     },
   },
   required: ['segments'],
-}
+})
 
 /**
  * Speech-to-text through Gemini (`@google/genai`): small media inline, larger media uploaded with
@@ -44,49 +47,58 @@ const RESPONSE_SCHEMA = {
  */
 export class GeminiSpeechToText implements SpeechToText {
   readonly name = 'gemini'
-  private readonly ai: GoogleGenAI
+  private sdk: Promise<{ genai: Genai; ai: GoogleGenAI }> | undefined
   private readonly inlineMaxBytes: number
   private readonly pollIntervalMs: number
 
   constructor(private readonly options: GeminiSpeechToTextOptions) {
-    this.ai = new GoogleGenAI({ apiKey: options.apiKey, ...(options.baseUrl ? { httpOptions: { baseUrl: options.baseUrl } } : {}) })
     this.inlineMaxBytes = options.inlineMaxBytes ?? 8 * 1024 * 1024
     this.pollIntervalMs = options.pollIntervalMs ?? 2_000
   }
 
+  private load(): Promise<{ genai: Genai; ai: GoogleGenAI }> {
+    const { apiKey, baseUrl } = this.options
+    this.sdk ??= import('@google/genai').then((genai) => ({
+      genai,
+      ai: new genai.GoogleGenAI({ apiKey, ...(baseUrl ? { httpOptions: { baseUrl } } : {}) }),
+    }))
+    return this.sdk
+  }
+
   async transcribe(media: MediaInput, signal: AbortSignal): Promise<Transcript> {
+    const { genai, ai } = await this.load()
     let uploaded: GeminiFile | undefined
     try {
       let part: Part
       if (media.bytes.length <= this.inlineMaxBytes) {
-        part = createPartFromBase64(Buffer.from(media.bytes).toString('base64'), media.mimeType)
+        part = genai.createPartFromBase64(Buffer.from(media.bytes).toString('base64'), media.mimeType)
       } else {
-        uploaded = await this.upload(media, signal)
-        part = createPartFromUri(uploaded.uri!, uploaded.mimeType ?? media.mimeType)
+        uploaded = await this.upload(genai, ai, media, signal)
+        part = genai.createPartFromUri(uploaded.uri!, uploaded.mimeType ?? media.mimeType)
       }
-      const response = await this.ai.models.generateContent({
+      const response = await ai.models.generateContent({
         model: this.options.model,
-        contents: createUserContent([part, PROMPT]),
-        config: { responseMimeType: 'application/json', responseSchema: RESPONSE_SCHEMA, temperature: 0, abortSignal: signal },
+        contents: genai.createUserContent([part, PROMPT]),
+        config: { responseMimeType: 'application/json', responseSchema: responseSchema(genai), temperature: 0, abortSignal: signal },
       })
       return parseAnswer(response.text ?? '')
     } catch (err) {
-      throw classify(err, signal)
+      throw classify(genai, err, signal)
     } finally {
       // Uploaded media would otherwise sit in the project's storage for 48 hours.
-      if (uploaded?.name) await this.ai.files.delete({ name: uploaded.name }).catch(() => {})
+      if (uploaded?.name) await ai.files.delete({ name: uploaded.name }).catch(() => {})
     }
   }
 
   /** Resumable upload, then wait until Gemini has processed the file (video takes a while). */
-  private async upload(media: MediaInput, signal: AbortSignal): Promise<GeminiFile> {
-    let file = await this.ai.files.upload({
+  private async upload({ FileState }: Genai, ai: GoogleGenAI, media: MediaInput, signal: AbortSignal): Promise<GeminiFile> {
+    let file = await ai.files.upload({
       file: new Blob([media.bytes], { type: media.mimeType }),
       config: { mimeType: media.mimeType, displayName: media.filename, abortSignal: signal },
     })
     while (file.state === FileState.PROCESSING) {
       await sleep(this.pollIntervalMs, signal)
-      file = await this.ai.files.get({ name: file.name!, config: { abortSignal: signal } })
+      file = await ai.files.get({ name: file.name!, config: { abortSignal: signal } })
     }
     if (file.state === FileState.FAILED) throw permanent(`Gemini could not process the uploaded media: ${file.error?.message ?? 'unknown error'}`)
     if (!file.uri) throw transient('Gemini returned an uploaded file without a URI')
@@ -111,7 +123,7 @@ function parseAnswer(text: string): Transcript {
   }
 }
 
-function classify(err: unknown, signal: AbortSignal): unknown {
+function classify({ ApiError }: Genai, err: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason
   if (err instanceof ApiError) return providerStatusError('Gemini', err.status, err.message, 'GEMINI_API_KEY (or GOOGLE_AI_API_KEY)')
   if (err instanceof Error && err.name === 'FileProblem') return err

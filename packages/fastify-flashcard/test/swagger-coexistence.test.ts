@@ -1,0 +1,69 @@
+// A host with its own @fastify/swagger and @fastify/swagger-ui: registered before the plugin, its
+// document gains the plugin's routes and their bearer scheme; registered after, the plugin keeps
+// a document of its own and the host's registration works. No 500 either way.
+import t, { type Test } from 'tap'
+import Fastify from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import { fastifyFlashcard } from '../src/index.js'
+import { deletePrefix, uniquePrefix } from '../../../test/support/redis.js'
+import { TEST_REDIS_URL, TOKENS } from './helpers.js'
+
+interface Doc {
+  paths: Record<string, Record<string, { security?: unknown[] }>>
+  components?: { securitySchemes?: Record<string, { type: string; scheme?: string }> }
+  info: { title: string }
+}
+
+async function hostApp(t: Test, order: 'host-first' | 'plugin-first') {
+  const prefix = uniquePrefix('swagger-host')
+  const app = Fastify()
+  t.teardown(async () => {
+    await app.close()
+    await deletePrefix(prefix)
+  })
+  const hostSwagger = async () => {
+    await app.register(swagger, {
+      openapi: { openapi: '3.1.0', info: { title: 'Host API', version: '1.0.0' }, components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } } },
+    })
+    await app.register(swaggerUi, { routePrefix: '/docs' })
+  }
+  if (order === 'host-first') await hostSwagger()
+  await app.register(fastifyFlashcard, { connection: TEST_REDIS_URL, queuePrefix: prefix, auth: { tokens: TOKENS } })
+  if (order === 'plugin-first') await hostSwagger()
+  app.get('/host/ping', { schema: { summary: 'host route', response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }, async () => ({ ok: true }))
+  await app.ready()
+  return app
+}
+
+t.test('host registers swagger first: the plugin routes join its document with their security scheme', async (t) => {
+  const app = await hostApp(t, 'host-first')
+  const res = await app.inject({ url: '/docs/json' })
+  t.equal(res.statusCode, 200, res.body.slice(0, 300))
+  const doc = res.json() as Doc
+  t.equal(doc.info.title, 'Host API')
+  t.ok(doc.paths['/host/ping'], 'host route documented')
+  t.same(doc.paths['/api/flashcards/orchestrator/jobs/{jobId}']?.get?.security, [{ bearerAuth: [] }])
+  t.match(doc.components?.securitySchemes, { bearerAuth: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey' } }, 'both schemes')
+  const own = await app.inject({ url: '/api/flashcards/openapi.json' })
+  t.equal(own.statusCode, 200, 'the plugin route serves the same (host) document')
+  t.equal((own.json() as Doc).info.title, 'Host API')
+  t.equal((await app.inject({ url: '/docs/' })).statusCode, 200, 'swagger-ui page')
+})
+
+t.test('host registers swagger after the plugin: two documents, each complete', async (t) => {
+  const app = await hostApp(t, 'plugin-first')
+  const own = await app.inject({ url: '/api/flashcards/openapi.json' })
+  t.equal(own.statusCode, 200, own.body.slice(0, 300))
+  const pluginDoc = own.json() as Doc
+  t.equal(pluginDoc.info.title, 'Flashcard jobs API')
+  t.notOk(pluginDoc.paths['/host/ping'], 'the plugin document holds the plugin routes only')
+  t.ok(pluginDoc.paths['/api/flashcards/orchestrator/generate-batch'])
+  t.match(pluginDoc.components?.securitySchemes, { bearerAuth: { type: 'http', scheme: 'bearer' } })
+  const host = await app.inject({ url: '/docs/json' })
+  t.equal(host.statusCode, 200, host.body.slice(0, 300))
+  const hostDoc = host.json() as Doc
+  t.equal(hostDoc.info.title, 'Host API')
+  t.ok(hostDoc.paths['/host/ping'], 'host route in the host document')
+  t.equal((await app.inject({ url: '/docs/' })).statusCode, 200, 'swagger-ui page')
+})

@@ -1,0 +1,82 @@
+import { ConfigError, loadConfig } from '@flashcards/queue-core'
+import { startOrchestratorWorker } from '../orchestrator/worker.js'
+import { createLogger } from '../runtime/logger.js'
+import type { QueueWorker } from '../runtime/types.js'
+import { installShutdown } from '../runtime/shutdown.js'
+import { startTranscriptionWorker } from '../transcription/index.js'
+import { healthcheck } from './healthcheck.js'
+import { loadHostConfig, type HostConfig } from './host-config.js'
+import { USAGE } from './run.js'
+
+export type Command = 'orchestrator' | 'transcription' | 'all'
+const COMMANDS: readonly Command[] = ['orchestrator', 'transcription', 'all']
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000
+
+/** `SHUTDOWN_TIMEOUT_MS`: how long SIGTERM waits for in-flight jobs before exiting anyway. */
+export function shutdownTimeout(env: Record<string, string | undefined>): number {
+  const raw = env.SHUTDOWN_TIMEOUT_MS?.trim()
+  if (!raw) return DEFAULT_SHUTDOWN_TIMEOUT_MS
+  if (!/^\d+$/.test(raw) || Number(raw) < 1_000) {
+    throw new ConfigError([`SHUTDOWN_TIMEOUT_MS=${JSON.stringify(raw)} is invalid: expected an integer of milliseconds, at least 1000`])
+  }
+  return Number(raw)
+}
+
+/** Runs a parsed command line (help and version are handled before this module loads). */
+export async function startCommand(positionals: string[], configFile: string | undefined, env: Record<string, string | undefined>): Promise<number | undefined> {
+  if (positionals[0] === 'healthcheck') {
+    try {
+      return await healthcheck(positionals[1], loadConfig(env))
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`)
+      return 1
+    }
+  }
+  const command = positionals[0] as Command | undefined
+  if (!command || !COMMANDS.includes(command) || positionals.length > 1) {
+    process.stderr.write(`${command ? `Unknown command: ${positionals.join(' ')}` : 'Missing command'}\n\n${USAGE}\n`)
+    return 2
+  }
+
+  let config
+  let deadlineMs
+  try {
+    config = loadConfig(env)
+    deadlineMs = shutdownTimeout(env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`${err.message}\n`)
+    return 1
+  }
+  const logger = createLogger({ name: `flashcard-workers`, debug: config.debug })
+  try {
+    const host: HostConfig = configFile ? await loadHostConfig(configFile, config) : {}
+    const workers: QueueWorker[] = []
+    if (command === 'orchestrator' || command === 'all') {
+      workers.push(
+        await startOrchestratorWorker({
+          config,
+          logger: logger.child({ role: 'orchestrator' }),
+          ...(host.contentSource ? { contentSource: host.contentSource } : {}),
+          ...(host.provider ? { provider: host.provider } : {}),
+          ...(host.onResult ? { onResult: host.onResult } : {}),
+        }),
+      )
+    }
+    if (command === 'transcription' || command === 'all') {
+      workers.push(
+        await startTranscriptionWorker({
+          config,
+          logger: logger.child({ role: 'transcription' }),
+          env,
+          ...(host.speechToText ? { speechToText: host.speechToText } : {}),
+        }),
+      )
+    }
+    installShutdown(workers, { logger, deadlineMs })
+    return undefined
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message }, 'could not start the workers')
+    return 1
+  }
+}
