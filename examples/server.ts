@@ -12,6 +12,7 @@
  * tenant's tokens).
  */
 import Fastify from 'fastify'
+import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fastifyFlashcard, { parseApiTokens } from '@flashcards/fastify-flashcard'
 import { createJobLogStore, loadConfig, redactingLogOptions, redactRedisUrl } from '@flashcards/queue-core'
@@ -34,6 +35,9 @@ try {
 // Every log line (messages, request URLs, errors) passes through queue-core's redaction.
 const app = Fastify({ logger: { level: config.debug ? 'debug' : 'info', ...redactingLogOptions } })
 
+// The host's own OpenAPI document, registered before the plugin: the plugin's routes join it with
+// their bearer scheme, and /docs shows it (the plugin also serves it at /api/flashcards/openapi.json).
+await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Example host: flashcard jobs API', version: '0.1.0' } } })
 await app.register(fastifyFlashcard, {
   connection: config.redisUrl,
   queuePrefix: config.queuePrefix,
