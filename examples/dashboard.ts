@@ -1,7 +1,9 @@
 /*
- * A queue dashboard (bull-board) mounted on the host app behind the plugin's own auth. It shows
- * every tenant's jobs, so it is an operator tool: with DASHBOARD_TENANT set, only tokens of that
- * tenant open it. Browsers get a Basic-auth prompt; the password is an API token.
+ * A queue dashboard (bull-board) mounted on the host app behind the plugin's own auth. It shows,
+ * changes and adds jobs of every tenant (bull-board cannot filter by tenant), so it is an
+ * operator tool: only tokens of the operator tenant open it, and the example server mounts it
+ * only when DASHBOARD_TENANT names that tenant. Browsers get a Basic-auth prompt; the password is
+ * an API token.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createBullBoard } from '@bull-board/api'
@@ -19,7 +21,7 @@ function basicToBearer(request: FastifyRequest): void {
   request.headers.authorization = `Bearer ${decoded.slice(decoded.indexOf(':') + 1)}`
 }
 
-export async function registerDashboard(app: FastifyInstance, options: { tenant?: string } = {}): Promise<void> {
+export async function registerDashboard(app: FastifyInstance, options: { tenant: string }): Promise<void> {
   const serverAdapter = new FastifyAdapter()
   serverAdapter.setBasePath(DASHBOARD_PATH)
   createBullBoard({
@@ -31,9 +33,9 @@ export async function registerDashboard(app: FastifyInstance, options: { tenant?
       scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
         basicToBearer(request)
         const principal = await app.flashcards.authenticate(request).catch(() => null)
-        if (principal && (options.tenant === undefined || principal.tenant === options.tenant)) return
+        if (principal?.tenant === options.tenant) return
         reply.header('www-authenticate', 'Basic realm="flashcard queues", charset="UTF-8"')
-        return reply.code(401).send({ success: false, error: { code: 'UNAUTHORIZED', message: 'An API token is required (as the Basic-auth password or a Bearer token)' } })
+        return reply.code(401).send({ success: false, error: { code: 'UNAUTHORIZED', message: "A token of the dashboard's operator tenant is required (as the Basic-auth password or a Bearer token)" } })
       })
       await scope.register(serverAdapter.registerPlugin())
     },

@@ -8,8 +8,8 @@
  * loadConfig, and API_TOKENS (`token:tenant,token:tenant`). Health and metrics are public, as
  * the runbook's curl calls them without a token; docs at /docs, the OpenAPI document at
  * /api/flashcards/openapi.json, the review page at /api/flashcards/review/, the queue dashboard
- * at /admin/queues (API token as the Basic-auth password; DASHBOARD_TENANT limits it to one
- * tenant's tokens).
+ * at /admin/queues only when DASHBOARD_TENANT is set, for that tenant's tokens (API token as
+ * the Basic-auth password): bull-board shows every tenant's jobs.
  */
 import Fastify from 'fastify'
 import swagger from '@fastify/swagger'
@@ -61,7 +61,8 @@ await app.register(fastifyFlashcard, {
   review: true,
 })
 await app.register(swaggerUi, { routePrefix: '/docs' })
-await registerDashboard(app, { ...(process.env.DASHBOARD_TENANT ? { tenant: process.env.DASHBOARD_TENANT } : {}) })
+// bull-board cannot filter by tenant: it is an operator tool, off unless an operator tenant is named.
+if (process.env.DASHBOARD_TENANT) await registerDashboard(app, { tenant: process.env.DASHBOARD_TENANT })
 
 let closing = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -32,6 +32,11 @@ t.test('bull-board answers only to API tokens (of the dashboard tenant when one 
   t.match(none.headers['www-authenticate'], /^Basic realm=/)
   t.equal((await app.inject({ url: api, headers: { authorization: basic('wrong-token-0000') } })).statusCode, 401)
   t.equal((await app.inject({ url: api, headers: { authorization: basic('tenant-token-5678') } })).statusCode, 401, 'other tenants are refused')
+  for (const [method, url] of [['PUT', `${api}/orchestrator/pause`], ['PUT', `${api}/orchestrator/clean/waiting`], ['POST', `${api}/orchestrator/add`]] as const) {
+    const res = await app.inject({ method, url, headers: { authorization: basic('tenant-token-5678') }, payload: {} })
+    t.equal(res.statusCode, 401, `another tenant cannot ${method} ${url.slice(api.length)}`)
+  }
+  t.equal((await app.flashcards.queues.queue('orchestrator').getJobCounts('waiting')).waiting, 1, "and the tenant's job is untouched")
 
   const ok = await app.inject({ url: api, headers: { authorization: basic('ops-token-1234') } })
   t.equal(ok.statusCode, 200)

@@ -102,6 +102,14 @@ t.test('401 without a valid token, 404 for another tenant on every job route, co
       'indistinguishable from a job that does not exist',
     )
   }
+  // The queue dashboard shows every tenant's jobs: without DASHBOARD_TENANT it is not served at all.
+  const dashboardOrigin = api.base.replace(/\/api\/flashcards$/, '')
+  for (const path of ['/admin/queues', '/admin/queues/api/queues']) {
+    for (const token of [TOKEN_A, TOKEN_B]) {
+      const res = await rawRequest(dashboardOrigin, 'GET', path, { headers: { authorization: `Basic ${Buffer.from(`ops:${token}`).toString('base64')}` } })
+      t.equal(res.status, 404, `${path} is off without DASHBOARD_TENANT (${token === TOKEN_A ? 'A' : 'B'}'s token)`)
+    }
+  }
   const listB = await apiRequest(api.base, 'GET', '/orchestrator/jobs', TOKEN_B)
   t.same(listB.body.data.items, [], "tenant B's list does not show tenant A's jobs")
   const asA = await apiRequest(api.base, 'GET', `/orchestrator/jobs/${jobId}`, TOKEN_A)
