@@ -301,6 +301,10 @@ t.test('over a thousand malformed requests on every route: only 4xx, never 5xx, 
   for (const [i, result] of results.entries()) {
     const status = result instanceof Error ? `error: ${result.message}` : String(result.status)
     statuses[status] = (statuses[status] ?? 0) + 1
+    // A body over the limit may be answered 413 and the socket closed while the client is still
+    // writing: the client then sees EPIPE/ECONNRESET instead of the answer. Still a refusal.
+    const refusedMidBody = result instanceof Error && (cases[i]!.body?.length ?? 0) > 1024 * 1024 && /EPIPE|ECONNRESET/.test(result.message)
+    if (refusedMidBody) continue
     if (result instanceof Error || result.status < 400 || result.status >= 500) {
       failures.push(`${cases[i]!.name} → ${status} ${result instanceof Error ? '' : JSON.stringify(result.body).slice(0, 200)}`)
     }
