@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { BenchContext } from './lib/context.js'
+import { corpusCourseDir, type BenchContext } from './lib/context.js'
 import { ROOT } from './lib/process.js'
 import { startPrivateRedis } from './lib/redis.js'
 import { renderTable } from './lib/table.js'
@@ -50,7 +50,7 @@ const ctx: BenchContext = {
   redis,
   quick: values.quick!,
   tmp,
-  corpusCourseDir: process.env.BENCH_CORPUS ?? join(ROOT, '..', 'shared', 'corpus', 'shell-novice'),
+  corpusCourseDir: corpusCourseDir(),
   ...(values.dump ? { dumpDir: values.dump } : {}),
   progress,
 }

@@ -1,3 +1,5 @@
+import { join } from 'node:path'
+import { ROOT } from './process.js'
 import type { PrivateRedis } from './redis.js'
 
 export interface BenchContext {
@@ -5,7 +7,7 @@ export interface BenchContext {
   quick: boolean
   /** Scratch directory (job logs of the workers), removed at the end. */
   tmp: string
-  /** /work/shared/corpus/shell-novice or BENCH_CORPUS; may not exist. */
+  /** corpusCourseDir(): ../shared/corpus/shell-novice beside the repository, or BENCH_CORPUS; may not exist. */
   corpusCourseDir: string
   /** `--dump DIR`: the quality phase writes every card there for hand review. */
   dumpDir?: string
@@ -14,3 +16,12 @@ export interface BenchContext {
 
 export const WORKERS_CLI = 'packages/workers/dist/cli.js'
 export const STUB_CONFIG = 'bench/procs/stub-provider.config.mjs'
+
+/**
+ * The bench's corpus course: BENCH_CORPUS, else shell-novice in ../shared/corpus beside the
+ * repository (a git worktree elsewhere sets BENCH_CORPUS). Its sibling folders are the other
+ * corpus courses. It may not exist: the phases that need it are skipped.
+ */
+export function corpusCourseDir(): string {
+  return process.env.BENCH_CORPUS ?? join(ROOT, '..', 'shared', 'corpus', 'shell-novice')
+}

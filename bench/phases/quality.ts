@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { resolveSettings } from '@flashcards/queue-core'
 import { OfflineProvider, OpenAiCompatibleProvider, type LlmProvider } from '@flashcards/workers'
@@ -7,10 +7,10 @@ import type { BenchContext } from '../lib/context.js'
 import { forQuality, generate, loadCourse } from '../lib/course.js'
 import { startFakeLlm } from '../lib/fake-llm.js'
 import { ROOT } from '../lib/process.js'
-import { measureQuality, type ModuleCards, type QualityReport, type ReferenceCard } from '../lib/quality.js'
+import { covers, measureQuality, type ModuleCards, type QualityReport } from '../lib/quality.js'
+import { referencesOf } from '../lib/references.js'
 
 export const QUALITY_TARGET = 10
-const REFERENCES = join(ROOT, 'bench', 'reference-cards')
 
 export type QualityResults =
   | { courses: string[]; target_card_count: number; providers: Record<string, QualityReport>; per_course: Record<string, Record<string, QualityReport>> }
@@ -69,7 +69,7 @@ export function row(report: QualityReport): string {
   return (
     `${report.cards} cards, count ${pct(report.count_accuracy)}, grounded ${pct(report.grounding_rate)}, lint-flagged ${pct(report.lint_flagged_rate)}, ` +
     `same-fact ${pct(report.same_fact_rate)}, weak blanks ${pct(report.weak_blank_rate)}, stem leak ${pct(report.stem_leak_rate)}, ` +
-    `long fronts ${pct(report.long_front_rate)}, C7 ${report.checks.C7 ?? 0}, C8 ${report.checks.C8 ?? 0}, C9 ${report.checks.C9 ?? 0}, C10 ${report.checks.C10 ?? 0}${coverage}`
+    `long fronts ${pct(report.long_front_rate)}, misdefinitions ${pct(report.misdefinition_rate)}, C8 ${report.checks.C8 ?? 0}, C9 ${report.checks.C9 ?? 0}, C10 ${report.checks.C10 ?? 0}${coverage}`
   )
 }
 
@@ -80,20 +80,27 @@ export function qualityCourses(corpusCourseDir: string): string[] {
   return [...children(join(ROOT, 'examples', 'content')), ...children(dirname(corpusCourseDir))]
 }
 
-async function referencesOf(course: string, module: string): Promise<ReferenceCard[] | undefined> {
-  const file = join(REFERENCES, course, `${module}.json`)
-  return existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as ReferenceCard[]) : undefined
-}
-
 async function dump(file: string, modules: ModuleCards[]): Promise<void> {
   const lines = modules.flatMap((module) => [
     `## ${module.module_id} (${module.cards.length}/${module.target})`,
     '',
     ...module.cards.map((card, index) => `${index + 1}. [${card.type}] ${card.front.replace(/\n/g, ' ')}\n   → ${card.back.replace(/\n/g, ' ')}  (${card.chunk_id ?? ''})`),
     '',
+    ...referenceLines(module),
   ])
   await mkdir(dirname(file), { recursive: true })
   await writeFile(file, `${lines.join('\n')}\n`)
+}
+
+/** For hand review: each reference of the module, ticked when a card covers it, with the covering card's number. */
+function referenceLines(module: ModuleCards): string[] {
+  if (!module.references) return []
+  const lines = module.references.map((reference) => {
+    const index = module.cards.findIndex((card) => covers(card, reference))
+    return `- [${index >= 0 ? 'x' : ' '}] ${reference.front} → ${reference.back}${index >= 0 ? `  (card ${index + 1})` : ''}`
+  })
+  const matched = lines.filter((line) => line.startsWith('- [x]')).length
+  return [`References covered: ${matched}/${module.references.length}`, '', ...lines, '']
 }
 
 const pct = (value: number) => `${Math.round(value * 100)} %`
