@@ -107,12 +107,27 @@ export function isGroundedVerbatim(card: QualityCard): boolean {
   return answersOf(card).every((answer) => isVerbatim(answer, card.sourceText))
 }
 
-/** A generated card covers a reference when one answer contains the other and its chunk holds the reference's sentence. */
+/** An answer as coverage compares it: normalised, without a leading article ("A pipe" and "pipe" meet). */
+const answerKey = (answer: string) => normalise(answer).replace(/^ (?:a|an|the) /, ' ')
+/** A symbol-only answer (`>>`, `*`, `..`), which normalising empties: backticks and spaces off, the rest raw. */
+const symbolsOf = (answer: string) => answer.replace(/[`\s]/g, '')
+
+/**
+ * A generated card covers a reference (CARDS.md section 5) when its chunk holds the reference's
+ * sentence and the answers agree: equal, or one containing the other and holding more than half
+ * of its words, so that one common word inside a longer answer ("changes" in "conflicting
+ * changes", cut from another sentence of the chunk) is no match. Symbol-only answers must be
+ * equal raw: `>` does not cover `>>`.
+ */
 export function covers(card: QualityCard, reference: ReferenceCard): boolean {
-  const answer = normalise(answersOf(card).join(' '))
-  const expected = normalise(reference.back)
-  const sameAnswer = answer.includes(expected) || expected.includes(answer)
-  return answer.trim() !== '' && sameAnswer && normalise(card.sourceText).includes(normalise(reference.source))
+  if (!normalise(card.sourceText).includes(normalise(reference.source))) return false
+  const answer = answersOf(card).join(' ')
+  const given = answerKey(answer)
+  const expected = answerKey(reference.back)
+  if (given.trim() === '' || expected.trim() === '') return symbolsOf(answer) !== '' && symbolsOf(answer) === symbolsOf(reference.back)
+  if (given === expected) return true
+  const [shorter, longer] = given.length <= expected.length ? [given, expected] : [expected, given]
+  return longer.includes(shorter) && words(shorter).length * 2 > words(longer).length
 }
 
 /** The question gives its answer away: the back is in the front (for a cloze, outside its deletions). */
