@@ -20,3 +20,18 @@ t.test('coverage: answers agree up to an article; one common word inside a longe
   t.ok(covers(card('basic', 'Which shell operator appends to a file?', '`>>`'), append), 'symbols compared raw, backticks aside')
   t.notOk(covers(card('basic', 'Which shell operator redirects to a file?', '`>`'), append), '> is not >>')
 })
+
+t.test('the final table gives each course its CARDS.md rows, coverage beside them', async (t) => {
+  const source = 'The shell is a program. The `ls` command lists the files of a directory.'
+  const report = measureQuality([
+    {
+      module_id: 'm1',
+      target: 2,
+      cards: [card('basic', 'Which command lists the files of a directory?', 'ls', source), card('cloze', 'The shell {{c1::is}} a program.', 'is', source)],
+      references: [{ front: 'Which command lists a directory?', back: '`ls`', source: 'The `ls` command lists the files' }],
+    },
+  ])
+  const table = renderTable({ quality: { target_card_count: 2, providers: { offline: report }, per_course: { demo: { offline: report } } } })
+  t.match(table, /offline demo: count \/ lint \/ grounded\s+\| 100 % \/ 50 % \/ 100 %\s+\| coverage 1\/1/)
+  t.match(table, /same-fact \/ weak blank \/ stem leak \/ long \/ misdef\.\s+\| 0 % \/ 100 % \/ 0 % \/ 0 % \/ 0 %/)
+})

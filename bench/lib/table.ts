@@ -58,6 +58,7 @@ export function renderTable(results: Record<string, any>): string {
       const q = byProvider.offline
       if (!q) continue
       rows.push([`  offline ${course}: count / lint / grounded`, `${pct(q.count_accuracy)} / ${pct(q.lint_flagged_rate)} / ${pct(q.grounding_rate)}`, q.coverage ? `coverage ${q.coverage.matched}/${q.coverage.references}` : '', '', '≥ 95 / ≤ 10 / 100 %'])
+      rows.push([`    same-fact / weak blank / stem leak / long / misdef.`, [q.same_fact_rate, q.weak_blank_rate, q.stem_leak_rate, q.long_front_rate, q.misdefinition_rate].map(pct).join(' / '), '', '', 'same-fact ≤ 2 %'])
     }
   }
   const header: Row = ['measure', 'flashcard', 'baseline', 'ratio', 'target']
