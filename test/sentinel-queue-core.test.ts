@@ -132,7 +132,11 @@ t.test('jobs keep flowing through SENTINEL FAILOVER: none lost, none stuck activ
   const registry = new Registry()
   registerFlashcardMetrics({ registry, queues })
   const text = await registry.metrics()
-  t.match(text, new RegExp(`flashcard_jobs_enqueued_total\\{type="orchestrator"\\} ${created}\\b`))
+  // Replication is asynchronous: like a completion, a counter increment the old master
+  // acknowledged in its last instant can be lost with it. Never more than counted, never more
+  // than a few short.
+  const enqueued = Number(/flashcard_jobs_enqueued_total\{type="orchestrator"\} (\d+)/.exec(text)?.[1])
+  t.ok(enqueued <= created && enqueued >= created - 3, `enqueued counter ${enqueued} of ${created} accepted jobs`)
   t.match(text, /flashcard_jobs_in_progress\{type="orchestrator"\} 0\b/)
 })
 
