@@ -29,7 +29,8 @@ function assertRules(t: Test, cards: Card[], chunks: Map<string, string>) {
     t.same(lintCard(card, chunks.get(card.source.chunk_id)), [], `passes C1–C11: ${card.front} => ${card.back}`)
     t.ok(card.front.replace(/\{\{c1::|\}\}/g, '').length <= 150, 'front ≤ 150 characters')
     t.ok(card.back.split(/\s+/).length <= 8, 'answer ≤ 8 words')
-    t.notOk(cards.slice(0, index).some((earlier) => sameFact(earlier, card)), `no earlier card on the same fact: ${card.front}`)
+    // A card tagged `reverse` asks an earlier card's fact from the other side, on purpose (R10).
+    if (!card.tags?.includes('reverse')) t.notOk(cards.slice(0, index).some((earlier) => sameFact(earlier, card)), `no earlier card on the same fact: ${card.front}`)
   })
 }
 
@@ -195,4 +196,75 @@ t.test('the same input gives the same cards', async (t) => {
   const first = await cardsOf(TEXTBOOK)
   const second = await cardsOf(TEXTBOOK)
   t.same(second.cards, first.cards)
+})
+
+const LECTURE = `# Chemical bonds
+
+When one atom gives an electron to another, the two become ions and the attraction between them is called an ionic bond.
+Fluorine is the most electronegative element.
+In metals, free charges move between many atoms, forming what chemists call a sea of electrons.
+The sodium-potassium pump is a well-studied example.
+The reverse process, in which a vesicle fuses with the membrane, is called exocytosis.
+Commits should be 'atomic', meaning that they should do one simple thing.
+Water and methane are held together by covalent bonds.
+Congratulations, you have finished the chapter!
+`
+
+t.test('definitions stated late in a sentence, superlatives and "meaning" make clozes; pointers and cheers make nothing', async (t) => {
+  const { cards, chunks } = await cardsOf(LECTURE, { target: 8 })
+  const by = (back: string) => cards.find((card) => card.back === back)
+  t.match(by('ionic bond'), { type: 'cloze', front: /is called an \{\{c1::ionic bond\}\}\.$/ }, show(cards))
+  t.match(by('sea of electrons'), { type: 'cloze' }, 'what chemists call Y: Y is the term')
+  t.match(by('Fluorine'), { type: 'cloze', front: '{{c1::Fluorine}} is the most electronegative element.' }, 'a superlative is no "What is fluorine?"')
+  t.match(by('atomic'), { type: 'cloze' }, "X should be 'Y', meaning that: Y is the term")
+  t.match(by('covalent bonds'), { front: 'Water and methane are held together by {{c1::covalent bonds}}.' }, 'a capitalised first word is not taken for a name')
+  t.notOk(cards.some((card) => /well-studied|reverse process|Congratulations/.test(card.front + card.back)), 'no card names without saying, leans on another answer or cheers')
+  assertRules(t, cards, chunks)
+})
+
+const TERMS_ELSEWHERE = `---
+title: Lists
+keypoints:
+- "Lists are mutable, while strings are immutable."
+---
+
+# Lists
+
+Data which can be modified in place is called *mutable*, while data which cannot be modified is called *immutable*.
+Strings and numbers are immutable.
+The \`levels()\` function lists the *levels* of a factor, and \`nlevels()\` counts them.
+
+\`\`\`
+git revert HEAD
+\`\`\`
+
+This command creates a new commit that undoes the last one.
+Most commands take options that begin with a single \`-\`.
+`
+
+t.test('a term marked in one sentence is the blank where a later one mentions it; symbols are grounded raw; "This command" names the code above', async (t) => {
+  const { cards, chunks } = await cardsOf(TERMS_ELSEWHERE, { target: 8 })
+  const fronts = cards.map((card) => card.front)
+  t.ok(fronts.includes('Lists are {{c1::mutable}}, while strings are immutable.'), `the key point hides the term the body defined:\n${show(cards)}`)
+  t.ok(fronts.includes('Strings and numbers are {{c1::immutable}}.'), 'a later sentence hides the known term')
+  t.ok(cards.some((card) => card.back === '`-`'), 'a one-symbol answer in backticks survives grounding')
+  t.ok(fronts.some((front) => front.startsWith('The command {{c1::`git revert HEAD`}} creates a new commit')), '"This command" under a one-line code block names it')
+  assertRules(t, cards, chunks)
+})
+
+t.test('when the concepts run out, a definition is also asked from its other side, never twice the same question', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Cells
+
+The boundary around a cell is called the plasma membrane.
+A gene is a stretch of DNA coding for a protein.
+`, { target: 4 })
+  t.same(cards.map((card) => [card.front, card.back]).sort(), [
+    ['A {{c1::gene}} is a stretch of DNA coding for a protein.', 'gene'],
+    ['What is a gene?', 'A stretch of DNA coding for a protein'],
+    ['What is the boundary around a cell called?', 'plasma membrane'],
+    ['What is the plasma membrane?', 'The boundary around a cell'],
+  ].sort(), show(cards))
+  t.same(cards.filter((card) => card.tags?.includes('reverse')).map((card) => card.front).sort(), ['A {{c1::gene}} is a stretch of DNA coding for a protein.', 'What is the plasma membrane?'], 'the second side of each pair is tagged reverse')
+  t.ok(cards.every((card) => card.tags?.includes('kind:definition')), 'each card carries its concept kind')
+  assertRules(t, cards, chunks)
 })

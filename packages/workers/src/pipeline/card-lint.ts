@@ -1,5 +1,4 @@
-import { comparable } from './validate.js'
-import { STOP_WORDS, words } from './text.js'
+import { STOP_WORDS, comparable, words } from './text.js'
 
 /**
  * The mechanical checks of CARDS.md section 2, one card at a time (C12 compares two cards). The
@@ -18,7 +17,7 @@ export const MAX_FRONT_CHARS = 150
 export const MAX_ANSWER_WORDS = 8
 const CLOZE = /\{\{c(\d+)::(.+?)(?:::[^}]*)?\}\}/g
 /** Linking and common verbs a blank must never hide (C1). */
-const WEAK_VERBS = new Set(
+export const WEAK_VERBS = new Set(
   `is are was were be been being has have had uses use used allows allow allowed tells tell told means mean meant called call calls
   shows show showed makes make made gives give gave lets let takes take took does do did can could will would should may might must
   get gets got need needs needed contains contain contained provides provide provided helps help helped`.split(/\s+/),
@@ -26,10 +25,17 @@ const WEAK_VERBS = new Set(
 const VAGUE = new Set('important different several various certain many much more most other same new good bad main simple basic common useful possible'.split(' '))
 const COMPARISON = /\b(like|unlike|than|whereas|while|instead of|difference|the former|the latter|but)\b/i
 const GENERIC_HEAD = /^(a|an|the)?\s*(way|function|program|something|thing|kind|type|tool|method|process)\b/i
+/**
+ * An answer that only points at a class ("a well-studied example", "the main process") or at
+ * another answer ("the reverse process", "the same one") says nothing the learner can recall.
+ */
+export const GENERIC_TAIL = /^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:example|process|thing|one|case|kind|type|way|command|function|program|tool|method|option|file|value|part)\.?$/i
+export const RELATIVE_HEAD = /^(?:the\s+)?(?:reverse|opposite|same|former|latter|other|remaining)\b/i
 const DEFINITION_QUESTION = /^(what|who) (is|are) (a |an |the )?[^?]{1,40}\?$/i
 const YES_NO_START = /^(is|are|does|do|can|should|must|will|has|have|was|were|did|could|would)\b/i
-const REFERENCE_START = /^(this|these|that|it|here|they|those)\b/i
-const REFERENCE_WORDS = /\b(above|below|the following|in this way|as shown|shown here|previous (?:section|example|episode))\b/i
+const REFERENCE_START = /^(this|these|that|it|its|here|they|their|those|such)\b/i
+/** "this ratio", "these values": a referent the card does not carry (C9), anywhere in the front. */
+const REFERENCE_WORDS = /\b(above|below|the following|in this way|as shown|shown here|previous (?:section|example|episode)|th(?:is|ese) (?!is\b|are\b|was\b)[a-z]+)\b/i
 const MARKUP = /\]\(|\]\[|\{ref\}|\{term\}|\(\w[\w-]*\)=|\*\*|::::|<\/?kbd>|alt=|https?:\/\/|^\$ /
 const SHORTCUT_LINK = /\[[A-Za-z][^\]]{0,60}\](?!\()/
 
@@ -100,7 +106,7 @@ export function lintCard(card: LintableCard, source?: string): CheckId[] {
   if (question.length > MAX_FRONT_CHARS || sentenceCount(question) > 1) failed.add('C4')
   if (answers.some((answer) => words(answer).length > MAX_ANSWER_WORDS || answer.includes(';'))) failed.add('C5')
   if (answers.some((answer) => itemCount(answer) > 3) || /\b(name all|list|what are the \w+)\b/i.test(question)) failed.add('C6')
-  if (DEFINITION_QUESTION.test(question) && answers.some((answer) => COMPARISON.test(answer) || GENERIC_HEAD.test(answer) || words(answer).length > 15)) failed.add('C7')
+  if (DEFINITION_QUESTION.test(question) && answers.some((answer) => COMPARISON.test(answer) || GENERIC_HEAD.test(answer) || GENERIC_TAIL.test(answer) || RELATIVE_HEAD.test(answer) || words(answer).length > 15)) failed.add('C7')
   if (card.type === 'basic' && YES_NO_START.test(question.trim())) failed.add('C8')
   if (REFERENCE_START.test(question.trim()) || REFERENCE_WORDS.test(question)) failed.add('C9')
   if ([card.front, card.back].some((text) => MARKUP.test(text) || SHORTCUT_LINK.test(text.replace(CLOZE, '')))) failed.add('C10')

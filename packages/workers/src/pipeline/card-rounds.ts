@@ -6,7 +6,8 @@ import { repairChunkIds } from './chunk-repair.js'
 import { PROGRESS, report, type ProgressFn } from './progress-steps.js'
 import { hashOf } from './stage-cache.js'
 import { usageData, type StageRunner } from './stage-runner.js'
-import { comparable, DROP_CHECKS, finaliseCards, type Rejection } from './validate.js'
+import { comparable } from './text.js'
+import { DROP_CHECKS, finaliseCards, type Rejection } from './validate.js'
 
 /** Top-up rounds after the first stage-B call when too few cards pass validation (CARDS.md §4). */
 export const MAX_TOP_UP_ROUNDS = 2

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Concept } from '../providers/types.js'
 import { contentWords } from './text.js'
 import type { Chunk } from './chunk.js'
-import { comparable } from './validate.js'
+import { comparable } from './text.js'
 
 /**
  * Consecutive chunks of one document whose concepts are extracted in one stage-A call. Course

@@ -13,3 +13,8 @@ export function words(text: string): string[] {
 export function contentWords(text: string): string[] {
   return words(text).filter((word) => !STOP_WORDS.has(word) && word.length > 2)
 }
+
+/** Lower case, punctuation to spaces: how texts are compared for grounding and duplicates. */
+export function comparable(text: string): string {
+  return ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `
+}

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { Card, describeErrors, type CardType } from '@flashcards/queue-core'
 import type { CardDraft } from '../providers/types.js'
-import { contentWords } from './text.js'
+import { isVerbatim } from './card-lint.js'
+import { comparable, contentWords } from './text.js'
 import type { Chunk } from './chunk.js'
 
 export type DropReason = 'empty' | 'type' | 'unknown_chunk' | 'not_cloze' | 'ungrounded' | 'invalid' | 'duplicate' | 'over_target'
@@ -37,18 +38,13 @@ export const GROUNDING_COVERAGE = 0.7
 export const NEAR_DUPLICATE_SIMILARITY = 0.8
 const CLOZE = /\{\{c\d+::((?:[^:{}]|:(?!:))+)(?:::[^{}]*)?\}\}/g
 
-/** Lower case, punctuation to spaces: how texts are compared for grounding and duplicates. */
-export function comparable(text: string): string {
-  return ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `
-}
-
 /**
  * True when the card's answer is in its chunk: verbatim (ignoring case and punctuation), or for
- * paraphrasing LLMs, when most of its content words are. Cloze deletions must be verbatim.
+ * paraphrasing LLMs, when most of its content words are. Cloze deletions must be verbatim
+ * (symbols such as `*` or `..` compared raw, since folding punctuation empties them).
  */
 export function isGrounded(card: Pick<CardDraft, 'type' | 'front' | 'back'>, chunkText: string): boolean {
-  const source = comparable(chunkText)
-  const verbatim = (text: string) => comparable(text).trim() !== '' && source.includes(comparable(text))
+  const verbatim = (text: string) => isVerbatim(text, chunkText)
   if (card.type === 'cloze') {
     const deletions = [...card.front.matchAll(CLOZE)].map((match) => match[1]!)
     return deletions.length > 0 && deletions.every(verbatim)
@@ -79,6 +75,7 @@ export function finaliseCards(
   }
   const cards: Card[] = []
   const keptWords: Set<string>[] = []
+  const keptFronts = new Set<string>()
 
   for (const draft of drafts) {
     const front = draft.front?.trim() ?? ''
@@ -90,11 +87,13 @@ export function finaliseCards(
     if (draft.type === 'cloze' && !/\{\{c\d+::[^{}]+\}\}/.test(front)) { drop(draft, 'not_cloze'); continue }
     if (!isGrounded({ type: draft.type, front, back }, chunk.text)) { drop(draft, 'ungrounded'); continue }
 
+    const tags = [...(draft.kind ? [`kind:${draft.kind}`] : []), ...(draft.reverse ? ['reverse'] : [])]
     const card: Card = {
       id: createHash('sha256').update(`${options.module_id}|${draft.type}|${front}`).digest('hex').slice(0, 16),
       type: draft.type,
       front,
       back,
+      ...(tags.length > 0 ? { tags } : {}),
       source: {
         module_id: options.module_id,
         chunk_id: chunk.id,
@@ -105,9 +104,12 @@ export function finaliseCards(
     if (describeErrors(Card, card, 'card').length > 0) { drop(draft, 'invalid'); continue }
 
     const cardWords = new Set(contentWords(`${front.replace(CLOZE, '$1')} ${back}`))
-    if (keptWords.some((kept) => jaccard(kept, cardWords) >= NEAR_DUPLICATE_SIMILARITY)) { drop(draft, 'duplicate'); continue }
+    // A reverse card shares its pair's words by design; only the same question twice is a duplicate.
+    const duplicate = draft.reverse ? keptFronts.has(comparable(front)) : keptWords.some((kept) => jaccard(kept, cardWords) >= NEAR_DUPLICATE_SIMILARITY)
+    if (duplicate) { drop(draft, 'duplicate'); continue }
     if (cards.length >= options.targetCount) { drop(draft, 'over_target'); continue }
     keptWords.push(cardWords)
+    keptFronts.add(comparable(front))
     cards.push(card)
   }
   return { cards, dropped, rejected }

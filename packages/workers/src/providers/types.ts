@@ -22,6 +22,10 @@ export interface CardDraft {
   front: string
   back: string
   chunk_id: string
+  /** The kind of concept the card asks, when the provider knows it; it becomes a `kind:` tag. */
+  kind?: ConceptKind
+  /** Deliberately asks an earlier card's fact from the other direction (R10): no near-duplicate. */
+  reverse?: boolean
 }
 
 export interface TokenUsage {

@@ -1,5 +1,6 @@
 import type { MarkedTerm } from '../../pipeline/inline-markup.js'
-import { isWeakBlank, leaksStem } from '../../pipeline/card-lint.js'
+import { WEAK_VERBS, isWeakBlank, leaksStem } from '../../pipeline/card-lint.js'
+import { words } from '../../pipeline/text.js'
 import type { Sentence, Token } from './nlp.js'
 
 /** How good a blank is, best first: a term the author marked, code, a number, a noun phrase. */
@@ -16,36 +17,56 @@ const GENERIC_NOUNS = new Set(
   `way ways thing things example examples lot lots number kind kinds type types part parts time times case cases use uses people person
   one ones something anything everything bit point points fact idea ideas end start beginning rest place places question questions
   answer answers reason reasons problem problems result results step steps word words line lines name names option options amount set
-  sort form order look addition instance detail details information data lesson episode chapter section exercise course tutorial`.split(/\s+/),
+  sort form order look addition instance detail details information data lesson episode chapter section exercise course tutorial
+  change changes work progress version versions item items value values member members group groups area areas other others`.split(/\s+/),
 )
 const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN'])
 /** Adjectives that count or judge rather than describe: never part of a blank. */
-const QUANTIFIERS = new Set('several some many few various such other own same certain particular significant main much more most less least first last next whole entire'.split(' '))
+const QUANTIFIERS = new Set(
+  'several some many few various such other own same certain particular significant main much more most less least first last next whole entire different numerous multiple individual valid useful corresponding specific'.split(' '),
+)
 const MAX_BLANK_WORDS = 4
 
-/** The blank of a sentence, or none when no word of it is worth hiding (R5). */
-export function chooseBlank(sentence: Sentence, terms: MarkedTerm[], avoid: Set<string>): Blank | undefined {
-  const candidates: Blank[] = []
-  const marked = [...terms].sort((a, b) => MARK_ORDER[a.mark] - MARK_ORDER[b.mark])
-  for (const term of marked) {
-    const text = term.mark === 'code' ? `\`${term.text}\`` : term.text
-    if (term.mark === 'italic' && !isNounLike(term.text, sentence)) continue
-    if (containsWord(sentence.text, text)) candidates.push({ text, kind: term.mark === 'code' ? 'code' : 'term' })
-  }
+/**
+ * The blank of a sentence, or none when no word of it is worth hiding (R5). Best first: a term
+ * the author marked in this sentence, its code, a term marked elsewhere in the module (`known`:
+ * "Strings are immutable" after "*immutable*" was defined), a number, a noun phrase.
+ */
+export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[] = []): Blank | undefined {
+  const candidates: Blank[] = [...termBlanks(sentence, marked)]
   for (const token of sentence.tokens) if (token.pos === 'CODE') candidates.push({ text: token.text, kind: 'code' })
+  candidates.push(...termBlanks(sentence, known))
   // A path or a file name in code is the example's own data, not something to recall (C15).
   const worth = candidates.filter((blank) => blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text))
   candidates.length = 0
   candidates.push(...worth)
   const number = /(?<![\w.$-])\d[\d,.]*(?:\s?(?:%|percent|[kKMGT]B|bytes?|years?|days?|hours?|minutes?|seconds?|times|million|billion))?(?![\w.])/.exec(sentence.text)
   if (number && !/^\d$/.test(number[0])) candidates.push({ text: number[0].replace(/[.,]$/, ''), kind: 'number' })
-  candidates.push(...nounPhrases(sentence.tokens).map((text) => ({ text, kind: 'phrase' as const })))
-  return candidates.find((blank) => isGoodBlank(blank, sentence, avoid))
+  const terms = [...marked, ...known].map((term) => term.text.toLowerCase())
+  // A phrase inside a marked term ("quantity" of "quantity supplied") would split it.
+  const phrases = nounPhrases(sentence.tokens).filter((text) => !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)))
+  candidates.push(...phrases.map((text) => ({ text, kind: 'phrase' as const })))
+  return candidates.find((blank) => isGoodBlank(blank, sentence))
 }
 
-function isGoodBlank(blank: Blank, sentence: Sentence, avoid: Set<string>): boolean {
+function termBlanks(sentence: Sentence, terms: MarkedTerm[]): Blank[] {
+  const blanks: Blank[] = []
+  for (const term of [...terms].sort((a, b) => MARK_ORDER[a.mark] - MARK_ORDER[b.mark])) {
+    const text = term.mark === 'code' ? `\`${term.text}\`` : term.text
+    if (term.mark === 'italic' && !isNounLike(term.text, sentence)) continue
+    // Bold on a whole instruction ("**Summarise the changes your commit contains**") marks no term.
+    if (term.mark !== 'code' && holdsVerb(term.text, sentence)) continue
+    // "Facilitated diffusion" opens a sentence as "facilitated diffusion" stands in the text.
+    const at = term.mark === 'code' ? wordIndex(sentence.text, text) : wordIndex(sentence.text.toLowerCase(), text.toLowerCase())
+    if (at >= 0) blanks.push({ text: sentence.text.slice(at, at + text.length), kind: term.mark === 'code' ? 'code' : 'term' })
+  }
+  return blanks
+}
+
+function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
   if (isWeakBlank(blank.text) || blank.text.split(/\s+/).length > MAX_BLANK_WORDS + (blank.kind === 'term' ? 2 : 0)) return false
-  if (avoid.has(blank.text.toLowerCase().replace(/`/g, ''))) return false
+  // A phrase holding a linking verb the model read as a noun ("chemists call") is no term.
+  if (blank.kind === 'phrase' && words(blank.text).some((word) => WEAK_VERBS.has(word))) return false
   const at = wordIndex(sentence.text, blank.text)
   if (at < 0) return false
   const front = `${sentence.text.slice(0, at)}{{c1::${blank.text}}}${sentence.text.slice(at + blank.text.length)}`
@@ -64,7 +85,9 @@ export function nounPhrases(tokens: Token[]): string[] {
     while (run.length > 0 && (run[0]!.pos === 'ADJ' && run.length > 2)) run.shift()
     const nouns = run.filter((token) => token.pos !== 'ADJ')
     if (nouns.length > 0 && run.length <= MAX_BLANK_WORDS && !nouns.every((token) => GENERIC_NOUNS.has(token.lemma))) {
-      const score = nouns.length * 2 + (nouns.some((token) => token.pos === 'PROPN') ? 2 : 0) + Math.min(run.map((t) => t.text).join('').length, 16) / 8
+      // The model tags any capitalised first word a name ("Water and methane"): no bonus for it.
+      const named = nouns.some((token) => token.pos === 'PROPN' && token !== tokens[0])
+      const score = nouns.length * 2 + (named ? 2 : 0) + Math.min(run.map((t) => t.text).join('').length, 16) / 8
       phrases.push({ text: run.map((token) => token.text).join(' '), score })
     }
     run = []
@@ -87,7 +110,8 @@ export function nounPhrases(tokens: Token[]): string[] {
 /**
  * Nouns the small model got wrong, by their place between nouns: after a plural noun and before
  * a noun ("proteins bind signal molecules"), or an -s word between a singular noun and a noun
- * ("transport moves substances"): in English that middle word is the verb.
+ * ("transport moves substances"); or between a noun and an article ("two atoms share a pair"):
+ * in English that middle word is the verb.
  */
 function hiddenVerbs(tokens: Token[]): Set<number> {
   const verbs = new Set<number>()
@@ -95,10 +119,15 @@ function hiddenVerbs(tokens: Token[]): Set<number> {
   const plural = (token: Token) => /[^su]s$/i.test(token.text)
   for (let i = 1; i + 1 < tokens.length; i++) {
     const [before, token, after] = [tokens[i - 1]!, tokens[i]!, tokens[i + 1]!]
-    if (!noun(before) || !(noun(token) || token.pos === 'ADJ') || !noun(after)) continue
-    if (plural(before) !== plural(token)) verbs.add(i)
+    if (!noun(before) || !(noun(token) || token.pos === 'ADJ')) continue
+    if (noun(after) ? plural(before) !== plural(token) : /^(?:a|an|the)$/i.test(after.text)) verbs.add(i)
   }
   return verbs
+}
+
+function holdsVerb(text: string, sentence: Sentence): boolean {
+  const termWords = text.split(/\s+/)
+  return termWords.length > 1 && termWords.some((word) => sentence.tokens.some((token) => token.text === word && (token.pos === 'VERB' || token.pos === 'AUX')))
 }
 
 function isNounLike(text: string, sentence: Sentence): boolean {

@@ -1,5 +1,7 @@
 import type { CardType } from '@flashcards/queue-core'
-import { lintCard, sameFact } from '../../pipeline/card-lint.js'
+import { MAX_ANSWER_WORDS, isWeakBlank, leaksStem, lintCard, questionOf, sameFact } from '../../pipeline/card-lint.js'
+import { comparable, words } from '../../pipeline/text.js'
+import type { Chunk } from '../../pipeline/chunk.js'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
 import { wordIndex } from './blanks.js'
 
@@ -25,14 +27,29 @@ export function offlineCards(request: CardRequest): OfflineCards {
   const cards: CardDraft[] = []
   const wanted = request.targetCount
   let rejected = 0
-  for (const concept of rank(request.concepts)) {
+  const known = moduleTerms(request.chunks)
+  const definitions: { concept: Concept; card: CardDraft }[] = []
+  for (const concept of rank(request.concepts.map((concept) => withKnownTerm(concept, known)))) {
     if (cards.length >= wanted) break
-    const card = cardFor(concept, request.cardTypes)
-    if (!card || lintCard(card, texts.get(concept.chunk_id)).length > 0 || cards.some((kept) => sameFact(kept, card))) {
+    const source = texts.get(concept.chunk_id)
+    // The concept's question first; when it fails a check, its cloze.
+    const card = cardsFor(concept, request.cardTypes).find((draft) => lintCard(draft, source).length === 0)
+    if (!card || cards.some((kept) => sameFact(kept, card))) {
       rejected++
       continue
     }
     cards.push(card)
+    if (concept.kind === 'definition') definitions.push({ concept, card })
+  }
+  // When the concepts run out, a definition is also asked from its other side (R10 allows one
+  // such pair per fact): the term for its meaning, the meaning for its term.
+  for (const { concept, card } of definitions) {
+    if (cards.length >= wanted) break
+    const reverse = reverseOf(concept, card, request.cardTypes)
+    if (!reverse || lintCard(reverse, texts.get(concept.chunk_id)).length > 0) continue
+    const asked = comparable(questionOf(reverse))
+    if (cards.some((kept) => (kept !== card && sameFact(kept, reverse)) || comparable(questionOf(kept)) === asked)) continue
+    cards.push({ ...reverse, reverse: true })
   }
   if (cards.length >= wanted) return { cards }
   return {
@@ -67,22 +84,67 @@ function rank(concepts: Concept[]): Concept[] {
 
 const key = (term: string) => term.toLowerCase().replace(/`/g, '')
 
-/** A definition with a question is asked as one; everything else is a cloze on its blank. */
-function cardFor(concept: Concept, allowed: CardType[]): CardDraft | undefined {
-  const chunk_id = concept.chunk_id
+/** The cards a concept can make, best first: a definition's question, then a cloze on its blank. */
+function cardsFor(concept: Concept, allowed: CardType[]): CardDraft[] {
+  const { chunk_id, kind } = concept
   const at = wordIndex(concept.statement, concept.term)
-  if (at < 0) return undefined
+  if (at < 0) return []
   const before = concept.statement.slice(0, at)
   const after = concept.statement.slice(at + concept.term.length)
+  const drafts: CardDraft[] = []
   const question = concept.relation
   if (question && allowed.includes('basic') && question.length <= 150) {
     // "What is X called?" is answered by the term; "What is X?" by what the sentence says X is.
     const back = question.endsWith('called?') || question.startsWith('What does') ? concept.term : predicateOf(after)
-    if (back) return { type: 'basic', front: question, back, chunk_id }
+    if (back) drafts.push({ type: 'basic', front: question, back, chunk_id, kind })
   }
-  if (allowed.includes('cloze')) return { type: 'cloze', front: `${before}{{c1::${concept.term}}}${after}`, back: concept.term, chunk_id }
-  if (!allowed.includes('basic')) return undefined
-  return { type: 'basic', front: `Fill in the blank: ${before}___${after}`, back: concept.term, chunk_id }
+  if (allowed.includes('cloze')) drafts.push({ type: 'cloze', front: `${before}{{c1::${concept.term}}}${after}`, back: concept.term, chunk_id, kind })
+  else if (allowed.includes('basic')) drafts.push({ type: 'basic', front: `Fill in the blank: ${before}___${after}`, back: concept.term, chunk_id, kind })
+  return drafts
+}
+
+/** "What is the boundary around a cell called?" → "What is the plasma membrane?"; "What is X?" → the cloze on X. */
+function reverseOf(concept: Concept, card: CardDraft, allowed: CardType[]): CardDraft | undefined {
+  const called = card.type === 'basic' ? /^What (is|are) (.+?),? called\?$/.exec(card.front) : null
+  if (called) {
+    const described = called[2]!
+    if (words(described).length > MAX_ANSWER_WORDS || !allowed.includes('basic')) return undefined
+    const at = wordIndex(concept.statement, concept.term)
+    const article = /\b(a|an|the)\s+$/i.exec(concept.statement.slice(0, at))?.[1]?.toLowerCase()
+    // Without an article the term may be an adjective or a mass noun: "What is meant by mutable?"
+    const front = article ? `What ${called[1]} ${article} ${concept.term}?` : `What is meant by ${concept.term}?`
+    return { type: 'basic', front, back: described.charAt(0).toUpperCase() + described.slice(1), chunk_id: card.chunk_id, kind: concept.kind }
+  }
+  if (card.type === 'basic' && concept.relation === card.front) return cardsFor({ ...concept, relation: undefined }, allowed.filter((type) => type === 'cloze'))[0]
+  return undefined
+}
+
+/** Terms the author marked anywhere in the module (bold, italic, glossary links), at most four words. */
+function moduleTerms(chunks: Chunk[]): string[] {
+  const terms = new Set<string>()
+  for (const block of chunks.flatMap((chunk) => chunk.blocks)) {
+    for (const term of 'terms' in block ? block.terms : []) {
+      if (term.mark !== 'code' && term.text.split(/\s+/).length <= 4 && !isWeakBlank(term.text)) terms.add(term.text)
+    }
+  }
+  return [...terms]
+}
+
+/**
+ * A sentence whose blank is a plain noun phrase, read in a section that does not mark the term
+ * it holds (a key point "Lists are mutable" after the body defined *mutable*), hides that term
+ * instead, when the term does not leak into the rest of the sentence.
+ */
+function withKnownTerm(concept: Concept, known: string[]): Concept {
+  if (concept.relation || concept.kind === 'definition' || known.includes(concept.term) || concept.term.startsWith('`')) return concept
+  for (const candidate of known) {
+    const at = wordIndex(concept.statement.toLowerCase(), candidate.toLowerCase())
+    if (at < 0) continue
+    const term = concept.statement.slice(at, at + candidate.length)
+    const front = `${concept.statement.slice(0, at)}{{c1::${term}}}${concept.statement.slice(at + term.length)}`
+    if (!leaksStem({ type: 'cloze', front, back: term })) return { ...concept, term, kind: concept.kind === 'keypoint' ? 'keypoint' : 'term' }
+  }
+  return concept
 }
 
 /** "is the amount earned before tax, …" → "The amount earned before tax": the first clause, at most 8 words. */

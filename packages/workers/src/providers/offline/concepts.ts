@@ -1,3 +1,4 @@
+import { GENERIC_TAIL, RELATIVE_HEAD } from '../../pipeline/card-lint.js'
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { MarkedTerm } from '../../pipeline/inline-markup.js'
 import type { Block } from '../../pipeline/normalise.js'
@@ -16,9 +17,10 @@ const MIN_SENTENCE_CHARS = 25
  * state: no card can stand alone on them.
  */
 const LEANS_ON_CONTEXT = /^(?:it|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|for (?:example|instance)|in (?:this|that|the (?:previous|next))|as (?:we|you)|if (?:we|you)|let|let's|note|remember|try|see|click|open|run|type|go|make sure|he|she|i)\b/i
-const STORY = /\b(?:we|we'll|we've|we're|we'd|our|us|let's|above|below|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last) (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)|here|please|make sure)\b/i
+const STORY = /\b(?:you will|you'll|you might|we|we'll|we've|we're|we'd|our|us|let's|above|below|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure)\b/i
 const FIRST_PERSON = /\b(?:I|I'm|I've|my|me)\b/
-const NOT_A_STATEMENT = /[?:]$|^[^A-Z`"']/
+/** Questions, lead-ins to a list, cheers ("Congratulations, you have finished!") and fragments. */
+const NOT_A_STATEMENT = /[?:!]$|^[^A-Z`"']/
 
 /**
  * Stage A without a model: every sentence of the chunk that can stand alone, with the word a
@@ -30,17 +32,35 @@ const NOT_A_STATEMENT = /[?:]$|^[^A-Z`"']/
 export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
   const summary = chunk.id.endsWith('#key-points') || chunk.heading === 'Key points'
   const concepts: Draft[] = []
+  const chunkTerms = chunk.blocks.flatMap((block) => ('terms' in block ? block.terms : []))
+  let previous: Block | undefined
   for (const block of chunk.blocks) {
+    const command = previous?.kind === 'code' ? commandOf(previous.text) : undefined
+    previous = block
     if ('box' in block && block.box === 'exercise') continue
     const keypoint = summary || ('box' in block && block.box === 'keypoints')
-    for (const { text, terms } of proseOf(block)) {
+    for (const { text: prose, terms } of proseOf(block)) {
+      // "This command creates …" right under a one-line code block names that command.
+      const text = command ? prose.replace(/^This command\b/, `The command ${command}`) : prose
+      // A term counts as marked in the first sentence that holds it, where the author marked it;
+      // later it is a known term, ranked after the code of the sentence that mentions it.
+      const unplaced = [...terms]
       for (const sentence of analyse(text)) {
-        const concept = conceptOf(sentence, terms, keypoint)
+        const here = unplaced.filter((term) => containsWord(sentence.text.toLowerCase(), term.text.toLowerCase()))
+        for (const term of here) unplaced.splice(unplaced.indexOf(term), 1)
+        const concept = conceptOf(sentence, here, chunkTerms.filter((term) => !here.includes(term)), keypoint)
         if (concept) concepts.push(concept)
       }
     }
   }
   return concepts
+}
+
+/** The command of a code block of one short line (a shell prompt removed), in backticks. */
+function commandOf(code: string): string | undefined {
+  const lines = code.split('\n').filter((line) => line.trim() !== '')
+  const line = lines.length === 1 ? lines[0]!.trim().replace(/^\$\s+/, '') : ''
+  return line !== '' && line.length <= 40 && !line.includes('`') ? `\`${line}\`` : undefined
 }
 
 function proseOf(block: Block): { text: string; terms: MarkedTerm[] }[] {
@@ -57,18 +77,22 @@ function proseOf(block: Block): { text: string; terms: MarkedTerm[] }[] {
   }
 }
 
-function conceptOf(sentence: Sentence, terms: MarkedTerm[], keypoint: boolean): Draft | undefined {
+function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[], keypoint: boolean): Draft | undefined {
   const text = standalone(sentence.text)
   if (!text) return undefined
   const clause = text === sentence.text ? sentence : { ...sentence, text }
-  const inSentence = terms.filter((term) => containsWord(text, term.text))
-  const definition = definitionIn(clause, new Set(inSentence.map((term) => term.text.toLowerCase())))
+  const lower = text.toLowerCase()
+  const inSentence = marked.filter((term) => containsWord(lower, term.text.toLowerCase()))
+  const knownHere = known.filter((term) => containsWord(lower, term.text.toLowerCase()))
+  const definition = definitionIn(clause, new Set([...inSentence, ...knownHere].map((term) => term.text.toLowerCase())))
   if (definition && containsWord(text, definition.term)) {
     return { kind: keypoint ? 'keypoint' : 'definition', term: definition.term, statement: text, ...(definition.question ? { relation: definition.question } : {}) }
   }
   // An instruction ("Create files", "Use `ls` to …") tells the reader what to do, not a fact; key points may.
   if (!keypoint && isImperative(clause)) return undefined
-  const blank = chooseBlank(clause, inSentence, new Set())
+  // "that file", "those changes": a demonstrative points outside the sentence (C9).
+  if (namesWithoutSaying(text) || clause.tokens.some((token) => token.pos === 'DET' && /^(?:that|those)$/i.test(token.text))) return undefined
+  const blank = chooseBlank(clause, inSentence, knownHere)
   if (!blank) return undefined
   const kind: Concept['kind'] = keypoint ? 'keypoint' : blank.kind === 'term' ? 'term' : blank.kind === 'code' ? 'code' : 'fact'
   return { kind, term: blank.text, statement: text }
@@ -78,16 +102,22 @@ function conceptOf(sentence: Sentence, terms: MarkedTerm[], keypoint: boolean): 
 function standalone(sentence: string): string | undefined {
   let text = sentence.replace(/\s+/g, ' ').trim().replace(/^[-*•]\s+/, '')
   if (text.length > MAX_SENTENCE_CHARS) {
-    const cut = /;\s|\s[—–]\s|:\s/.exec(text)
+    const cut = /;\s|\s[—–]\s|:\s|,\s(?:and|but|so|which|while|whereas)\s/.exec(text)
     if (!cut || cut.index < MIN_SENTENCE_CHARS) return undefined
     text = `${text.slice(0, cut.index)}.`
   }
   if (text.length < MIN_SENTENCE_CHARS || text.length > MAX_SENTENCE_CHARS) return undefined
-  if (NOT_A_STATEMENT.test(text) || LEANS_ON_CONTEXT.test(text) || STORY.test(text) || FIRST_PERSON.test(text)) return undefined
+  if (NOT_A_STATEMENT.test(text) || LEANS_ON_CONTEXT.test(text) || RELATIVE_HEAD.test(text) || STORY.test(text) || FIRST_PERSON.test(text)) return undefined
   if (!/[.!]$/.test(text)) text = `${text}.`
   // Leftover markup (an unclosed backtick, a link, a directive) means the text was not prose.
   if ((text.match(/`/g)?.length ?? 0) % 2 === 1 || /\]\(|\{\w+\}|:::|https?:/.test(text)) return undefined
   return text
+}
+
+/** "The pump is a well-studied example.": the sentence names its subject without explaining it (R12). */
+function namesWithoutSaying(text: string): boolean {
+  const predicate = /\s(?:is|are)\s+(.+?)[.!]?$/.exec(text)?.[1]
+  return predicate !== undefined && GENERIC_TAIL.test(predicate.split(/[,;:(]/)[0]!.trim())
 }
 
 function isImperative(sentence: Sentence): boolean {

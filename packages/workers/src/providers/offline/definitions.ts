@@ -1,13 +1,18 @@
+import { GENERIC_TAIL, RELATIVE_HEAD } from '../../pipeline/card-lint.js'
 import type { Sentence } from './nlp.js'
 
 /**
  * Where a sentence defines a term, the term is the blank and the rest of the sentence is what the
  * learner recalls it from. Patterns, in the order they are tried:
  * - "X is called Y", "X is known as Y", "X are referred to as Y": the term is Y, asked as "What is X called?";
+ * - "…, and the X is called Y", "what chemists call Y": the term is Y, as a cloze;
  * - "X, also known as Y," / "X (also called Y)": the term is Y;
  * - "X stands for Y": the term is X's expansion Y, asked as "What does X stand for?";
  * - "In D, a Y is a …", "A Y is a … that …", "Ys are … that …": the term is Y;
- * - "Y means …" / "Y refers to …" for a short, marked Y: the term is Y.
+ * - "Y means …" / "Y refers to …" for a short, marked Y: the term is Y;
+ * - "Y measures …", "Y is the study of …": the term is Y;
+ * - "X should be 'Y', meaning that …": the term is Y.
+ * "X is a well-studied example" defines nothing; "X is the most …" is a cloze, not "What is X?".
  * Every pattern is linear (no nested quantifiers) and anchored on the linking words.
  */
 export interface Definition {
@@ -17,8 +22,16 @@ export interface Definition {
 }
 
 const CALLED = /^(.{6,100}?),?\s+(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as)\s+(?:an?\s+|the\s+)?(.{1,40}?)(?:\s+\(([^)]{1,30})\))?(?=[.,;:]|\s+(?:and|or|because|which|that|in|by|for)\b|$)/
+/** "…, and the attraction between them is called an ionic bond", "what chemists call a sea of electrons": a term without a question. */
+const CALLED_LATER = /\b(?:(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as)|what\s+[a-z]+\s+call|(?:an?|the)\s+[a-z]+\s+(?:called|named))\s+(?:an?\s+|the\s+)?(`[^`]+`|[^.,;:()`]{1,40}?)(?=[.,;:]|\s+(?:and|or|because|which|that|in|by|for)\b|$)/
+/** "Commits should be 'atomic', meaning that …": the quoted or single word before "meaning" is the term. */
+const MEANING = /\s(?:is|are|should be|must be)\s+['"‘“]?([\w-]+(?:\s[\w-]+)?)['"’”]?,\s+(?:meaning|which means|that is,|i\.e\.)\s/
+/** "Electronegativity measures how strongly …": the sentence says what its subject is for. */
+const MEASURES = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3})\s+(?:measures|quantifies|describes how|is defined as|is the study of)\s+\S/i
+/** A predicate that identifies by rank ("the most electronegative element") makes a cloze, not a "What is X?". */
+const SUPERLATIVE = /^(?:most|least|only|first|last|(?:larg|small|high|low|fast|slow|strong|weak|great|long|short)est)\b/i
 const ALSO_KNOWN = /\b(?:also known as|also called|aka|or simply)\s+(?:an?\s+|the\s+)?((?:`[^`]+`|[^\s,;:.)]+)(?:\s+[^\s,;:.)]+){0,3})/
-const STANDS_FOR = /^(?:In [^,]{1,40},\s+)?(`[^`]+`|[A-Z][\w-]{1,15})\s+(?:stands for|is short for|is an abbreviation (?:for|of))\s+(?:an?\s+|the\s+)?([^.,;:]{3,60})/
+const STANDS_FOR = /^(?:In [^,]{1,40},\s+)?(`[^`]+`|[A-Z][\w-]{1,15})\s+(?:stands for|is short for|is an abbreviation (?:for|of))\s+(?:an?\s+|the\s+)?([^.,;:()]{3,60})/
 const IS_A = /^(?:In [^,]{1,40},\s+)?((?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3})\s+(is|are)\s+(?:an?|the|one of the|any)\s+\S/i
 const MEANS = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,2})\s+(?:means|refers to|denotes|represents)\s+\S/i
 
@@ -30,10 +43,15 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
   const text = sentence.text
   const called = CALLED.exec(text)
   if (called && isTermPhrase(called[2]!, sentence, false)) {
-    const described = called[1]!.replace(/^(?:The|A|An)\s+/, (article) => article.toLowerCase())
-    const question = /\b(is|are)\b/.test(described) || NOT_A_TERM.test(described) || !/^(?:the|an?|[`A-Z])/.test(described) || /^[A-Z]\w*ly\b|^(?:Sometimes|Often|Usually|Also|Then|Now|When|If|Because|Although|While|Since|As|After|Before|Once|Unless|Until|Where)\b/.test(described) ? undefined : `What ${/\bare\b/.test(called[0]) ? 'are' : 'is'} ${described} called?`
+    const described = asked(called[1]!, sentence)
+    // An inserted clause ("X, made of Y,") closes with its comma before "called".
+    const question = !canAskAbout(described) ? undefined : `What ${/\bare\b/.test(called[0]) ? 'are' : 'is'} ${described}${described.includes(',') ? ',' : ''} called?`
     return { term: called[2]!, ...(question ? { question } : {}) }
   }
+  const later = CALLED_LATER.exec(text)
+  if (later && isTermPhrase(later[1]!, sentence, false)) return { term: later[1]! }
+  const meaning = MEANING.exec(text)
+  if (meaning && isTermPhrase(meaning[1]!, sentence, false)) return { term: meaning[1]! }
   const also = ALSO_KNOWN.exec(text)
   if (also && isTermPhrase(also[1]!, sentence, false)) return { term: also[1]! }
   const stands = STANDS_FOR.exec(text)
@@ -42,12 +60,34 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
   // The subject before "is a / is the" is a noun phrase by its place: its shape is enough.
   if (isA && isTermPhrase(isA[2]!, sentence, false) && !NOT_A_TERM.test(text)) {
     const term = isA[2]!
-    const asked = `${(isA[1] ?? '').toLowerCase()}${term}`
-    return { term, question: `What ${isA[3]!.toLowerCase()} ${/^[A-Z][a-z]+\b/.test(asked) && !/^[A-Z][a-z]*[A-Z]/.test(asked) ? asked.charAt(0).toLowerCase() + asked.slice(1) : asked}?` }
+    // The predicate, without its article: the match ends on its first character.
+    const predicate = text.slice(isA.index + isA[0].length - 1)
+    // "X is a well-studied example." names X without saying what it is: no definition.
+    if (GENERIC_TAIL.test(predicate.split(/[,;:(]/)[0]!.trim())) return undefined
+    if (/\bthe\s+\S$/i.test(isA[0]) && SUPERLATIVE.test(predicate)) return { term }
+    return { term, question: `What ${isA[3]!.toLowerCase()} ${asked(`${(isA[1] ?? '').toLowerCase()}${term}`, sentence)}?` }
   }
   const means = MEANS.exec(text)
   if (means && marked.has(means[1]!.toLowerCase()) && !NOT_A_TERM.test(text)) return { term: means[1]! }
+  const measures = MEASURES.exec(text)
+  if (measures && (marked.has(measures[1]!.toLowerCase()) || isTermPhrase(measures[1]!, sentence)) && !NOT_A_TERM.test(text)) return { term: measures[1]! }
   return undefined
+}
+
+/** The subject as a question quotes it: a capital kept only on a name or an acronym ("Movement" → "movement", "Git" stays). */
+function asked(subject: string, sentence: Sentence): string {
+  const first = /^[A-Z][a-z]+\b/.exec(subject)?.[0]
+  if (!first) return subject
+  const token = sentence.tokens.find((candidate) => candidate.text === first)
+  const name = token?.pos === 'PROPN' && sentence.tokens[0]?.text !== first
+  return name ? subject : first.toLowerCase() + subject.slice(first.length)
+}
+
+/** A "What is X called?" reads well only when X is one plain noun phrase that names its own referent. */
+function canAskAbout(described: string): boolean {
+  if (/\b(is|are)\b/.test(described) || NOT_A_TERM.test(described) || RELATIVE_HEAD.test(described)) return false
+  if (!/^(?:the|an?|[`a-z])/.test(described)) return false
+  return !/^\w*ly\b|^(?:sometimes|often|usually|also|then|now|when|if|because|although|while|since|as|after|before|once|unless|until|where)\b/i.test(described)
 }
 
 const TERM_POS = new Set(['NOUN', 'PROPN', 'CODE', 'ADJ', 'NUM', 'X', 'PUNCT', 'SYM'])
@@ -63,7 +103,7 @@ export function isTermPhrase(phrase: string, sentence: Sentence, tagged = true):
   if (/^`[^`]+`$/.test(trimmed)) return true
   const words = trimmed.split(/\s+/)
   if (words.length > 4) return false
-  if (!tagged) return !words.some((word) => /^(?:is|are|was|were|be|that|which|who|and|or|by|to|of|in)$/i.test(word))
+  if (!tagged) return !words.some((word) => /^(?:is|are|was|were|be|that|which|who|and|or|by|to|in)$/i.test(word))
   const tags = words.map((word) => sentence.tokens.find((token) => token.text === word.replace(/[^\w-]+$/, ''))?.pos ?? 'X')
   const last = tags[tags.length - 1]
   return tags.every((tag) => TERM_POS.has(tag)) && (last === 'NOUN' || last === 'PROPN' || last === 'X' || last === 'CODE')
