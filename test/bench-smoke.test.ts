@@ -103,6 +103,8 @@ t.test('the CARDS.md checks flag weak blanks, stem leaks, misdefinitions, yes/no
   t.same(lint('basic', 'Which command lists the files of a [directory](https://x.org)?', '`ls`'), ['C10'])
   t.same(lint('basic', 'Which command lists the files of a directory?', '`ls`'), [])
   t.ok(sameFact({ type: 'cloze', front: 'The {{c1::ls}} command lists the files of a directory.', back: 'ls' }, { type: 'basic', front: 'Which command lists the files of a directory?', back: 'ls' }))
+  t.ok(sameFact({ type: 'cloze', front: 'The {{c1::shell}} has no trash bin.', back: 'shell' }, { type: 'cloze', front: 'The shell has no {{c1::trash bin}}.', back: 'trash bin' }), 'two blanks of one sentence are one fact')
+  t.notOk(sameFact({ type: 'cloze', front: '{{c1::`head`}} displays the first 10 lines of its input.', back: '`head`' }, { type: 'cloze', front: '{{c1::`tail`}} displays the last 10 lines of its input.', back: '`tail`' }), 'a confusable pair, each with its cue, is two facts')
   t.notOk(sameFact({ type: 'basic', front: 'Which command lists files?', back: 'ls' }, { type: 'basic', front: 'What do pipes connect?', back: 'Commands' }))
   t.ok(isVerbatim('..', 'cd .. goes up'), 'symbols compared raw')
   t.notOk(isVerbatim('>>', 'cd .. goes up'))

@@ -268,3 +268,24 @@ A gene is a stretch of DNA coding for a protein.
   t.ok(cards.every((card) => card.tags?.includes('kind:definition')), 'each card carries its concept kind')
   assertRules(t, cards, chunks)
 })
+
+const PROSE_RULES = `# Branches and filters
+
+\`head\` displays the first 10 lines of its input by default.
+\`tail\` displays the last 10 lines of its input by default.
+We've already seen pipes; a filter is a program that transforms a stream of input into a stream of output.
+For every Git project, by default, you have one branch called 'main' where all commits are recorded.
+If we run the command \`wc *.pdb\`, the \`*\` in \`*.pdb\` matches zero or more characters.
+The company must answer a subject access request within one month.
+You can have as many branches off of branches as you desire (for example, Feature A-1).
+You must commit any work in progress before you switch to another branch.
+`
+
+t.test('confusable pairs both stay; clauses after a semicolon, quoted names, leading conditions, written-out quantities and demanded actions make cards; asides do not', async (t) => {
+  const { cards, chunks } = await cardsOf(PROSE_RULES, { target: 8 })
+  const backs = cards.map((card) => card.back)
+  for (const back of ['`head`', '`tail`', 'filter', "'main'", '`*`', 'one month', 'commit']) t.ok(backs.includes(back), `${back} is asked:\n${show(cards)}`)
+  t.notOk(backs.includes('Feature A-1'), 'an example in parentheses is no blank')
+  t.ok(cards.find((card) => card.back === 'filter')?.front.startsWith('A {{c1::filter}} is a program'), 'the clause after the semicolon stands alone, capitalised')
+  assertRules(t, cards, chunks)
+})

@@ -66,6 +66,8 @@ function contentStems(text: string): string[] {
 
 /** C1: the deletion hides only filler: stop words, a linking verb, an adverb or a vague adjective. */
 export function isWeakBlank(answer: string): boolean {
+  // A quoted name ("a branch called 'main'") is a name, whatever its words.
+  if (/^(['"‘“]).+['"’”]$/.test(answer.trim())) return false
   const tokens = words(answer)
   if (tokens.length === 0) return !/[^\s\p{L}\p{N}]/u.test(answer)
   return tokens.every((word) => STOP_WORDS.has(word) || WEAK_VERBS.has(word) || VAGUE.has(word) || (word.length > 4 && word.endsWith('ly')))
@@ -114,9 +116,16 @@ export function lintCard(card: LintableCard, source?: string): CheckId[] {
   return [...failed]
 }
 
+/** Whether `card` shows any answer of `other` (on its front or as its own answer). */
+function names(card: LintableCard, other: LintableCard): boolean {
+  const text = `${questionOf(card)} ${answersOf(card).join(' ')}`
+  return answersOf(other).some((answer) => isVerbatim(answer, text))
+}
+
 /**
  * C12: two cards of a module ask the same fact: same normalised answer and fronts sharing half
- * the shorter front's content words, or content-word Jaccard (front + back) ≥ 0.6.
+ * the shorter front's content words, or content-word Jaccard (front + back) ≥ 0.6 when one card
+ * shows the other's answer (two cards on different subjects are a confusable pair, not a repeat).
  */
 export function sameFact(a: LintableCard, b: LintableCard): boolean {
   const frontA = new Set(contentStems(questionOf(a)))
@@ -128,6 +137,9 @@ export function sameFact(a: LintableCard, b: LintableCard): boolean {
     const shared = [...shorter].filter((word) => longer.has(word)).length
     if (shorter.size === 0 || shared * 2 >= shorter.size) return true
   }
+  // A confusable pair ("`head` … first 10 lines", "`tail` … last 10 lines") shares most words yet
+  // asks two facts: neither card names the other's answer (C13 wants both, each with its cue).
+  if (!sameAnswer && !names(a, b) && !names(b, a)) return false
   const bagA = new Set([...frontA, ...contentStems(answersOf(a).join(' '))])
   const bagB = new Set([...frontB, ...contentStems(answersOf(b).join(' '))])
   let shared = 0

@@ -26,6 +26,15 @@ const QUANTIFIERS = new Set(
   'several some many few various such other own same certain particular significant main much more most less least first last next whole entire different numerous multiple individual valid useful corresponding specific'.split(' '),
 )
 const MAX_BLANK_WORDS = 4
+const UNIT = '(?:%|percent|[kKMGT]B|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion)'
+const NUMBER = new RegExp(`(?<![\\w.$-])\\d[\\d,.]*(?:\\s?${UNIT})?(?![\\w.])`)
+/** A number with its unit ("1 TB", "six years"): a fact to recall, unlike a bare count of the story's data. */
+export function isQuantity(text: string): boolean {
+  return new RegExp(`\\s?${UNIT}$`).test(text) && (/\d/.test(text) || SPELLED_QUANTITY.test(text))
+}
+
+/** "within one month", "for six years": a quantity written out. */
+const SPELLED_QUANTITY = new RegExp(`\\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|hundred) ${UNIT}(?![\\w])`, 'i')
 
 /**
  * The blank of a sentence, or none when no word of it is worth hiding (R5). Best first: a term
@@ -40,13 +49,23 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
   const worth = candidates.filter((blank) => blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text))
   candidates.length = 0
   candidates.push(...worth)
-  const number = /(?<![\w.$-])\d[\d,.]*(?:\s?(?:%|percent|[kKMGT]B|bytes?|years?|days?|hours?|minutes?|seconds?|times|million|billion))?(?![\w.])/.exec(sentence.text)
+  const number = NUMBER.exec(sentence.text) ?? SPELLED_QUANTITY.exec(sentence.text)
   if (number && !/^\d$/.test(number[0])) candidates.push({ text: number[0].replace(/[.,]$/, ''), kind: 'number' })
+  // "You must commit any work in progress": the action a rule demands is what to recall.
+  const demanded = /\b(?:must|should|need to)\s+([a-z]{4,})\b/.exec(sentence.text)?.[1]
+  if (demanded && sentence.tokens.some((token) => token.text === demanded && token.pos === 'VERB')) candidates.push({ text: demanded, kind: 'phrase' })
   const terms = [...marked, ...known].map((term) => term.text.toLowerCase())
   // A phrase inside a marked term ("quantity" of "quantity supplied") would split it.
   const phrases = nounPhrases(sentence.tokens).filter((text) => !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)))
   candidates.push(...phrases.map((text) => ({ text, kind: 'phrase' as const })))
-  return candidates.find((blank) => isGoodBlank(blank, sentence))
+  return candidates.find((blank) => isGoodBlank(blank, sentence) && !(blank.kind === 'phrase' || blank.kind === 'number' ? inParentheses(sentence.text, blank.text) : false))
+}
+
+/** "(for example, Feature A-1)": words in parentheses are an aside or the example's own data. */
+function inParentheses(text: string, phrase: string): boolean {
+  const at = wordIndex(text, phrase)
+  const open = text.lastIndexOf('(', at)
+  return open >= 0 && text.lastIndexOf(')', at) < open
 }
 
 function termBlanks(sentence: Sentence, terms: MarkedTerm[]): Blank[] {

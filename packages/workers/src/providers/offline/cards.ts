@@ -3,7 +3,7 @@ import { MAX_ANSWER_WORDS, isWeakBlank, leaksStem, lintCard, questionOf, sameFac
 import { comparable, words } from '../../pipeline/text.js'
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
-import { wordIndex } from './blanks.js'
+import { isQuantity, wordIndex } from './blanks.js'
 
 /** Which concepts make the best cards first (a noun-phrase `fact` ranks after a numeric one). */
 const TIER: Record<Concept['kind'], number> = { definition: 0, keypoint: 1, term: 2, code: 3, fact: 4, list: 6 }
@@ -60,14 +60,17 @@ export function offlineCards(request: CardRequest): OfflineCards {
 
 function tierOf(concept: Concept, subject: Set<string>): number {
   if (subject.has(key(concept.term))) return 7
-  if (concept.kind === 'fact' && !/\d/.test(concept.term)) return 5
+  // A bare count ("60 lines shorter", "1520 files") is mostly the story's data; a quantity with its unit ("1 TB") is a fact.
+  if (concept.kind === 'fact' && !isQuantity(concept.term)) return 5
   return TIER[concept.kind]
 }
 
 function rank(concepts: Concept[]): Concept[] {
   const counts = new Map<string, number>()
   for (const concept of concepts) counts.set(key(concept.term), (counts.get(key(concept.term)) ?? 0) + 1)
-  const subject = new Set([...counts].filter(([, count]) => count >= 3 && count >= concepts.length * SUBJECT_SHARE).map(([term]) => term))
+  // Commands are what a command lesson teaches, however often they recur: never its subject.
+  const commands = new Set(concepts.filter((concept) => concept.term.startsWith('`')).map((concept) => key(concept.term)))
+  const subject = new Set([...counts].filter(([term, count]) => count >= 3 && count >= concepts.length * SUBJECT_SHARE && !commands.has(term)).map(([term]) => term))
   const chunkOrder = new Map<string, number>()
   const rounds = new Map<string, number>()
   const entries = concepts.map((concept, index) => {

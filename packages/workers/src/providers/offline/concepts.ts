@@ -16,8 +16,9 @@ const MIN_SENTENCE_CHARS = 25
  * Sentences that lean on their context (C9), tell the lesson's story, or instruct rather than
  * state: no card can stand alone on them.
  */
-const LEANS_ON_CONTEXT = /^(?:it|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|for (?:example|instance)|in (?:this|that|the (?:previous|next))|as (?:we|you)|if (?:we|you)|let|let's|note|remember|try|see|click|open|run|type|go|make sure|he|she|i)\b/i
-const STORY = /\b(?:you will|you'll|you might|we|we'll|we've|we're|we'd|our|us|let's|above|below|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure)\b/i
+const LEANS_ON_CONTEXT = /^(?:it|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|for (?:example|instance)|in (?:this|that|the (?:previous|next))|as (?:we|you)|let|let's|note|remember|try|see|click|open|run|type|go|make sure|welcome|he|she|i)\b/i
+const STORY = /\b(?:you will|you'll|you might|we|we'll|we've|we're|we'd|our|us|let's|above|below|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
+const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])/
 const FIRST_PERSON = /\b(?:I|I'm|I've|my|me)\b/
 /** Questions, lead-ins to a list, cheers ("Congratulations, you have finished!") and fragments. */
 const NOT_A_STATEMENT = /[?:!]$|^[^A-Z`"']/
@@ -45,7 +46,7 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
       // A term counts as marked in the first sentence that holds it, where the author marked it;
       // later it is a known term, ranked after the code of the sentence that mentions it.
       const unplaced = [...terms]
-      for (const sentence of analyse(text)) {
+      for (const sentence of analyse(text).flatMap(clausesOf)) {
         const here = unplaced.filter((term) => containsWord(sentence.text.toLowerCase(), term.text.toLowerCase()))
         for (const term of here) unplaced.splice(unplaced.indexOf(term), 1)
         const concept = conceptOf(sentence, here, chunkTerms.filter((term) => !here.includes(term)), keypoint)
@@ -98,16 +99,41 @@ function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[]
   return { kind, term: blank.text, statement: text }
 }
 
+/**
+ * "We've already seen pipes; a filter is a program that …": clauses joined by a semicolon state
+ * facts of their own, so each is read as a sentence (its first letter raised).
+ */
+function clausesOf(sentence: Sentence): Sentence[] {
+  const parts = sentence.text.replace(/`[^`]*`/g, (code) => code.replace(/;/g, '\u0000')).split('; ')
+  if (parts.length < 2) return [sentence]
+  const clauses: Sentence[] = []
+  let tokens = sentence.tokens
+  parts.forEach((part, index) => {
+    const end = tokens.findIndex((token) => token.text === ';')
+    const own = end < 0 ? tokens : tokens.slice(0, end)
+    tokens = end < 0 ? [] : tokens.slice(end + 1)
+    const text = part.replace(/\u0000/g, ';').trim()
+    const raised = index === 0 ? text : text.charAt(0).toUpperCase() + text.slice(1)
+    clauses.push({ text: /[.!?]$/.test(raised) ? raised : `${raised}.`, tokens: own })
+  })
+  return clauses
+}
+
 /** The sentence, or its first clause when it is too long, when it can stand alone; else undefined. */
 function standalone(sentence: string): string | undefined {
   let text = sentence.replace(/\s+/g, ' ').trim().replace(/^[-*•]\s+/, '')
   if (text.length > MAX_SENTENCE_CHARS) {
-    const cut = /;\s|\s[—–]\s|:\s|,\s(?:and|but|so|which|while|whereas)\s/.exec(text)
-    if (!cut || cut.index < MIN_SENTENCE_CHARS) return undefined
-    text = `${text.slice(0, cut.index)}.`
+    // The longest head that ends where a clause or an aside begins, and fits.
+    const cuts = [...text.matchAll(/;\s|\s[—–]\s|:\s|,\s(?=(?:and|but|so|which|while)\s)|\s(?=(?:whereas|rather than|without|because|unless|even if)\s)|\s(?=\((?:for example|e\.g\.|i\.e\.|see)\b)/g)]
+      .map((match) => match.index)
+      .filter((index) => index >= MIN_SENTENCE_CHARS && index < MAX_SENTENCE_CHARS)
+    if (cuts.length === 0) return undefined
+    text = `${text.slice(0, cuts[cuts.length - 1]).replace(/,$/, '')}.`
   }
   if (text.length < MIN_SENTENCE_CHARS || text.length > MAX_SENTENCE_CHARS) return undefined
-  if (NOT_A_STATEMENT.test(text) || LEANS_ON_CONTEXT.test(text) || RELATIVE_HEAD.test(text) || STORY.test(text) || FIRST_PERSON.test(text)) return undefined
+  // "If we run `wc *.pdb`, the `*` matches …": a reader's "we" in a leading condition tells no story.
+  const main = text.replace(CONDITION, '')
+  if (NOT_A_STATEMENT.test(text) || LEANS_ON_CONTEXT.test(main) || RELATIVE_HEAD.test(text) || STORY.test(main) || FIRST_PERSON.test(text)) return undefined
   if (!/[.!]$/.test(text)) text = `${text}.`
   // Leftover markup (an unclosed backtick, a link, a directive) means the text was not prose.
   if ((text.match(/`/g)?.length ?? 0) % 2 === 1 || /\]\(|\{\w+\}|:::|https?:/.test(text)) return undefined
