@@ -18,12 +18,12 @@ const GENERIC_NOUNS = new Set(
   one ones something anything everything bit point points fact idea ideas end start beginning rest place places question questions
   answer answers reason reasons problem problems result results step steps word words line lines name names option options amount set
   sort form order look addition instance detail details information data lesson episode chapter section exercise course tutorial
-  change changes work progress version versions item items value values member members group groups area areas other others`.split(/\s+/),
+  change changes work progress version versions item items value values member members group groups area areas other others command commands`.split(/\s+/),
 )
 const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN'])
 /** Adjectives that count or judge rather than describe: never part of a blank. */
 const QUANTIFIERS = new Set(
-  'several some many few various such other own same certain particular significant main much more most less least first last next whole entire different numerous multiple individual valid useful corresponding specific'.split(' '),
+  'several some many few various such other own same certain particular significant main much more most less least first last next whole entire different numerous multiple individual valid useful corresponding specific single separate'.split(' '),
 )
 const MAX_BLANK_WORDS = 4
 const UNIT = '(?:%|percent|[kKMGT]B|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion)'
@@ -129,7 +129,7 @@ export function nounPhrases(tokens: Token[]): string[] {
 /**
  * Nouns the small model got wrong, by their place between nouns: after a plural noun and before
  * a noun ("proteins bind signal molecules"), or an -s word between a singular noun and a noun
- * ("transport moves substances"); or between a noun and an article ("two atoms share a pair"):
+ * ("transport moves substances") or code; or between a noun and an article ("two atoms share a pair"):
  * in English that middle word is the verb.
  */
 function hiddenVerbs(tokens: Token[]): Set<number> {
@@ -139,7 +139,9 @@ function hiddenVerbs(tokens: Token[]): Set<number> {
   for (let i = 1; i + 1 < tokens.length; i++) {
     const [before, token, after] = [tokens[i - 1]!, tokens[i]!, tokens[i + 1]!]
     if (!noun(before) || !(noun(token) || token.pos === 'ADJ')) continue
-    if (noun(after) ? plural(before) !== plural(token) : /^(?:a|an|the)$/i.test(after.text)) verbs.add(i)
+    // Before code, only an -s word after a singular noun: "your branch tracks `origin/main`".
+    const verb = noun(after) ? plural(before) !== plural(token) : /^(?:a|an|the)$/i.test(after.text) || (after.pos === 'CODE' && plural(token) && !plural(before))
+    if (verb) verbs.add(i)
   }
   return verbs
 }
