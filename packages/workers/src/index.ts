@@ -10,6 +10,17 @@ export * from './orchestrator/index.js'
 export { loadHostConfig, type HostConfig } from './cli/host-config.js'
 export { runCli, USAGE } from './cli/run.js'
 export { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Command } from './cli/start.js'
-export { extractText, detectType, ExtractionError, type ExtractedDocument, type DocumentFormat, type TimedSegment, type FileHint } from './extract/index.js'
+export {
+  extractText,
+  detectType,
+  htmlToMarkdown,
+  HTML_LIMITS,
+  ExtractionError,
+  type ExtractedDocument,
+  type DocumentFormat,
+  type TimedSegment,
+  type FileHint,
+  type HtmlToMarkdownOptions,
+} from './extract/index.js'
 export { startTranscriptionWorker, type TranscriptionWorkerOptions, type SpeechToText } from './transcription/index.js'
 export * from './webhooks/index.js'

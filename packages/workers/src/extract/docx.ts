@@ -1,19 +1,27 @@
-import { htmlToText } from './html.js'
+import { htmlToMarkdown } from './html.js'
 import { ExtractionError } from './types.js'
 
-/** A Word document's text with its headings and lists kept, via mammoth's semantic HTML. */
+/**
+ * Word styles that mean code, as Word, LibreOffice and Pandoc name them: code paragraphs become
+ * one `<pre>` (consecutive paragraphs joined by newlines, their indentation kept), code runs
+ * inline `<code>`. Bold and italic are mammoth's defaults.
+ */
+const STYLE_MAP = [
+  ...['Code', 'Source Code', 'HTML Preformatted', 'Macro Text', 'Preformatted Text'].map((name) => `p[style-name='${name}'] => pre:separator('\\n')`),
+  ...['Code Char', 'Source Code Char', 'Verbatim Char', 'HTML Code', 'HTML Preformatted Char'].map((name) => `r[style-name='${name}'] => code`),
+]
+
+/** A Word document as Markdown (headings, lists, emphasis, code, tables), via mammoth's semantic HTML; the title is its first heading 1. */
 export async function extractDocx(bytes: Uint8Array, file: string): Promise<{ text: string; title?: string }> {
   // Loaded on the first Word document, not with the worker.
-  const [{ default: mammoth }, { parseHTML }] = await Promise.all([import('mammoth'), import('linkedom')])
+  const { default: mammoth } = await import('mammoth')
   let html: string
   try {
-    const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })
+    const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, { styleMap: STYLE_MAP })
     html = result.value
   } catch (err) {
     throw new ExtractionError(file, 'corrupt', `corrupt DOCX: ${(err as Error).message}`, { cause: err })
   }
-  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`)
-  const text = htmlToText(document.body as unknown as Parameters<typeof htmlToText>[0])
-  const title = document.querySelector('h1')?.textContent?.trim() || undefined
-  return { text, ...(title ? { title } : {}) }
+  const { markdown, title } = await htmlToMarkdown(html, { file })
+  return title ? { text: markdown, title } : { text: markdown }
 }

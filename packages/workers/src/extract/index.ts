@@ -12,7 +12,7 @@ import { parseSubtitles } from './subtitles.js'
 import { ExtractionError, describeFile, type ExtractedDocument, type FileHint } from './types.js'
 
 export { detectType, looksLikeText } from './detect.js'
-export { htmlToText } from './html.js'
+export { htmlToMarkdown, HTML_LIMITS, type HtmlToMarkdownOptions } from './html.js'
 export { atxHeading } from './markdown-heading.js'
 export { parseSubtitles, toWebVtt, formatTimestamp } from './subtitles.js'
 export {
@@ -55,7 +55,7 @@ export async function extractText(bytes: Uint8Array, hint: FileHint = {}): Promi
       doc = { format, ...(await extractDocx(bytes, file)) }
       break
     case 'html':
-      doc = { format, ...(await extractHtml(decodeText(bytes))) }
+      doc = { format, ...(await extractHtml(decodeText(bytes), file)) }
       break
     case 'vtt':
     case 'srt': {

@@ -28,7 +28,8 @@ export type DetectedType =
   | { kind: 'document'; format: DocumentFormat; mime: string }
   | { kind: 'media'; mime: string; ext: string }
 
-export type ExtractionFailure = 'unsupported' | 'corrupt' | 'empty' | 'media'
+/** Why a file gives no text; `limit`: it is beyond a limit that keeps a worker responsive (HTML depth or size). */
+export type ExtractionFailure = 'unsupported' | 'corrupt' | 'empty' | 'media' | 'limit'
 
 /**
  * A file that cannot be turned into text. The message names the file and the reason; retrying
