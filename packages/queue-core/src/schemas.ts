@@ -228,7 +228,10 @@ export const CardSource = Type.Object(
   {
     module_id: Identifier,
     chunk_id: Type.String({ maxLength: 128 }),
+    file: Type.Optional(Type.String({ maxLength: 300, description: 'The file of the module the card comes from.' })),
     heading: Type.Optional(Type.String({ maxLength: 300 })),
+    char_start: Type.Optional(Type.Integer({ minimum: 0, description: "Where the cited passage starts in the file's extracted text (characters)." })),
+    char_end: Type.Optional(Type.Integer({ minimum: 0, description: 'Where the cited passage ends (exclusive).' })),
     start_seconds: Type.Optional(Type.Number({ minimum: 0 })),
     end_seconds: Type.Optional(Type.Number({ minimum: 0 })),
   },

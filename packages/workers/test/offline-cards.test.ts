@@ -289,3 +289,16 @@ t.test('confusable pairs both stay; clauses after a semicolon, quoted names, lea
   t.ok(cards.find((card) => card.back === 'filter')?.front.startsWith('A {{c1::filter}} is a program'), 'the clause after the semicolon stands alone, capitalised')
   assertRules(t, cards, chunks)
 })
+
+t.test('every card cites its file, section and the character range of its passage in the extracted text', async (t) => {
+  const { cards } = await cardsOf(TERMS_ELSEWHERE, { target: 6 })
+  t.ok(cards.length >= 4, show(cards))
+  for (const card of cards) {
+    const { file, char_start, char_end, heading } = card.source
+    t.equal(file, 'lesson.md')
+    t.ok(heading, 'a heading')
+    t.ok(char_start !== undefined && char_end !== undefined && char_start < char_end, `a range: ${char_start}–${char_end}`)
+    const passage = TERMS_ELSEWHERE.slice(char_start, char_end).toLowerCase()
+    t.ok(passage.includes(card.back.replace(/`/g, '').toLowerCase()), `the answer ${card.back} is in the cited passage: ${passage.slice(0, 80)}`)
+  }
+})

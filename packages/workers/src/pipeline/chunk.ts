@@ -12,6 +12,9 @@ export interface Chunk {
   /** The chunk as plain text (code fenced), what providers read and grounding checks against. */
   text: string
   tokens: number
+  /** Where the chunk's blocks stand in the document's extracted text (character offsets, end exclusive). */
+  char_start?: number
+  char_end?: number
   /** For transcripts: where in the media the chunk starts and ends. */
   start_seconds?: number
   end_seconds?: number
@@ -38,7 +41,8 @@ export function chunkDocuments(documents: NormalisedDocument[], budget = DEFAULT
     const base = doc.name.slice(0, 100)
     let index = 0
     if (doc.keypoints.length > 0) {
-      chunks.push(makeChunk(`${base}#key-points`, doc.name, 'Key points', [{ kind: 'list', items: doc.keypoints, terms: [] }]))
+      const span = doc.keypointsSpan ? { span: doc.keypointsSpan } : {}
+      chunks.push(makeChunk(`${base}#key-points`, doc.name, 'Key points', [{ kind: 'list', items: doc.keypoints, terms: [], ...span }]))
     }
     for (const section of doc.sections) {
       const heading = section.path[section.path.length - 1] ?? doc.title
@@ -66,6 +70,7 @@ function makeChunk(id: string, document: string, heading: string | undefined, bl
   const body = blocks.map(renderBlock).join('\n\n')
   const text = heading ? `${heading}\n\n${body}` : body
   const cues = blocks.filter((block): block is Extract<Block, { kind: 'cue' }> => block.kind === 'cue')
+  const spans = blocks.flatMap((block) => ('span' in block && block.span ? [block.span] : []))
   return {
     id,
     document,
@@ -73,6 +78,7 @@ function makeChunk(id: string, document: string, heading: string | undefined, bl
     blocks,
     text,
     tokens: estimateTokens(text),
+    ...(spans.length > 0 ? { char_start: Math.min(...spans.map(([start]) => start)), char_end: Math.max(...spans.map(([, end]) => end)) } : {}),
     ...(cues.length > 0 ? { start_seconds: cues[0]!.start, end_seconds: cues[cues.length - 1]!.end } : {}),
     hash: createHash('sha256').update(`${heading ?? ''}\n${text}`).digest('hex'),
   }

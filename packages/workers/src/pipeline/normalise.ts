@@ -10,10 +10,13 @@ import { atxHeading } from '../extract/markdown-heading.js'
  * div or MyST directive) holds the block, when one does.
  */
 export type Block =
-  | { kind: 'paragraph'; text: string; terms: MarkedTerm[]; box?: Box }
-  | { kind: 'list'; items: string[]; terms: MarkedTerm[]; box?: Box }
-  | { kind: 'code'; text: string; lang: string | undefined; box?: Box }
+  | { kind: 'paragraph'; text: string; terms: MarkedTerm[]; box?: Box; span?: Span }
+  | { kind: 'list'; items: string[]; terms: MarkedTerm[]; box?: Box; span?: Span }
+  | { kind: 'code'; text: string; lang: string | undefined; box?: Box; span?: Span }
   | { kind: 'cue'; text: string; start: number; end: number }
+
+/** Where a block stands in its document's extracted text: character offsets, end exclusive. */
+export type Span = [start: number, end: number]
 
 export interface Section {
   /** Headings from the document's top down to this section; empty before the first heading. */
@@ -26,6 +29,8 @@ export interface NormalisedDocument {
   title: string | undefined
   /** Front-matter key points and objectives: statements the author marked as essential. */
   keypoints: string[]
+  /** Where the front matter holding them stands. */
+  keypointsSpan?: Span
   sections: Section[]
 }
 
@@ -40,14 +45,16 @@ export function normaliseDocument(source: SourceDocument): NormalisedDocument {
       .map((segment) => ({ kind: 'cue', text: collapse(segment.text), start: segment.start, end: segment.end }))
     return { name, title: content.title, keypoints: [], sections: [{ path: content.title ? [content.title] : [], blocks }] }
   }
-  if (content.format === 'markdown') return normaliseMarkdown(name, content.text, content.title)
-  // pdf, docx, html and plain text arrive as paragraphs of text; read them with the same rules minus headings.
-  const doc = normaliseMarkdown(name, content.text.replace(/^(#+)(?=\s)/gm, '\\$1'), content.title)
-  return doc
+  // HTML and Word documents arrive converted to Markdown; pdf and plain text as paragraphs of
+  // text, read with the same rules minus headings (a line starting with "#" is no heading there).
+  const headings = content.format === 'markdown' || content.format === 'html' || content.format === 'docx'
+  return normaliseMarkdown(name, content.text, content.title, headings)
 }
 
-function normaliseMarkdown(name: string, input: string, title: string | undefined): NormalisedDocument {
-  const { body, data } = splitFrontMatter(input.replace(/\r\n?/g, '\n'))
+/** Spans count in `text` with its line endings made `\n`. */
+function normaliseMarkdown(name: string, text: string, title: string | undefined, headings: boolean): NormalisedDocument {
+  const input = text.replace(/\r\n?/g, '\n')
+  const { body, data } = splitFrontMatter(input)
   const keypoints = KEYPOINT_KEYS.flatMap((key) => asStrings(data[key])).map((point) => inlineText(point).text)
   const docTitle = typeof data.title === 'string' ? data.title : title
 
@@ -55,6 +62,19 @@ function normaliseMarkdown(name: string, input: string, title: string | undefine
   const headingStack: string[] = []
   let paragraph: string[] = []
   let list: string[] | undefined
+  /** Where the open paragraph or list began in `input`, and where its last line ends. */
+  let span: Span | undefined
+  const lines = body.split('\n')
+  const lineStart: number[] = []
+  for (let i = 0, at = input.length - body.length; i < lines.length; at += lines[i]!.length + 1, i++) lineStart.push(at)
+  const extend = (i: number) => {
+    span = [span?.[0] ?? lineStart[i]!, lineStart[i]! + lines[i]!.length]
+  }
+  const takeSpan = (): { span?: Span } => {
+    const taken = span
+    span = undefined
+    return taken ? { span: taken } : {}
+  }
   /** Open callout boxes, innermost last; a directive's entry is its closing fence. */
   const boxes: { name: string; close?: string; path: string[]; headings: string[] }[] = []
   const current = () => sections[sections.length - 1]!
@@ -66,14 +86,16 @@ function normaliseMarkdown(name: string, input: string, title: string | undefine
   const flushParagraph = () => {
     if (paragraph.length > 0) {
       const { text, terms } = inlineText(paragraph.join(' '))
-      if (text !== '') current().blocks.push(withBox({ kind: 'paragraph', text, terms }))
+      const where = takeSpan()
+      if (text !== '') current().blocks.push(withBox({ kind: 'paragraph', text, terms, ...where }))
       paragraph = []
     }
   }
   const flushList = () => {
+    const where = list ? takeSpan() : {}
     if (list && list.length > 0) {
       const parsed = list.map(inlineText).filter((item) => item.text !== '')
-      current().blocks.push(withBox({ kind: 'list', items: parsed.map((item) => item.text), terms: parsed.flatMap((item) => item.terms) }))
+      current().blocks.push(withBox({ kind: 'list', items: parsed.map((item) => item.text), terms: parsed.flatMap((item) => item.terms), ...where }))
     }
     list = undefined
   }
@@ -97,7 +119,6 @@ function normaliseMarkdown(name: string, input: string, title: string | undefine
     sections.push({ path: closed.path, blocks: [] })
   }
 
-  const lines = body.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
     const div = fencedDiv(line)
@@ -124,12 +145,15 @@ function normaliseMarkdown(name: string, input: string, title: string | undefine
         continue
       }
       const code: string[] = []
+      const opened = i
       for (i++; i < lines.length && !lines[i]!.trimStart().startsWith(marker); i++) code.push(lines[i]!)
       const text = code.join('\n').trimEnd()
-      if (text !== '' && directive !== 'skip') current().blocks.push(withBox({ kind: 'code', text, lang: fence[2] || undefined }))
+      const closed = Math.min(i, lines.length - 1)
+      const where: Span = [lineStart[opened]!, lineStart[closed]! + lines[closed]!.length]
+      if (text !== '' && directive !== 'skip') current().blocks.push(withBox({ kind: 'code', text, lang: fence[2] || undefined, span: where }))
       continue
     }
-    const heading = atxHeading(line)
+    const heading = headings ? atxHeading(line) : undefined
     if (heading) {
       flushParagraph()
       flushList()
@@ -146,6 +170,7 @@ function normaliseMarkdown(name: string, input: string, title: string | undefine
       flushParagraph()
       list ??= []
       list.push(item[1] ?? '')
+      extend(i)
       continue
     }
     if (line.trim() === '' || /^\s*(<!--.*-->|---+|\*\*\*+)\s*$/.test(line)) {
@@ -156,14 +181,17 @@ function normaliseMarkdown(name: string, input: string, title: string | undefine
     }
     if (list && /^\s{2,}\S/.test(line)) {
       list[list.length - 1] += ` ${line.trim()}`
+      extend(i)
       continue
     }
     flushList()
     paragraph.push(line.replace(/^\s*>\s?/, '').trim())
+    extend(i)
   }
   flushParagraph()
   flushList()
-  return { name, title: docTitle, keypoints, sections: sections.filter((section) => section.blocks.length > 0) }
+  const frontMatter: Span = [0, input.length - body.length]
+  return { name, title: docTitle, keypoints, ...(keypoints.length > 0 ? { keypointsSpan: frontMatter } : {}), sections: sections.filter((section) => section.blocks.length > 0) }
 }
 
 function splitFrontMatter(text: string): { body: string; data: Record<string, unknown> } {

@@ -97,7 +97,9 @@ export function finaliseCards(
       source: {
         module_id: options.module_id,
         chunk_id: chunk.id,
+        file: chunk.document.slice(0, 300),
         ...(chunk.heading ? { heading: chunk.heading.slice(0, 300) } : {}),
+        ...(chunk.char_start !== undefined && chunk.char_end !== undefined ? { char_start: chunk.char_start, char_end: chunk.char_end } : {}),
         ...timesOf(chunk, draft.type === 'cloze' ? [...front.matchAll(CLOZE)].map((match) => match[1]!) : [back]),
       },
     }
