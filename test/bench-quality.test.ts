@@ -35,3 +35,20 @@ t.test('the final table gives each course its CARDS.md rows, coverage beside the
   t.match(table, /offline demo: count \/ lint \/ grounded\s+\| 100 % \/ 50 % \/ 100 %\s+\| coverage 1\/1/)
   t.match(table, /same-fact \/ weak blank \/ stem leak \/ long \/ misdef\.\s+\| 0 % \/ 100 % \/ 0 % \/ 0 % \/ 0 %/)
 })
+
+t.test('a deliberate reverse card is counted as a reverse pair, not as a same-fact repeat', async (t) => {
+  const source = 'The boundary around a cell is called the plasma membrane.'
+  const report = measureQuality([
+    {
+      module_id: 'm',
+      target: 2,
+      cards: [
+        { type: 'basic', front: 'What is the boundary around a cell called?', back: 'plasma membrane', sourceText: source },
+        { type: 'basic', front: 'What is the plasma membrane?', back: 'The boundary around a cell', sourceText: source, reverse: true },
+      ],
+    },
+  ])
+  t.equal(report.same_fact_rate, 0)
+  t.equal(report.reverse_pairs, 1)
+  t.equal(report.near_duplicate_rate, 0)
+})

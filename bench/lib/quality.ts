@@ -13,6 +13,8 @@ export interface QualityCard {
   /** Text of the chunk the card cites. */
   sourceText: string
   chunk_id?: string
+  /** Asks an earlier card's fact from the other direction on purpose (tagged `reverse`): counted apart. */
+  reverse?: boolean
 }
 
 /** A card written by hand under CARDS.md for a module, and a quote of the lesson sentence it rests on. */
@@ -61,8 +63,10 @@ export interface QualityReport {
   lint_flagged_rate: number
   /** Cards failing each check. */
   checks: Partial<Record<CheckId, number>>
-  /** C12: share of cards repeating the fact of an earlier card of the module. */
+  /** C12: share of cards repeating the fact of an earlier card of the module (deliberate reverse cards aside). */
   same_fact_rate: number
+  /** Deliberate reverse-direction cards (R10), reported apart from same-fact repeats. */
+  reverse_pairs: number
   /** Share of cloze deletions that hide a verb, stop word, adverb or vague word (C1). */
   weak_blank_rate: number
   /** Share of cards whose answer's stem stays visible in the question (C2). */
@@ -162,6 +166,7 @@ export function measureQuality(modules: ModuleCards[]): QualityReport {
   const checks: Partial<Record<CheckId, number>> = {}
   let flagged = 0
   let sameFacts = 0
+  let reversePairs = 0
   let deletions = 0
   let weakBlanks = 0
   let matched = 0
@@ -175,7 +180,8 @@ export function measureQuality(modules: ModuleCards[]): QualityReport {
       const failed = lintCard(card, card.sourceText)
       for (const id of failed) checks[id] = (checks[id] ?? 0) + 1
       if (failed.some((id) => id !== 'C11')) flagged++
-      if (module.cards.slice(0, index).some((earlier) => sameFact(earlier, card))) sameFacts++
+      if (card.reverse) reversePairs++
+      else if (module.cards.slice(0, index).some((earlier) => sameFact(earlier, card))) sameFacts++
       if (card.type === 'cloze') {
         deletions++
         if (failed.includes('C1')) weakBlanks++
@@ -191,7 +197,7 @@ export function measureQuality(modules: ModuleCards[]): QualityReport {
       if (fronts.has(front)) duplicates++
       fronts.add(front)
       const bag = new Set(words(`${card.front} ${card.back}`))
-      if (seen.some((other) => jaccard(bag, other) >= NEAR_DUPLICATE_JACCARD)) nearDuplicates++
+      if (!card.reverse && seen.some((other) => jaccard(bag, other) >= NEAR_DUPLICATE_JACCARD)) nearDuplicates++
       seen.push(bag)
       answerWords.push(answersOf(card).reduce((sum, answer) => sum + words(answer).length, 0))
     }
@@ -213,6 +219,7 @@ export function measureQuality(modules: ModuleCards[]): QualityReport {
     lint_flagged_rate: share(flagged, cards),
     checks,
     same_fact_rate: share(sameFacts, cards),
+    reverse_pairs: reversePairs,
     weak_blank_rate: share(weakBlanks, deletions),
     stem_leak_rate: share(checks.C2 ?? 0, cards),
     long_front_rate: share(checks.C4 ?? 0, cards),
