@@ -302,3 +302,16 @@ t.test('every card cites its file, section and the character range of its passag
     t.ok(passage.includes(card.back.replace(/`/g, '').toLowerCase()), `the answer ${card.back} is in the cited passage: ${passage.slice(0, 80)}`)
   }
 })
+
+t.test('GUI click paths, verbless fragments, cut-off asides and adverb blanks make no card', async (t) => {
+  const { cards } = await cardsOf(`# Setting up
+
+In DB Browser for SQLite, click on the "Open Database" button to open the database.
+SQL queries can be written in the box located under the "Execute SQL" tab.
+One field per type of information.
+You can see in the surveys table that most fields contain numbers (BIGINT, or big integer.
+Although SQL queries often read like plain English, it is always useful to add comments.
+In SQL, comments are started by \`--\` and end at the end of the line.
+`, { target: 4 })
+  t.same(cards.map((card) => card.back), ['`--`'], show(cards))
+})

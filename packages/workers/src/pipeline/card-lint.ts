@@ -22,7 +22,10 @@ export const WEAK_VERBS = new Set(
   shows show showed makes make made gives give gave lets let takes take took does do did can could will would should may might must
   get gets got need needs needed contains contain contained provides provide provided helps help helped`.split(/\s+/),
 )
-const VAGUE = new Set('important different several various certain many much more most other same new good bad main simple basic common useful possible'.split(' '))
+/** Vague adjectives and adverbs of frequency or degree: never the fact a blank should hide. */
+const VAGUE = new Set(
+  'important different several various certain many much more most other same new good bad main simple basic common useful possible always never often sometimes usually rarely even still just already'.split(' '),
+)
 const COMPARISON = /\b(like|unlike|than|whereas|while|instead of|difference|the former|the latter|but)\b/i
 const GENERIC_HEAD = /^(a|an|the)?\s*(way|function|program|something|thing|kind|type|tool|method|process)\b/i
 /**

@@ -18,7 +18,7 @@ const GENERIC_NOUNS = new Set(
   one ones something anything everything bit point points fact idea ideas end start beginning rest place places question questions
   answer answers reason reasons problem problems result results step steps word words line lines name names option options amount set
   sort form order look addition instance detail details information data lesson episode chapter section exercise course tutorial
-  change changes work progress version versions item items value values member members group groups area areas other others command commands`.split(/\s+/),
+  change changes work progress version versions item items value values member members group groups area areas other others command commands variety sense purpose purposes`.split(/\s+/),
 )
 const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN'])
 /** Adjectives that count or judge rather than describe: never part of a blank. */
@@ -58,15 +58,25 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
   // A phrase inside a marked term ("quantity" of "quantity supplied") would split it.
   const phrases = nounPhrases(sentence.tokens).filter((text) => !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)))
   candidates.push(...phrases.map((text) => ({ text, kind: 'phrase' as const })))
-  return candidates.find((blank) => isGoodBlank(blank, sentence) && !(blank.kind === 'phrase' || blank.kind === 'number' ? inParentheses(sentence.text, blank.text) : false))
+  return candidates.find((blank) => isGoodBlank(blank, sentence) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false))
 }
 
-/** "(for example, Feature A-1)": words in parentheses are an aside or the example's own data. */
-function inParentheses(text: string, phrase: string): boolean {
+/** A concession the sentence opens with ("Although SQL reads like English, …") is not what it teaches. */
+const CONCESSION = /^(?:Although|Though|Even though|While|Whereas)\b[^,]{0,120},/
+
+/**
+ * Words in parentheses ("(for example, Feature A-1)") are an aside or the example's own data;
+ * words in an opening concession are not the point either.
+ */
+function aside(text: string, phrase: string): boolean {
   const at = wordIndex(text, phrase)
   const open = text.lastIndexOf('(', at)
-  return open >= 0 && text.lastIndexOf(')', at) < open
+  if (open >= 0 && text.lastIndexOf(')', at) < open) return true
+  const concession = CONCESSION.exec(text)
+  return concession !== null && at < concession[0].length
 }
+
+
 
 function termBlanks(sentence: Sentence, terms: MarkedTerm[]): Blank[] {
   const blanks: Blank[] = []
@@ -103,7 +113,9 @@ export function nounPhrases(tokens: Token[]): string[] {
     while (run.length > 0 && run[run.length - 1]!.pos === 'ADJ') run.pop()
     while (run.length > 0 && (run[0]!.pos === 'ADJ' && run.length > 2)) run.shift()
     const nouns = run.filter((token) => token.pos !== 'ADJ')
-    if (nouns.length > 0 && run.length <= MAX_BLANK_WORDS && !nouns.every((token) => GENERIC_NOUNS.has(token.lemma))) {
+    // The lemma and the word itself: the model lemmatises "data" to "datum".
+    const generic = (token: Token) => GENERIC_NOUNS.has(token.lemma) || GENERIC_NOUNS.has(token.text.toLowerCase())
+    if (nouns.length > 0 && run.length <= MAX_BLANK_WORDS && !nouns.every(generic)) {
       // The model tags any capitalised first word a name ("Water and methane"): no bonus for it.
       const named = nouns.some((token) => token.pos === 'PROPN' && token !== tokens[0])
       const score = nouns.length * 2 + (named ? 2 : 0) + Math.min(run.map((t) => t.text).join('').length, 16) / 8

@@ -16,9 +16,13 @@ const MIN_SENTENCE_CHARS = 25
  * Sentences that lean on their context (C9), tell the lesson's story, or instruct rather than
  * state: no card can stand alone on them.
  */
-const LEANS_ON_CONTEXT = /^(?:it|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|for (?:example|instance)|in (?:this|that|the (?:previous|next))|as (?:we|you)|let|let's|note|remember|try|see|click|open|run|type|go|make sure|welcome|he|she|i)\b/i
-const STORY = /\b(?:you will|you'll|you might|we|we'll|we've|we're|we'd|our|us|let's|above|below|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
-const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])/
+const LEANS_ON_CONTEXT = /^(?:it|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|for (?:example|instance)|in (?:this|that|the (?:previous|next))|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|welcome|he|she|i)\b/i
+const STORY = /\b(?:you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|above|below|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
+const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
+/** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
+const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down)\b|"[^"]{1,30}" tab\b/i
+/** "…, it is always useful to add comments": a judgement, not a fact to recall. */
+const JUDGEMENT = /\bit(?:'s| is) (?:\w+ )?(?:useful|important|helpful|a good idea|recommended|wise|best)\b/i
 const FIRST_PERSON = /\b(?:I|I'm|I've|my|me)\b/
 /** Questions, lead-ins to a list, cheers ("Congratulations, you have finished!") and fragments. */
 const NOT_A_STATEMENT = /[?:!]$|^[^A-Z`"']/
@@ -89,6 +93,8 @@ function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[]
   if (definition && containsWord(text, definition.term)) {
     return { kind: keypoint ? 'keypoint' : 'definition', term: definition.term, statement: text, ...(definition.question ? { relation: definition.question } : {}) }
   }
+  // A fragment without a verb ("One field per type of information.") states nothing.
+  if (!clause.tokens.some((token) => token.pos === 'VERB' || token.pos === 'AUX')) return undefined
   // An instruction ("Create files", "Use `ls` to …") tells the reader what to do, not a fact; key points may.
   if (!keypoint && isImperative(clause)) return undefined
   // "that file", "those changes": a demonstrative points outside the sentence (C9).
@@ -133,7 +139,9 @@ function standalone(sentence: string): string | undefined {
   if (text.length < MIN_SENTENCE_CHARS || text.length > MAX_SENTENCE_CHARS) return undefined
   // "If we run `wc *.pdb`, the `*` matches …": a reader's "we" in a leading condition tells no story.
   const main = text.replace(CONDITION, '')
-  if (NOT_A_STATEMENT.test(text) || LEANS_ON_CONTEXT.test(main) || RELATIVE_HEAD.test(text) || STORY.test(main) || FIRST_PERSON.test(text)) return undefined
+  if (NOT_A_STATEMENT.test(text) || LEANS_ON_CONTEXT.test(main) || RELATIVE_HEAD.test(text) || STORY.test(main) || FIRST_PERSON.test(text) || GUI.test(text) || JUDGEMENT.test(text)) return undefined
+  // A sentence cut in the middle of an aside ("… numbers (BIGINT, or big integer.") is no statement.
+  if ((text.match(/\(/g)?.length ?? 0) !== (text.match(/\)/g)?.length ?? 0)) return undefined
   if (!/[.!]$/.test(text)) text = `${text}.`
   // Leftover markup (an unclosed backtick, a link, a directive) means the text was not prose.
   if ((text.match(/`/g)?.length ?? 0) % 2 === 1 || /\]\(|\{\w+\}|:::|https?:/.test(text)) return undefined

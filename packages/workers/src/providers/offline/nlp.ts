@@ -72,15 +72,22 @@ const VERB_TAGS = new Set(['VERB', 'AUX'])
  * The small model sometimes tags a sentence's only verb as a noun ("Active transport moves
  * substances", "Cells release proteins"), which would make a verb part of a noun-phrase blank.
  * In a sentence without any verb, the word that must be one is re-tagged: after a plural
- * subject, the next word; else the first -s word after the subject.
+ * subject, the next word; else the first -s word after the subject (a noun or a command).
  */
 function repairVerbless(tokens: Token[]): void {
   if (tokens.some((token) => VERB_TAGS.has(token.pos))) return
-  const start = tokens.findIndex((token) => token.pos === 'NOUN' || token.pos === 'PROPN')
+  const start = tokens.findIndex((token) => token.pos === 'NOUN' || token.pos === 'PROPN' || token.pos === 'CODE')
   if (start < 0) return
   const plural = /[^s]s$/i.test(tokens[start]!.text)
   for (let i = start + 1; i < tokens.length && (tokens[i]!.pos === 'NOUN' || tokens[i]!.pos === 'ADJ'); i++) {
     if (plural || /[^s]s$/.test(tokens[i]!.text)) {
+      tokens[i] = { ...tokens[i]!, pos: 'VERB' }
+      return
+    }
+  }
+  // "`ls` on its own lists the directory": past a short phrase, the first -s word before an article.
+  for (let i = start + 1; i < Math.min(tokens.length - 1, start + 6); i++) {
+    if (tokens[i]!.pos === 'NOUN' && /[^s]s$/.test(tokens[i]!.text) && tokens[i + 1]!.pos === 'DET') {
       tokens[i] = { ...tokens[i]!, pos: 'VERB' }
       return
     }
