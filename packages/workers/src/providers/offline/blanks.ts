@@ -44,7 +44,8 @@ const SPELLED_QUANTITY = new RegExp(`\\b(?:one|two|three|four|five|six|seven|eig
 export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[] = []): Blank | undefined {
   const candidates: Blank[] = [...termBlanks(sentence, marked)]
   for (const token of sentence.tokens) if (token.pos === 'CODE') candidates.push({ text: token.text, kind: 'code' })
-  candidates.push(...termBlanks(sentence, known))
+  // A term known from elsewhere that only modifies a noun here ("the sample size") is not the point.
+  candidates.push(...termBlanks(sentence, known).filter((blank) => !modifiesNoun(sentence, blank.text)))
   // A path or a file name in code is the example's own data, not something to recall (C15).
   const worth = candidates.filter((blank) => blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text))
   candidates.length = 0
@@ -156,6 +157,12 @@ function hiddenVerbs(tokens: Token[]): Set<number> {
     if (verb) verbs.add(i)
   }
   return verbs
+}
+
+function modifiesNoun(sentence: Sentence, phrase: string): boolean {
+  const last = phrase.split(/\s+/).pop()
+  const at = sentence.tokens.findIndex((token, index) => token.text === last && sentence.tokens[index + 1]?.pos === 'NOUN')
+  return at >= 0
 }
 
 function holdsVerb(text: string, sentence: Sentence): boolean {

@@ -1,6 +1,6 @@
 import type { CardType } from '@flashcards/queue-core'
 import { MAX_ANSWER_WORDS, isWeakBlank, leaksStem, lintCard, questionOf, sameFact } from '../../pipeline/card-lint.js'
-import { comparable, words } from '../../pipeline/text.js'
+import { STOP_WORDS, comparable, words } from '../../pipeline/text.js'
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
 import { isQuantity, wordIndex } from './blanks.js'
@@ -144,6 +144,9 @@ function withKnownTerm(concept: Concept, known: string[]): Concept {
     const at = wordIndex(concept.statement.toLowerCase(), candidate.toLowerCase())
     if (at < 0) continue
     const term = concept.statement.slice(at, at + candidate.length)
+    // "the sample size": followed by a content word, the term only modifies it.
+    const next = /^\s+([\p{L}-]+)/u.exec(concept.statement.slice(at + term.length))?.[1]
+    if (next && !STOP_WORDS.has(next.toLowerCase())) continue
     const front = `${concept.statement.slice(0, at)}{{c1::${term}}}${concept.statement.slice(at + term.length)}`
     if (!leaksStem({ type: 'cloze', front, back: term })) return { ...concept, term, kind: concept.kind === 'keypoint' ? 'keypoint' : 'term' }
   }
