@@ -13,6 +13,9 @@ const COURSE_ID = 'course-hr-2025'
 const CONTENT_DIR = join(ROOT, 'examples', 'content')
 const OUTPUT_DIR = join(ROOT, 'demo-output')
 const TOKEN = `demo-${randomUUID().slice(0, 8)}`
+// Its own queue prefix: the demo's workers never take a shared Redis's real jobs (nor the other
+// way round), and every key it made can be removed at the end.
+const QUEUE_PREFIX = `flashcard-demo-${randomUUID().slice(0, 8)}`
 const TARGET_CARD_COUNT = 8
 
 
@@ -69,7 +72,10 @@ class ProgressBoard {
     this.state = labels.map(() => ({ percent: 0, step: 'queued' }))
     this.tty = process.stdout.isTTY
     this.drawn = false
-    this.printed = labels.map(() => -1)
+    this.printed = labels.map(() => 0)
+    // Every job starts as "queued", shown before the first event arrives.
+    if (this.tty) this.draw()
+    else labels.forEach((_, index) => console.log(`  ${this.line(index)}`))
   }
   update(index, percent, step) {
     this.state[index] = { percent: Math.round(percent), step }
@@ -124,6 +130,22 @@ async function follow(base, jobId, onProgress) {
   return 'ended'
 }
 
+/** Deletes every key under the demo's queue prefix (its jobs, counters, decks); returns how many. */
+async function removeKeys(redisUrl) {
+  const { Redis } = await import('ioredis')
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  try {
+    await redis.connect()
+    let removed = 0
+    for await (const keys of redis.scanStream({ match: `${QUEUE_PREFIX}:*`, count: 500 })) {
+      if (keys.length > 0) removed += await redis.unlink(...keys)
+    }
+    return removed
+  } finally {
+    redis.disconnect()
+  }
+}
+
 /** The course's decks as the deck routes list them, and the whole course as one Anki package. */
 async function saveDeck(base) {
   const decks = await api(base, 'GET', `/decks/${COURSE_ID}`)
@@ -164,8 +186,11 @@ export async function runDemo({ redisUrl, keep }) {
     CONTENT_DIR,
     LOG_DIR: join(ROOT, 'server', 'tmp', 'logs'),
     LLM_PROVIDER: process.env.LLM_PROVIDER ?? provider,
+    QUEUE_PREFIX,
+    DASHBOARD_TENANT: 'demo',
   }
   console.log(`• starting the example server on ${base} and both workers (LLM provider: ${env.LLM_PROVIDER})`)
+  console.log(`• queue prefix ${QUEUE_PREFIX}: its own keys, removed when the demo ends`)
   const server = startProcess('server', process.execPath, ['--import', 'tsx', 'examples/server.ts'], env, logDir)
   const workers = startProcess('workers', process.execPath, ['packages/workers/dist/cli.js', 'all'], env, logDir)
   const children = [server, workers]
@@ -223,6 +248,7 @@ export async function runDemo({ redisUrl, keep }) {
     console.log(`  cards:      ${rel(join(OUTPUT_DIR, 'cards.json'))}, Anki CSV: ${rel(join(OUTPUT_DIR, 'anki-basic.csv'))} and ${rel(join(OUTPUT_DIR, 'anki-cloze.csv'))}`)
     console.log(`  Anki deck:  ${rel(deck.file)} (File → Import in Anki; a subdeck per module)`)
     console.log(`  API docs:   http://127.0.0.1:${port}/docs   (token: ${TOKEN})`)
+    console.log(`  dashboard:  http://127.0.0.1:${port}/admin/queues   (any user name, password ${TOKEN})`)
     console.log(`  health:     curl ${base}/orchestrator/health -H "Authorization: Bearer ${TOKEN}"`)
     console.log(`  metrics:    curl ${base}/orchestrator/metrics -H "Authorization: Bearer ${TOKEN}"`)
     console.log(`  job logs:   ${rel(env.LOG_DIR)}/<job id>.json, e.g. ${rel(join(env.LOG_DIR, `${jobs[0].job_id}.json`))}`)
@@ -242,5 +268,7 @@ export async function runDemo({ redisUrl, keep }) {
     return 1
   } finally {
     await stopAll()
+    const removed = await removeKeys(redisUrl).catch((err) => console.error(`  could not remove the demo's keys (${QUEUE_PREFIX}:*): ${err.message}`))
+    if (removed !== undefined) console.log(`• removed ${removed} Redis keys of ${QUEUE_PREFIX}`)
   }
 }

@@ -1,5 +1,6 @@
 // The README's demo command, run as a user runs it.
 import t from 'tap'
+import { Redis } from 'ioredis'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -51,4 +52,14 @@ t.test('with Redis it prints cards for every module of the sample course and wri
   t.equal(apkg.notes.length, saved.reduce((n, m) => n + m.cards.length, 0), 'every generated card is a note')
   t.ok(apkg.cards.length >= apkg.notes.length)
   t.match(output, new RegExp(`kept as ${modules.length} decks`))
+
+  // Its own prefix, its keys gone at the end; every job shown as queued first; the dashboard named.
+  const prefix = /queue prefix (flashcard-demo-[0-9a-f]{8})/.exec(output)?.[1]
+  t.ok(prefix, 'the demo names its own queue prefix')
+  const redis = new Redis(TEST_REDIS_URL)
+  t.teardown(() => redis.quit())
+  t.same(await redis.keys(`${prefix}:*`), [], 'no key of the demo is left behind')
+  t.match(output, new RegExp(`removed [1-9]\\d* Redis keys of ${prefix}`))
+  for (const module of modules) t.match(output, new RegExp(`${module} +\\[░+\\]   0%  queued`), `${module} starts as queued`)
+  t.match(output, /dashboard: +http:\/\/127\.0\.0\.1:\d+\/admin\/queues/)
 })
