@@ -135,6 +135,11 @@ t.test('jobs flow through the API across SENTINEL FAILOVER: none lost, none stuc
     await queues.close()
   }
   t.same(await streamed, ['state', 'removed'], 'the event stream opened before the failover delivers an event from after it')
+  // Health turns green again once the workers' next heartbeats reach the new master (one written
+  // to the old master in the last instant is lost with it): wait for that, within a bound.
+  const greenFrom = Date.now()
+  await waitFor('health to turn green on the new master', async () => (await client.get('/orchestrator/health')).status === 200, 60_000, 500)
+  t.comment(`health green ${((Date.now() - greenFrom) / 1000).toFixed(1)} s after the last job completed`)
   const after = await snapshot()
   const seconds = (Date.now() - startedAt) / 1000
 
