@@ -99,6 +99,8 @@ t.test('the CARDS.md checks flag weak blanks, stem leaks, misdefinitions, yes/no
   t.same(lintCard({ type: 'basic', front: 'What is exocytosis?', back: 'The reverse process' }), ['C7'], 'a pointer to another answer is no definition')
   t.same(lintCard({ type: 'cloze', front: 'Its {{c1::standard error}} shrinks as the sample grows.', back: 'standard error' }), ['C9'], 'a possessive opener needs its referent')
   t.same(lintCard({ type: 'cloze', front: 'Demand is {{c1::elastic}} when this ratio exceeds 1.', back: 'elastic' }), ['C9'], '"this <noun>" points outside the card')
+  t.same(lintCard({ type: 'cloze', front: 'The {{c1::`ls`}} command lists them as described below.', back: '`ls`' }), ['C9'], '"below" at the end of a clause points elsewhere')
+  t.same(lintCard({ type: 'cloze', front: 'A pulse above 100 beats per minute is called {{c1::tachycardia}}.', back: 'tachycardia' }), [], '"above 100" compares')
   t.same(lintCard({ type: 'cloze', front: 'In Python, {{c1::`self`}} names the instance a method is called on.', back: '`self`' }), [], 'a plain definition passes')
   t.same(lint('basic', 'Which command lists the files of a [directory](https://x.org)?', '`ls`'), ['C10'])
   t.same(lint('basic', 'Which command lists the files of a directory?', '`ls`'), [])

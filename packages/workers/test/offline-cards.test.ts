@@ -315,3 +315,15 @@ In SQL, comments are started by \`--\` and end at the end of the line.
 `, { target: 4 })
   t.same(cards.map((card) => card.back), ['`--`'], show(cards))
 })
+
+t.test('two definitions joined by ", and" are two cards; "above 100" is a comparison, not a pointer', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Pulse
+
+A pulse rate above 100 beats per minute is called *tachycardia*, and a rate below 60 is called *bradycardia*.
+`, { target: 2 })
+  t.same(cards.map((card) => [card.front, card.back]), [
+    ['What is a pulse rate above 100 beats per minute called?', 'tachycardia'],
+    ['What is a rate below 60 called?', 'bradycardia'],
+  ], show(cards))
+  assertRules(t, cards, chunks)
+})

@@ -37,8 +37,11 @@ export const RELATIVE_HEAD = /^(?:the\s+)?(?:reverse|opposite|same|former|latter
 const DEFINITION_QUESTION = /^(what|who) (is|are) (a |an |the )?[^?]{1,40}\?$/i
 const YES_NO_START = /^(is|are|does|do|can|should|must|will|has|have|was|were|did|could|would)\b/i
 const REFERENCE_START = /^(this|these|that|it|its|here|they|their|those|such)\b/i
-/** "this ratio", "these values": a referent the card does not carry (C9), anywhere in the front. */
-const REFERENCE_WORDS = /\b(above|below|the following|in this way|as shown|shown here|previous (?:section|example|episode)|th(?:is|ese) (?!is\b|are\b|was\b)[a-z]+)\b/i
+/**
+ * "this ratio", "these values", "the above", "as described below": a referent the card does not
+ * carry (C9), anywhere in the front; "a rate above 100" compares and stays.
+ */
+const REFERENCE_WORDS = /\b(the following|in this way|as shown|shown here|previous (?:section|example|episode)|th(?:is|ese) (?!is\b|are\b|was\b)[a-z]+|the (?:above|below))\b|\b(?:above|below)(?=\s*(?:[.,;:)!?]|$))/i
 const MARKUP = /\]\(|\]\[|\{ref\}|\{term\}|\(\w[\w-]*\)=|\*\*|::::|<\/?kbd>|alt=|https?:\/\/|^\$ /
 const SHORTCUT_LINK = /\[[A-Za-z][^\]]{0,60}\](?!\()/
 

@@ -17,7 +17,7 @@ const MIN_SENTENCE_CHARS = 25
  * state: no card can stand alone on them.
  */
 const LEANS_ON_CONTEXT = /^(?:it|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|for (?:example|instance)|in (?:this|that|the (?:previous|next))|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|welcome|he|she|i)\b/i
-const STORY = /\b(?:you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|above|below|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
+const STORY = /\b(?:you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
 /** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
 const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down)\b|"[^"]{1,30}" tab\b/i
@@ -110,15 +110,21 @@ function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[]
  * facts of their own, so each is read as a sentence (its first letter raised).
  */
 function clausesOf(sentence: Sentence): Sentence[] {
-  const parts = sentence.text.replace(/`[^`]*`/g, (code) => code.replace(/;/g, '\u0000')).split('; ')
+  const codes: string[] = []
+  const masked = sentence.text.replace(/`[^`]*`/g, (code) => `\u0000${codes.push(code) - 1}\u0001`)
+  // "…is called tachycardia, and a rate below 60 is called bradycardia": two definitions.
+  const definitions = /, and (?:an?|the) [^,;]{3,80}? (?:is|are) (?:called|known as|named)\b/.test(masked)
+  const separator = definitions ? ', and ' : '; '
+  const parts = masked.split(separator)
   if (parts.length < 2) return [sentence]
+  const mark = separator === '; ' ? ';' : 'and'
   const clauses: Sentence[] = []
   let tokens = sentence.tokens
   parts.forEach((part, index) => {
-    const end = tokens.findIndex((token) => token.text === ';')
+    const end = tokens.findIndex((token) => token.text === mark)
     const own = end < 0 ? tokens : tokens.slice(0, end)
     tokens = end < 0 ? [] : tokens.slice(end + 1)
-    const text = part.replace(/\u0000/g, ';').trim()
+    const text = part.replace(/\u0000(\d+)\u0001/g, (_, i: string) => codes[Number(i)]!).trim()
     const raised = index === 0 ? text : text.charAt(0).toUpperCase() + text.slice(1)
     clauses.push({ text: /[.!?]$/.test(raised) ? raised : `${raised}.`, tokens: own })
   })

@@ -76,7 +76,7 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
 
 /** The subject as a question quotes it: a capital kept only on a name or an acronym ("Movement" → "movement", "Git" stays). */
 function asked(subject: string, sentence: Sentence): string {
-  const first = /^[A-Z][a-z]+\b/.exec(subject)?.[0]
+  const first = /^[A-Z][a-z]*\b/.exec(subject)?.[0]
   if (!first) return subject
   const token = sentence.tokens.find((candidate) => candidate.text === first)
   const name = token?.pos === 'PROPN' && sentence.tokens[0]?.text !== first
