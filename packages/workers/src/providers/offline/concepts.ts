@@ -113,7 +113,7 @@ function clausesOf(sentence: Sentence): Sentence[] {
   const codes: string[] = []
   const masked = sentence.text.replace(/`[^`]*`/g, (code) => `\u0000${codes.push(code) - 1}\u0001`)
   // "…is called tachycardia, and a rate below 60 is called bradycardia": two definitions.
-  const definitions = /, and (?:an?|the) [^,;]{3,80}? (?:is|are) (?:called|known as|named)\b/.test(masked)
+  const definitions = /^[^,;]{3,100}? (?:is|are) (?:called|known as|named) [^;]{1,60}?, and (?:an?|the) [^,;]{3,80}? (?:is|are) (?:called|known as|named)\b/.test(masked)
   const separator = definitions ? ', and ' : '; '
   const parts = masked.split(separator)
   if (parts.length < 2) return [sentence]
