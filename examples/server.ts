@@ -15,7 +15,7 @@ import Fastify from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fastifyFlashcard, { parseApiTokens } from '@flashcards/fastify-flashcard'
-import { createJobLogStore, loadConfig, redactingLogOptions, redactRedisUrl } from '@flashcards/queue-core'
+import { createJobLogStore, loadConfig, logOptions, redactRedisUrl } from '@flashcards/queue-core'
 import { registerDashboard } from './dashboard.js'
 
 function startupError(message: string): never {
@@ -33,7 +33,7 @@ try {
 }
 
 // Every log line (messages, request URLs, errors) passes through queue-core's redaction.
-const app = Fastify({ logger: { level: config.debug ? 'debug' : 'info', ...redactingLogOptions } })
+const app = Fastify({ logger: { level: config.debug ? 'debug' : 'info', ...logOptions } })
 
 // The host's own OpenAPI document, registered before the plugin: the plugin's routes join it with
 // their bearer scheme, and /docs shows it (the plugin also serves it at /api/flashcards/openapi.json).

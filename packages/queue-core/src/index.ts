@@ -43,7 +43,7 @@ export type { JobLogDocument, JobLogEntry, JobLogLevel, JobLogStatus, JobLogStor
 export { redact, redactText, isSecretKey, REDACTED } from './job-log/redact.js'
 export { registerSecrets } from './job-log/known-secrets.js'
 export { clientSafeText } from './server-paths.js'
-export { redactLogLine, redactingLogOptions } from './job-log/log-redaction.js'
+export { redactLogLine, logOptions } from './job-log/log-redaction.js'
 export { JobLogDocumentSchema, JobLogEntrySchema, JOB_LOG_LEVELS } from './job-log/schema.js'
 export { JOB_LOG_ID_PATTERN, assertJobLogId, JobLogCorruptError, mergeAttempt, parseJobLog, serializeJobLog } from './job-log/document.js'
 export {

@@ -16,7 +16,11 @@ export function redactLogLine(line: string): string {
 }
 
 /**
- * pino options (also accepted inside Fastify's `logger` option) that pass every line through
- * queue-core's redaction: `pino({ ...settings, ...redactingLogOptions })`.
+ * The one log shape of every process (API and workers): pino options, also accepted inside
+ * Fastify's `logger` option, that stamp each line with an ISO time (`"time":"2026-…Z"`, not epoch
+ * milliseconds) and pass it through queue-core's redaction: `pino({ ...settings, ...logOptions })`.
  */
-export const redactingLogOptions = { hooks: { streamWrite: redactLogLine } } as const
+export const logOptions = {
+  timestamp: () => `,"time":"${new Date().toISOString()}"`,
+  hooks: { streamWrite: redactLogLine },
+} as const

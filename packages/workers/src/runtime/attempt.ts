@@ -84,7 +84,7 @@ export async function openAttempt(job: Job, bullSignal: AbortSignal | undefined,
       llmCalls.push(call)
     },
   }
-  logger.info({ name: job.name, module_id: data.module_id, course_id: data.course_id }, 'job started')
+  logger.info({ job_name: job.name, module_id: data.module_id, course_id: data.course_id }, 'job started')
   log.info('job_start', `Job started for ${describe(data, job.name)} (attempt ${number})`)
   return {
     jobId,

@@ -1,5 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino'
-import { redactingLogOptions } from '@flashcards/queue-core'
+import { logOptions } from '@flashcards/queue-core'
 
 export type { Logger }
 
@@ -14,16 +14,16 @@ export interface CreateLoggerOptions {
 
 /**
  * One pino JSON logger per process: one line per event, easy to grep, pipe to `pino-pretty` to
- * read. Every finished line (message, objects, serialized errors) goes through queue-core's
- * redaction, at every level, so secrets never reach a log.
+ * read, in the API's shape (queue-core's `logOptions`: ISO time). Every finished line (message,
+ * objects, serialized errors) goes through queue-core's redaction, at every level, so secrets
+ * never reach a log.
  */
 export function createLogger(options: CreateLoggerOptions): Logger {
   const settings = {
     name: options.name,
     level: options.debug ? 'debug' : 'info',
     base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    ...redactingLogOptions,
+    ...logOptions,
   }
   return options.destination ? pino(settings, options.destination) : pino(settings)
 }
