@@ -85,7 +85,7 @@ t.test('two worker processes share one queue: each job runs once; SIGTERM drains
   t.ok(started.every((ids) => ids.length > 0), `both processes took jobs (${started.map((ids) => ids.length).join(' + ')})`)
   // One log shape: the process's name once, the job's as job_name, an ISO time.
   const startLines = processes.flatMap(({ lines }) => lines.filter((line) => line.includes('"msg":"job started"')))
-  t.ok(startLines.every((line) => line.match(/"name":/g)?.length === 1 && /"job_name":"generate-module"/.test(line) && /"time":"\d{4}-\d\d-\d\dT[^"]+Z"/.test(line)), startLines[0])
+  t.ok(startLines.every((line) => line.match(/"name":/g)?.length === 1 && /"job_name":"generate-module"/.test(line) && /"time":"\d{4}-\d\d-\d\dT[^"]+Z"/.test(line)), startLines[0] ?? 'no job started line')
 
   for (const { child } of processes) child.kill('SIGTERM')
   const codes = await Promise.all(processes.map(({ exit }) => exit))

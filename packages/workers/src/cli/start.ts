@@ -49,6 +49,14 @@ export async function startCommand(positionals: string[], configFile: string | u
     return 1
   }
   const logger = createLogger({ name: `flashcard-workers`, debug: config.debug })
+  // Until every worker is up (each waits for Redis), a stop signal ends the process at once:
+  // no job has been taken yet, and waiting out a Redis outage would only delay the stop.
+  const stopEarly = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'stopped before the workers started')
+    process.exit(0)
+  }
+  process.once('SIGTERM', stopEarly)
+  process.once('SIGINT', stopEarly)
   try {
     const host: HostConfig = configFile ? await loadHostConfig(configFile, config) : {}
     const workers: QueueWorker[] = []
@@ -73,6 +81,8 @@ export async function startCommand(positionals: string[], configFile: string | u
         }),
       )
     }
+    process.off('SIGTERM', stopEarly)
+    process.off('SIGINT', stopEarly)
     installShutdown(workers, { logger, deadlineMs })
     return undefined
   } catch (err) {

@@ -1,10 +1,12 @@
-import { createDeckStore, type DeckStore, type FlashcardConfig, type JobLogStore, type ModuleResult } from '@flashcards/queue-core'
+import { closeRedis, createDeckStore, type DeckStore, type FlashcardConfig, type JobLogStore, type ModuleResult } from '@flashcards/queue-core'
 import { FilesystemContentSource } from '../content/filesystem.js'
 import type { ContentSource } from '../content/types.js'
 import { createProvider } from '../providers/select.js'
 import type { LlmProvider } from '../providers/types.js'
 import type { Logger } from '../runtime/logger.js'
 import { startQueueWorker } from '../runtime/queue-worker.js'
+import { watchedRedis } from '../runtime/connections.js'
+import { createOutageLog } from '../runtime/outage-log.js'
 import type { QueueWorker, QueueWorkerOptions } from '../runtime/types.js'
 import { startWebhooks, type Webhooks } from '../webhooks/index.js'
 import { orchestratorProcessor, type OrchestratorResult, type ResultHook } from './processor.js'
@@ -40,7 +42,9 @@ export interface OrchestratorWorkerOptions {
 export async function startOrchestratorWorker(options: OrchestratorWorkerOptions): Promise<QueueWorker> {
   const provider = options.provider ?? createProvider(options.config.llm)
   const contentSource = options.contentSource ?? new FilesystemContentSource(options.config.contentDir)
-  const deckStore = options.deckStore ?? (await createDeckStore(options.config, { role: 'worker' }))
+  // A Redis deck store gets a connection whose errors go to the outage log, like every other.
+  const deckRedis = options.deckStore || options.config.decks.store !== 'redis' ? undefined : watchedRedis(options.config, 'flashcard-decks', createOutageLog(options.logger, 'redis unavailable for decks'))
+  const deckStore = options.deckStore ?? (await createDeckStore(options.config, { role: 'worker', ...(deckRedis ? { redis: deckRedis } : {}) }))
   const webhooks = await startWebhooks({
     config: options.config, logger: options.logger, deckStore, ...(options.webhookBackoffMs ? { backoffMs: options.webhookBackoffMs } : {}),
   })
@@ -68,6 +72,7 @@ export async function startOrchestratorWorker(options: OrchestratorWorkerOptions
       await handle.close()
       await webhooks.close()
       if (!options.deckStore) await deckStore.close()
+      if (deckRedis) await closeRedis(deckRedis)
     },
   }
 }

@@ -1,5 +1,6 @@
 import { closeRedis, createRedis, FlashcardQueues, type FlashcardConfig, type QueueName, type RedisConnection } from '@flashcards/queue-core'
 import type { Logger } from './logger.js'
+import { createOutageLog, type OutageLog } from './outage-log.js'
 
 /** The three Redis connections a worker needs, and the queue client on the command one. */
 export interface WorkerConnections {
@@ -10,15 +11,22 @@ export interface WorkerConnections {
   /** Subscriber mode for cancel requests (it blocks other commands). */
   subscriber: RedisConnection
   queues: FlashcardQueues
+  /** Where this worker's Redis errors go: one line a minute during an outage. */
+  outage: OutageLog
   close(): Promise<void>
 }
 
+/** A worker-side Redis connection whose errors and recovery go to `outage`, never unhandled. */
+export function watchedRedis(config: Readonly<FlashcardConfig>, connectionName: string, outage: OutageLog): RedisConnection {
+  const connection = createRedis(config.redisUrl, { role: 'worker', connectionName })
+  connection.on('error', (err: Error) => outage.error(err, { connection: connectionName }))
+  connection.on('ready', () => outage.recovered({ connection: connectionName }))
+  return connection
+}
+
 export function openConnections(config: Readonly<FlashcardConfig>, queue: QueueName, logger: Logger): WorkerConnections {
-  const open = (role: string): RedisConnection => {
-    const connection = createRedis(config.redisUrl, { role: 'worker', connectionName: `flashcard-${queue}-${role}` })
-    connection.on('error', (err: Error) => logger.warn({ err: err.message, connection: role }, 'redis connection error'))
-    return connection
-  }
+  const outage = createOutageLog(logger, 'redis unavailable')
+  const open = (role: string): RedisConnection => watchedRedis(config, `flashcard-${queue}-${role}`, outage)
   const worker = open('worker')
   const commands = open('commands')
   const subscriber = open('cancel-subscriber')
@@ -28,6 +36,7 @@ export function openConnections(config: Readonly<FlashcardConfig>, queue: QueueN
     commands,
     subscriber,
     queues,
+    outage,
     close: async () => {
       await queues.close()
       await Promise.all([closeRedis(subscriber), closeRedis(commands), closeRedis(worker)])

@@ -70,7 +70,7 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
       ...options.tuning,
     },
   )
-  worker.on('error', (err) => logger.error({ err: err.message }, 'worker error'))
+  worker.on('error', (err) => connections.outage.error(err, { source: 'worker' }))
   worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled: its worker stopped renewing the lock; it will run again'))
 
   const stopListening = await queues.listenForCancels(connections.subscriber, queue, (jobId) => {

@@ -1,13 +1,14 @@
 import { Queue, Worker, type Job } from 'bullmq'
 import {
   closeRedis,
-  createRedis,
   isClusterUrl,
   queuePrefixFor,
   type DeckStore,
   type FlashcardConfig,
 } from '@flashcards/queue-core'
+import { watchedRedis } from '../runtime/connections.js'
 import type { Logger } from '../runtime/logger.js'
+import { createOutageLog } from '../runtime/outage-log.js'
 import { deliverWebhook } from './deliver.js'
 import { deliveryId, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF_MS, WEBHOOK_QUEUE, type WebhookEvent, type WebhookEventType, type WebhookJobData } from './events.js'
 
@@ -43,9 +44,12 @@ interface AnnouncedJobData {
 export async function startWebhooks(options: WebhooksOptions): Promise<Webhooks> {
   const { config, logger, deckStore } = options
   const prefix = queuePrefixFor(config.queuePrefix, isClusterUrl(config.redisUrl))
-  const producer = createRedis(config.redisUrl, { role: 'worker', connectionName: 'flashcard-webhooks' })
-  const consumer = createRedis(config.redisUrl, { role: 'worker', connectionName: 'flashcard-webhooks-worker' })
+  const outage = createOutageLog(logger, 'redis unavailable for webhooks')
+  const producer = watchedRedis(config, 'flashcard-webhooks', outage)
+  const consumer = watchedRedis(config, 'flashcard-webhooks-worker', outage)
   const queue = new Queue<WebhookJobData>(WEBHOOK_QUEUE, { connection: producer, prefix })
+  // A Queue re-emits its connection's errors; without a listener BullMQ prints each one.
+  queue.on('error', (err) => outage.error(err, { source: 'webhook queue' }))
   const secret = config.webhooks.secret
   const worker = new Worker<WebhookJobData>(
     WEBHOOK_QUEUE,
@@ -53,7 +57,7 @@ export async function startWebhooks(options: WebhooksOptions): Promise<Webhooks>
     { connection: consumer, prefix, concurrency: 4 },
   )
   worker.on('failed', (job, err) => logger.warn({ url: job?.data.url, attempt: job?.attemptsMade, err: err.message }, 'webhook delivery failed'))
-  worker.on('error', (err) => logger.error({ err: err.message }, 'webhook worker error'))
+  worker.on('error', (err) => outage.error(err, { source: 'webhook worker' }))
   await worker.waitUntilReady()
 
   const announce = async (job: Job, type: WebhookEventType, error?: string): Promise<void> => {

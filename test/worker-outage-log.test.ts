@@ -1,0 +1,47 @@
+/*
+ * The workers during a Redis outage, as an operator reads their output: one line per component
+ * when Redis goes away (not several every retry, no "[ioredis] Unhandled error event" stacks),
+ * one line when it is back, and a stop signal still ends the process at once with exit 0, even
+ * while it waits for a Redis it never reached.
+ */
+import t from 'tap'
+import { startPrivateRedis, startWorkerCli, tailOf, waitFor, waitForWorkerStarted } from './support/processes.js'
+
+const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'g'))?.length ?? 0
+
+t.test('a Redis outage is one line per component, its end one more; nothing unhandled', async (t) => {
+  const redis = await startPrivateRedis()
+  t.teardown(() => redis.stop())
+  const workers = startWorkerCli('all', { REDIS_URL: redis.url, QUEUE_PREFIX: 'outage-log' })
+  t.teardown(() => workers.stop())
+  await waitForWorkerStarted(workers, 2)
+
+  await redis.kill()
+  await waitFor('the outage to be logged', () => count(workers.output(), /"msg":"redis unavailable/) > 0, 30_000, 100)
+  const atStart = count(workers.output(), /"msg":"redis unavailable/)
+  // Several reconnect attempts of every connection happen in this window.
+  const windowEnd = Date.now() + 6_000
+  await waitFor('six seconds of outage', () => Date.now() >= windowEnd || !workers.alive(), 10_000, 200)
+  const output = workers.output()
+  t.ok(workers.alive(), 'the workers keep running through the outage')
+  t.equal(count(output, /"msg":"redis unavailable/), atStart, `no repeated line within the minute (${atStart} line(s), one per component)`)
+  t.ok(atStart <= 4, `at most one line per component (orchestrator, transcription, webhooks, decks): ${atStart}`)
+  t.equal(count(output, /Unhandled error event/), 0, 'no unhandled connection error')
+  t.equal(count(output, /^Error: connect/m), 0, 'no bare error printed')
+
+  await redis.restart()
+  await waitFor('the recovery to be logged', () => count(workers.output(), /redis unavailable[^"]*: recovered/) > 0, 30_000, 100)
+  workers.signal('SIGTERM')
+  t.same(await workers.exited, { code: 0, signal: null }, tailOf(workers))
+})
+
+t.test('SIGTERM while the workers still wait for an unreachable Redis: exit 0 at once', async (t) => {
+  const workers = startWorkerCli('all', { REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: 'outage-log' })
+  t.teardown(() => workers.stop())
+  await waitFor('the unreachable Redis to be logged', () => /"msg":"redis unavailable/.test(workers.output()), 30_000, 100)
+  const sent = Date.now()
+  workers.signal('SIGTERM')
+  t.same(await workers.exited, { code: 0, signal: null }, tailOf(workers))
+  t.ok(Date.now() - sent < 5_000, `stopped in ${Date.now() - sent} ms`)
+  t.match(workers.output(), /"msg":"stopped before the workers started"/)
+})
