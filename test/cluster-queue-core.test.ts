@@ -2,11 +2,13 @@
  * queue-core on a real three-master Redis Cluster: only REDIS_URL changes. The prefix gets the
  * `{…}` hash tag, so every key of the queues lives in one slot and BullMQ's multi-key scripts
  * run; enqueue, processing, status, dedup, cancel requests, heartbeats and metrics all work.
+ * The redis deck store meets its whole contract there, one hash tag per course.
  */
 import t from 'tap'
 import { Worker, type Job } from 'bullmq'
 import { Registry } from 'prom-client'
-import { CancelRequests, FlashcardQueues, createRedis, closeRedis, registerFlashcardMetrics, type RedisConnection } from '../packages/queue-core/src/index.js'
+import { CancelRequests, FlashcardQueues, createDeckStore, createRedis, closeRedis, registerFlashcardMetrics, type RedisConnection } from '../packages/queue-core/src/index.js'
+import { deckStoreContract } from '../packages/queue-core/test/decks/contract.js'
 import { startRedisCluster, waitFor } from './support/redis-topologies.js'
 import { uniquePrefix } from './support/redis.js'
 
@@ -33,6 +35,13 @@ async function keysEverywhere(connection: RedisConnection, pattern: string): Pro
     byPort.set(node.options.port!, await node.keys(pattern))
   }
   return byPort
+}
+
+/** Deletes every key matching `pattern` on every master, one key at a time (keys of several slots). */
+async function deleteEverywhere(connection: RedisConnection, pattern: string): Promise<void> {
+  for (const [, keys] of await keysEverywhere(connection, pattern)) {
+    for (const key of keys) await connection.unlink(key)
+  }
 }
 
 t.test('the queue prefix carries one hash tag', async (t) => {
@@ -114,4 +123,45 @@ t.test('without the hash tag BullMQ cannot run on a cluster (why the prefix is t
   const untagged = new Queue('orchestrator', { connection: workerConnection, prefix: `${basePrefix}-untagged` })
   closers.push(() => untagged.close())
   await t.rejects(untagged.add('x', {}), /CROSSSLOT|Keys in request don't hash to the same slot/)
+})
+
+// The host's config keeps REDIS_URL at its default (one node) and hands over its own Cluster
+// client: the store must tag its keys because the connection is a cluster, whatever the URL says.
+const hostConfig = (queuePrefix: string) => ({ decks: { store: 'redis' as const, databaseUrl: undefined }, queuePrefix, redisUrl: 'redis://localhost:6379' })
+
+t.test('the deck store contract on the cluster, through createDeckStore with the host\'s Cluster client', async (t) => {
+  deckStoreContract(t, async () => {
+    const prefix = uniquePrefix('cluster-decks')
+    const store = await createDeckStore(hostConfig(prefix), { redis: workerConnection })
+    return {
+      store,
+      cleanup: async () => {
+        await store.close()
+        await deleteEverywhere(workerConnection, `${prefix}:*`)
+      },
+    }
+  })
+})
+
+t.test('a course\'s deck keys share one slot; createDeckStore opens its own cluster client from a cluster REDIS_URL', async (t) => {
+  const prefix = uniquePrefix('cluster-decks')
+  const store = await createDeckStore({ ...hostConfig(prefix), redisUrl: cluster.url })
+  // Its own client keeps the process alive until closed, even when an assertion throws.
+  t.teardown(async () => {
+    await store.close()
+    await deleteEverywhere(workerConnection, `${prefix}:*`)
+  })
+  const cards = (module_id: string) => [
+    { id: `${module_id}-1`, type: 'basic' as const, front: 'Which node owns this slot?', back: 'one', source: { module_id, chunk_id: `${module_id}#1` } },
+  ]
+  for (const module_id of ['m1', 'm2', 'm3']) {
+    await store.writeRevision({ tenant: 'tenant-c', course_id: 'course-k', module_id }, { job_id: `job-${module_id}`, cards: cards(module_id) })
+  }
+  t.same((await store.listDecks('tenant-c', 'course-k')).items.map((d) => d.module_id), ['m1', 'm2', 'm3'])
+  t.equal(await store.deleteDeck({ tenant: 'tenant-c', course_id: 'course-k', module_id: 'm2' }), true)
+
+  const keys = await keysEverywhere(workerConnection, `${prefix}:decks:*`)
+  const holders = [...keys].filter(([, found]) => found.length > 0)
+  t.equal(holders.length, 1, 'one master holds every key of the course')
+  t.ok(holders[0]![1].every((key) => key.includes('{tenant-c:course-k}')), 'each key carries the course\'s hash tag')
 })
