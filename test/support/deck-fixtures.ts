@@ -27,3 +27,18 @@ export async function seedDeck(store: DeckStore, key: DeckKey, options: { job_id
     ...(options.module_title ? { module_title: options.module_title } : {}),
   })
 }
+
+/**
+ * The cards of a large revision, the same in every process that builds them: `count` cards of
+ * about 700 bytes of JSON each, ids `<label>-0000`…, alternating basic and cloze.
+ */
+export function largeRevisionCards(module_id: string, label: string, count: number): Card[] {
+  const filler = 'Every energy source is isolated and locked before the machine is serviced, and the lock stays on until the work ends. '
+  return Array.from({ length: count }, (_, n) => {
+    const id = `${label}-${String(n).padStart(4, '0')}`
+    const source = { module_id, chunk_id: `${module_id}#${n % 40}`, heading: `Section ${n % 40}`, char_start: n * 100, char_end: n * 100 + 99 }
+    return n % 2 === 0
+      ? { id, type: 'basic' as const, front: `Question ${id}: ${filler.repeat(3)}What follows?`, back: `Answer ${id}: ${filler}`, source, tags: [label, module_id] }
+      : { id, type: 'cloze' as const, front: `Fact ${id}: the {{c1::lockout}} keeps the machine off. ${filler.repeat(3)}`, back: 'lockout', source, tags: [label, module_id] }
+  })
+}
