@@ -1,3 +1,4 @@
+import { ConfigError } from './errors.js'
 import { registerSecrets } from './job-log/known-secrets.js'
 import { parseRedisUrl, redactRedisUrl } from './redis-url.js'
 import type { DeckStoreKind } from './decks/types.js'
@@ -68,16 +69,6 @@ export interface FlashcardConfig {
     rateLimitWindowMs: number
     /** 503 while the event loop lags more than this; 0 = off. */
     maxEventLoopDelayMs: number
-  }
-}
-
-/** Thrown when one or more variables are invalid; `problems` has one line per variable. */
-export class ConfigError extends Error {
-  readonly problems: string[]
-  constructor(problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
-    this.name = 'ConfigError'
-    this.problems = problems
   }
 }
 

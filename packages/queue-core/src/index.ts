@@ -1,4 +1,4 @@
-export { loadConfig, ConfigError, SECRET_ENV_VARS, type FlashcardConfig, type LogStoreKind, type LlmProviderKind } from './config.js'
+export { loadConfig, SECRET_ENV_VARS, type FlashcardConfig, type LogStoreKind, type LlmProviderKind } from './config.js'
 export { parseRedisUrl, redactRedisUrl, type RedisTarget, type RedisNode } from './redis-url.js'
 export {
   createRedis,
@@ -13,7 +13,18 @@ export {
 export { QUEUE_NAMES, JOB_NAMES, DEFAULT_RETENTION, BACKOFF_DELAY_MS, defaultJobOptions, auxKey, type QueueName } from './queues.js'
 export * from './schemas.js'
 export { JobStatus, JobStateName, JobProgress, toJobStatus, normaliseState } from './status.js'
-export { FlashcardError, type FlashcardErrorCode } from './errors.js'
+export {
+  FlashcardError,
+  FLASHCARD_ERROR_CODES,
+  ConfigError,
+  JobLogCorruptError,
+  codedError,
+  type FlashcardErrorCode,
+  type CodedError,
+  type CodedErrorOptions,
+  type ErrorClass,
+  type ErrorSpec,
+} from './errors.js'
 export { assertValid, describeErrors, formatSchemaErrors, type SchemaError } from './validation.js'
 export {
   FlashcardQueues,
@@ -45,7 +56,7 @@ export { registerSecrets } from './job-log/known-secrets.js'
 export { clientSafeText } from './server-paths.js'
 export { redactLogLine, logOptions } from './job-log/log-redaction.js'
 export { JobLogDocumentSchema, JobLogEntrySchema, JOB_LOG_LEVELS } from './job-log/schema.js'
-export { JOB_LOG_ID_PATTERN, assertJobLogId, JobLogCorruptError, mergeAttempt, parseJobLog, serializeJobLog } from './job-log/document.js'
+export { JOB_LOG_ID_PATTERN, assertJobLogId, mergeAttempt, parseJobLog, serializeJobLog } from './job-log/document.js'
 export {
   LocalJobLogStore,
   DEFAULT_LOG_DIR,

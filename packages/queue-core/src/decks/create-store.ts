@@ -1,6 +1,6 @@
 import { Availability } from '../client/availability.js'
-import { ConfigError, type FlashcardConfig } from '../config.js'
-import { FlashcardError } from '../errors.js'
+import type { FlashcardConfig } from '../config.js'
+import { ConfigError, FlashcardError } from '../errors.js'
 import { closeRedis, createRedis, type ConnectionRole, type RedisConnection } from '../redis.js'
 import { redactRedisUrl } from '../redis-url.js'
 import { RedisDeckStore } from './redis/store.js'

@@ -1,5 +1,5 @@
 import { Compile } from 'typebox/compile'
-import { FlashcardError } from '../errors.js'
+import { FlashcardError, JobLogCorruptError } from '../errors.js'
 import { redact } from './redact.js'
 import { JobLogDocumentSchema } from './schema.js'
 import type { JobLogDocument } from './types.js'
@@ -12,18 +12,6 @@ export function assertJobLogId(jobId: unknown): asserts jobId is string {
   if (typeof jobId === 'string' && JOB_LOG_ID_PATTERN.test(jobId)) return
   const shown = typeof jobId === 'string' ? JSON.stringify(jobId.slice(0, 80)) : typeof jobId
   throw new FlashcardError('VALIDATION_ERROR', `Invalid job id ${shown}: expected 1 to 128 letters, digits, "_" or "-"`)
-}
-
-/** A stored job log that cannot be read back (not JSON, or not a job log). Nothing is overwritten. */
-export class JobLogCorruptError extends Error {
-  readonly jobId: string
-  readonly location: string
-  constructor(jobId: string, location: string, reason: string) {
-    super(`Job log ${location} is not a valid job log: ${reason}`)
-    this.name = 'JobLogCorruptError'
-    this.jobId = jobId
-    this.location = location
-  }
 }
 
 const validator = Compile(JobLogDocumentSchema)

@@ -1,4 +1,5 @@
-import { mergeAttempt, assertJobLogId, JobLogCorruptError } from './document.js'
+import { JobLogCorruptError } from '../errors.js'
+import { mergeAttempt, assertJobLogId } from './document.js'
 import { redact, redactText } from './redact.js'
 import type { JobLogDocument, JobLogEntry, JobLogLevel, JobLogStore } from './types.js'
 
