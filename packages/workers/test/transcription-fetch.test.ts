@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { S3Client } from '@aws-sdk/client-s3'
-import { FileProblem } from '../src/transcription/errors.js'
+import { FileProblem } from '../src/errors.js'
 import { fetchFile, refusedRange, type FileFetcherOptions } from '../src/transcription/index.js'
 import { serve } from './fixtures/servers.js'
 

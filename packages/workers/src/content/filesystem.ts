@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { extname, join, resolve } from 'node:path'
 import { extractText } from '../extract/index.js'
-import { ContentNotFoundError, type ContentSource, type ModuleRef, type SourceDocument } from './types.js'
+import { ContentNotFoundError } from '../errors.js'
+import type { ContentSource, ModuleRef, SourceDocument } from './types.js'
 
 /** Extensions read as module content; anything else in a module folder (media, images) is skipped. */
 export const SUPPORTED_EXTENSIONS = new Set(['.md', '.markdown', '.txt', '.html', '.htm', '.vtt', '.srt', '.pdf', '.docx'])

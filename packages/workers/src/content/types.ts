@@ -1,4 +1,3 @@
-import { UnrecoverableError } from 'bullmq'
 import type { ExtractedDocument } from '../extract/index.js'
 
 export interface ModuleRef {
@@ -33,12 +32,4 @@ export interface ContentSource {
   listModules(courseId: string, signal?: AbortSignal): Promise<string[]>
   /** The module's documents. Throws `ContentNotFoundError` when the module has none. */
   loadModule(ref: ModuleRef, signal?: AbortSignal): Promise<SourceDocument[]>
-}
-
-/** The course or module does not exist in the content source; retrying cannot help. */
-export class ContentNotFoundError extends UnrecoverableError {
-  constructor(message: string) {
-    super(message)
-    this.name = 'UnrecoverableError'
-  }
 }

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import type { LookupFunction } from 'node:net'
 import ipaddr from 'ipaddr.js'
+import { RefusedAddressError } from '../errors.js'
 
 /**
  * Why an address is refused as a file source, or undefined when it is a public unicast address.
@@ -29,16 +30,6 @@ function embeddedIPv4(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.
   const bytes = v6.toByteArray()
   if (bytes.slice(0, 12).every((byte) => byte === 0)) return ipaddr.fromByteArray(bytes.slice(12))
   return v6
-}
-
-export class RefusedAddressError extends Error {
-  readonly code = 'EREFUSEDADDRESS'
-  constructor(host: string, address: string, reason: string) {
-    super(
-      `refused to fetch from ${host}: it resolves to ${address}, ${reason} (set ALLOW_PRIVATE_FILE_URLS=true to allow private addresses)`,
-    )
-    this.name = 'RefusedAddressError'
-  }
 }
 
 /**

@@ -18,7 +18,7 @@ import { generateModuleCards } from '../pipeline/module-pipeline.js'
 import { PROGRESS, report } from '../pipeline/progress-steps.js'
 import { StageCache } from '../pipeline/stage-cache.js'
 import type { LlmProvider } from '../providers/types.js'
-import { UnrecoverableError } from '../runtime/errors.js'
+import { UnrecoverableError } from '../errors.js'
 import type { JobProcessor, ProcessorContext } from '../runtime/types.js'
 
 /** Result of a course job: the module jobs it enqueued. */

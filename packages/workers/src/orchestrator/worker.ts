@@ -1,5 +1,6 @@
 import { closeRedis, createDeckStore, type DeckStore, type FlashcardConfig, type JobLogStore, type ModuleResult } from '@flashcards/queue-core'
 import { FilesystemContentSource } from '../content/filesystem.js'
+import { isUnrecoverable } from '../errors.js'
 import type { ContentSource } from '../content/types.js'
 import { createProvider } from '../providers/select.js'
 import type { LlmProvider } from '../providers/types.js'
@@ -85,7 +86,7 @@ function announceOutcomes(handle: QueueWorker, webhooks: Webhooks, logger: Logge
   })
   handle.worker.on('failed', (job, err) => {
     if (!job) return
-    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1)
+    const final = isUnrecoverable(err) || job.attemptsMade >= (job.opts.attempts ?? 1)
     if (final) webhooks.announce(job, 'job.failed', err.message).catch(report)
   })
 }

@@ -1,4 +1,4 @@
-import { JobCancelledError, JobTimeoutError } from './errors.js'
+import { JobCancelledError, JobTimeoutError } from '../errors.js'
 
 /** The reason BullMQ's signal carries when the API asked to cancel the job. */
 export const CANCEL_REASON = 'cancel requested'

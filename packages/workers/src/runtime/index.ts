@@ -21,7 +21,7 @@
  */
 export { startQueueWorker, MAX_STALLED_COUNT } from './queue-worker.js'
 export type { JobProcessor, ProcessorContext, QueueWorker, QueueWorkerOptions } from './types.js'
-export { RateLimitedError, JobTimeoutError, JobCancelledError, UnrecoverableError } from './errors.js'
+export { RateLimitedError, JobTimeoutError, JobCancelledError, UnrecoverableError } from '../errors.js'
 export { jobLogRecorder, type JobLogRecorder } from './job-log-recorder.js'
 export { createLogger, type CreateLoggerOptions, type Logger } from './logger.js'
 export { installShutdown, type ShutdownOptions } from './shutdown.js'

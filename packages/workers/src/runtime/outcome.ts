@@ -1,7 +1,7 @@
 import { Worker, type Job } from 'bullmq'
 import { redact, type QueueName, type WorkerQueues } from '@flashcards/queue-core'
 import type { Attempt } from './attempt.js'
-import { RateLimitedError } from './errors.js'
+import { isUnrecoverable, RateLimitedError } from '../errors.js'
 
 /** Logs, saves and counts a completed attempt; returns the result for BullMQ to store. */
 export async function completeAttempt<Result>(attempt: Attempt, result: Result, cards: number): Promise<Result> {
@@ -44,8 +44,4 @@ export async function failAttempt(attempt: Attempt, caught: unknown, job: Job, q
   attempt.logger.warn({ err: message, final }, 'job attempt failed')
   // BullMQ stores the message and stack in Redis, and the API serves them: no secret may be in them.
   throw redact(err)
-}
-
-function isUnrecoverable(err: unknown): boolean {
-  return err instanceof Error && err.name === 'UnrecoverableError'
 }

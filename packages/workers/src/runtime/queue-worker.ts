@@ -4,7 +4,7 @@ import { createJobLogStore, queuePrefixFor, isClusterUrl } from '@flashcards/que
 import { CANCEL_REASON } from './abort.js'
 import { openAttempt, type AttemptDeps } from './attempt.js'
 import { openConnections } from './connections.js'
-import { JobCancelledError } from './errors.js'
+import { JobCancelledError } from '../errors.js'
 import { startHeartbeat } from './heartbeat.js'
 import { completeAttempt, failAttempt } from './outcome.js'
 import type { QueueWorker, QueueWorkerOptions } from './types.js'

@@ -1,20 +1,6 @@
-import { UnrecoverableError } from 'bullmq'
+import { FileProblem, UnrecoverableError } from '../errors.js'
 
-/**
- * A file of a transcription job could not be read or transcribed. `retryable` says whether
- * another attempt may succeed (timeouts, 5xx, dropped connections) or not (404, too large,
- * corrupt, unsupported, refused address); `toJobError` turns the latter into BullMQ's
- * UnrecoverableError so the job fails at once.
- */
-export class FileProblem extends Error {
-  readonly retryable: boolean
-  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.name = 'FileProblem'
-    this.retryable = options.retryable
-  }
-}
-
+/** A problem another attempt cannot fix (404, too large, corrupt, refused address), or one it may (timeouts, 5xx). */
 export const permanent = (message: string, cause?: unknown) => new FileProblem(message, { retryable: false, cause })
 export const transient = (message: string, cause?: unknown) => new FileProblem(message, { retryable: true, cause })
 

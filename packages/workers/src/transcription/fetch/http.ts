@@ -1,8 +1,9 @@
 import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { isIP } from 'node:net'
-import { guardedLookup, refusedRange, RefusedAddressError } from '../../net/address-policy.js'
-import { permanent, transient, isTransientNetworkError, FileProblem } from '../errors.js'
+import { FileProblem, RefusedAddressError } from '../../errors.js'
+import { guardedLookup, refusedRange } from '../../net/address-policy.js'
+import { permanent, transient, isTransientNetworkError } from '../errors.js'
 import { lastSegment, type FetchedFile, type FetchLimits } from './types.js'
 
 /** Declared types a course file may come with; anything else (JSON, images, archives) is refused before download. */
