@@ -1,28 +1,25 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { registerSecrets } from '@flashcards/queue-core'
+import {
+  ApiTokensInvalidError,
+  ApiTokensMissingError,
+  InvalidPrincipalError,
+  MalformedAuthorizationError,
+  MissingCredentialsError,
+} from './errors.js'
 import type { FlashcardAuthOptions, FlashcardPrincipal } from './options.js'
 
 export type Authenticate = (request: FastifyRequest) => Promise<FlashcardPrincipal | null>
 
-/** Why a request was refused; the message is safe to return (it never echoes the token). */
-export class AuthError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'AuthError'
-  }
-}
-
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i
 
-/** The bearer token of a request; AuthError when it is missing or malformed. */
+/** The bearer token of a request; a 401 error when it is missing or malformed. */
 export function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization
-  if (header === undefined || header === '') {
-    throw new AuthError('Missing credentials: send the header "Authorization: Bearer <token>"')
-  }
+  if (header === undefined || header === '') throw new MissingCredentialsError()
   const match = BEARER.exec(header)
-  if (!match) throw new AuthError('Malformed Authorization header: expected "Bearer <token>"')
+  if (!match) throw new MalformedAuthorizationError()
   return match[1]!
 }
 
@@ -62,7 +59,7 @@ export function createAuthenticator(auth: FlashcardAuthOptions): Authenticate {
     if (principal === null || principal === undefined) return null
     const { id, tenant } = principal
     if (typeof tenant !== 'string' || tenant === '' || tenant.length > 128 || typeof id !== 'string' || id === '' || id.length > 256) {
-      throw new TypeError('fastify-flashcard: auth.verify must return { id (1-256 chars), tenant (1-128 chars) } or null')
+      throw new InvalidPrincipalError()
     }
     return { id: principal.id, tenant: principal.tenant }
   }
@@ -74,22 +71,25 @@ export function createAuthenticator(auth: FlashcardAuthOptions): Authenticate {
  */
 export function parseApiTokens(text: string | undefined, variable = 'API_TOKENS'): Record<string, string> {
   if (text === undefined || text.trim() === '') {
-    throw new Error(`${variable} is not set: set it to token:tenant[,token:tenant…], e.g. ${variable}=s3cret-token-a:tenant-a`)
+    throw new ApiTokensMissingError(variable, variable)
   }
   const tokens: Record<string, string> = {}
+  const fail = (problem: string): never => {
+    throw new ApiTokensInvalidError(variable, problem)
+  }
   text.split(',').forEach((raw, index) => {
     const entry = raw.trim()
     const colon = entry.lastIndexOf(':')
     const token = colon > 0 ? entry.slice(0, colon) : ''
     const tenant = colon > 0 ? entry.slice(colon + 1) : ''
     if (token === '' || tenant === '') {
-      throw new Error(`${variable}: entry #${index + 1} is not "token:tenant" (value hidden)`)
+      fail(`entry #${index + 1} is not "token:tenant" (value hidden)`)
     }
-    if (token.length < 8) throw new Error(`${variable}: the token of entry #${index + 1} is shorter than 8 characters`)
+    if (token.length < 8) fail(`the token of entry #${index + 1} is shorter than 8 characters`)
     if (!/^[A-Za-z0-9_.-]{1,128}$/.test(tenant)) {
-      throw new Error(`${variable}: the tenant of entry #${index + 1} must be 1-128 letters, digits, _ . - (got ${JSON.stringify(tenant)})`)
+      fail(`the tenant of entry #${index + 1} must be 1-128 letters, digits, _ . - (got ${JSON.stringify(tenant)})`)
     }
-    if (token in tokens) throw new Error(`${variable}: entry #${index + 1} repeats an earlier token`)
+    if (token in tokens) fail(`entry #${index + 1} repeats an earlier token`)
     tokens[token] = tenant
   })
   return tokens

@@ -1,6 +1,7 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import type { DeckStore, FlashcardQueues, Owner } from '@flashcards/queue-core'
 import type { Registry } from 'prom-client'
+import { MissingPrincipalError } from './errors.js'
 import type { JobEventHub } from './job-events.js'
 import type { FlashcardPrincipal, ResolvedOptions } from './options.js'
 
@@ -29,7 +30,7 @@ export interface RouteContext {
 export function principalOf(request: FastifyRequest): FlashcardPrincipal {
   const principal = request.flashcardPrincipal
   // Only reachable if a route forgot `onRequest: ctx.authenticate`: fail closed.
-  if (!principal) throw new Error('fastify-flashcard: route reached without an authenticated principal')
+  if (!principal) throw new MissingPrincipalError()
   return principal
 }
 

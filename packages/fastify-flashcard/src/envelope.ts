@@ -1,49 +1,6 @@
 import Type, { type TSchema } from 'typebox'
-import type { FlashcardErrorCode } from '@flashcards/queue-core'
-
-/** Every `error.code` the API answers with. */
-export type ApiErrorCode =
-  | FlashcardErrorCode
-  | 'UNAUTHORIZED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'NOT_IMPLEMENTED'
-  | 'BAD_REQUEST'
-  | 'RATE_LIMITED'
-  | 'INTERNAL_ERROR'
-
-export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
-  VALIDATION_ERROR: 400,
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  QUEUE_FULL: 429,
-  RATE_LIMITED: 429,
-  INTERNAL_ERROR: 500,
-  NOT_IMPLEMENTED: 501,
-  UNAVAILABLE: 503,
-}
-
-/** A refusal the plugin itself raises (beyond queue-core's FlashcardError codes). */
-export class ApiError extends Error {
-  readonly details: Record<string, unknown> | undefined
-  /** Seconds a client should wait before trying again (sent as Retry-After). */
-  readonly retryAfterSeconds: number | undefined
-
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    options: { details?: Record<string, unknown>; retryAfterSeconds?: number } = {},
-  ) {
-    super(message)
-    this.name = 'ApiError'
-    this.details = options.details
-    this.retryAfterSeconds = options.retryAfterSeconds
-  }
-}
+import { redact, redactText } from '@flashcards/queue-core'
+import type { ApiErrorCode, EnvelopeError } from './errors.js'
 
 export const ErrorBody = Type.Object(
   {
@@ -57,6 +14,18 @@ export const ErrorBody = Type.Object(
 export interface ErrorEnvelope {
   success: false
   error: { code: ApiErrorCode; message: string; details?: Record<string, unknown> }
+}
+
+/** What a failure answer is made of: an error of the table, or a client error passed on as it is. */
+export type Failure = Pick<EnvelopeError, 'code' | 'statusCode' | 'message' | 'details' | 'retryAfterSeconds'>
+
+/**
+ * The envelope of a failure. Every error answer is made here: a driver's message (a Redis URL with
+ * its password) or an echoed path holding a token is redacted before it leaves.
+ */
+export function errorEnvelopeOf(failure: Failure): ErrorEnvelope {
+  const details = failure.details ? { details: redact(failure.details) as Record<string, unknown> } : {}
+  return { success: false, error: { code: failure.code, message: redactText(failure.message), ...details } }
 }
 
 const ERROR_EXAMPLES: Partial<Record<number, { code: ApiErrorCode; message: string }>> = {

@@ -1,5 +1,6 @@
 import { QueueEvents } from 'bullmq'
 import type { FlashcardQueues, QueueName, RedisConnection } from '@flashcards/queue-core'
+import { EventHubClosedError } from './errors.js'
 
 /** What happened to one job, as relayed to its event-stream subscribers. */
 export type JobEvent =
@@ -40,7 +41,7 @@ export class JobEventHub {
    * nothing. Returns the function that detaches it.
    */
   async subscribe(queue: QueueName, jobId: string, listener: JobEventListener): Promise<() => void> {
-    if (this.closed) throw new Error('fastify-flashcard: the job event hub is closed')
+    if (this.closed) throw new EventHubClosedError()
     const key = `${queue}|${jobId}`
     let set = this.listeners.get(key)
     if (!set) {

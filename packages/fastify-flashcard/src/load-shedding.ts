@@ -1,10 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { FlashcardError } from '@flashcards/queue-core'
-import { ApiError } from './envelope.js'
+import { OverloadedError, TooManyRequestsError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
-
-/** Seconds an overloaded server asks clients to wait. */
-const OVERLOAD_RETRY_AFTER_SECONDS = 5
 
 /** Counts per tenant once the route's auth hook has run; per client address before (401s, public routes). */
 function rateLimitKey(request: FastifyRequest): string {
@@ -24,7 +20,7 @@ export async function registerLoadShedding(api: FastifyInstance, options: Resolv
     await api.register(underPressure, {
       maxEventLoopDelay: options.maxEventLoopDelayMs,
       pressureHandler: async () => {
-        throw new FlashcardError('UNAVAILABLE', 'The server is overloaded; try again shortly', { retryAfterSeconds: OVERLOAD_RETRY_AFTER_SECONDS })
+        throw new OverloadedError()
       },
     })
   }
@@ -39,10 +35,7 @@ export async function registerLoadShedding(api: FastifyInstance, options: Resolv
       hook: 'preHandler',
       keyGenerator: rateLimitKey,
       errorResponseBuilder: (_request, context) =>
-        new ApiError('RATE_LIMITED', `Too many requests: at most ${context.max} per ${Math.round(timeWindowMs / 1000)} s for this tenant; try again later`, {
-          retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
-          details: { limit: context.max, window_ms: timeWindowMs },
-        }),
+        new TooManyRequestsError(context.max, Math.round(timeWindowMs / 1000), timeWindowMs, Math.max(1, Math.ceil(context.ttl / 1000))),
     })
   }
 }

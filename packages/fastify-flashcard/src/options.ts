@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import type { DeckStore, DeckStoreKind, JobLogStore, RedisConnection } from '@flashcards/queue-core'
+import { InvalidOptionError } from './errors.js'
 import type { StreamLimits } from './stream-limits.js'
 
 /** Who made a request: a stable id (kept on the jobs it creates) and the tenant whose jobs it may see. */
@@ -111,7 +112,7 @@ const PREFIX_PATTERN = /^(\/[A-Za-z0-9._~-]+)*$/
 const QUEUE_PREFIX_PATTERN = /^[A-Za-z0-9_.{}-]{1,64}$/
 
 function fail(message: string): never {
-  throw new TypeError(`fastify-flashcard: ${message}`)
+  throw new InvalidOptionError(message)
 }
 
 function optionalBool(options: Record<string, unknown>, name: string, fallback: boolean): boolean {

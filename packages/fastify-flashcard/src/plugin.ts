@@ -3,10 +3,11 @@ import fp from 'fastify-plugin'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import { Registry } from 'prom-client'
 import { createRedis, FlashcardQueues, registerFlashcardMetrics, type DeckStore, type RedisConnection } from '@flashcards/queue-core'
-import { AuthError, createAuthenticator } from './auth.js'
+import { createAuthenticator } from './auth.js'
 import type { RouteContext } from './context.js'
 import { openDeckStore } from './deck-store.js'
-import { installErrorHandling } from './errors.js'
+import { installErrorHandling } from './error-handler.js'
+import { AlreadyRegisteredError, InvalidTokenError } from './errors.js'
 import { recordHttpMetrics } from './http-metrics.js'
 import { JobEventHub } from './job-events.js'
 import { registerLoadShedding } from './load-shedding.js'
@@ -64,7 +65,7 @@ function blockingConnectionFactory(connection: string | RedisConnection): () => 
 
 const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fastify, rawOptions) => {
   if (fastify.hasDecorator('flashcards')) {
-    throw new Error('fastify-flashcard is already registered on this instance (fastify.flashcards exists); register it once')
+    throw new AlreadyRegisteredError()
   }
   const options = resolveOptions(rawOptions)
   const queues = new FlashcardQueues({
@@ -104,7 +105,7 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
     decksReady: decks.ready,
     authenticate: async (request: FastifyRequest) => {
       const principal = await authenticate(request)
-      if (!principal) throw new AuthError('Invalid bearer token')
+      if (!principal) throw new InvalidTokenError()
       request.flashcardPrincipal = principal
     },
   }

@@ -1,5 +1,4 @@
-import { FlashcardError } from '@flashcards/queue-core'
-import { ApiError } from './envelope.js'
+import { StreamsExhaustedError, TooManyStreamsError } from './errors.js'
 
 export interface StreamLimits {
   /** Open event streams one tenant may hold; the next answers 429. */
@@ -11,9 +10,6 @@ export interface StreamLimits {
   /** A stream is ended after this long whatever happens; the client reconnects. */
   maxLifetimeMs: number
 }
-
-/** Seconds a refused client should wait: streams free up as jobs finish or time out. */
-const RETRY_AFTER_SECONDS = 10
 
 /**
  * Counts the open event streams per tenant and in total. Each stream holds a socket, a file
@@ -33,17 +29,8 @@ export class StreamLimiter {
   /** Takes a slot for the tenant, or throws the refusal; the returned function gives it back (once). */
   acquire(tenant: string): () => void {
     const held = this.perTenant.get(tenant) ?? 0
-    if (held >= this.limits.maxPerTenant) {
-      throw new ApiError('RATE_LIMITED', `Too many open event streams for this tenant (limit ${this.limits.maxPerTenant}); close some or try again later`, {
-        retryAfterSeconds: RETRY_AFTER_SECONDS,
-        details: { open: held, limit: this.limits.maxPerTenant },
-      })
-    }
-    if (this.total >= this.limits.maxTotal) {
-      throw new FlashcardError('UNAVAILABLE', 'The server holds as many event streams as it allows; try again shortly', {
-        retryAfterSeconds: RETRY_AFTER_SECONDS,
-      })
-    }
+    if (held >= this.limits.maxPerTenant) throw new TooManyStreamsError(this.limits.maxPerTenant, held)
+    if (this.total >= this.limits.maxTotal) throw new StreamsExhaustedError()
     this.perTenant.set(tenant, held + 1)
     this.total++
     let released = false

@@ -4,8 +4,9 @@ import Type from 'typebox'
 import { exportFromStore, type DeckExport } from '@flashcards/queue-core'
 import { principalOf, type RouteContext } from '../context.js'
 import { responses } from '../envelope.js'
+import { CourseDecksNotFoundError, DeckNotFoundError } from '../errors.js'
 import { CourseParams, DECK_EXAMPLES, DeckParams, ExportQuery } from './deck-schemas.js'
-import { DECKS_TAG, deckNotFound } from './decks.js'
+import { DECKS_TAG } from './decks.js'
 
 const FILE_RESPONSE = {
   200: Type.Unsafe<string>({
@@ -78,7 +79,7 @@ export async function deckExportRoutes(fastify: FastifyInstance, ctx: RouteConte
         const { courseId, moduleId } = request.params as { courseId: string; moduleId?: string }
         const scope = { tenant: principalOf(request).tenant, course_id: courseId, ...(moduleId ? { module_id: moduleId } : {}) }
         const file = await exportFromStore(ctx.decks, scope, request.query.format ?? 'apkg')
-        if (!file) throw deckNotFound(courseId, moduleId)
+        if (!file) throw moduleId ? new DeckNotFoundError(moduleId, courseId) : new CourseDecksNotFoundError(courseId)
         return sendFile(reply, file)
       },
     )

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { DECK_PAGE_DEFAULT, type DeckKey, type DeckSummary } from '@flashcards/queue-core'
 import { principalOf, type RouteContext } from '../context.js'
-import { ApiError, dataEnvelope, responses } from '../envelope.js'
+import { dataEnvelope, responses } from '../envelope.js'
+import { CardNotFoundError, DeckNotFoundError, RevisionNotFoundError } from '../errors.js'
 import {
   CardParams,
   CardPatchBody,
@@ -23,12 +24,6 @@ const security = [{ bearerAuth: [] }]
 /** The deck key of a request: the caller's tenant, so another tenant's deck is simply not there. */
 export function deckKeyOf(request: FastifyRequest, params: { courseId: string; moduleId: string }): DeckKey {
   return { tenant: principalOf(request).tenant, course_id: params.courseId, module_id: params.moduleId }
-}
-
-export function deckNotFound(courseId: string, moduleId?: string): ApiError {
-  return moduleId
-    ? new ApiError('NOT_FOUND', `No deck for module ${moduleId} of course ${courseId}`, { details: { course_id: courseId, module_id: moduleId } })
-    : new ApiError('NOT_FOUND', `No decks for course ${courseId}`, { details: { course_id: courseId } })
 }
 
 function nextOffset(offset: number, shown: number, total: number): number | null {
@@ -88,8 +83,8 @@ export async function deckRoutes(fastify: FastifyInstance, ctx: RouteContext): P
       const { offset = 0, limit = DECK_PAGE_DEFAULT, revision, status } = request.query
       const deck = await store.getDeck(deckKeyOf(request, request.params), { offset, limit, ...(revision ? { revision } : {}), ...(status ? { status } : {}) })
       if (!deck) {
-        if (revision === undefined) throw deckNotFound(request.params.courseId, request.params.moduleId)
-        throw new ApiError('NOT_FOUND', `Revision ${revision} of the deck of module ${request.params.moduleId} not found`, { details: { revision } })
+        if (revision === undefined) throw new DeckNotFoundError(request.params.moduleId, request.params.courseId)
+        throw new RevisionNotFoundError(revision, request.params.moduleId)
       }
       return { success: true as const, data: { ...deck, next_offset: nextOffset(offset, deck.cards.length, deck.total) } }
     },
@@ -114,7 +109,7 @@ export async function deckRoutes(fastify: FastifyInstance, ctx: RouteContext): P
     },
     async (request) => {
       const card = await store.updateCard(deckKeyOf(request, request.params), request.params.cardId, request.body)
-      if (!card) throw cardNotFound(request.params)
+      if (!card) throw new CardNotFoundError(request.params.cardId, request.params.moduleId, request.params.courseId)
       return { success: true as const, data: card }
     },
   )
@@ -134,7 +129,7 @@ export async function deckRoutes(fastify: FastifyInstance, ctx: RouteContext): P
       },
     },
     async (request) => {
-      if (!(await store.deleteCard(deckKeyOf(request, request.params), request.params.cardId))) throw cardNotFound(request.params)
+      if (!(await store.deleteCard(deckKeyOf(request, request.params), request.params.cardId))) throw new CardNotFoundError(request.params.cardId, request.params.moduleId, request.params.courseId)
       return { success: true as const, data: { deleted: true as const } }
     },
   )
@@ -154,14 +149,8 @@ export async function deckRoutes(fastify: FastifyInstance, ctx: RouteContext): P
       },
     },
     async (request) => {
-      if (!(await store.deleteDeck(deckKeyOf(request, request.params)))) throw deckNotFound(request.params.courseId, request.params.moduleId)
+      if (!(await store.deleteDeck(deckKeyOf(request, request.params)))) throw new DeckNotFoundError(request.params.moduleId, request.params.courseId)
       return { success: true as const, data: { deleted: true as const } }
     },
   )
-}
-
-function cardNotFound(params: { courseId: string; moduleId: string; cardId: string }): ApiError {
-  return new ApiError('NOT_FOUND', `Card ${params.cardId} not found in the deck of module ${params.moduleId}`, {
-    details: { course_id: params.courseId, module_id: params.moduleId, card_id: params.cardId },
-  })
 }

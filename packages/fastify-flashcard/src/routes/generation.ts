@@ -11,14 +11,11 @@ import {
   ListJobsQuery,
 } from '../api-schemas.js'
 import { ownerOf, principalOf, type RouteContext } from '../context.js'
-import { ApiError, dataEnvelope, responses } from '../envelope.js'
+import { dataEnvelope, responses } from '../envelope.js'
+import { JobNotFoundError } from '../errors.js'
 
 const TAG = 'generation'
 const security = [{ bearerAuth: [] }]
-
-export function notFound(jobId: string): ApiError {
-  return new ApiError('NOT_FOUND', `Job ${jobId} not found`, { details: { job_id: jobId } })
-}
 
 /** Flashcard generation jobs: enqueue, read, list, cancel, retry. */
 export async function generationRoutes(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
@@ -65,7 +62,7 @@ export async function generationRoutes(fastify: FastifyInstance, ctx: RouteConte
     async (request) => {
       const { jobId } = request.params
       const status = await queues.getJob('orchestrator', jobId, principalOf(request).tenant)
-      if (!status) throw notFound(jobId)
+      if (!status) throw new JobNotFoundError(jobId)
       return { success: true as const, data: status }
     },
   )
@@ -108,7 +105,7 @@ export async function generationRoutes(fastify: FastifyInstance, ctx: RouteConte
     async (request) => {
       const { jobId } = request.params
       const outcome = await queues.cancel('orchestrator', jobId, principalOf(request).tenant)
-      if (!outcome) throw notFound(jobId)
+      if (!outcome) throw new JobNotFoundError(jobId)
       return { success: true as const, data: { job_id: jobId, outcome } }
     },
   )
@@ -129,7 +126,7 @@ export async function generationRoutes(fastify: FastifyInstance, ctx: RouteConte
     async (request) => {
       const { jobId } = request.params
       const status = await queues.retry('orchestrator', jobId, principalOf(request).tenant)
-      if (!status) throw notFound(jobId)
+      if (!status) throw new JobNotFoundError(jobId)
       return { success: true as const, data: status }
     },
   )

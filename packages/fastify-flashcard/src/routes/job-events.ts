@@ -6,9 +6,9 @@ import { clientSafeText, type JobStatus, type QueueName } from '@flashcards/queu
 import { JobIdParams } from '../api-schemas.js'
 import { principalOf, type RouteContext } from '../context.js'
 import { responses } from '../envelope.js'
+import { JobNotFoundError } from '../errors.js'
 import type { JobEvent } from '../job-events.js'
 import { StreamLimiter } from '../stream-limits.js'
-import { notFound } from './generation.js'
 
 const TERMINAL = new Set(['completed', 'failed'])
 
@@ -162,7 +162,7 @@ export async function jobEventRoutes(fastify: FastifyInstance, ctx: RouteContext
       async (request, reply) => {
         const { jobId } = request.params
         const state = await prepare(queue, jobId, principalOf(request).tenant)
-        if (!state) throw notFound(jobId)
+        if (!state) throw new JobNotFoundError(jobId)
         reply.hijack()
         stream(reply.raw, request, state)
       },

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { JOB_LOG_EXAMPLE, JobIdParams, LogOrLink, LogsQuery } from '../api-schemas.js'
 import { principalOf, type RouteContext } from '../context.js'
-import { ApiError, dataEnvelope, responses } from '../envelope.js'
-import { notFound } from './generation.js'
+import { dataEnvelope, responses } from '../envelope.js'
+import { JobNotFoundError, LogLinksUnsupportedError, LogsNotConfiguredError } from '../errors.js'
 
 /** How long a presigned log link stays valid. */
 export const LOG_LINK_SECONDS = 900
@@ -36,19 +36,14 @@ export async function jobLogRoutes(fastify: FastifyInstance, ctx: RouteContext):
     async (request) => {
       const { jobId } = request.params
       const store = ctx.options.logStore
-      if (!store) throw new ApiError('NOT_IMPLEMENTED', 'Job logs are not configured on this server (no log store was given to the plugin)')
+      if (!store) throw new LogsNotConfiguredError()
       const doc = await store.read(jobId)
       // Another tenant's log is indistinguishable from a missing one.
-      if (!doc || doc.tenant !== principalOf(request).tenant) throw notFound(jobId)
+      if (!doc || doc.tenant !== principalOf(request).tenant) throw new JobNotFoundError(jobId)
       if (!request.query.link) return { success: true as const, data: doc }
-      if (!store.link) {
-        throw new ApiError(
-          'NOT_IMPLEMENTED',
-          `query.link: download links need the S3 log store (LOG_STORE=s3); this server keeps logs in the "${store.kind}" store, so read the document without link`,
-        )
-      }
+      if (!store.link) throw new LogLinksUnsupportedError(store.kind)
       const url = await store.link(jobId, LOG_LINK_SECONDS)
-      if (!url) throw notFound(jobId)
+      if (!url) throw new JobNotFoundError(jobId)
       return { success: true as const, data: { url, expires_in: LOG_LINK_SECONDS } }
     },
   )

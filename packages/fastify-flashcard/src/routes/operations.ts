@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { FlashcardError, QUEUE_NAMES } from '@flashcards/queue-core'
+import { QUEUE_NAMES } from '@flashcards/queue-core'
 import { HealthyBody, UnhealthyBody } from '../api-schemas.js'
 import type { RouteContext } from '../context.js'
 import { responses } from '../envelope.js'
+import { isEnvelopeError, MetricsUnavailableError } from '../errors.js'
 
 const TAG = 'operations'
 const startedAt = Date.now()
@@ -56,7 +57,7 @@ export async function operationsRoutes(fastify: FastifyInstance, ctx: RouteConte
           queues.aliveWorkers(),
         ])
       } catch (err) {
-        const reason = err instanceof FlashcardError ? err.message : 'Redis is unreachable'
+        const reason = isEnvelopeError(err) ? err.message : 'Redis is unreachable'
         return unhealthy(reply, reason, null)
       }
       const sum = (states: string[]) => counts.reduce((total, c) => total + states.reduce((n, s) => n + (c[s] ?? 0), 0), 0)
@@ -103,8 +104,8 @@ export async function operationsRoutes(fastify: FastifyInstance, ctx: RouteConte
       } catch (err) {
         // The collectors read Redis: a lost connection is the same 503 as on every other route,
         // never a 500 with the driver's message.
-        if (err instanceof FlashcardError) throw err
-        throw new FlashcardError('UNAVAILABLE', 'Redis is unreachable; metrics are unavailable, try again shortly', { retryAfterSeconds: 5, cause: err })
+        if (isEnvelopeError(err)) throw err
+        throw new MetricsUnavailableError(err)
       }
       return reply.type(registry.contentType).send(text)
     },

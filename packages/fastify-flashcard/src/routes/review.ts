@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import type { RouteContext } from '../context.js'
+import { ReviewAssetsMissingError } from '../errors.js'
 
 /**
  * The page may only load its own script and style and talk to its own origin: even if a card's
@@ -24,7 +25,7 @@ const ASSETS: Record<string, string> = {
 function assetDir(): string {
   const here = dirname(fileURLToPath(import.meta.url))
   const found = [join(here, '..', 'review'), join(here, '..', '..', 'review')].find((dir) => existsSync(join(dir, 'index.html')))
-  if (!found) throw new Error(`fastify-flashcard: the review page assets are missing (looked beside ${here})`)
+  if (!found) throw new ReviewAssetsMissingError(here)
   return found
 }
 

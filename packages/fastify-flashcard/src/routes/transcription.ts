@@ -4,7 +4,7 @@ import { JobStatus, TranscriptionBody } from '@flashcards/queue-core'
 import { ENQUEUED_EXAMPLE, EnqueuedJobSchema, JOB_STATUS_EXAMPLE, JobIdParams } from '../api-schemas.js'
 import { ownerOf, principalOf, type RouteContext } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
-import { notFound } from './generation.js'
+import { JobNotFoundError } from '../errors.js'
 
 const TAG = 'transcription'
 const security = [{ bearerAuth: [] }]
@@ -63,7 +63,7 @@ export async function transcriptionRoutes(fastify: FastifyInstance, ctx: RouteCo
     async (request) => {
       const { jobId } = request.params
       const status = await queues.getJob('transcription', jobId, principalOf(request).tenant)
-      if (!status) throw notFound(jobId)
+      if (!status) throw new JobNotFoundError(jobId)
       return { success: true as const, data: status }
     },
   )
