@@ -49,7 +49,7 @@ export {
   type QueueStatsSnapshot,
   type WorkerHeartbeat,
 } from './stats.js'
-export { registerFlashcardMetrics, METRIC_NAMES, type FlashcardMetricsOptions } from './metrics.js'
+export { registerFlashcardMetrics, readSystemSnapshot, METRIC_NAMES, type FlashcardMetricsOptions, type SystemSnapshot } from './metrics.js'
 export type { JobLogDocument, JobLogEntry, JobLogLevel, JobLogStatus, JobLogStore } from './job-log/types.js'
 export { redact, redactText, isSecretKey, REDACTED } from './job-log/redact.js'
 export { registerSecrets } from './job-log/known-secrets.js'

@@ -23,10 +23,43 @@ interface Sample {
   labels: Labels
   metricName?: string
 }
-interface Snapshot {
+
+/** What the metrics and the API's health report read from Redis: per queue, its stats, its job counts by state and its live workers. */
+export interface SystemSnapshot {
   stats: Record<QueueName, QueueStatsSnapshot>
   counts: Record<QueueName, Record<string, number>>
   workers: Record<QueueName, number>
+}
+
+/** Reads the snapshot in one round of parallel Redis reads; rejects as the queue client does when Redis is down. */
+export async function readSystemSnapshot(queues: FlashcardQueues): Promise<SystemSnapshot> {
+  const [stats, counts, alive] = await Promise.all([
+    Promise.all(QUEUE_NAMES.map((q) => queues.readStats(q))),
+    Promise.all(QUEUE_NAMES.map((q) => queues.counts(q))),
+    queues.aliveWorkers(),
+  ])
+  const workers = { orchestrator: 0, transcription: 0 }
+  for (const worker of alive) workers[worker.queue] += 1
+  return {
+    stats: { orchestrator: stats[0]!, transcription: stats[1]! },
+    counts: { orchestrator: counts[0]!, transcription: counts[1]! },
+    workers,
+  }
+}
+
+/** `read`, with calls within `cacheMs` of each other sharing one result; a failed read is not kept. */
+function cached<T>(read: () => Promise<T>, cacheMs: number): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined
+  return () => {
+    const now = Date.now()
+    if (last && now - last.at < cacheMs) return last.value
+    const value = read()
+    last = { at: now, value }
+    value.catch(() => {
+      if (last?.value === value) last = undefined
+    })
+    return value
+  }
 }
 
 /**
@@ -58,92 +91,72 @@ export interface FlashcardMetricsOptions {
   cacheMs?: number
 }
 
+type Read = () => Promise<SystemSnapshot>
+
+/** One sample per queue, labelled `type`. */
+const perQueue = (read: Read, pick: (s: SystemSnapshot, q: QueueName) => number) => async (): Promise<Sample[]> => {
+  const s = await read()
+  return QUEUE_NAMES.map((type) => ({ value: pick(s, type), labels: { type } }))
+}
+
+/** Samples of a stats hash whose keys join label values with `|` (`gemini|stageA|ok`). */
+const keyedSamples = (read: Read, pick: (s: QueueStatsSnapshot) => Record<string, number>, names: string[]) => async (): Promise<Sample[]> => {
+  const s = await read()
+  const labelsOf = (key: string): Labels => Object.fromEntries(key.split('|').map((part, i) => [names[i] ?? `l${i}`, part]))
+  return QUEUE_NAMES.flatMap((type) => Object.entries(pick(s.stats[type])).map(([key, value]) => ({ value, labels: { type, ...labelsOf(key) } })))
+}
+
+const queueDepthSamples = (read: Read) => async (): Promise<Sample[]> => {
+  const s = await read()
+  return QUEUE_NAMES.flatMap((type) => Object.entries(s.counts[type]).map(([state, value]) => ({ value, labels: { type, state } })))
+}
+
+/** The histogram's `_bucket`, `_sum` and `_count` series, per queue and outcome. */
+const durationSamples = (read: Read) => async (): Promise<Sample[]> => {
+  const s = await read()
+  const out: Sample[] = []
+  const series = (suffix: string, value: number, labels: Labels) => out.push({ metricName: `${METRIC_NAMES.duration}_${suffix}`, value, labels })
+  for (const type of QUEUE_NAMES) {
+    for (const status of ['SUCCESS', 'FAILED'] as JobOutcome[]) {
+      const h = s.stats[type].duration[status]
+      DURATION_BUCKETS.forEach((le, i) => series('bucket', h.buckets[i]!, { type, status, le }))
+      series('bucket', h.count, { type, status, le: '+Inf' })
+      series('sum', h.sum, { type, status })
+      series('count', h.count, { type, status })
+    }
+  }
+  return out
+}
+
+function flashcardMetrics(read: Read): RedisBackedMetric[] {
+  return [
+    new RedisBackedMetric(METRIC_NAMES.enqueued, 'Total number of jobs enqueued', 'counter', perQueue(read, (s, q) => s.stats[q].enqueued)),
+    new RedisBackedMetric(METRIC_NAMES.failed, 'Total number of failed jobs', 'counter', perQueue(read, (s, q) => s.stats[q].failed)),
+    new RedisBackedMetric(METRIC_NAMES.completed, 'Total number of completed jobs', 'counter', perQueue(read, (s, q) => s.stats[q].completed)),
+    new RedisBackedMetric(METRIC_NAMES.inProgress, 'Number of jobs currently in progress', 'gauge', perQueue(read, (s, q) => s.counts[q].active ?? 0)),
+    new RedisBackedMetric(METRIC_NAMES.cards, 'Total number of flashcards generated', 'counter', perQueue(read, (s, q) => s.stats[q].cards)),
+    new RedisBackedMetric(METRIC_NAMES.workers, 'Workers with a fresh heartbeat', 'gauge', perQueue(read, (s, q) => s.workers[q])),
+    new RedisBackedMetric(METRIC_NAMES.queueDepth, 'Jobs in the queue by state', 'gauge', queueDepthSamples(read)),
+    new RedisBackedMetric(METRIC_NAMES.duration, 'Job duration in seconds', 'histogram', durationSamples(read)),
+    new RedisBackedMetric(
+      METRIC_NAMES.llmCalls,
+      'LLM provider calls by provider, stage and outcome (ok, error, cached)',
+      'counter',
+      keyedSamples(read, (stats) => stats.llmCalls, ['provider', 'stage', 'outcome']),
+    ),
+    new RedisBackedMetric(
+      METRIC_NAMES.llmTokens,
+      'LLM tokens by provider and direction (input, output)',
+      'counter',
+      keyedSamples(read, (stats) => stats.llmTokens, ['provider', 'direction']),
+    ),
+  ]
+}
+
 /** Registers the flashcard metrics on `registry`. Returns a function that unregisters them. */
 export function registerFlashcardMetrics(options: FlashcardMetricsOptions): () => void {
   const { registry, queues } = options
-  const cacheMs = options.cacheMs ?? 250
-  let cached: { at: number; value: Promise<Snapshot> } | undefined
-
-  const snapshot = (): Promise<Snapshot> => {
-    const now = Date.now()
-    if (cached && now - cached.at < cacheMs) return cached.value
-    const value = (async () => {
-      const [stats, counts, alive] = await Promise.all([
-        Promise.all(QUEUE_NAMES.map((q) => queues.readStats(q))),
-        Promise.all(QUEUE_NAMES.map((q) => queues.counts(q))),
-        queues.aliveWorkers(),
-      ])
-      const workers = { orchestrator: 0, transcription: 0 }
-      for (const worker of alive) workers[worker.queue] += 1
-      return {
-        stats: { orchestrator: stats[0]!, transcription: stats[1]! },
-        counts: { orchestrator: counts[0]!, transcription: counts[1]! },
-        workers,
-      }
-    })()
-    cached = { at: now, value }
-    value.catch(() => {
-      if (cached?.value === value) cached = undefined
-    })
-    return value
-  }
-
-  const perQueue = (pick: (s: Snapshot, q: QueueName) => number) => async () => {
-    const s = await snapshot()
-    return QUEUE_NAMES.map((type) => ({ value: pick(s, type), labels: { type } }))
-  }
-
-  const splitKey = (key: string, names: string[]): Labels =>
-    Object.fromEntries(key.split('|').map((part, i) => [names[i] ?? `l${i}`, part]))
-
-  const metrics = [
-    new RedisBackedMetric(METRIC_NAMES.enqueued, 'Total number of jobs enqueued', 'counter', perQueue((s, q) => s.stats[q].enqueued)),
-    new RedisBackedMetric(METRIC_NAMES.failed, 'Total number of failed jobs', 'counter', perQueue((s, q) => s.stats[q].failed)),
-    new RedisBackedMetric(METRIC_NAMES.completed, 'Total number of completed jobs', 'counter', perQueue((s, q) => s.stats[q].completed)),
-    new RedisBackedMetric(METRIC_NAMES.inProgress, 'Number of jobs currently in progress', 'gauge', perQueue((s, q) => s.counts[q].active ?? 0)),
-    new RedisBackedMetric(METRIC_NAMES.cards, 'Total number of flashcards generated', 'counter', perQueue((s, q) => s.stats[q].cards)),
-    new RedisBackedMetric(METRIC_NAMES.workers, 'Workers with a fresh heartbeat', 'gauge', perQueue((s, q) => s.workers[q])),
-    new RedisBackedMetric(METRIC_NAMES.queueDepth, 'Jobs in the queue by state', 'gauge', async () => {
-      const s = await snapshot()
-      return QUEUE_NAMES.flatMap((type) =>
-        Object.entries(s.counts[type]).map(([state, value]) => ({ value, labels: { type, state } })),
-      )
-    }),
-    new RedisBackedMetric(METRIC_NAMES.duration, 'Job duration in seconds', 'histogram', async () => {
-      const s = await snapshot()
-      const out: Sample[] = []
-      for (const type of QUEUE_NAMES) {
-        for (const status of ['SUCCESS', 'FAILED'] as JobOutcome[]) {
-          const h = s.stats[type].duration[status]
-          DURATION_BUCKETS.forEach((le, i) =>
-            out.push({ metricName: `${METRIC_NAMES.duration}_bucket`, value: h.buckets[i]!, labels: { type, status, le } }),
-          )
-          out.push({ metricName: `${METRIC_NAMES.duration}_bucket`, value: h.count, labels: { type, status, le: '+Inf' } })
-          out.push({ metricName: `${METRIC_NAMES.duration}_sum`, value: h.sum, labels: { type, status } })
-          out.push({ metricName: `${METRIC_NAMES.duration}_count`, value: h.count, labels: { type, status } })
-        }
-      }
-      return out
-    }),
-    new RedisBackedMetric(METRIC_NAMES.llmCalls, 'LLM provider calls by provider, stage and outcome (ok, error, cached)', 'counter', async () => {
-      const s = await snapshot()
-      return QUEUE_NAMES.flatMap((type) =>
-        Object.entries(s.stats[type].llmCalls).map(([key, value]) => ({
-          value,
-          labels: { type, ...splitKey(key, ['provider', 'stage', 'outcome']) },
-        })),
-      )
-    }),
-    new RedisBackedMetric(METRIC_NAMES.llmTokens, 'LLM tokens by provider and direction (input, output)', 'counter', async () => {
-      const s = await snapshot()
-      return QUEUE_NAMES.flatMap((type) =>
-        Object.entries(s.stats[type].llmTokens).map(([key, value]) => ({
-          value,
-          labels: { type, ...splitKey(key, ['provider', 'direction']) },
-        })),
-      )
-    }),
-  ]
+  const metrics = flashcardMetrics(cached(() => readSystemSnapshot(queues), options.cacheMs ?? 250))
   for (const metric of metrics) registry.registerMetric(metric as never)
   return () => {
     for (const metric of metrics) registry.removeSingleMetric(metric.name)
