@@ -1,8 +1,17 @@
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyRequest,
+  onRequestAsyncHookHandler,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { DeckStore, FlashcardQueues, Owner } from '@flashcards/queue-core'
 import type { Registry } from 'prom-client'
 import { MissingPrincipalError } from './errors.js'
-import type { JobEventHub } from './job-events.js'
+import type { EventStreams } from './events/event-streams.js'
 import type { FlashcardPrincipal, ResolvedOptions } from './options.js'
 
 declare module 'fastify' {
@@ -12,24 +21,28 @@ declare module 'fastify' {
   }
 }
 
+/** A scope of the plugin with TypeBox's type provider, as route functions receive it. */
+export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>
+
 /** What every route module of the plugin works with. */
 export interface RouteContext {
   queues: FlashcardQueues
   options: ResolvedOptions
-  hub: JobEventHub
+  /** The event streams of the jobs' `/events` routes. */
+  streams: EventStreams
   registry: Registry | undefined
   /** The deck store of the deck routes. */
   decks: DeckStore
   /** preHandler of the deck routes: 503 while the deck store's Redis is down. */
   decksReady: () => Promise<void>
-  /** onRequest hook of every route that needs a bearer token. */
+  /** onRequest hook of the authenticated scope (routes/index.ts): sets the principal or refuses with 401. */
   authenticate: onRequestAsyncHookHandler
 }
 
 /** The caller of an authenticated route. */
 export function principalOf(request: FastifyRequest): FlashcardPrincipal {
   const principal = request.flashcardPrincipal
-  // Only reachable if a route forgot `onRequest: ctx.authenticate`: fail closed.
+  // Only reachable for a route registered outside the authenticated scope: fail closed.
   if (!principal) throw new MissingPrincipalError()
   return principal
 }

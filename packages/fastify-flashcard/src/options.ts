@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { DeckStore, DeckStoreKind, JobLogStore, RedisConnection } from '@flashcards/queue-core'
 import { InvalidOptionError } from './errors.js'
-import type { StreamLimits } from './stream-limits.js'
+import type { StreamLimits } from './events/stream-limits.js'
 
 /** Who made a request: a stable id (kept on the jobs it creates) and the tenant whose jobs it may see. */
 export interface FlashcardPrincipal {

@@ -1,26 +1,18 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
-import { Registry } from 'prom-client'
-import { createRedis, FlashcardQueues, registerFlashcardMetrics, type DeckStore, type RedisConnection } from '@flashcards/queue-core'
-import { createAuthenticator } from './auth.js'
+import type { DeckStore, FlashcardQueues } from '@flashcards/queue-core'
+import type { Registry } from 'prom-client'
 import type { RouteContext } from './context.js'
-import { openDeckStore } from './deck-store.js'
 import { installErrorHandling } from './error-handler.js'
-import { AlreadyRegisteredError, InvalidTokenError } from './errors.js'
+import { AlreadyRegisteredError } from './errors.js'
+import type { JobEventHub } from './events/hub.js'
 import { recordHttpMetrics } from './http-metrics.js'
-import { JobEventHub } from './job-events.js'
 import { registerLoadShedding } from './load-shedding.js'
 import { registerOpenApi } from './openapi.js'
 import { resolveOptions, type FlashcardPluginOptions, type FlashcardPrincipal } from './options.js'
-import { deckExportRoutes } from './routes/deck-exports.js'
-import { deckRoutes } from './routes/decks.js'
-import { generationRoutes } from './routes/generation.js'
-import { jobEventRoutes } from './routes/job-events.js'
-import { jobLogRoutes } from './routes/job-logs.js'
-import { operationsRoutes } from './routes/operations.js'
-import { reviewRoutes } from './routes/review.js'
-import { transcriptionRoutes } from './routes/transcription.js'
+import { openResources, routeContext, type PluginResources } from './resources.js'
+import { registerRoutes } from './routes/index.js'
 
 /** What the plugin adds to the Fastify instance, for host routes that work with jobs themselves. */
 export interface FlashcardDecorator {
@@ -46,93 +38,42 @@ declare module 'fastify' {
   }
 }
 
-/** Where the BullMQ QueueEvents of the event streams read from: a connection of their own. */
-function blockingConnectionFactory(connection: string | RedisConnection): () => RedisConnection {
-  if (typeof connection === 'string') {
-    return () => createRedis(connection, { role: 'worker', connectionName: 'flashcard-api-events' })
-  }
-  // The host's connection is tuned for commands (it may time them out); blocking reads need
-  // unlimited retries and no command timeout, as BullMQ requires.
-  const blocking = { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined }
-  return () =>
-    connection.isCluster
-      ? (connection as import('ioredis').Cluster).duplicate(undefined, {
-          enableOfflineQueue: true,
-          redisOptions: { ...(connection as import('ioredis').Cluster).options.redisOptions, ...blocking },
-        })
-      : (connection as import('ioredis').Redis).duplicate(blocking)
+function decoratorOf(resources: PluginResources): FlashcardDecorator {
+  const { queues, decks, registry, hub, authenticate } = resources
+  return { queues, decks: decks.store, metricsRegistry: registry ?? null, events: hub, authenticate }
+}
+
+/**
+ * The plugin's own child scope under the prefix: its validator, error envelope, body rules and
+ * hooks apply to its routes only, never to the host's.
+ */
+async function registerApi(api: FastifyInstance, ctx: RouteContext): Promise<void> {
+  const { options } = ctx
+  // TypeBox's compiler checks exactly what the schema says: no coercion of bodies, no silent
+  // removal of unknown fields (which Fastify's default Ajv setup would do).
+  api.setValidatorCompiler(TypeBoxValidatorCompiler)
+  api.decorateRequest('flashcardPrincipal', null)
+  // Only JSON bodies: text/plain would otherwise parse into a string and fail later, less clearly.
+  api.removeContentTypeParser('text/plain')
+  installErrorHandling(api, options.bodyLimit)
+  api.addHook('onRoute', (route) => {
+    route.bodyLimit ??= options.bodyLimit
+  })
+  if (ctx.registry) recordHttpMetrics(api, ctx.registry)
+  await registerLoadShedding(api, options)
+  if (options.openapi) await registerOpenApi(api, options.prefix)
+  await registerRoutes(api, ctx)
 }
 
 const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fastify, rawOptions) => {
-  if (fastify.hasDecorator('flashcards')) {
-    throw new AlreadyRegisteredError()
-  }
+  if (fastify.hasDecorator('flashcards')) throw new AlreadyRegisteredError()
   const options = resolveOptions(rawOptions)
-  const queues = new FlashcardQueues({
-    connection: options.connection,
-    queuePrefix: options.queuePrefix,
-    maxQueueDepth: options.maxQueueDepth,
-    backlogCacheMs: options.queueDepthCacheMs,
-    jobAttempts: options.jobAttempts,
-  })
-  const hub = new JobEventHub(queues, blockingConnectionFactory(options.connection))
-  const registry = options.metrics ? new Registry() : undefined
-  const unregisterMetrics = registry ? registerFlashcardMetrics({ registry, queues }) : undefined
-
-  const decks = await openDeckStore(options, queues)
-
-  const authenticate = createAuthenticator(options.auth)
-  fastify.decorate('flashcards', {
-    queues,
-    decks: decks.store,
-    metricsRegistry: registry ?? null,
-    events: hub,
-    authenticate,
-  } satisfies FlashcardDecorator)
-  fastify.addHook('onClose', async () => {
-    unregisterMetrics?.()
-    await hub.close()
-    await decks.close()
-    await queues.close()
-  })
-
-  const ctx: RouteContext = {
-    queues,
-    options,
-    hub,
-    registry,
-    decks: decks.store,
-    decksReady: decks.ready,
-    authenticate: async (request: FastifyRequest) => {
-      const principal = await authenticate(request)
-      if (!principal) throw new InvalidTokenError()
-      request.flashcardPrincipal = principal
-    },
-  }
-
-  // The routes live in a child context: their validator, error envelope, body rules and hooks
-  // apply to them only, never to the host's routes.
-  await fastify.register(
-    async (api: FastifyInstance) => {
-      // TypeBox's compiler checks exactly what the schema says: no coercion of bodies, no silent
-      // removal of unknown fields (which Fastify's default Ajv setup would do).
-      api.setValidatorCompiler(TypeBoxValidatorCompiler)
-      api.decorateRequest('flashcardPrincipal', null)
-      // Only JSON bodies: text/plain would otherwise parse into a string and fail later, less clearly.
-      api.removeContentTypeParser('text/plain')
-      installErrorHandling(api, options.bodyLimit)
-      api.addHook('onRoute', (route) => {
-        route.bodyLimit ??= options.bodyLimit
-      })
-      if (registry) recordHttpMetrics(api, registry)
-      await registerLoadShedding(api, options)
-      if (options.openapi) await registerOpenApi(api, options.prefix)
-      const routes = [generationRoutes, transcriptionRoutes, jobLogRoutes, jobEventRoutes, operationsRoutes, deckRoutes, deckExportRoutes]
-      if (options.review) routes.push(reviewRoutes)
-      for (const routesOf of routes) await api.register(async (scope: FastifyInstance) => routesOf(scope, ctx))
-    },
-    { prefix: options.prefix },
-  )
+  const resources = await openResources(options)
+  fastify.decorate('flashcards', decoratorOf(resources))
+  // Event streams never end on their own while a job runs: end them before the server waits for idle sockets.
+  fastify.addHook('preClose', async () => resources.streams.endAll())
+  fastify.addHook('onClose', async () => resources.close())
+  await fastify.register(async (api: FastifyInstance) => registerApi(api, routeContext(resources, options)), { prefix: options.prefix })
 }
 
 /** The flashcard HTTP API as a Fastify plugin; see the README for options and routes. */

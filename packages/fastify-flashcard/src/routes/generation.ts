@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { GenerateBatchBody, JobStatus } from '@flashcards/queue-core'
+import { GenerateBatchBody, JobStatus, type FlashcardQueues } from '@flashcards/queue-core'
 import {
   CancelResult,
   ENQUEUED_EXAMPLE,
@@ -10,124 +10,88 @@ import {
   JobPageSchema,
   ListJobsQuery,
 } from '../api-schemas.js'
-import { ownerOf, principalOf, type RouteContext } from '../context.js'
+import { ownerOf, principalOf, type RouteContext, type TypedApp } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
 import { JobNotFoundError } from '../errors.js'
+import type { JobRouteDocs } from './jobs.js'
 
 const TAG = 'generation'
-const security = [{ bearerAuth: [] }]
 
-/** Flashcard generation jobs: enqueue, read, list, cancel, retry. */
+/** Reading and following a generation job (routes/jobs.ts). */
+export const GENERATION_JOB_DOCS: JobRouteDocs = {
+  tag: TAG,
+  summary: 'Read a generation job',
+  description: 'State, progress, attempts, timings, and the result (cards) or the error.',
+  example: JOB_STATUS_EXAMPLE,
+}
+
+function enqueueRoute(app: TypedApp, queues: FlashcardQueues): void {
+  const schema = {
+    tags: [TAG],
+    summary: 'Enqueue flashcard generation',
+    description:
+      'Enqueues generation for one module (`single_module`), several (`modules`) or a whole course (`course`). ' +
+      'A request identical to one still waiting or running returns that job (`deduplicated: true`).',
+    body: GenerateBatchBody,
+    response: responses({ 202: dataEnvelope(GenerateBatchResult, { jobs: [ENQUEUED_EXAMPLE] }, 'Accepted: the jobs to follow') }, [413, 415, 429, 503]),
+  }
+  app.post('/orchestrator/generate-batch', { schema }, async (request, reply) => {
+    const jobs = await queues.enqueueGeneration(request.body, ownerOf(request))
+    return reply.code(202).send({ success: true, data: { jobs } })
+  })
+}
+
+function listRoute(app: TypedApp, queues: FlashcardQueues): void {
+  const schema = {
+    tags: [TAG],
+    summary: 'List generation jobs',
+    description: "The caller's jobs, newest first, filtered by state, module or course; paginate with `offset` = `next_offset`.",
+    querystring: ListJobsQuery,
+    response: responses({ 200: dataEnvelope(JobPageSchema, { items: [JOB_STATUS_EXAMPLE], next_offset: null }) }, [503]),
+  }
+  app.get('/orchestrator/jobs', { schema }, async (request) => {
+    const page = await queues.listJobs({ queue: 'orchestrator', tenant: principalOf(request).tenant, ...request.query })
+    return { success: true as const, data: page }
+  })
+}
+
+function cancelRoute(app: TypedApp, queues: FlashcardQueues): void {
+  const schema = {
+    tags: [TAG],
+    summary: 'Cancel a generation job',
+    description: 'Removes a job that has not started, or asks the worker running it to abort it (it then fails as cancelled).',
+    params: JobIdParams,
+    response: responses({ 200: dataEnvelope(CancelResult, { job_id: ENQUEUED_EXAMPLE.job_id, outcome: 'cancel_requested' }) }, [404, 503]),
+  }
+  app.delete('/orchestrator/jobs/:jobId', { schema }, async (request) => {
+    const { jobId } = request.params
+    const outcome = await queues.cancel('orchestrator', jobId, principalOf(request).tenant)
+    if (!outcome) throw new JobNotFoundError(jobId)
+    return { success: true as const, data: { job_id: jobId, outcome } }
+  })
+}
+
+function retryRoute(app: TypedApp, queues: FlashcardQueues): void {
+  const schema = {
+    tags: [TAG],
+    summary: 'Retry a generation job',
+    description: 'Runs a failed (or completed) job again with a fresh set of attempts. 409 while it is still queued or running.',
+    params: JobIdParams,
+    response: responses({ 200: dataEnvelope(JobStatus, { ...JOB_STATUS_EXAMPLE, state: 'waiting' }) }, [404, 409, 503]),
+  }
+  app.post('/orchestrator/jobs/:jobId/retry', { schema }, async (request) => {
+    const { jobId } = request.params
+    const status = await queues.retry('orchestrator', jobId, principalOf(request).tenant)
+    if (!status) throw new JobNotFoundError(jobId)
+    return { success: true as const, data: status }
+  })
+}
+
+/** Flashcard generation jobs: enqueue, list, cancel, retry (reading and following one: jobRoutes). */
 export async function generationRoutes(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const { queues } = ctx
-
-  app.post(
-    '/orchestrator/generate-batch',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        tags: [TAG],
-        summary: 'Enqueue flashcard generation',
-        description:
-          'Enqueues generation for one module (`single_module`), several (`modules`) or a whole course (`course`). ' +
-          'A request identical to one still waiting or running returns that job (`deduplicated: true`).',
-        security,
-        body: GenerateBatchBody,
-        response: responses(
-          { 202: dataEnvelope(GenerateBatchResult, { jobs: [ENQUEUED_EXAMPLE] }, 'Accepted: the jobs to follow') },
-          [413, 415, 429, 503],
-        ),
-      },
-    },
-    async (request, reply) => {
-      const jobs = await queues.enqueueGeneration(request.body, ownerOf(request))
-      return reply.code(202).send({ success: true, data: { jobs } })
-    },
-  )
-
-  app.get(
-    '/orchestrator/jobs/:jobId',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        tags: [TAG],
-        summary: 'Read a generation job',
-        description: 'State, progress, attempts, timings, and the result (cards) or the error.',
-        security,
-        params: JobIdParams,
-        response: responses({ 200: dataEnvelope(JobStatus, JOB_STATUS_EXAMPLE) }, [404, 503]),
-      },
-    },
-    async (request) => {
-      const { jobId } = request.params
-      const status = await queues.getJob('orchestrator', jobId, principalOf(request).tenant)
-      if (!status) throw new JobNotFoundError(jobId)
-      return { success: true as const, data: status }
-    },
-  )
-
-  app.get(
-    '/orchestrator/jobs',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        tags: [TAG],
-        summary: 'List generation jobs',
-        description: "The caller's jobs, newest first, filtered by state, module or course; paginate with `offset` = `next_offset`.",
-        security,
-        querystring: ListJobsQuery,
-        response: responses({ 200: dataEnvelope(JobPageSchema, { items: [JOB_STATUS_EXAMPLE], next_offset: null }) }, [503]),
-      },
-    },
-    async (request) => {
-      const page = await queues.listJobs({ queue: 'orchestrator', tenant: principalOf(request).tenant, ...request.query })
-      return { success: true as const, data: page }
-    },
-  )
-
-  app.delete(
-    '/orchestrator/jobs/:jobId',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        tags: [TAG],
-        summary: 'Cancel a generation job',
-        description: 'Removes a job that has not started, or asks the worker running it to abort it (it then fails as cancelled).',
-        security,
-        params: JobIdParams,
-        response: responses(
-          { 200: dataEnvelope(CancelResult, { job_id: ENQUEUED_EXAMPLE.job_id, outcome: 'cancel_requested' }) },
-          [404, 503],
-        ),
-      },
-    },
-    async (request) => {
-      const { jobId } = request.params
-      const outcome = await queues.cancel('orchestrator', jobId, principalOf(request).tenant)
-      if (!outcome) throw new JobNotFoundError(jobId)
-      return { success: true as const, data: { job_id: jobId, outcome } }
-    },
-  )
-
-  app.post(
-    '/orchestrator/jobs/:jobId/retry',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        tags: [TAG],
-        summary: 'Retry a generation job',
-        description: 'Runs a failed (or completed) job again with a fresh set of attempts. 409 while it is still queued or running.',
-        security,
-        params: JobIdParams,
-        response: responses({ 200: dataEnvelope(JobStatus, { ...JOB_STATUS_EXAMPLE, state: 'waiting' }) }, [404, 409, 503]),
-      },
-    },
-    async (request) => {
-      const { jobId } = request.params
-      const status = await queues.retry('orchestrator', jobId, principalOf(request).tenant)
-      if (!status) throw new JobNotFoundError(jobId)
-      return { success: true as const, data: status }
-    },
-  )
+  enqueueRoute(app, ctx.queues)
+  listRoute(app, ctx.queues)
+  cancelRoute(app, ctx.queues)
+  retryRoute(app, ctx.queues)
 }

@@ -15,14 +15,12 @@ export async function jobLogRoutes(fastify: FastifyInstance, ctx: RouteContext):
   app.get(
     '/orchestrator/jobs/:jobId/logs',
     {
-      onRequest: ctx.authenticate,
       schema: {
         tags: ['generation'],
         summary: "Read a job's log",
         description:
           'The JSON log of a job (steps, raw stage outputs, result), as the runbook describes. With `?link=1` and the S3 ' +
           `log store, a presigned download link valid for ${LOG_LINK_SECONDS} s instead. 501 when this server has no log store.`,
-        security: [{ bearerAuth: [] }],
         params: JobIdParams,
         querystring: LogsQuery,
         response: responses(

@@ -1,6 +1,6 @@
 import { QueueEvents } from 'bullmq'
 import type { FlashcardQueues, QueueName, RedisConnection } from '@flashcards/queue-core'
-import { EventHubClosedError } from './errors.js'
+import { EventHubClosedError } from '../errors.js'
 
 /** What happened to one job, as relayed to its event-stream subscribers. */
 export type JobEvent =

@@ -1,4 +1,4 @@
-import { StreamsExhaustedError, TooManyStreamsError } from './errors.js'
+import { StreamsExhaustedError, TooManyStreamsError } from '../errors.js'
 
 export interface StreamLimits {
   /** Open event streams one tenant may hold; the next answers 429. */

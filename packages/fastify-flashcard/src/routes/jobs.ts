@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { JobStatus, type QueueName } from '@flashcards/queue-core'
+import { JobIdParams } from '../api-schemas.js'
+import { principalOf, type RouteContext } from '../context.js'
+import { dataEnvelope, responses } from '../envelope.js'
+import { JobNotFoundError } from '../errors.js'
+
+/** How one queue's read route is documented. */
+export interface JobRouteDocs {
+  tag: string
+  summary: string
+  description: string
+  example: unknown
+}
+
+const SSE_EXAMPLE = [
+  'event: state',
+  'data: {"id":"3f0c2a9e-…","state":"active","progress":{"percent":40},…}',
+  '',
+  'event: progress',
+  'data: {"job_id":"3f0c2a9e-…","progress":{"percent":60,"step":"stageB"}}',
+  '',
+  'event: completed',
+  'data: {"id":"3f0c2a9e-…","state":"completed","result":{"cards":[…]},…}',
+  '',
+].join('\n')
+
+/** The event stream's schema (a fresh object per route: Fastify compiles each route's own). */
+const eventsSchema = (tag: string) => ({
+  tags: [tag],
+  summary: 'Follow a job live (server-sent events)',
+  description:
+    'A `text/event-stream`: `state` first (the job status), then `progress` events, and finally `completed`, ' +
+    '`failed` or `removed` with the final status, after which the server ends the stream. A comment line is sent ' +
+    'periodically to keep proxies from closing an idle stream. A stream without job events for a while, or open ' +
+    'for long, ends with a `timeout` event: reconnect to go on. Too many open streams: 429 for one tenant, 503 for ' +
+    'the server, both with Retry-After.',
+  params: JobIdParams,
+  response: responses(
+    {
+      200: {
+        description: 'The event stream',
+        content: { 'text/event-stream': { schema: Type.String({ examples: [SSE_EXAMPLE] }) } },
+      } as never,
+    },
+    [404, 429, 503],
+  ),
+})
+
+/**
+ * What the jobs of every queue offer, generation and transcription alike: read one of the
+ * caller's jobs, and follow it live. Another tenant's job is indistinguishable from a missing one.
+ */
+export function jobRoutes(queue: QueueName, docs: JobRouteDocs) {
+  return async function routes(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+    app.get(
+      `/${queue}/jobs/:jobId`,
+      {
+        schema: {
+          tags: [docs.tag],
+          summary: docs.summary,
+          description: docs.description,
+          params: JobIdParams,
+          response: responses({ 200: dataEnvelope(JobStatus, docs.example) }, [404, 503]),
+        },
+      },
+      async (request) => {
+        const { jobId } = request.params
+        const status = await ctx.queues.getJob(queue, jobId, principalOf(request).tenant)
+        if (!status) throw new JobNotFoundError(jobId)
+        return { success: true as const, data: status }
+      },
+    )
+    app.get(`/${queue}/jobs/:jobId/events`, { schema: eventsSchema(docs.tag) }, async (request, reply) =>
+      ctx.streams.follow(queue, request.params.jobId, principalOf(request).tenant, request, reply),
+    )
+  }
+}
