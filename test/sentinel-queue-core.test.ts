@@ -97,15 +97,21 @@ t.test('jobs keep flowing through SENTINEL FAILOVER: none lost, none stuck activ
   // retry finds the job (deduplicated) and is not counted again.
   const created = accepted.filter((job) => !job.deduplicated).length
   t.equal(new Set(ids).size, TOTAL, 'every module got its own job')
+  // The strict setting (min-replicas-to-write 1) pauses writes until the old master rejoins
+  // (docs/scaling.md: 10–15 s), and a lost completion waits for a lock expiry and a stalled check:
+  // the same bound as the end-to-end test. On a timeout, say which jobs did not complete.
   await waitFor(
     'every accepted job to complete',
     async () => {
       const counts = await queues.counts('orchestrator')
       return counts.completed === TOTAL && counts.active === 0 && counts.waiting === 0
     },
-    60_000,
+    100_000,
     200,
-  )
+  ).catch(async (err: Error) => {
+    const states = await Promise.all(ids.map(async (id) => [id, (await queues.getJob('orchestrator', id, owner.tenant))?.state ?? 'missing'] as const))
+    throw new Error(`${err.message}; counts ${JSON.stringify(await queues.counts('orchestrator'))}; not completed: ${JSON.stringify(states.filter(([, state]) => state !== 'completed'))}`)
+  })
   const after = await queues.counts('orchestrator')
   const elapsed = (Date.now() - started) / 1000
   const duplicates = [...processedBy.values()].filter((runs) => runs.length > 1).length
