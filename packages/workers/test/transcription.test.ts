@@ -1,61 +1,11 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import t, { type Test } from 'tap'
-import { FlashcardQueues, JOB_NAMES, loadConfig, type TranscriptionFile } from '@flashcards/queue-core'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
-import { createLogger } from '../src/runtime/index.js'
-import { startTranscriptionWorker, TRANSCRIBE_FILE_JOB, type TranscriptionWorkerOptions } from '../src/transcription/index.js'
+import t from 'tap'
+import { JOB_NAMES } from '@flashcards/queue-core'
+import { TRANSCRIBE_FILE_JOB } from '../src/transcription/index.js'
 import { HTML_PAGE, MARKDOWN, PLAIN_TEXT, SRT, VTT, makeDocx, makePdf, makeWav } from './fixtures/documents.js'
-import { fileHandler, geminiHandler, openAiHandler, serve, SPOKEN, type Loopback } from './fixtures/servers.js'
-
-const owner = { tenant: 'acme', principal: 'tester' }
-const silent = createLogger({ name: 'transcription-test', debug: false, destination: { write: () => {} } })
-
-async function setup(t: Test, env: Record<string, string> = {}) {
-  const prefix = uniquePrefix('transcription')
-  const contentDir = await mkdtemp(join(tmpdir(), 'fc-transcripts-'))
-  const config = loadConfig({
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    CONTENT_DIR: contentDir,
-    ALLOW_PRIVATE_FILE_URLS: 'true',
-    JOB_ATTEMPTS: '2',
-    WORKER_CONCURRENCY: '4',
-    ...env,
-  })
-  const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: 2 })
-  const workers: { close(): Promise<void> }[] = []
-  const start = async (extra: Partial<TranscriptionWorkerOptions> = {}) => {
-    const worker = await startTranscriptionWorker({ config, logger: silent, env: {}, tuning: { drainDelay: 1 }, ...extra })
-    workers.push(worker)
-    return worker
-  }
-  t.teardown(async () => {
-    await Promise.all(workers.map((w) => w.close()))
-    await queues.close()
-    await deletePrefix(prefix)
-    await rm(contentDir, { recursive: true, force: true })
-  })
-  const enqueue = (module_id: string, files: TranscriptionFile[]) => queues.enqueueTranscription({ module_id, course_id: 'course-1', files }, owner)
-  const finished = async (jobId: string, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const state = await queues.queue('transcription').getJobState(jobId)
-      // Read the job after seeing it finished, so its result or failure is there.
-      if (state === 'completed' || state === 'failed') return (await queues.queue('transcription').getJob(jobId))!
-      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state} after ${timeoutMs} ms`)
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
-  return { prefix, contentDir, config, queues, start, enqueue, finished }
-}
-
-async function loopback(t: Test, handler: Parameters<typeof serve>[0]): Promise<Loopback> {
-  const server = await serve(handler)
-  t.teardown(() => server.close())
-  return server
-}
+import { fileHandler, geminiHandler, openAiHandler, serve, SPOKEN } from './fixtures/servers.js'
+import { loopback, owner, transcriptionHarness as setup } from './fixtures/transcription-harness.js'
 
 t.test('every document type over HTTP becomes a transcript the orchestrator reads', async (t) => {
   const files = await loopback(

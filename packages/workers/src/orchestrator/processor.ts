@@ -1,8 +1,6 @@
 import type { Job } from 'bullmq'
 import {
-  assertValid,
   CourseJobData,
-  FlashcardError,
   JOB_NAMES,
   ModuleJobData,
   queuePrefixFor,
@@ -19,6 +17,7 @@ import { PROGRESS, report } from '../pipeline/progress-steps.js'
 import { StageCache } from '../pipeline/stage-cache.js'
 import type { LlmProvider } from '../providers/types.js'
 import { UnrecoverableError } from '../errors.js'
+import { jobPayload } from '../runtime/payload.js'
 import type { JobProcessor, ProcessorContext } from '../runtime/types.js'
 
 /** Result of a course job: the module jobs it enqueued. */
@@ -47,19 +46,9 @@ export interface OrchestratorProcessorOptions {
 export function orchestratorProcessor(options: OrchestratorProcessorOptions): JobProcessor<unknown, OrchestratorResult> {
   const prefix = queuePrefixFor(options.config.queuePrefix, isClusterUrl(options.config.redisUrl))
   return async (job, context) => {
-    if (job.name === JOB_NAMES.course) return expandCourse(payload(CourseJobData, job), options, context)
-    if (job.name === JOB_NAMES.module) return generateModule(job, payload(ModuleJobData, job), options, context, prefix)
+    if (job.name === JOB_NAMES.course) return expandCourse(jobPayload(CourseJobData, job), options, context)
+    if (job.name === JOB_NAMES.module) return generateModule(job, jobPayload(ModuleJobData, job), options, context, prefix)
     throw new UnrecoverableError(`Unknown job name ${JSON.stringify(job.name)} on the orchestrator queue (expected ${JOB_NAMES.module} or ${JOB_NAMES.course})`)
-  }
-}
-
-/** Job data the worker does not understand fails at once, naming the bad fields. */
-function payload<T extends typeof ModuleJobData | typeof CourseJobData>(schema: T, job: Job): ReturnType<typeof assertValid<T>> {
-  try {
-    return assertValid(schema, job.data, 'job.data')
-  } catch (err) {
-    if (err instanceof FlashcardError) throw new UnrecoverableError(err.message)
-    throw err
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import type { Job } from 'bullmq'
 import { UnrecoverableError } from 'bullmq'
-import { JOB_NAMES, type FlashcardConfig, type JobLogStore, type TranscriptionJobData } from '@flashcards/queue-core'
+import { JOB_NAMES, TranscriptionJobData, type FlashcardConfig, type JobLogStore } from '@flashcards/queue-core'
+import { jobPayload } from '../runtime/payload.js'
 import { startQueueWorker, type Logger, type QueueWorker, type QueueWorkerOptions } from '../runtime/index.js'
 import { processFileJob, TRANSCRIBE_FILE_JOB, type FileTranscriptResult } from './file-job.js'
 import { createS3Client } from './fetch/s3.js'
@@ -82,10 +83,14 @@ export async function startTranscriptionWorker(options: TranscriptionWorkerOptio
     ...(options.jobLogStore ? { jobLogStore: options.jobLogStore } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),
     ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
-    processor: (job: Job<TranscriptionJobData, TranscriptionResult>, ctx) => {
-      if (job.name === TRANSCRIBE_FILE_JOB) return processFileJob(job, ctx, fileDeps)
-      if (job.name === JOB_NAMES.transcription) return processModuleJob(job, ctx, { enqueueOnComplete: config.enqueueModuleJobOnComplete })
-      throw new UnrecoverableError(`Unknown job name ${JSON.stringify(job.name)} on the transcription queue`)
+    processor: async (job: Job<TranscriptionJobData, TranscriptionResult>, ctx) => {
+      if (job.name !== TRANSCRIBE_FILE_JOB && job.name !== JOB_NAMES.transcription) {
+        throw new UnrecoverableError(`Unknown job name ${JSON.stringify(job.name)} on the transcription queue`)
+      }
+      // Both job names carry a module's payload; a forged one fails here, before any fetch or write.
+      const data = jobPayload(TranscriptionJobData, job)
+      if (job.name === TRANSCRIBE_FILE_JOB) return processFileJob(job, data, ctx, fileDeps)
+      return processModuleJob(job, data, ctx, { enqueueOnComplete: config.enqueueModuleJobOnComplete })
     },
   })
   return {

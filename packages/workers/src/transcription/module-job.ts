@@ -1,5 +1,5 @@
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq'
-import { assertValid, TranscriptionJobData, type EnqueuedJob } from '@flashcards/queue-core'
+import type { EnqueuedJob, TranscriptionJobData } from '@flashcards/queue-core'
 import type { ProcessorContext } from '../runtime/index.js'
 import { TRANSCRIBE_FILE_JOB, type FileTranscriptResult } from './file-job.js'
 
@@ -24,16 +24,10 @@ export interface ModuleTranscriptionResult {
  */
 export async function processModuleJob(
   job: Job<TranscriptionJobData>,
+  data: TranscriptionJobData,
   ctx: ProcessorContext,
   options: { enqueueOnComplete: boolean },
 ): Promise<ModuleTranscriptionResult> {
-  let data: TranscriptionJobData
-  try {
-    data = assertValid(TranscriptionJobData, job.data, 'job.data')
-  } catch (err) {
-    throw new UnrecoverableError(`Invalid transcription job payload: ${(err as Error).message}`)
-  }
-
   const counts = await job.getDependenciesCount()
   const children = (counts.processed ?? 0) + (counts.unprocessed ?? 0) + (counts.ignored ?? 0) + (counts.failed ?? 0)
   if (children === 0) await fanOut(job, data, ctx)

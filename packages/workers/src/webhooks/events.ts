@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { DeckSummary } from '@flashcards/queue-core'
+import Type from 'typebox'
+import { CallbackUrl, Identifier, JOB_ID_PATTERN, type DeckSummary } from '@flashcards/queue-core'
 
 export type WebhookEventType = 'job.completed' | 'job.failed'
 
@@ -27,6 +28,36 @@ export interface WebhookJobData {
   url: string
   event: WebhookEvent
 }
+
+/**
+ * What the webhook worker accepts as a delivery job: the shape `announce` writes, URLs as the
+ * API accepts callback URLs. A job added to the queue by anyone else must look the same or fail.
+ */
+export const WebhookJobDataSchema = Type.Object(
+  {
+    url: CallbackUrl,
+    event: Type.Object(
+      {
+        id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}-(completed|failed)$' }),
+        type: Type.Union([Type.Literal('job.completed'), Type.Literal('job.failed')]),
+        created_at: Type.String({ maxLength: 40 }),
+        data: Type.Object(
+          {
+            job_id: Type.String({ pattern: JOB_ID_PATTERN }),
+            tenant: Type.String({ maxLength: 128 }),
+            course_id: Type.Union([Identifier, Type.Literal('')]),
+            module_id: Type.Union([Identifier, Type.Null()]),
+            deck: Type.Union([Type.Object({}), Type.Null()]),
+            error: Type.Optional(Type.String({ maxLength: 20_000 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+)
 
 export const WEBHOOK_QUEUE = 'webhooks'
 export const WEBHOOK_ATTEMPTS = 8

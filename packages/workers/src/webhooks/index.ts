@@ -10,7 +10,8 @@ import { watchedRedis } from '../runtime/connections.js'
 import type { Logger } from '../runtime/logger.js'
 import { createOutageLog } from '../runtime/outage-log.js'
 import { deliverWebhook } from './deliver.js'
-import { deliveryId, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF_MS, WEBHOOK_QUEUE, type WebhookEvent, type WebhookEventType, type WebhookJobData } from './events.js'
+import { jobPayload } from '../runtime/payload.js'
+import { deliveryId, WebhookJobDataSchema, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF_MS, WEBHOOK_QUEUE, type WebhookEvent, type WebhookEventType, type WebhookJobData } from './events.js'
 
 export { signWebhook, verifyWebhook, SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from './signature.js'
 export { WEBHOOK_QUEUE, WEBHOOK_ATTEMPTS, type WebhookEvent, type WebhookEventType, type WebhookJobData } from './events.js'
@@ -53,7 +54,10 @@ export async function startWebhooks(options: WebhooksOptions): Promise<Webhooks>
   const secret = config.webhooks.secret
   const worker = new Worker<WebhookJobData>(
     WEBHOOK_QUEUE,
-    async (job) => deliverWebhook(job.data.url, job.data.event, { secret: secret ?? '', allowPrivate: config.allowPrivateFileUrls }),
+    async (job) => {
+      const data = jobPayload(WebhookJobDataSchema, job) as WebhookJobData
+      return deliverWebhook(data.url, data.event, { secret: secret ?? '', allowPrivate: config.allowPrivateFileUrls })
+    },
     { connection: consumer, prefix, concurrency: 4 },
   )
   worker.on('failed', (job, err) => logger.warn({ url: job?.data.url, attempt: job?.attemptsMade, err: err.message }, 'webhook delivery failed'))
