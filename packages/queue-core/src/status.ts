@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import type { Job, JobState } from 'bullmq'
+import type { JobState } from 'bullmq'
 import { clientSafeText } from './server-paths.js'
 import type { QueueName } from './queues.js'
 
@@ -75,8 +75,23 @@ function normaliseProgress(progress: unknown, state: JobStateName): JobProgress 
 
 const iso = (ms: number | undefined): string | null => (ms ? new Date(ms).toISOString() : null)
 
+/** What toJobStatus reads of a job: a BullMQ Job has these fields, and so has a job hash read by the client's scripts. */
+export interface JobFields {
+  id?: string | undefined
+  name: string
+  data: unknown
+  progress: unknown
+  attemptsMade: number
+  opts: { attempts?: number | undefined }
+  timestamp: number
+  processedOn?: number | undefined
+  finishedOn?: number | undefined
+  returnvalue: unknown
+  failedReason?: string | undefined
+}
+
 /** The API's view of a BullMQ job: stable field names, ISO timestamps, no internals. */
-export function toJobStatus(job: Job, queue: QueueName, state: JobStateName): JobStatus {
+export function toJobStatus(job: JobFields, queue: QueueName, state: JobStateName): JobStatus {
   const data = (job.data ?? {}) as { module_id?: string; course_id?: string }
   return {
     id: String(job.id),

@@ -5,12 +5,13 @@ import { closeRedis, createRedis, isClusterUrl, queuePrefixFor, type RedisConnec
 import { defaultJobOptions, QUEUE_NAMES, type QueueName } from '../queues.js'
 import { GenerateBatchBody, TranscriptionBody, type ModuleJobData, type Owner } from '../schemas.js'
 import { Heartbeats, JobStats, type AttemptRecord, type QueueStatsSnapshot, type WorkerHeartbeat } from '../stats.js'
-import { normaliseState, toJobStatus, type JobStatus } from '../status.js'
+import type { JobStatus } from '../status.js'
 import { assertValid } from '../validation.js'
 import { Availability } from './availability.js'
 import { QueueCapacity } from './backlog.js'
 import { cancelJob } from './cancel.js'
 import { Enqueuer } from './enqueue.js'
+import { readOwnedStatus } from './job-read.js'
 import { listJobs } from './list.js'
 import { findOwnedJob } from './owned-job.js'
 import { checkTarget } from './request-rules.js'
@@ -172,9 +173,7 @@ export class FlashcardQueues implements WorkerQueues {
     if (this.ownsConnection) await closeRedis(this.connection)
   }
 
-  private async readStatus(queue: QueueName, jobId: string, tenant: string): Promise<JobStatus | undefined> {
-    const job = await this.findOwnedJob(queue, jobId, tenant)
-    if (!job) return undefined
-    return toJobStatus(job, queue, normaliseState(await job.getState()))
+  private readStatus(queue: QueueName, jobId: string, tenant: string): Promise<JobStatus | undefined> {
+    return readOwnedStatus(this.connection, this.queues[queue], queue, jobId, tenant)
   }
 }
