@@ -1,7 +1,8 @@
 /*
  * Runbook "Job Stuck in Active State": a worker process is killed with SIGKILL in the middle of
  * its jobs. Another worker process recovers them as stalled and completes each exactly once; the
- * result hook (the side effect a host relies on) and the job log are written once per job.
+ * result hook (the side effect a host relies on) and the job log are written once per job; the log
+ * keeps the killed attempt's start and says it was lost.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -113,6 +114,7 @@ t.test('a worker killed with SIGKILL mid-job: its jobs are recovered as stalled 
 
   const calls = readMarkers(markers.path)
   let stalledRecoveries = 0
+  let lostAttempts = 0
   for (const jobId of jobIds) {
     const job = await queue.getJob(jobId)
     t.ok(job, `job ${jobId} exists`)
@@ -123,13 +125,16 @@ t.test('a worker killed with SIGKILL mid-job: its jobs are recovered as stalled 
     const log = JSON.parse(readFileSync(join(logs.path, `${jobId}.json`), 'utf8')) as JobLogDocument
     t.equal(log.status, 'completed', `the log of ${jobId} says completed`)
     t.equal(log.entries.filter((e) => e.step === 'job_complete').length, 1, `the log of ${jobId} records one completion`)
-    t.equal(log.entries.filter((e) => e.step === 'job_start').length, 1, `the log of ${jobId} records one start (the re-run replaced the lost one)`)
+    const starts = log.entries.filter((e) => e.step === 'job_start')
+    t.same(starts.map((e) => [e.attempt, String(e.data?.worker).split(':')[1]]), [[1, String(first.pid)], [2, String(second.pid)]], `the log of ${jobId} records both starts: worker-A's killed attempt and worker-B's`)
+    t.match(log.entries.filter((e) => e.step === 'attempt_lost'), [{ attempt: 2, data: { lost_attempt: 1 } }], `and that attempt 1 was lost`)
+    lostAttempts += log.entries.filter((e) => e.step === 'attempt_lost').length
   }
   t.equal(calls.size, JOBS, 'the result hook ran for these jobs only')
   t.match(second.output(), /job stalled/, 'worker-B reports the stalled jobs it took over')
 
   t.comment(
-    `worker crash: jobs=${JOBS} kills=1 (SIGKILL) stalled_recoveries=${stalledRecoveries} completed=${counts.completed} failed=${counts.failed} ` +
+    `worker crash: jobs=${JOBS} kills=1 (SIGKILL) stalled_recoveries=${stalledRecoveries} lost_attempts_in_logs=${lostAttempts} completed=${counts.completed} failed=${counts.failed} ` +
       `result_hook_calls=${[...calls.values()].flat().length} llm_requests_hung_at_kill=${hungRequests} llm_requests_total=${llm.requests.length} ` +
       `kill_to_all_completed_ms=${recoveryMs} worker_B_ready_to_all_completed_ms=${recoveryAfterStartMs} (stalledInterval=${STALLED_INTERVAL_MS} lockDuration=${LOCK_DURATION_MS})`,
   )

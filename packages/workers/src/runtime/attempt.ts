@@ -9,6 +9,7 @@ import {
   type WorkerQueues,
 } from '@flashcards/queue-core'
 import { attemptSignal } from './abort.js'
+import { reportLostAttempt } from './attempt-trace.js'
 import { jobLogRecorder, type JobLogRecorder } from './job-log-recorder.js'
 import type { Logger } from './logger.js'
 import { progressReporter } from './progress.js'
@@ -22,6 +23,8 @@ export interface AttemptDeps {
   redis: RedisConnection
   jobLogStore: JobLogStore
   logger: Logger
+  /** `host:pid[:WORKER_ID]`, written into each attempt's `job_start` entry. */
+  workerId: string
 }
 
 interface JobIdentityData {
@@ -85,7 +88,7 @@ export async function openAttempt(job: Job, bullSignal: AbortSignal | undefined,
     },
   }
   logger.info({ job_name: job.name, module_id: data.module_id, course_id: data.course_id }, 'job started')
-  log.info('job_start', `Job started for ${describe(data, job.name)} (attempt ${number})`)
+  await recordStart(writer, log, logger, `Job started for ${describe(data, job.name)} (attempt ${number})`, deps.workerId)
   return {
     jobId,
     number,
@@ -107,6 +110,17 @@ export async function openAttempt(job: Job, bullSignal: AbortSignal | undefined,
     flushProgress: progress.flush,
     dispose: abort.dispose,
   }
+}
+
+/**
+ * The attempt's first entries, written to the store at once (not only when the attempt ends), so
+ * an attempt whose worker is killed mid-job still leaves its start in the log; and, when the
+ * previous attempt left only such a start, an entry saying it was lost.
+ */
+async function recordStart(writer: JobLogWriter, log: JobLogRecorder, logger: Logger, message: string, worker: string): Promise<void> {
+  log.info('job_start', message, { worker })
+  reportLostAttempt(log, writer.previous, writer.target.attempt)
+  await writer.flush().catch((err: Error) => logger.error({ err: err.message }, 'could not write the job log'))
 }
 
 function describe(data: JobIdentityData, name: string): string {

@@ -38,7 +38,7 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
   const connections = openConnections(config, queue, logger)
   const { queues } = connections
   const jobLogStore = options.jobLogStore ?? createJobLogStore(config)
-  const deps: AttemptDeps = { queue, config, queues, redis: connections.commands, jobLogStore, logger }
+  const deps: AttemptDeps = { queue, config, queues, redis: connections.commands, jobLogStore, logger, workerId: id }
 
   const runAttempt = async (job: Job<Data, Result>, bullSignal: AbortSignal | undefined): Promise<Result> => {
     const attempt = await openAttempt(job, bullSignal, deps)
