@@ -3,7 +3,7 @@
  *
  *   API_TOKENS=dev-token-123:tenant-a npx tsx examples/server.ts
  *
- * Reads PORT (default 5000), HOST, REDIS_URL, QUEUE_PREFIX, JOB_ATTEMPTS, MAX_QUEUE_DEPTH,
+ * Reads PORT (default 5000), HOST, REDIS_URL, QUEUE_PREFIX, JOB_ATTEMPTS, KEEP_*, MAX_QUEUE_DEPTH,
  * LOG_STORE / LOG_DIR / S3_* (job logs), DECK_STORE / DATABASE_URL (decks) through queue-core's
  * loadConfig, and API_TOKENS (`token:tenant,token:tenant`). Health and metrics are public, as
  * the runbook's curl calls them without a token; docs at /docs, the OpenAPI document at
@@ -47,6 +47,8 @@ await app.register(fastifyFlashcard, {
   logStore: createJobLogStore(config),
   maxQueueDepth: config.maxQueueDepth,
   jobAttempts: config.jobAttempts,
+  // KEEP_COMPLETED_JOBS, KEEP_COMPLETED_AGE_S, KEEP_FAILED_JOBS, KEEP_FAILED_AGE_S.
+  retention: config.retention,
   eventStreams: {
     maxPerTenant: config.api.eventStreamsPerTenant,
     maxTotal: config.api.eventStreamsTotal,

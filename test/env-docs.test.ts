@@ -45,8 +45,8 @@ t.test('the README documents no variable the runbook table lacks', async (t) => 
   t.same([...readme].filter((name) => !runbook.has(name)), [])
 })
 
-t.test('the deck store variables are read and documented in both', async (t) => {
-  for (const name of ['DECK_STORE', 'DATABASE_URL']) {
+t.test('the deck store and retention variables are read and documented in both', async (t) => {
+  for (const name of ['DECK_STORE', 'DATABASE_URL', 'KEEP_COMPLETED_JOBS', 'KEEP_COMPLETED_AGE_S', 'KEEP_FAILED_JOBS', 'KEEP_FAILED_AGE_S']) {
     t.ok(read.has(name), `${name} is read by loadConfig`)
     t.ok(runbook.has(name), `${name} is in docs/runbook.md`)
     t.ok(readme.has(name), `${name} is in the README`)

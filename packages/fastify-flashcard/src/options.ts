@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { DeckStore, DeckStoreKind, JobLogStore, RedisConnection } from '@flashcards/queue-core'
+import { DEFAULT_RETENTION, type DeckStore, type DeckStoreKind, type JobLogStore, type JobRetention, type RedisConnection } from '@flashcards/queue-core'
 import { InvalidOptionError } from './errors.js'
 import type { StreamLimits } from './events/stream-limits.js'
 
@@ -47,6 +47,12 @@ export interface FlashcardPluginOptions {
   queueDepthCacheMs?: number
   /** JOB_ATTEMPTS for jobs the API enqueues. Default 3. */
   jobAttempts?: number
+  /**
+   * How many finished jobs the API's jobs keep in Redis, and for how long (seconds): `config.retention`
+   * (KEEP_COMPLETED_JOBS, KEEP_COMPLETED_AGE_S, KEEP_FAILED_JOBS, KEEP_FAILED_AGE_S). Give the workers
+   * the same. Default: completed 1,000 for a day, failed 5,000 for a week.
+   */
+  retention?: Partial<{ removeOnComplete: Partial<JobRetention['removeOnComplete']>; removeOnFail: Partial<JobRetention['removeOnFail']> }>
   /** Largest accepted request body in bytes. Default 2 MiB (inline module content can be long). */
   bodyLimit?: number
   /** Interval of the keep-alive comment on event streams, so proxies do not close them. Default 15000. */
@@ -99,6 +105,7 @@ export interface ResolvedOptions {
   maxQueueDepth: number
   queueDepthCacheMs: number
   jobAttempts: number
+  retention: JobRetention
   bodyLimit: number
   eventsHeartbeatMs: number
   eventStreams: StreamLimits
@@ -147,6 +154,16 @@ function checkStreamLimits(options: Record<string, unknown>): StreamLimits {
     idleTimeoutMs: int('idleTimeoutMs', 15 * 60_000, 24 * 3_600_000),
     maxLifetimeMs: int('maxLifetimeMs', 3_600_000, 7 * 24 * 3_600_000),
   }
+}
+
+function checkRetention(options: Record<string, unknown>): JobRetention {
+  const retention = optionalObject(options, 'retention') ?? {}
+  const keep = (name: 'removeOnComplete' | 'removeOnFail') => {
+    const given = optionalObject(retention, name) ?? {}
+    const fallback = DEFAULT_RETENTION[name]
+    return { count: optionalInt(given, 'count', fallback.count, 1, 10_000_000), age: optionalInt(given, 'age', fallback.age, 1, 366 * 24 * 3600) }
+  }
+  return { removeOnComplete: keep('removeOnComplete'), removeOnFail: keep('removeOnFail') }
 }
 
 function checkRateLimit(options: Record<string, unknown>): { max: number; timeWindowMs: number } | false {
@@ -242,6 +259,7 @@ export function resolveOptions(raw: unknown): ResolvedOptions {
     maxQueueDepth: optionalInt(options, 'maxQueueDepth', 0, 0, 100_000_000),
     queueDepthCacheMs: optionalInt(options, 'queueDepthCacheMs', 1_000, 0, 60_000),
     jobAttempts: optionalInt(options, 'jobAttempts', 3, 1, 100),
+    retention: checkRetention(options),
     bodyLimit: optionalInt(options, 'bodyLimit', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     eventsHeartbeatMs: optionalInt(options, 'eventsHeartbeatMs', 15_000, 100, 3_600_000),
     eventStreams: checkStreamLimits(options),

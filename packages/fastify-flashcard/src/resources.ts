@@ -46,6 +46,7 @@ export async function openResources(options: ResolvedOptions): Promise<PluginRes
     maxQueueDepth: options.maxQueueDepth,
     backlogCacheMs: options.queueDepthCacheMs,
     jobAttempts: options.jobAttempts,
+    retention: options.retention,
   })
   const hub = new JobEventHub(queues, blockingConnectionFactory(options.connection))
   const streams = new EventStreams(queues, hub, options.eventStreams, options.eventsHeartbeatMs)

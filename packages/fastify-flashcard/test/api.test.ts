@@ -352,6 +352,7 @@ t.test('options are validated at registration; registering twice is an error', a
     ['bad prefix', { connection: TEST_REDIS_URL, auth: { tokens: TOKENS }, prefix: 'api' }, /option "prefix" must be a path/],
     ['bad queue prefix', { connection: TEST_REDIS_URL, auth: { tokens: TOKENS }, queuePrefix: 'a b' }, /option "queuePrefix"/],
     ['bad maxQueueDepth', { connection: TEST_REDIS_URL, auth: { tokens: TOKENS }, maxQueueDepth: -1 }, /option "maxQueueDepth" must be an integer/],
+    ['bad retention', { connection: TEST_REDIS_URL, auth: { tokens: TOKENS }, retention: { removeOnFail: { count: 0 } } }, /option "count" must be an integer from 1/],
     ['bad logStore', { connection: TEST_REDIS_URL, auth: { tokens: TOKENS }, logStore: {} }, /option "logStore" must be a JobLogStore/],
     ['non-boolean metrics', { connection: TEST_REDIS_URL, auth: { tokens: TOKENS }, metrics: 'yes' }, /option "metrics" must be true or false/],
   ]

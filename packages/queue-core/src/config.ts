@@ -2,6 +2,7 @@ import { ConfigError } from './errors.js'
 import { registerSecrets } from './job-log/known-secrets.js'
 import { parseRedisUrl, redactRedisUrl } from './redis-url.js'
 import type { DeckStoreKind } from './decks/types.js'
+import { DEFAULT_RETENTION, type JobRetention } from './queues.js'
 
 /** Where per-job logs are written. */
 export type LogStoreKind = 'local' | 's3'
@@ -22,6 +23,8 @@ export interface FlashcardConfig {
   queuePrefix: string
   /** Largest backlog (waiting + delayed jobs per queue) the API accepts before answering 429; 0 = unlimited. */
   maxQueueDepth: number
+  /** How many completed and failed jobs Redis keeps, and for how long; the API and the workers must agree. */
+  retention: JobRetention
   workerId: string | undefined
   logStore: LogStoreKind
   logDir: string
@@ -227,6 +230,7 @@ export function loadConfig(env: Env = process.env): Readonly<FlashcardConfig> {
     lockDurationMs: r.int('LOCK_DURATION_MS', 30_000, 1_000, 3_600_000),
     queuePrefix,
     maxQueueDepth: r.int('MAX_QUEUE_DEPTH', DEFAULT_MAX_QUEUE_DEPTH, 0, 100_000_000),
+    retention: readRetention(r),
     workerId: r.optional('WORKER_ID'),
     logStore,
     logDir: r.string('LOG_DIR', 'server/tmp/logs'),
@@ -267,6 +271,24 @@ export function loadConfig(env: Env = process.env): Readonly<FlashcardConfig> {
   if (r.problems.length > 0) throw new ConfigError(r.problems)
   registerConfiguredSecrets(env, [config.redisUrl, config.testRedisUrl])
   return deepFreeze(config)
+}
+
+const MAX_KEPT_JOBS = 10_000_000
+const MAX_KEEP_AGE_S = 366 * 24 * 3600
+
+/** KEEP_*: finished jobs kept per queue (at least one, so a finished job can still be read) and for how long. */
+function readRetention(r: Reader): JobRetention {
+  const { removeOnComplete: completed, removeOnFail: failed } = DEFAULT_RETENTION
+  return {
+    removeOnComplete: {
+      count: r.int('KEEP_COMPLETED_JOBS', completed.count, 1, MAX_KEPT_JOBS),
+      age: r.int('KEEP_COMPLETED_AGE_S', completed.age, 1, MAX_KEEP_AGE_S),
+    },
+    removeOnFail: {
+      count: r.int('KEEP_FAILED_JOBS', failed.count, 1, MAX_KEPT_JOBS),
+      age: r.int('KEEP_FAILED_AGE_S', failed.age, 1, MAX_KEEP_AGE_S),
+    },
+  }
 }
 
 /** The deck store and webhook variables, checked together because each pair depends on the other. */

@@ -20,6 +20,12 @@ t.test('defaults follow the runbook', async (t) => {
   t.equal(config.port, 5000)
   t.same(config.decks, { store: 'redis', databaseUrl: undefined }, 'decks in the queues\' Redis unless told otherwise')
   t.same(config.webhooks, { url: undefined, secret: undefined })
+  t.same(config.retention, { removeOnComplete: { count: 1000, age: 86400 }, removeOnFail: { count: 5000, age: 604800 } }, 'a day / 1,000 and a week / 5,000')
+})
+
+t.test('retention variables', async (t) => {
+  const config = loadConfig({ KEEP_COMPLETED_JOBS: '50', KEEP_COMPLETED_AGE_S: '3600', KEEP_FAILED_JOBS: '200', KEEP_FAILED_AGE_S: '172800' })
+  t.same(config.retention, { removeOnComplete: { count: 50, age: 3600 }, removeOnFail: { count: 200, age: 172800 } })
 })
 
 t.test('deck store and webhook variables', async (t) => {
@@ -86,6 +92,10 @@ const bad: [string, Record<string, string>, RegExp][] = [
   ['DATABASE_URL not postgres', { DATABASE_URL: 'mysql://x' }, /DATABASE_URL=\(value hidden\) is invalid: expected a postgres:\/\//],
   ['WEBHOOK_URL without secret', { WEBHOOK_URL: 'https://x.example' }, /WEBHOOK_URL needs WEBHOOK_SECRET/],
   ['WEBHOOK_URL not http', { WEBHOOK_URL: 'ftp://x', WEBHOOK_SECRET: 's' }, /WEBHOOK_URL="ftp:\/\/x" is invalid/],
+  ['KEEP_COMPLETED_JOBS=0', { KEEP_COMPLETED_JOBS: '0' }, /KEEP_COMPLETED_JOBS="0" is invalid: expected an integer from 1 to 10000000/],
+  ['KEEP_COMPLETED_AGE_S=1d', { KEEP_COMPLETED_AGE_S: '1d' }, /KEEP_COMPLETED_AGE_S="1d" is invalid: expected an integer from 1 to 31622400/],
+  ['KEEP_FAILED_JOBS=-5', { KEEP_FAILED_JOBS: '-5' }, /KEEP_FAILED_JOBS="-5" is invalid/],
+  ['KEEP_FAILED_AGE_S=0.5', { KEEP_FAILED_AGE_S: '0.5' }, /KEEP_FAILED_AGE_S="0.5" is invalid/],
   ['OPENAI_BASE_URL not http', { OPENAI_BASE_URL: 'ftp://x' }, /OPENAI_BASE_URL="ftp:\/\/x" is invalid/],
 ]
 for (const [name, env, pattern] of bad) {

@@ -47,7 +47,7 @@ export class FlashcardQueues implements WorkerQueues {
     // Without a listener ioredis prints every reconnect error; callers see failures through commands.
     if (this.ownsConnection) this.connection.on('error', () => {})
     this.availability = new Availability(this.connection)
-    const defaults = defaultJobOptions(options.jobAttempts ?? 3)
+    const defaults = defaultJobOptions(options.jobAttempts ?? 3, options.retention)
     const make = (name: QueueName) => new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: defaults })
     this.queues = { orchestrator: make('orchestrator'), transcription: make('transcription') }
     for (const queue of Object.values(this.queues)) queue.on('error', () => {})

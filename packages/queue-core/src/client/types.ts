@@ -1,4 +1,4 @@
-import type { QueueName } from '../queues.js'
+import type { JobRetention, QueueName } from '../queues.js'
 import type { JobStatus } from '../status.js'
 import type { JobStateName } from '../status.js'
 import type { RedisConnection } from '../redis.js'
@@ -10,6 +10,8 @@ export interface FlashcardQueuesOptions {
   queuePrefix?: string
   /** JOB_ATTEMPTS. Default 3. */
   jobAttempts?: number
+  /** KEEP_COMPLETED_JOBS / _AGE_S, KEEP_FAILED_JOBS / _AGE_S (config.retention). Default DEFAULT_RETENTION. */
+  retention?: JobRetention
   /** Backlog (waiting + delayed) above which enqueueing fails with QUEUE_FULL. 0 = no limit. */
   maxQueueDepth?: number
   /**
