@@ -30,7 +30,13 @@ export function openConnections(config: Readonly<FlashcardConfig>, queue: QueueN
   const worker = open('worker')
   const commands = open('commands')
   const subscriber = open('cancel-subscriber')
-  const queues = new FlashcardQueues({ connection: commands, queuePrefix: config.queuePrefix, jobAttempts: config.jobAttempts })
+  // The jobs a worker adds (a course's modules, a transcribed module's generation) keep the same retention as the API's.
+  const queues = new FlashcardQueues({
+    connection: commands,
+    queuePrefix: config.queuePrefix,
+    jobAttempts: config.jobAttempts,
+    retention: config.retention,
+  })
   return {
     worker,
     commands,
