@@ -327,3 +327,49 @@ A pulse rate above 100 beats per minute is called *tachycardia*, and a rate belo
   ], show(cards))
   assertRules(t, cards, chunks)
 })
+
+t.test('a one-line command under "To …, run the following command:" is asked by its purpose; a lead-in that leans on another sentence is not', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Containers
+
+To see which containers are running, run the following command:
+
+\`\`\`
+$ docker ps
+\`\`\`
+
+To find out what they contain, we can use this:
+
+\`\`\`
+docker inspect
+\`\`\`
+
+You can remove an unused container using:
+
+\`\`\`
+docker rm web
+\`\`\`
+`, { target: 4 })
+  t.same(cards.map((card) => [card.type, card.front, card.back]), [
+    ['basic', 'What command do you run to see which containers are running?', '`docker ps`'],
+    ['basic', 'What command do you run to remove an unused container?', '`docker rm web`'],
+  ], show(cards))
+  assertRules(t, cards, chunks)
+})
+
+t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Tides
+
+The Moon raises two bulges in the oceans of the Earth.
+Ocean tides follow the position of the Moon.
+Coastal engineers study tide tables before they build harbours.
+A tide gauge records water levels at a fixed point.
+Sailors should explain their route to the harbour master.
+Tide tables help people plan, access and compare safe sailing times.
+`, { target: 6 })
+  const backs = cards.map((card) => card.back)
+  const asked = cards.filter((card) => card.type === 'basic').map((card) => [card.front, card.back])
+  t.match(asked, [['What do coastal engineers study?', 'Tide tables'], ['What does a tide gauge record?', 'Water levels']], show(cards))
+  t.notOk(asked.some(([front]) => /^What does (?:The|Ocean)/.test(front!)), 'a common noun keeps no capital in the question')
+  for (const verb of ['explain', 'access', 'raises']) t.notOk(backs.includes(verb), `"${verb}" is no blank`)
+  assertRules(t, cards, chunks)
+})

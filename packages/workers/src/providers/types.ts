@@ -12,8 +12,10 @@ export interface Concept {
   kind: ConceptKind
   /** For lists: the items, each as in the source. */
   items?: string[]
-  /** For definitions: the linking words of the source ("is", "are", "means"). */
+  /** A question the statement answers ("What is X called?"), when its shape gives one that reads well. */
   relation?: string
+  /** The answer to `relation` in the statement's words, when it is not `term` ("What is X?" → what X is). */
+  answer?: string
 }
 
 /** Stage B output before validation: a card and the chunk it claims to come from. */

@@ -13,12 +13,14 @@ export interface Blank {
 
 const MARK_ORDER: Record<MarkedTerm['mark'], number> = { bold: 0, glossary: 1, italic: 2, code: 3 }
 /** Nouns too generic to be what a learner recalls: "the way", "a number of", "an example". */
-const GENERIC_NOUNS = new Set(
+export const GENERIC_NOUNS = new Set(
   `way ways thing things example examples lot lots number kind kinds type types part parts time times case cases use uses people person
   one ones something anything everything bit point points fact idea ideas end start beginning rest place places question questions
   answer answers reason reasons problem problems result results step steps word words line lines name names option options amount set
   sort form order look addition instance detail details information data lesson episode chapter section exercise course tutorial
-  change changes work progress version versions item items value values member members group groups area areas other others command commands variety sense purpose purposes`.split(/\s+/),
+  change changes work progress version versions item items value values member members group groups area areas other others command commands variety sense purpose purposes
+  project projects file files feature features folder folders directory code software tool tools user users limitation limitations
+  collaborator collaborators contributor contributors vice versa issue issues task tasks matter matters`.split(/\s+/),
 )
 const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN'])
 /** Adjectives that count or judge rather than describe: never part of a blank. */
@@ -41,7 +43,7 @@ const SPELLED_QUANTITY = new RegExp(`\\b(?:one|two|three|four|five|six|seven|eig
  * the author marked in this sentence, its code, a term marked elsewhere in the module (`known`:
  * "Strings are immutable" after "*immutable*" was defined), a number, a noun phrase.
  */
-export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[] = []): Blank | undefined {
+export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[] = [], topic: ReadonlySet<string> = new Set()): Blank | undefined {
   const candidates: Blank[] = [...termBlanks(sentence, marked)]
   for (const token of sentence.tokens) if (token.pos === 'CODE') candidates.push({ text: token.text, kind: 'code' })
   // A term known from elsewhere that only modifies a noun here ("the sample size") is not the point.
@@ -52,12 +54,15 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
   candidates.push(...worth)
   const number = NUMBER.exec(sentence.text) ?? SPELLED_QUANTITY.exec(sentence.text)
   if (number && !/^\d$/.test(number[0])) candidates.push({ text: number[0].replace(/[.,]$/, ''), kind: 'number' })
-  // "You must commit any work in progress": the action a rule demands is what to recall.
+  // "You must commit any work in progress": the action a rule demands is what to recall, when it
+  // is one the lesson's code performs or its text keeps naming; "should explain what you did" is no such action.
   const demanded = /\b(?:must|should|need to)\s+([a-z]{4,})\b/.exec(sentence.text)?.[1]
-  if (demanded && sentence.tokens.some((token) => token.text === demanded && token.pos === 'VERB')) candidates.push({ text: demanded, kind: 'phrase' })
+  if (demanded && topic.has(demanded) && sentence.tokens.some((token) => token.text === demanded && token.pos === 'VERB')) candidates.push({ text: demanded, kind: 'phrase' })
   const terms = [...marked, ...known].map((term) => term.text.toLowerCase())
   // A phrase inside a marked term ("quantity" of "quantity supplied") would split it.
-  const phrases = nounPhrases(sentence.tokens).filter((text) => !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)))
+  const phrases = nounPhrases(sentence.tokens).filter(
+    (text) => !actsAsVerb(sentence.tokens, text) && !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)),
+  )
   candidates.push(...phrases.map((text) => ({ text, kind: 'phrase' as const })))
   return candidates.find((blank) => isGoodBlank(blank, sentence) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false))
 }
@@ -145,7 +150,7 @@ export function nounPhrases(tokens: Token[]): string[] {
  * ("transport moves substances") or code; or between a noun and an article ("two atoms share a pair"):
  * in English that middle word is the verb.
  */
-function hiddenVerbs(tokens: Token[]): Set<number> {
+export function hiddenVerbs(tokens: Token[]): Set<number> {
   const verbs = new Set<number>()
   const noun = (token: Token | undefined) => token !== undefined && (token.pos === 'NOUN' || token.pos === 'PROPN')
   const plural = (token: Token) => /[^su]s$/i.test(token.text)
@@ -157,6 +162,20 @@ function hiddenVerbs(tokens: Token[]): Set<number> {
     if (verb) verbs.add(i)
   }
   return verbs
+}
+
+/**
+ * A one-word "noun" that takes an object ("combines their changes", "undoing the whole commit")
+ * or pairs with a verb ("identify, access and compare versions") is a verb the small model
+ * mis-tagged: hiding it would hide an action (C1).
+ */
+function actsAsVerb(tokens: Token[], phrase: string): boolean {
+  if (/\s/.test(phrase)) return false
+  const at = tokens.findIndex((token) => token.text === phrase)
+  const next = tokens[at + 1]
+  if (at < 0 || !next) return false
+  if (next.pos === 'DET' || (next.pos === 'PRON' && /^(?:their|its|his|her|your|our|my|them|it)$/i.test(next.text))) return true
+  return next.pos === 'CCONJ' && tokens[at + 2]?.pos === 'VERB'
 }
 
 function modifiesNoun(sentence: Sentence, phrase: string): boolean {

@@ -7,6 +7,7 @@ import { isQuantity, wordIndex } from './blanks.js'
 
 /** Which concepts make the best cards first (a noun-phrase `fact` ranks after a numeric one). */
 const TIER: Record<Concept['kind'], number> = { definition: 0, keypoint: 1, term: 2, code: 3, fact: 4, list: 6 }
+const SUBJECT_TIER = 7
 /** A blank that is the blank of this share of a module's concepts is its subject ("Git", "the shell"): hidden last. */
 const SUBJECT_SHARE = 0.08
 
@@ -18,7 +19,7 @@ export interface OfflineCards {
 
 /**
  * Stage B without a model: one card per concept, best kinds first and spread over the module
- * (a chunk's n-th concept of a kind comes in round n), each checked against CARDS.md C1–C11 and
+ * (a chunk's n-th concept of a kind comes in round n), never hiding the module's subject, each checked against CARDS.md C1–C11 and
  * against every card already kept for the same fact (C12). Nothing is padded: when concepts run
  * out, fewer cards come back, with the reason.
  */
@@ -59,7 +60,7 @@ export function offlineCards(request: CardRequest): OfflineCards {
 }
 
 function tierOf(concept: Concept, subject: Set<string>): number {
-  if (subject.has(key(concept.term))) return 7
+  if (subject.has(key(concept.term))) return SUBJECT_TIER
   // A bare count ("60 lines shorter", "1520 files") is mostly the story's data; a quantity with its unit ("1 TB") is a fact.
   if (concept.kind === 'fact' && !isQuantity(concept.term)) return 5
   return TIER[concept.kind]
@@ -82,7 +83,8 @@ function rank(concepts: Concept[]): Concept[] {
     return { concept, tier, round, chunk: chunkOrder.get(concept.chunk_id)!, index }
   })
   entries.sort((a, b) => a.tier - b.tier || a.round - b.round || a.chunk - b.chunk || a.index - b.index)
-  return entries.map((entry) => entry.concept)
+  // Hiding the course's own subject ("{{Git}} is …") asks nothing; saying what the subject is does.
+  return entries.filter((entry) => entry.tier !== SUBJECT_TIER || entry.concept.answer !== undefined).map((entry) => entry.concept)
 }
 
 const key = (term: string) => term.toLowerCase().replace(/`/g, '')
@@ -98,12 +100,17 @@ function cardsFor(concept: Concept, allowed: CardType[]): CardDraft[] {
   const question = concept.relation
   if (question && allowed.includes('basic') && question.length <= 150) {
     // "What is X called?" is answered by the term; "What is X?" by what the sentence says X is.
-    const back = question.endsWith('called?') || question.startsWith('What does') ? concept.term : predicateOf(after)
+    const back = concept.answer ?? (asksForTerm(question) ? concept.term : undefined)
     if (back) drafts.push({ type: 'basic', front: question, back, chunk_id, kind })
   }
   if (allowed.includes('cloze')) drafts.push({ type: 'cloze', front: `${before}{{c1::${concept.term}}}${after}`, back: concept.term, chunk_id, kind })
   else if (allowed.includes('basic')) drafts.push({ type: 'basic', front: `Fill in the blank: ${before}___${after}`, back: concept.term, chunk_id, kind })
   return drafts
+}
+
+/** Questions answered by the term itself; "What is X?" is answered by what the sentence says X is. */
+function asksForTerm(question: string): boolean {
+  return question.endsWith('called?') || question.startsWith('What does') || question.startsWith('What command')
 }
 
 /** "What is the boundary around a cell called?" → "What is the plasma membrane?"; "What is X?" → the cloze on X. */
@@ -151,12 +158,4 @@ function withKnownTerm(concept: Concept, known: string[]): Concept {
     if (!leaksStem({ type: 'cloze', front, back: term })) return { ...concept, term, kind: concept.kind === 'keypoint' ? 'keypoint' : 'term' }
   }
   return concept
-}
-
-/** "is the amount earned before tax, …" → "The amount earned before tax": the first clause, at most 8 words. */
-function predicateOf(after: string): string | undefined {
-  const clause = after.replace(/^\s*(?:is|are)\s+/, '').split(/[,;:(]|\s[—–-]\s/)[0]!.replace(/[.!\s]+$/, '')
-  const words = clause.split(/\s+/).filter(Boolean)
-  if (words.length < 2 || words.length > 8) return undefined
-  return clause.charAt(0).toUpperCase() + clause.slice(1)
 }

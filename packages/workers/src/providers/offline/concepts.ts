@@ -4,8 +4,10 @@ import type { MarkedTerm } from '../../pipeline/inline-markup.js'
 import type { Block } from '../../pipeline/normalise.js'
 import type { Concept } from '../types.js'
 import { chooseBlank, containsWord } from './blanks.js'
+import { commandOf, purposeQuestion } from './commands.js'
 import { definitionIn } from './definitions.js'
-import type { Analyser, Sentence } from './nlp.js'
+import { questionOf } from './questions.js'
+import { canBeVerb, type Analyser, type Sentence } from './nlp.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
 
@@ -38,11 +40,15 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
   const summary = chunk.id.endsWith('#key-points') || chunk.heading === 'Key points'
   const concepts: Draft[] = []
   const chunkTerms = chunk.blocks.flatMap((block) => ('terms' in block ? block.terms : []))
-  let previous: Block | undefined
-  for (const block of chunk.blocks) {
+  const topic = topicWords(chunk)
+  // Words the text capitalises mid-sentence are names ("Git"), kept capitalised in a question.
+  const names = new Set(chunk.text.match(/(?<=[\p{Ll},;] )\p{Lu}[\p{L}\d-]*/gu) ?? [])
+  chunk.blocks.forEach((block, index) => {
+    const previous = chunk.blocks[index - 1]
     const command = previous?.kind === 'code' ? commandOf(previous.text) : undefined
-    previous = block
-    if ('box' in block && block.box === 'exercise') continue
+    if ('box' in block && block.box === 'exercise') return
+    const next = chunk.blocks[index + 1]
+    if (block.kind === 'paragraph' && next?.kind === 'code') concepts.push(...commandFor(block.text, next.text, analyse))
     const keypoint = summary || ('box' in block && block.box === 'keypoints')
     for (const { text: prose, terms } of proseOf(block)) {
       // "This command creates …" right under a one-line code block names that command.
@@ -53,19 +59,37 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
       for (const sentence of analyse(text).flatMap(clausesOf)) {
         const here = unplaced.filter((term) => containsWord(sentence.text.toLowerCase(), term.text.toLowerCase()))
         for (const term of here) unplaced.splice(unplaced.indexOf(term), 1)
-        const concept = conceptOf(sentence, here, chunkTerms.filter((term) => !here.includes(term)), keypoint)
+        const concept = conceptOf(sentence, here, chunkTerms.filter((term) => !here.includes(term)), keypoint, topic, names, analyse)
         if (concept) concepts.push(concept)
       }
     }
-  }
+  })
   return concepts
 }
 
-/** The command of a code block of one short line (a shell prompt removed), in backticks. */
-function commandOf(code: string): string | undefined {
-  const lines = code.split('\n').filter((line) => line.trim() !== '')
-  const line = lines.length === 1 ? lines[0]!.trim().replace(/^\$\s+/, '') : ''
-  return line !== '' && line.length <= 40 && !line.includes('`') ? `\`${line}\`` : undefined
+/** The command under a lead-in sentence ("To undo a commit, run:"), asked by its purpose. */
+function commandFor(paragraph: string, code: string, analyse: Analyser): Draft[] {
+  const command = commandOf(code)
+  const leadIn = command ? analyse(paragraph).pop()?.text : undefined
+  const question = leadIn ? purposeQuestion(leadIn) : undefined
+  return command && question ? [{ kind: 'code', term: command, statement: `${leadIn} ${command}`, relation: question }] : []
+}
+
+/**
+ * The chunk's own vocabulary of actions: words its code uses (code blocks and inline code) and
+ * words its prose repeats ("commit", "commits", "committed"), lower-cased. An action a rule
+ * demands is worth a blank only when it is one of them.
+ */
+function topicWords(chunk: Chunk): Set<string> {
+  const code = chunk.blocks.flatMap((block) => (block.kind === 'code' ? [block.text] : 'text' in block ? (block.text.match(/`[^`]+`/g) ?? []) : 'items' in block ? block.items.flatMap((item) => item.match(/`[^`]+`/g) ?? []) : []))
+  const topic = new Set(code.flatMap((text) => text.toLowerCase().match(/[a-z]+/g) ?? []))
+  const counts = new Map<string, number>()
+  for (const word of chunk.text.toLowerCase().match(/[a-z]{4,}/g) ?? []) {
+    const stem = word.replace(/(?:s|es|ed|ing)$/, '')
+    counts.set(stem, (counts.get(stem) ?? 0) + 1)
+  }
+  for (const [stem, count] of counts) if (count >= 2) topic.add(stem)
+  return topic
 }
 
 function proseOf(block: Block): { text: string; terms: MarkedTerm[] }[] {
@@ -82,7 +106,7 @@ function proseOf(block: Block): { text: string; terms: MarkedTerm[] }[] {
   }
 }
 
-function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[], keypoint: boolean): Draft | undefined {
+function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[], keypoint: boolean, topic: ReadonlySet<string>, names: ReadonlySet<string>, analyse: Analyser): Draft | undefined {
   const text = standalone(sentence.text)
   if (!text) return undefined
   const clause = text === sentence.text ? sentence : { ...sentence, text }
@@ -91,15 +115,18 @@ function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[]
   const knownHere = known.filter((term) => containsWord(lower, term.text.toLowerCase()))
   const definition = definitionIn(clause, new Set([...inSentence, ...knownHere].map((term) => term.text.toLowerCase())))
   if (definition && containsWord(text, definition.term)) {
-    return { kind: keypoint ? 'keypoint' : 'definition', term: definition.term, statement: text, ...(definition.question ? { relation: definition.question } : {}) }
+    return { kind: keypoint ? 'keypoint' : 'definition', term: definition.term, statement: text, ...(definition.question ? { relation: definition.question } : {}), ...(definition.answer ? { answer: definition.answer } : {}) }
   }
   // A fragment without a verb ("One field per type of information.") states nothing.
   if (!clause.tokens.some((token) => token.pos === 'VERB' || token.pos === 'AUX')) return undefined
   // An instruction ("Create files", "Use `ls` to …") tells the reader what to do, not a fact; key points may.
   if (!keypoint && isImperative(clause)) return undefined
   // "that file", "those changes": a demonstrative points outside the sentence (C9).
-  if (namesWithoutSaying(text) || clause.tokens.some((token) => token.pos === 'DET' && /^(?:that|those)$/i.test(token.text))) return undefined
-  const blank = chooseBlank(clause, inSentence, knownHere)
+  if (namesWithoutSaying(text) || pointsOutside(clause)) return undefined
+  const blank = chooseBlank(clause, inSentence, knownHere, topic)
+  // A plain statement with no marked term is asked for its object rather than cut into a cloze.
+  const asked = !blank || blank.kind === 'phrase' ? questionOf(clause, { names, canBeVerb: (lemma) => canBeVerb(analyse, lemma) }) : undefined
+  if (asked) return { kind: keypoint ? 'keypoint' : 'fact', term: asked.term, statement: text, relation: asked.question, answer: asked.answer }
   if (!blank) return undefined
   const kind: Concept['kind'] = keypoint ? 'keypoint' : blank.kind === 'term' ? 'term' : blank.kind === 'code' ? 'code' : 'fact'
   return { kind, term: blank.text, statement: text }
@@ -158,6 +185,11 @@ function standalone(sentence: string): string | undefined {
 function namesWithoutSaying(text: string): boolean {
   const predicate = /\s(?:is|are)\s+(.+?)[.!]?$/.exec(text)?.[1]
   return predicate !== undefined && GENERIC_TAIL.test(predicate.split(/[,;:(]/)[0]!.trim())
+}
+
+/** "that file", "those changes" (a demonstrative before its noun), not "a commit that reverts" (a relative pronoun). */
+function pointsOutside(sentence: Sentence): boolean {
+  return sentence.tokens.some((token, index) => /^(?:that|those)$/i.test(token.text) && token.pos === 'DET' && /^(?:NOUN|ADJ|PROPN|NUM)$/.test(sentence.tokens[index + 1]?.pos ?? ''))
 }
 
 function isImperative(sentence: Sentence): boolean {

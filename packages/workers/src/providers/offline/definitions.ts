@@ -19,6 +19,8 @@ export interface Definition {
   term: string
   /** A question asking for the term, when the sentence's shape gives one that reads well. */
   question?: string
+  /** The question's answer when it is not the term: what "What is X?" is answered with. */
+  answer?: string
 }
 
 const CALLED = /^(.{6,100}?),?\s+(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as)\s+(?:an?\s+|the\s+|its\s+|their\s+)?(.{1,40}?)(?:\s+\(([^)]{1,30})\))?(?=[.,;:]|\s+(?:and|or|because|which|that|in|by|for)\b|$)/
@@ -43,7 +45,7 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
   const text = sentence.text
   const called = CALLED.exec(text)
   if (called && isTermPhrase(called[2]!, sentence, false)) {
-    const described = asked(called[1]!, sentence)
+    const described = asked(withoutAside(called[1]!), sentence)
     // An inserted clause ("X, made of Y,") closes with its comma before "called".
     const question = !canAskAbout(described) ? undefined : `What ${/\bare\b/.test(called[0]) ? 'are' : 'is'} ${described}${described.includes(',') ? ',' : ''} called?`
     return { term: called[2]!, ...(question ? { question } : {}) }
@@ -65,13 +67,35 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
     // "X is a well-studied example." names X without saying what it is: no definition.
     if (GENERIC_TAIL.test(predicate.split(/[,;:(]/)[0]!.trim())) return undefined
     if (/\bthe\s+\S$/i.test(isA[0]) && SUPERLATIVE.test(predicate)) return { term }
-    return { term, question: `What ${isA[3]!.toLowerCase()} ${asked(`${(isA[1] ?? '').toLowerCase()}${term}`, sentence)}?` }
+    // Asked with its article: "What is an investigation?" → "A fair, documented inquiry …".
+    const answer = predicateOf(text.slice(isA.index + isA[0].lastIndexOf(` ${isA[3]!} `) + isA[3]!.length + 2), sentence)
+    if (!answer) return { term }
+    return { term, question: `What ${isA[3]!.toLowerCase()} ${asked(`${(isA[1] ?? '').toLowerCase()}${term}`, sentence)}?`, answer }
   }
   const means = MEANS.exec(text)
   if (means && marked.has(means[1]!.toLowerCase()) && !NOT_A_TERM.test(text)) return { term: means[1]! }
   const measures = MEASURES.exec(text)
   if (measures && (marked.has(measures[1]!.toLowerCase()) || isTermPhrase(measures[1]!, sentence)) && !NOT_A_TERM.test(text)) return { term: measures[1]! }
   return undefined
+}
+
+/**
+ * "a fair, documented inquiry into the facts, …" → "A fair, documented inquiry into the facts":
+ * the predicate's first clause, at most 8 words; a comma after an adjective lists adjectives and
+ * does not end it.
+ */
+function predicateOf(predicate: string, sentence: Sentence): string | undefined {
+  const adjective = (word: string) => sentence.tokens.some((token) => token.text === word && token.pos === 'ADJ')
+  let clause = ''
+  for (const part of predicate.split(/(?=[,;:(]|\s[—–-]\s)/)) {
+    const last = /([\p{L}-]+)\s*$/u.exec(clause)?.[1]
+    if (clause !== '' && !(part.startsWith(',') && last !== undefined && adjective(last))) break
+    clause += part
+  }
+  clause = clause.replace(/[.!\s]+$/, '')
+  const count = clause.split(/\s+/).filter(Boolean).length
+  if (count < 2 || count > 8) return undefined
+  return clause.charAt(0).toUpperCase() + clause.slice(1)
 }
 
 /** The subject as a question quotes it: a capital kept only on a name or an acronym ("Movement" → "movement", "Git" stays). */
@@ -83,9 +107,14 @@ function asked(subject: string, sentence: Sentence): string {
   return name ? subject : first.toLowerCase() + subject.slice(first.length)
 }
 
+/** "for historical reasons, a bunch of commands" → "a bunch of commands": an opening aside is not the subject. */
+function withoutAside(subject: string): string {
+  return subject.replace(/^(?:for|in|on|at|by|with|from|as|to)\s[^,]{1,40},\s+/i, '')
+}
+
 /** A "What is X called?" reads well only when X is one plain noun phrase that names its own referent. */
 function canAskAbout(described: string): boolean {
-  if (/\b(is|are)\b/.test(described) || NOT_A_TERM.test(described) || RELATIVE_HEAD.test(described)) return false
+  if (/\b(is|are|what)\b/.test(described) || NOT_A_TERM.test(described) || RELATIVE_HEAD.test(described)) return false
   if (!/^(?:the|an?|[`a-z])/.test(described)) return false
   return !/^\w*ly\b|^(?:sometimes|often|usually|also|then|now|when|if|because|although|while|since|as|after|before|once|unless|until|where)\b/i.test(described)
 }

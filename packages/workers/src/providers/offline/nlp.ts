@@ -93,3 +93,19 @@ function repairVerbless(tokens: Token[]): void {
     }
   }
 }
+
+const verbs = new Map<string, boolean>()
+
+/**
+ * Whether a word can be a verb at all, by asking the model to read it in a verb's place ("They
+ * protein it." reads "protein" as a noun): the small model sometimes tags a plural noun a verb
+ * ("Receptor proteins/VERB bind …"), and a question built on it would be nonsense.
+ */
+export function canBeVerb(analyse: Analyser, lemma: string): boolean {
+  let known = verbs.get(lemma)
+  if (known === undefined) {
+    known = analyse(`They ${lemma} it.`)[0]?.tokens[1]?.pos === 'VERB'
+    if (verbs.size < 10_000) verbs.set(lemma, known)
+  }
+  return known
+}

@@ -1,0 +1,40 @@
+/**
+ * "To cancel your latest commit, run the following command:" over a one-line code block says
+ * what the command is for: the purpose is the question, the command its answer (CARDS.md E6: the
+ * command, not a whole session with its prompt). Technical lessons of any subject write it so.
+ */
+const LEAD = String.raw`(?:you can (?:do (?:so|this) by )?|you (?:need|have|want) to |you should |simply |just )?`
+const VERB = String.raw`(?:run|use|using|type|enter|execute|call|issue|write)`
+const WHAT = String.raw`(?:the following|this|the|a) (?:command|commands|query|statement|code|line|function call)(?: below)?`
+/** "To X, run the following command:" and "If you want (to) X, you can do so by using the following command:". */
+const PURPOSE = new RegExp(String.raw`^(?:To|In order to|If you (?:want|need|wish) (to )?)\s*([^:;,]{8,110}?),?\s+${LEAD}${VERB}(?:\s+${WHAT})?\s*:$`, 'i')
+
+/** "You can see all branches of your project using:". */
+const ABLE = new RegExp(String.raw`^(?:You|We|One) can ([^:;,]{8,110}?)\s+(?:using|with|by running|by typing|by using)(?:\s+${WHAT})?\s*:$`, 'i')
+
+/** The command of a code block of one short line (a shell prompt removed), in backticks. */
+export function commandOf(code: string): string | undefined {
+  const lines = code.split('\n').filter((line) => line.trim() !== '')
+  const line = lines.length === 1 ? lines[0]!.trim().replace(/^(?:\$|>|#|sql>|mysql>|>>>)\s+/, '') : ''
+  return line !== '' && line.length <= 60 && !line.includes('`') ? `\`${line}\`` : undefined
+}
+
+/**
+ * The question a lead-in sentence asks of the command under it ("What command do you run to
+ * cancel your latest commit?"), or undefined when the sentence is no such lead-in.
+ */
+export function purposeQuestion(leadIn: string): string | undefined {
+  const sentence = leadIn.trim()
+  const wish = PURPOSE.exec(sentence)
+  const able = wish ? undefined : ABLE.exec(sentence)
+  const raw = wish?.[2] ?? able?.[1]
+  if (raw === undefined) return undefined
+  // "To find out what they are": the purpose leans on an earlier sentence (C9).
+  if (/\b(?:they|them|it|this|these|those|that one)\b/i.test(raw)) return undefined
+  // An aside ("(revert to the previous version)") often names the command itself: it would give the answer away.
+  const purpose = raw.replace(/\s*\([^()]*\)/g, '').trim()
+  // "If you want the old version of a file" is a wish, not an infinitive: asked as it stands.
+  const infinitive = able !== undefined || wish?.[1] !== undefined || /^(?:To|In order to)\b/i.test(sentence)
+  const question = infinitive ? `What command do you run to ${purpose}?` : `What command do you run if you want ${purpose}?`
+  return question.length <= 150 ? question : undefined
+}
