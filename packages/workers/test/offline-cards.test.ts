@@ -350,8 +350,8 @@ docker rm web
 \`\`\`
 `, { target: 4 })
   t.same(cards.map((card) => [card.type, card.front, card.back]), [
-    ['basic', 'What command do you run to see which containers are running?', '`docker ps`'],
-    ['basic', 'What command do you run to remove an unused container?', '`docker rm web`'],
+    ['basic', 'How do you see which containers are running?', '`docker ps`'],
+    ['basic', 'How do you remove an unused container?', '`docker rm web`'],
   ], show(cards))
   assertRules(t, cards, chunks)
 })
@@ -372,4 +372,17 @@ Tide tables help people plan, access and compare safe sailing times.
   t.notOk(asked.some(([front]) => /^What does (?:The|Ocean)/.test(front!)), 'a common noun keeps no capital in the question')
   for (const verb of ['explain', 'access', 'raises']) t.notOk(backs.includes(verb), `"${verb}" is no blank`)
   assertRules(t, cards, chunks)
+})
+
+t.test('lint: "a list" on a front asks for no enumeration, "List the …" does; "mean" may be a blank, "means" may not; "a classic example of" defines nothing', async (t) => {
+  t.same(lintCard({ type: 'cloze', front: 'The {{c1::`append`}} method adds one item to the end of a list.', back: '`append`' }), [])
+  t.same(lintCard({ type: 'basic', front: 'List the three measures of centre.', back: 'Mean' }), ['C6'])
+  t.same(lintCard({ type: 'basic', front: 'What are the four steps of version control?', back: 'Snapshot' }), ['C6'])
+  t.same(lintCard({ type: 'cloze', front: 'The {{c1::mean}} is the sum of all values divided by their number.', back: 'mean' }), [])
+  t.same(lintCard({ type: 'cloze', front: 'A key {{c1::means}} a unique identifier.', back: 'means' }), ['C1'])
+  await t.rejects(cardsOf(`# Skew
+
+Income is a classic example of right-skewed data.
+Production costs are the most important.
+`, { target: 2 }), /no card passed validation \(asked 2\); stage A found 0 concept/)
 })

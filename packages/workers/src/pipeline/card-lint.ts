@@ -15,10 +15,12 @@ export interface LintableCard {
 
 export const MAX_FRONT_CHARS = 150
 export const MAX_ANSWER_WORDS = 8
+/** C6: a front asking for a whole set ("Name all …", "List the …", "What are the four …"); "a list" as a noun asks for none. */
+const ENUMERATION_QUESTION = /^list\b|\b(?:name|list) (?:all|every|each|the)\b|\bwhat are the (?:\d+|two|three|four|five|six|seven|eight|nine|ten|main|different)\b/i
 const CLOZE = /\{\{c(\d+)::(.+?)(?:::[^}]*)?\}\}/g
-/** Linking and common verbs a blank must never hide (C1). */
+/** Linking and common verbs a blank must never hide (C1); not "mean", which is as often the statistic. */
 export const WEAK_VERBS = new Set(
-  `is are was were be been being has have had uses use used allows allow allowed tells tell told means mean meant called call calls
+  `is are was were be been being has have had uses use used allows allow allowed tells tell told means meant called call calls
   shows show showed makes make made gives give gave lets let takes take took does do did can could will would should may might must
   get gets got need needs needed contains contain contained provides provide provided helps help helped`.split(/\s+/),
 )
@@ -33,6 +35,8 @@ const GENERIC_HEAD = /^(a|an|the)?\s*(way|function|program|something|thing|kind|
  * another answer ("the reverse process", "the same one") says nothing the learner can recall.
  */
 export const GENERIC_TAIL = /^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:example|process|thing|one|case|kind|type|way|command|function|program|tool|method|option|file|value|part)\.?$/i
+/** "a classic example of right-skewed data": the predicate files its subject under a class, it does not say what it is. */
+export const EXAMPLE_OF = /^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:example|instance|case|illustration|kind|type|sort)\s+of\b/i
 export const RELATIVE_HEAD = /^(?:the\s+)?(?:reverse|opposite|same|former|latter|other|remaining)\b/i
 const DEFINITION_QUESTION = /^(what|who) (is|are) (a |an |the )?[^?]{1,40}\?$/i
 const YES_NO_START = /^(is|are|does|do|can|should|must|will|has|have|was|were|did|could|would)\b/i
@@ -113,7 +117,7 @@ export function lintCard(card: LintableCard, source?: string): CheckId[] {
   if (card.type === 'cloze' && [...card.front.matchAll(CLOZE)].length > 1) failed.add('C3')
   if (question.length > MAX_FRONT_CHARS || sentenceCount(question) > 1) failed.add('C4')
   if (answers.some((answer) => words(answer).length > MAX_ANSWER_WORDS || answer.includes(';'))) failed.add('C5')
-  if (answers.some((answer) => itemCount(answer) > 3) || /\b(name all|list|what are the \w+)\b/i.test(question)) failed.add('C6')
+  if (answers.some((answer) => itemCount(answer) > 3) || ENUMERATION_QUESTION.test(question)) failed.add('C6')
   if (DEFINITION_QUESTION.test(question) && answers.some((answer) => COMPARISON.test(answer) || GENERIC_HEAD.test(answer) || GENERIC_TAIL.test(answer) || RELATIVE_HEAD.test(answer) || words(answer).length > 15)) failed.add('C7')
   if (card.type === 'basic' && YES_NO_START.test(question.trim())) failed.add('C8')
   if (REFERENCE_START.test(question.trim()) || REFERENCE_WORDS.test(question)) failed.add('C9')

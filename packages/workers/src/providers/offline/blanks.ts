@@ -61,7 +61,7 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
   const terms = [...marked, ...known].map((term) => term.text.toLowerCase())
   // A phrase inside a marked term ("quantity" of "quantity supplied") would split it.
   const phrases = nounPhrases(sentence.tokens).filter(
-    (text) => !actsAsVerb(sentence.tokens, text) && !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)),
+    (text) => !actsAsVerb(sentence.tokens, text) && !headOfOf(sentence.text, text) && !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)),
   )
   candidates.push(...phrases.map((text) => ({ text, kind: 'phrase' as const })))
   return candidates.find((blank) => isGoodBlank(blank, sentence) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false))
@@ -176,6 +176,13 @@ function actsAsVerb(tokens: Token[], phrase: string): boolean {
   if (at < 0 || !next) return false
   if (next.pos === 'DET' || (next.pos === 'PRON' && /^(?:their|its|his|her|your|our|my|them|it)$/i.test(next.text))) return true
   return next.pos === 'CCONJ' && tokens[at + 2]?.pos === 'VERB'
+}
+
+/** "The law of supply": a one-word head before "of" is half a name; hiding it leaves the rest as the clue. */
+function headOfOf(text: string, phrase: string): boolean {
+  if (/\s/.test(phrase)) return false
+  const at = wordIndex(text, phrase)
+  return at >= 0 && /^\s+of\s/.test(text.slice(at + phrase.length))
 }
 
 function modifiesNoun(sentence: Sentence, phrase: string): boolean {

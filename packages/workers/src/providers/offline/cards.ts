@@ -84,7 +84,8 @@ function rank(concepts: Concept[]): Concept[] {
   })
   entries.sort((a, b) => a.tier - b.tier || a.round - b.round || a.chunk - b.chunk || a.index - b.index)
   // Hiding the course's own subject ("{{Git}} is …") asks nothing; saying what the subject is does.
-  return entries.filter((entry) => entry.tier !== SUBJECT_TIER || entry.concept.answer !== undefined).map((entry) => entry.concept)
+  // A definition of it ("The **mean** is …") is the point, though.
+  return entries.filter((entry) => entry.tier !== SUBJECT_TIER || entry.concept.answer !== undefined || entry.concept.kind === 'definition').map((entry) => entry.concept)
 }
 
 const key = (term: string) => term.toLowerCase().replace(/`/g, '')
@@ -110,7 +111,7 @@ function cardsFor(concept: Concept, allowed: CardType[]): CardDraft[] {
 
 /** Questions answered by the term itself; "What is X?" is answered by what the sentence says X is. */
 function asksForTerm(question: string): boolean {
-  return question.endsWith('called?') || question.startsWith('What does') || question.startsWith('What command')
+  return question.endsWith('called?') || question.startsWith('What does') || /^(?:How do you|What do you run) /.test(question)
 }
 
 /** "What is the boundary around a cell called?" → "What is the plasma membrane?"; "What is X?" → the cloze on X. */

@@ -5,7 +5,7 @@
  */
 const LEAD = String.raw`(?:you can (?:do (?:so|this) by )?|you (?:need|have|want) to |you should |simply |just )?`
 const VERB = String.raw`(?:run|use|using|type|enter|execute|call|issue|write)`
-const WHAT = String.raw`(?:the following|this|the|a) (?:command|commands|query|statement|code|line|function call)(?: below)?`
+const WHAT = String.raw`(?:the following|this|the|a) (?:command|commands|query|statement|code|line|function|method|function call|expression)(?: below)?`
 /** "To X, run the following command:" and "If you want (to) X, you can do so by using the following command:". */
 const PURPOSE = new RegExp(String.raw`^(?:To|In order to|If you (?:want|need|wish) (to )?)\s*([^:;,]{8,110}?),?\s+${LEAD}${VERB}(?:\s+${WHAT})?\s*:$`, 'i')
 
@@ -20,8 +20,8 @@ export function commandOf(code: string): string | undefined {
 }
 
 /**
- * The question a lead-in sentence asks of the command under it ("What command do you run to
- * cancel your latest commit?"), or undefined when the sentence is no such lead-in.
+ * The question a lead-in sentence asks of the command under it ("How do you cancel your latest
+ * commit?"), or undefined when the sentence is no such lead-in.
  */
 export function purposeQuestion(leadIn: string): string | undefined {
   const sentence = leadIn.trim()
@@ -35,6 +35,6 @@ export function purposeQuestion(leadIn: string): string | undefined {
   const purpose = raw.replace(/\s*\([^()]*\)/g, '').trim()
   // "If you want the old version of a file" is a wish, not an infinitive: asked as it stands.
   const infinitive = able !== undefined || wish?.[1] !== undefined || /^(?:To|In order to)\b/i.test(sentence)
-  const question = infinitive ? `What command do you run to ${purpose}?` : `What command do you run if you want ${purpose}?`
+  const question = infinitive ? `How do you ${purpose}?` : `What do you run if you want ${purpose}?`
   return question.length <= 150 ? question : undefined
 }

@@ -1,4 +1,4 @@
-import { GENERIC_TAIL, RELATIVE_HEAD } from '../../pipeline/card-lint.js'
+import { EXAMPLE_OF, GENERIC_TAIL, RELATIVE_HEAD } from '../../pipeline/card-lint.js'
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { MarkedTerm } from '../../pipeline/inline-markup.js'
 import type { Block } from '../../pipeline/normalise.js'
@@ -109,7 +109,7 @@ function proseOf(block: Block): { text: string; terms: MarkedTerm[] }[] {
 function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[], keypoint: boolean, topic: ReadonlySet<string>, names: ReadonlySet<string>, analyse: Analyser): Draft | undefined {
   const text = standalone(sentence.text)
   if (!text) return undefined
-  const clause = text === sentence.text ? sentence : { ...sentence, text }
+  const clause = text === sentence.text ? sentence : { text, tokens: withoutConnectiveTokens(sentence, text) }
   const lower = text.toLowerCase()
   const inSentence = marked.filter((term) => containsWord(lower, term.text.toLowerCase()))
   const knownHere = known.filter((term) => containsWord(lower, term.text.toLowerCase()))
@@ -160,7 +160,7 @@ function clausesOf(sentence: Sentence): Sentence[] {
 
 /** The sentence, or its first clause when it is too long, when it can stand alone; else undefined. */
 function standalone(sentence: string): string | undefined {
-  let text = sentence.replace(/\s+/g, ' ').trim().replace(/^[-*•]\s+/, '')
+  let text = withoutConnective(sentence.replace(/\s+/g, ' ').trim().replace(/^[-*•]\s+/, ''))
   if (text.length > MAX_SENTENCE_CHARS) {
     // The longest head that ends where a clause or an aside begins, and fits.
     const cuts = [...text.matchAll(/;\s|\s[—–]\s|:\s|,\s(?=(?:and|but|so|which|while)\s)|\s(?=(?:whereas|rather than|without|because|unless|even if)\s)|\s(?=\((?:for example|e\.g\.|i\.e\.|see)\b)/g)]
@@ -172,6 +172,8 @@ function standalone(sentence: string): string | undefined {
   if (text.length < MIN_SENTENCE_CHARS || text.length > MAX_SENTENCE_CHARS) return undefined
   // "If we run `wc *.pdb`, the `*` matches …": a reader's "we" in a leading condition tells no story.
   const main = text.replace(CONDITION, '')
+  // "Production costs are the most important.": a superlative without its noun leans on the sentence before.
+  if (/\bthe (?:most|least) [\w-]+\.?$/.test(text)) return undefined
   if (NOT_A_STATEMENT.test(text) || LEANS_ON_CONTEXT.test(main) || RELATIVE_HEAD.test(text) || STORY.test(main) || FIRST_PERSON.test(text) || GUI.test(text) || JUDGEMENT.test(text)) return undefined
   // A sentence cut in the middle of an aside ("… numbers (BIGINT, or big integer.") is no statement.
   if ((text.match(/\(/g)?.length ?? 0) !== (text.match(/\)/g)?.length ?? 0)) return undefined
@@ -181,10 +183,24 @@ function standalone(sentence: string): string | undefined {
   return text
 }
 
-/** "The pump is a well-studied example.": the sentence names its subject without explaining it (R12). */
+/** "However, an outlier can pull the mean away": the connective ties to the sentence before; the statement stands without it. */
+const CONNECTIVE = /^(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice),\s+(?=[a-zA-Z`])/
+
+/** The tokens of a sentence whose connective `withoutConnective` removed: those after its comma. */
+function withoutConnectiveTokens(sentence: Sentence, text: string): Sentence['tokens'] {
+  const comma = sentence.tokens.findIndex((token) => token.text === ',')
+  return CONNECTIVE.test(sentence.text) && !CONNECTIVE.test(text) && comma >= 0 ? sentence.tokens.slice(comma + 1) : sentence.tokens
+}
+
+function withoutConnective(text: string): string {
+  const rest = text.replace(CONNECTIVE, '')
+  return rest === text ? text : rest.charAt(0).toUpperCase() + rest.slice(1)
+}
+
+/** "The pump is a well-studied example.", "Income is a classic example of …": the sentence names its subject without explaining it (R12). */
 function namesWithoutSaying(text: string): boolean {
   const predicate = /\s(?:is|are)\s+(.+?)[.!]?$/.exec(text)?.[1]
-  return predicate !== undefined && GENERIC_TAIL.test(predicate.split(/[,;:(]/)[0]!.trim())
+  return predicate !== undefined && (GENERIC_TAIL.test(predicate.split(/[,;:(]/)[0]!.trim()) || EXAMPLE_OF.test(predicate))
 }
 
 /** "that file", "those changes" (a demonstrative before its noun), not "a commit that reverts" (a relative pronoun). */

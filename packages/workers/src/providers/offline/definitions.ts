@@ -1,4 +1,4 @@
-import { GENERIC_TAIL, RELATIVE_HEAD } from '../../pipeline/card-lint.js'
+import { EXAMPLE_OF, GENERIC_TAIL, RELATIVE_HEAD } from '../../pipeline/card-lint.js'
 import type { Sentence } from './nlp.js'
 
 /**
@@ -65,7 +65,7 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
     // The predicate, without its article: the match ends on its first character.
     const predicate = text.slice(isA.index + isA[0].length - 1)
     // "X is a well-studied example." names X without saying what it is: no definition.
-    if (GENERIC_TAIL.test(predicate.split(/[,;:(]/)[0]!.trim())) return undefined
+    if (GENERIC_TAIL.test(predicate.split(/[,;:(]/)[0]!.trim()) || EXAMPLE_OF.test(predicate)) return undefined
     if (/\bthe\s+\S$/i.test(isA[0]) && SUPERLATIVE.test(predicate)) return { term }
     // Asked with its article: "What is an investigation?" → "A fair, documented inquiry …".
     const answer = predicateOf(text.slice(isA.index + isA[0].lastIndexOf(` ${isA[3]!} `) + isA[3]!.length + 2), sentence)

@@ -21,7 +21,7 @@ const SUBJECT = new Set(['DET', 'ADJ', 'NOUN', 'PROPN', 'CODE', 'NUM'])
 const OBJECT = new Set(['ADJ', 'NOUN', 'PROPN', 'CODE', 'NUM'])
 const NOUN_END = new Set(['NOUN', 'PROPN', 'CODE'])
 /** Determiners that point outside the sentence or quantify vaguely: no subject or answer opens with them. */
-const POINTING = /^(?:this|that|these|those|some|any|each|every|such|another|other|all|no|both|either|neither|many|most|few)$/i
+const POINTING = /^(?:this|that|these|those|some|any|each|every|such|another|other|all|no|both|either|neither|many|most|few|several|various|numerous|certain)$/i
 const MAX_SUBJECT_WORDS = 4
 const MAX_ANSWER_WORDS = 6
 
