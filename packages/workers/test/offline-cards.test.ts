@@ -386,3 +386,22 @@ Income is a classic example of right-skewed data.
 Production costs are the most important.
 `, { target: 2 }), /no card passed validation \(asked 2\); stage A found 0 concept/)
 })
+
+t.test('a clock time is one blank; a learning objective ("Explain …") makes no card; "the third route" is asked about by nothing', async (t) => {
+  const { cards, chunks } = await cardsOf(`---
+title: Leave
+objectives:
+  - "Explain the purpose of the sickness report."
+---
+
+# Sickness
+
+Sick leave must be reported to the line manager before 10:00 on the first day of absence.
+The third route is the confidential speak-up line.
+`, { target: 3 })
+  const backs = cards.map((card) => card.back)
+  t.ok(backs.includes('10:00'), show(cards))
+  t.notOk(cards.some((card) => card.front.startsWith('Explain')), 'no card from the objective')
+  t.notOk(cards.some((card) => card.front === 'What is the third route?'), 'no question about an ordinal')
+  assertRules(t, cards, chunks)
+})

@@ -29,7 +29,8 @@ const QUANTIFIERS = new Set(
 )
 const MAX_BLANK_WORDS = 4
 const UNIT = '(?:%|percent|[kKMGT]B|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion)'
-const NUMBER = new RegExp(`(?<![\\w.$-])\\d[\\d,.]*(?:\\s?${UNIT})?(?![\\w.])`)
+// A clock time or a ratio ("10:00", "3:1") is one value: never split at its colon.
+const NUMBER = new RegExp(`(?<![\\w.$:-])(?:\\d{1,2}:\\d{2}|\\d[\\d,.]*(?:\\s?${UNIT})?)(?![\\w.:])`)
 /** A number with its unit ("1 TB", "six years"): a fact to recall, unlike a bare count of the story's data. */
 export function isQuantity(text: string): boolean {
   return new RegExp(`\\s?${UNIT}$`).test(text) && (/\d/.test(text) || SPELLED_QUANTITY.test(text))

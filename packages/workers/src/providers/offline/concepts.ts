@@ -26,6 +26,8 @@ const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|che
 /** "…, it is always useful to add comments": a judgement, not a fact to recall. */
 const JUDGEMENT = /\bit(?:'s| is) (?:\w+ )?(?:useful|important|helpful|a good idea|recommended|wise|best)\b/i
 const FIRST_PERSON = /\b(?:I|I'm|I've|my|me)\b/
+/** A learning objective ("Explain the purpose of …") says what to learn, not the fact itself. */
+const OBJECTIVE = /^(?:explain|describe|identify|list|understand|know|recogni[sz]e|compare|define|outline|summari[sz]e|discuss|name|state|apply|demonstrate|distinguish|learn)\b/i
 /** Questions, lead-ins to a list, cheers ("Congratulations, you have finished!") and fragments. */
 const NOT_A_STATEMENT = /[?:!]$|^[^A-Z`"']/
 
@@ -120,7 +122,7 @@ function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[]
   // A fragment without a verb ("One field per type of information.") states nothing.
   if (!clause.tokens.some((token) => token.pos === 'VERB' || token.pos === 'AUX')) return undefined
   // An instruction ("Create files", "Use `ls` to …") tells the reader what to do, not a fact; key points may.
-  if (!keypoint && isImperative(clause)) return undefined
+  if ((!keypoint || OBJECTIVE.test(text)) && isImperative(clause)) return undefined
   // "that file", "those changes": a demonstrative points outside the sentence (C9).
   if (namesWithoutSaying(text) || pointsOutside(clause)) return undefined
   const blank = chooseBlank(clause, inSentence, knownHere, topic)
