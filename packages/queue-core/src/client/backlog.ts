@@ -30,10 +30,10 @@ export class QueueCapacity {
     }
   }
 
-  /** A job this client added: counted on top of a cached read until the window ends. */
-  added(queue: QueueName): void {
+  /** Jobs this client added: counted on top of a cached read until the window ends. */
+  added(queue: QueueName, count = 1): void {
     const cached = this.cache.get(queue)
-    if (cached && !(cached instanceof Promise)) cached.count++
+    if (cached && !(cached instanceof Promise)) cached.count += count
   }
 
   /** The backlog changed in a way this client cannot count (cancel, retry): read it again next time. */

@@ -13,10 +13,10 @@ import {
 } from '../schemas.js'
 import type { JobStats } from '../stats.js'
 import type { QueueCapacity } from './backlog.js'
+import type { TenantIndex } from './tenant-index.js'
 import type { EnqueuedJob } from './types.js'
 
 interface NewJob {
-  queue: QueueName
   name: string
   data: OrchestratorJobData | TranscriptionJobData
   kind: EnqueuedJob['kind']
@@ -26,12 +26,14 @@ interface NewJob {
 /**
  * Adds jobs with deduplication: the same tenant asking for the same target with the same settings
  * and content while a job for it is waiting or running gets that job back instead of a second one.
+ * The jobs of one request are added, and indexed for their tenant's lists, in one MULTI.
  */
 export class Enqueuer {
   constructor(
     private readonly queues: Record<QueueName, Queue>,
     private readonly capacity: QueueCapacity,
     private readonly stats: JobStats,
+    private readonly index: TenantIndex,
   ) {}
 
   /** One module, several, or a whole course, from a request already validated and checked. */
@@ -41,25 +43,23 @@ export class Enqueuer {
     const callback = request.callback_url ? { callback_url: request.callback_url } : {}
     if (request.mode === 'course') {
       const data: CourseJobData = { kind: 'course', course_id, settings, owner, ...callback }
-      return [await this.checkedAdd({ queue: 'orchestrator', name: JOB_NAMES.course, data, kind: 'course', moduleId: null })]
+      return this.checkedAdd('orchestrator', [{ name: JOB_NAMES.course, data, kind: 'course', moduleId: null }])
     }
     const moduleIds = request.mode === 'single_module' ? [request.target.module_id!] : request.target.module_ids!
-    await this.capacity.ensure('orchestrator', moduleIds.length)
-    const jobs: EnqueuedJob[] = []
-    for (const module_id of moduleIds) {
-      const content = request.content ? { content: request.content } : {}
-      jobs.push(await this.module({ module_id, course_id, settings, owner, ...content, ...callback }))
-    }
-    return jobs
+    const content = request.content ? { content: request.content } : {}
+    return this.checkedAdd(
+      'orchestrator',
+      moduleIds.map((module_id) => moduleJob({ module_id, course_id, settings, owner, ...content, ...callback })),
+    )
   }
 
   /** One module's generation; the caller checked capacity, or it is follow-up work of a running job. */
-  module(data: Omit<ModuleJobData, 'kind'>): Promise<EnqueuedJob> {
-    const job: ModuleJobData = { kind: 'module', ...data }
-    return this.add({ queue: 'orchestrator', name: JOB_NAMES.module, data: job, kind: 'module', moduleId: data.module_id })
+  async module(data: Omit<ModuleJobData, 'kind'>): Promise<EnqueuedJob> {
+    const [job] = await this.add('orchestrator', [moduleJob(data)])
+    return job!
   }
 
-  transcription(request: TranscriptionBody, owner: Owner): Promise<EnqueuedJob> {
+  async transcription(request: TranscriptionBody, owner: Owner): Promise<EnqueuedJob> {
     const data: TranscriptionJobData = {
       kind: 'transcription',
       module_id: request.module_id,
@@ -68,25 +68,42 @@ export class Enqueuer {
       settings: resolveSettings(request.settings),
       owner,
     }
-    return this.checkedAdd({ queue: 'transcription', name: JOB_NAMES.transcription, data, kind: 'transcription', moduleId: request.module_id })
+    const [job] = await this.checkedAdd('transcription', [{ name: JOB_NAMES.transcription, data, kind: 'transcription', moduleId: request.module_id }])
+    return job!
   }
 
-  private async checkedAdd(job: NewJob): Promise<EnqueuedJob> {
-    await this.capacity.ensure(job.queue, 1)
-    return this.add(job)
+  private async checkedAdd(queue: QueueName, jobs: NewJob[]): Promise<EnqueuedJob[]> {
+    await this.capacity.ensure(queue, jobs.length)
+    return this.add(queue, jobs)
   }
 
-  private async add({ queue, name, data, kind, moduleId }: NewJob): Promise<EnqueuedJob> {
-    const jobId = randomUUID()
-    const dedupId = sha256({ queue, name, data: { ...data, owner: { tenant: data.owner.tenant } } })
-    const job = await this.queues[queue].add(name, data, { jobId, deduplication: { id: dedupId } })
-    const deduplicated = job.id !== jobId
-    if (!deduplicated) {
-      this.capacity.added(queue)
-      await this.stats.recordEnqueued(queue)
+  private async add(queue: QueueName, jobs: NewJob[]): Promise<EnqueuedJob[]> {
+    const candidates = jobs.map(({ name, data }) => ({
+      name,
+      data,
+      jobId: randomUUID(),
+      // The principal is left out: the same tenant's work is the same work whoever asks.
+      dedupId: sha256({ queue, name, data: { ...data, owner: { tenant: data.owner.tenant } } }),
+    }))
+    const ids = await this.index.add(this.queues[queue], queue, candidates)
+    const added = ids.filter((id, i) => id === candidates[i]!.jobId).length
+    if (added > 0) {
+      this.capacity.added(queue, added)
+      await this.stats.recordEnqueued(queue, added)
     }
-    return { job_id: String(job.id), queue, kind, course_id: data.course_id, module_id: moduleId, deduplicated }
+    return jobs.map(({ data, kind, moduleId }, i) => ({
+      job_id: ids[i]!,
+      queue,
+      kind,
+      course_id: data.course_id,
+      module_id: moduleId,
+      deduplicated: ids[i] !== candidates[i]!.jobId,
+    }))
   }
+}
+
+function moduleJob(data: Omit<ModuleJobData, 'kind'>): NewJob {
+  return { name: JOB_NAMES.module, data: { kind: 'module', ...data }, kind: 'module', moduleId: data.module_id }
 }
 
 function sha256(value: unknown): string {

@@ -16,6 +16,7 @@ import { listJobs } from './list.js'
 import { findOwnedJob } from './owned-job.js'
 import { checkTarget } from './request-rules.js'
 import { retryJob } from './retry.js'
+import { TenantIndex } from './tenant-index.js'
 import type { CancelOutcome, EnqueuedJob, FlashcardQueuesOptions, JobPage, ListJobsQuery } from './types.js'
 import type { WorkerQueues } from './worker-queues.js'
 
@@ -36,6 +37,7 @@ export class FlashcardQueues implements WorkerQueues {
   private readonly availability: Availability
   private readonly capacity: QueueCapacity
   private readonly enqueuer: Enqueuer
+  private readonly index: TenantIndex
 
   constructor(options: FlashcardQueuesOptions) {
     const { connection } = options
@@ -55,7 +57,8 @@ export class FlashcardQueues implements WorkerQueues {
     this.cancels = new CancelRequests(this.connection, this.prefix)
     this.heartbeats = new Heartbeats(this.connection, this.prefix)
     this.capacity = new QueueCapacity(this.queues, options.maxQueueDepth ?? 0, options.backlogCacheMs ?? 0)
-    this.enqueuer = new Enqueuer(this.queues, this.capacity, this.stats)
+    this.index = new TenantIndex(this.connection, this.prefix)
+    this.enqueuer = new Enqueuer(this.queues, this.capacity, this.stats, this.index)
   }
 
   /**
@@ -97,9 +100,9 @@ export class FlashcardQueues implements WorkerQueues {
     return findOwnedJob(this.queues[queue], jobId, tenant)
   }
 
-  /** The tenant's jobs, newest first, filtered and paginated by offset. */
+  /** The tenant's jobs, newest first, filtered and paginated by offset; O(offset + page) whatever other tenants hold. */
   listJobs(query: ListJobsQuery): Promise<JobPage> {
-    return this.availability.guard(() => listJobs(this.queues[query.queue], query))
+    return this.availability.guard(() => listJobs(this.index, this.queues[query.queue], query))
   }
 
   /**
@@ -111,7 +114,10 @@ export class FlashcardQueues implements WorkerQueues {
       const job = await this.findOwnedJob(queue, jobId, tenant)
       if (!job) return undefined
       const outcome = await cancelJob(job, queue, this.cancels)
-      if (outcome === 'removed') this.capacity.forget(queue)
+      if (outcome === 'removed') {
+        this.capacity.forget(queue)
+        await this.index.drop(queue, jobId, job.data)
+      }
       return outcome
     })
   }

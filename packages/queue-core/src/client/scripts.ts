@@ -1,58 +1,30 @@
 import type { Queue } from 'bullmq'
 import type { RedisConnection } from '../redis.js'
+import { DROP_JOB, INDEX_JOB, READ_INDEX, READ_JOB, STATE_KEYS } from './lua.js'
 
-/*
- * Lua scripts of the queue client. A script runs atomically, so what it reads of a job (its
- * hash and the state set that holds it) is one moment of the job, never half before and half
- * after a worker's move. Every key is under the queue's prefix, so on a cluster (hash-tagged
- * prefix) they share one slot, as BullMQ's own scripts do.
- */
+type Reply<T> = Promise<T>
 
-/**
- * KEYS[1..6] of every script that works out a job's state, in this order. BullMQ moves a job
- * between these sets (and the wait/paused lists) inside its own scripts, so between scripts a
- * job whose hash exists is in exactly one of them, or else in the wait or paused list. So the wait
- * and paused lists (which may hold the whole backlog: LPOS on them is O(backlog)) are never
- * searched, and a state costs O(1): five ZSCOREs and an LPOS on the active list, which is as
- * long as the workers' total concurrency.
- */
-const STATE_KEYS = ['completed', 'failed', 'delayed', 'prioritized', 'waiting-children', 'active'] as const
-
-const STATE_OF = `
-local function stateOf(id)
-  if redis.call('ZSCORE', KEYS[1], id) then return 'completed' end
-  if redis.call('ZSCORE', KEYS[2], id) then return 'failed' end
-  if redis.call('ZSCORE', KEYS[3], id) then return 'delayed' end
-  if redis.call('ZSCORE', KEYS[4], id) then return 'prioritized' end
-  if redis.call('ZSCORE', KEYS[5], id) then return 'waiting-children' end
-  if redis.call('LPOS', KEYS[6], id) then return 'active' end
-  return 'waiting'
-end
-`
-
-/** KEYS[7] the job hash; ARGV[1] the job id. Returns { state, { field, value, … } }, or nil when the job is gone. */
-const READ_JOB = `${STATE_OF}
-local fields = redis.call('HGETALL', KEYS[7])
-if #fields == 0 then return false end
-return { stateOf(ARGV[1]), fields }
-`
-
-/** A job's hash fields (strings, as stored) with the state it was in at the same instant. */
-export interface JobSnapshot {
-  state: string
-  fields: Record<string, string>
-}
-
-interface ScriptCommands {
-  flashcardReadJob(...keysAndArgs: string[]): Promise<[string, string[]] | null>
+/** The client's Lua scripts as ioredis commands (on a connection, and on its MULTIs). */
+export interface ScriptCommands {
+  flashcardReadJob(...keysAndArgs: (string | number)[]): Reply<[string, string[]] | null>
+  flashcardReadIndex(...keysAndArgs: (string | number)[]): Reply<[number, number, number, [string, string, string[]][]]>
+  flashcardIndexJob(...keysAndArgs: (string | number)[]): unknown
+  flashcardDropJob(...keysAndArgs: (string | number)[]): Reply<number>
 }
 
 const defined = new WeakSet<object>()
 
-/** The connection with the client's scripts defined on it (once per connection, as BullMQ defines its own). */
-function scriptsOf(connection: RedisConnection): ScriptCommands {
+/**
+ * The connection with the client's scripts defined on it, once per connection (as BullMQ defines
+ * its own on the same connection). A MULTI opened on the connection afterwards has them too.
+ */
+export function scriptsOf(connection: RedisConnection): ScriptCommands {
   if (!defined.has(connection)) {
-    connection.defineCommand('flashcardReadJob', { numberOfKeys: STATE_KEYS.length + 1, lua: READ_JOB, readOnly: true })
+    const states = STATE_KEYS.length
+    connection.defineCommand('flashcardReadJob', { numberOfKeys: states + 1, lua: READ_JOB, readOnly: true })
+    connection.defineCommand('flashcardReadIndex', { numberOfKeys: states + 1, lua: READ_INDEX })
+    connection.defineCommand('flashcardIndexJob', { numberOfKeys: 3, lua: INDEX_JOB })
+    connection.defineCommand('flashcardDropJob', { numberOfKeys: 1, lua: DROP_JOB })
     defined.add(connection)
   }
   return connection as unknown as ScriptCommands
@@ -68,6 +40,12 @@ export function fieldsOf(flat: string[]): Record<string, string> {
   const fields: Record<string, string> = {}
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!
   return fields
+}
+
+/** A job's hash fields (strings, as stored) with the state it was in at the same instant. */
+export interface JobSnapshot {
+  state: string
+  fields: Record<string, string>
 }
 
 /** One atomic read of a job's hash and state; undefined when the job does not exist. */
