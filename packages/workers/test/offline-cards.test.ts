@@ -405,3 +405,31 @@ The third route is the confidential speak-up line.
   t.notOk(cards.some((card) => card.front === 'What is the third route?'), 'no question about an ordinal')
   assertRules(t, cards, chunks)
 })
+
+t.test('a numbered list under its lead-in gives one cloze per step with its neighbours shown; an unnumbered list does not', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Brewing
+
+Brewing a pot of tea proceeds as follows:
+
+1. Boil fresh water in a kettle.
+2. Warm the teapot with a splash of hot water.
+3. Add one spoon of loose leaves per cup.
+4. Steep the leaves for four minutes.
+5. Pour the tea through a strainer.
+
+Useful extras:
+
+- Lemon slices
+- Honey
+- Oat biscuits
+`, { target: 6 })
+  const steps = cards.filter((card) => card.front.includes(' → '))
+  t.ok(steps.length >= 2, `one card per step that has a blank not shown by its neighbours:\n${show(cards)}`)
+  for (const card of steps) {
+    t.equal(card.type, 'cloze')
+    t.ok(card.front.startsWith('Brewing a pot of tea: '), `labelled by its lead-in: ${card.front}`)
+  }
+  t.ok(steps.some((card) => card.front.includes('{{c1::four minutes}}') && card.front.includes('per cup → steep')), `a step shows the one before it:\n${show(steps)}`)
+  t.notOk(cards.some((card) => /Honey|biscuits/.test(card.front)), 'no card from the unnumbered list of extras')
+  assertRules(t, cards, chunks)
+})

@@ -132,12 +132,19 @@ function names(card: LintableCard, other: LintableCard): boolean {
   return answersOf(other).some((answer) => isVerbatim(answer, text))
 }
 
+/** Overlapping clozes of one sequence ("a → {{c1::b}} → c", CARDS.md E10) ask different steps. */
+function differentSteps(a: LintableCard, b: LintableCard): boolean {
+  const step = (card: LintableCard) => card.type === 'cloze' && card.front.includes(' → ')
+  return step(a) && step(b) && comparable(a.back) !== comparable(b.back)
+}
+
 /**
  * C12: two cards of a module ask the same fact: same normalised answer and fronts sharing half
  * the shorter front's content words, or content-word Jaccard (front + back) ≥ 0.6 when one card
  * shows the other's answer (two cards on different subjects are a confusable pair, not a repeat).
  */
 export function sameFact(a: LintableCard, b: LintableCard): boolean {
+  if (differentSteps(a, b)) return false
   const frontA = new Set(contentStems(questionOf(a)))
   const frontB = new Set(contentStems(questionOf(b)))
   const sameAnswer = comparable(answersOf(a).join(' ')) === comparable(answersOf(b).join(' '))

@@ -11,7 +11,7 @@ import { atxHeading } from '../extract/markdown-heading.js'
  */
 export type Block =
   | { kind: 'paragraph'; text: string; terms: MarkedTerm[]; box?: Box; span?: Span }
-  | { kind: 'list'; items: string[]; terms: MarkedTerm[]; box?: Box; span?: Span }
+  | { kind: 'list'; items: string[]; terms: MarkedTerm[]; ordered?: boolean; box?: Box; span?: Span }
   | { kind: 'code'; text: string; lang: string | undefined; box?: Box; span?: Span }
   | { kind: 'cue'; text: string; start: number; end: number }
 
@@ -62,6 +62,7 @@ function normaliseMarkdown(name: string, text: string, title: string | undefined
   const headingStack: string[] = []
   let paragraph: string[] = []
   let list: string[] | undefined
+  let ordered = false
   /** Where the open paragraph or list began in `input`, and where its last line ends. */
   let span: Span | undefined
   const lines = body.split('\n')
@@ -95,7 +96,7 @@ function normaliseMarkdown(name: string, text: string, title: string | undefined
     const where = list ? takeSpan() : {}
     if (list && list.length > 0) {
       const parsed = list.map(inlineText).filter((item) => item.text !== '')
-      current().blocks.push(withBox({ kind: 'list', items: parsed.map((item) => item.text), terms: parsed.flatMap((item) => item.terms), ...where }))
+      current().blocks.push(withBox({ kind: 'list', items: parsed.map((item) => item.text), terms: parsed.flatMap((item) => item.terms), ...(ordered ? { ordered } : {}), ...where }))
     }
     list = undefined
   }
@@ -168,6 +169,8 @@ function normaliseMarkdown(name: string, text: string, title: string | undefined
     const item = /^\s*(?:[-*+]|\d+[.)])\s+(\S.*)?$/.exec(line)
     if (item) {
       flushParagraph()
+      // A numbered list is a sequence: its order is part of what it says.
+      if (!list) ordered = /^\s*\d/.test(line)
       list ??= []
       list.push(item[1] ?? '')
       extend(i)

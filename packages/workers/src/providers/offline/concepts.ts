@@ -7,6 +7,7 @@ import { chooseBlank, containsWord } from './blanks.js'
 import { commandOf, purposeQuestion } from './commands.js'
 import { definitionIn } from './definitions.js'
 import { questionOf } from './questions.js'
+import { stepConcepts } from './steps.js'
 import { canBeVerb, type Analyser, type Sentence } from './nlp.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
@@ -51,6 +52,10 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
     if ('box' in block && block.box === 'exercise') return
     const next = chunk.blocks[index + 1]
     if (block.kind === 'paragraph' && next?.kind === 'code') concepts.push(...commandFor(block.text, next.text, analyse))
+    if (block.kind === 'list' && block.ordered && previous?.kind === 'paragraph') {
+      const leadIn = analyse(previous.text).pop()?.text
+      if (leadIn) concepts.push(...stepConcepts(leadIn, block.items, analyse, topic))
+    }
     const keypoint = summary || ('box' in block && block.box === 'keypoints')
     for (const { text: prose, terms } of proseOf(block)) {
       // "This command creates …" right under a one-line code block names that command.
