@@ -67,5 +67,12 @@ export function isUnrecoverable(err: unknown): boolean {
   return err instanceof UnrecoverableError || (err instanceof Error && err.name === 'UnrecoverableError')
 }
 
+/** An LLM's answer was not the JSON asked for, even after one repair request: another attempt would ask the same model the same way. */
+export class MalformedOutputError extends codedError({ code: 'MALFORMED_OUTPUT', statusCode: 502, retryable: false }, UnrecoverableError) {
+  constructor(provider: string, model: string, problems: string[]) {
+    super(`${provider} (${model}) returned output that is not valid for the schema, also after a repair request: ${problems.slice(0, 5).join('; ')}`)
+  }
+}
+
 /** A failure that retrying cannot fix (bad credentials, invalid payload, quota exhausted). */
 export { UnrecoverableError }

@@ -8,6 +8,7 @@ import {
   isUnrecoverable,
   JobCancelledError,
   JobTimeoutError,
+  MalformedOutputError,
   RateLimitedError,
   RefusedAddressError,
   UnrecoverableError,
@@ -22,6 +23,7 @@ t.test('the table: named after their class, coded, unrecoverable by class rather
     { err: new JobTimeoutError(100), name: 'JobTimeoutError', code: 'JOB_TIMEOUT', retryable: true, unrecoverable: false },
     { err: new RefusedAddressError('h', '10.0.0.1', 'a private address'), name: 'RefusedAddressError', code: 'EREFUSEDADDRESS', retryable: false, unrecoverable: false },
     { err: new FileProblem('gone', { retryable: false }), name: 'FileProblem', code: 'FILE_PROBLEM', retryable: false, unrecoverable: false },
+    { err: new MalformedOutputError('gemini', 'm', ['cards: required']), name: 'MalformedOutputError', code: 'MALFORMED_OUTPUT', retryable: false, unrecoverable: true },
   ]
   for (const c of cases) {
     t.equal(c.err.name, c.name, `${c.name}: named after its class`)

@@ -1,5 +1,5 @@
 import type { ModuleResult, ResolvedSettings } from '@flashcards/queue-core'
-import { UnrecoverableError } from '../runtime/errors.js'
+import { UnrecoverableError } from '../errors.js'
 import type { JobLogRecorder } from '../runtime/job-log-recorder.js'
 import type { SourceDocument } from '../content/types.js'
 import type { LlmProvider } from '../providers/types.js'

@@ -1,4 +1,4 @@
-import { RateLimitedError, UnrecoverableError } from '../runtime/errors.js'
+import { RateLimitedError, UnrecoverableError } from '../errors.js'
 
 /** Wait this long on a 429 or 503 that does not say how long. */
 export const DEFAULT_RATE_LIMIT_DELAY_MS = 30_000
@@ -89,12 +89,4 @@ function retryDelayMs(failure: HttpFailure): number | undefined {
   if (/^\d+(\.\d+)?$/.test(header)) return Number(header) * 1000
   const date = Date.parse(header)
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
-}
-
-/** The answer was not the JSON we asked for, even after one repair request. */
-export class MalformedOutputError extends UnrecoverableError {
-  constructor(provider: string, model: string, problems: string[]) {
-    super(`${provider} (${model}) returned output that is not valid for the schema, also after a repair request: ${problems.slice(0, 5).join('; ')}`)
-    this.name = 'UnrecoverableError'
-  }
 }

@@ -1,6 +1,6 @@
 import type { TSchema, Static } from 'typebox'
 import { describeErrors } from '@flashcards/queue-core'
-import { MalformedOutputError } from './errors.js'
+import { MalformedOutputError } from '../errors.js'
 import {
   PROMPT_VERSION,
   StageAOutput,
