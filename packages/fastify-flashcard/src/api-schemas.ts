@@ -137,8 +137,27 @@ export const HEALTH_EXAMPLE = {
 }
 
 export const HealthyBody = Type.Object(
-  { success: Type.Literal(true), status: Type.Literal('healthy'), data: HealthData },
-  { additionalProperties: false, examples: [{ success: true, status: 'healthy', data: HEALTH_EXAMPLE }] },
+  {
+    success: Type.Literal(true),
+    status: Type.Union([Type.Literal('healthy'), Type.Literal('degraded')], {
+      description: '`degraded`: jobs can be read and run, but Redis refuses writes (out of memory): enqueueing answers 503.',
+    }),
+    reason: Type.Optional(Type.String({ description: 'Why the system is degraded.' })),
+    data: HealthData,
+  },
+  {
+    additionalProperties: false,
+    examples: [
+      { success: true, status: 'healthy', data: HEALTH_EXAMPLE },
+      {
+        success: true,
+        status: 'degraded',
+        reason:
+          'Redis is out of memory (512.0 MB used of maxmemory 512.0 MB, policy noeviction): it refuses writes, so new jobs are refused with 503 until memory is freed',
+        data: HEALTH_EXAMPLE,
+      },
+    ],
+  },
 )
 
 export const UnhealthyBody = Type.Object(

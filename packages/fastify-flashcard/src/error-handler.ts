@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { clientSafeText, formatSchemaErrors, redact, type SchemaError } from '@flashcards/queue-core'
+import { clientSafeText, formatSchemaErrors, redact, redisFailure, type SchemaError } from '@flashcards/queue-core'
 import { errorEnvelopeOf, type Failure } from './envelope.js'
 import {
   BodyTooLargeError,
@@ -43,6 +43,9 @@ function fromFastify(err: FastifyFailure, bodyLimit: number): Failure | undefine
 /** What the client is told: the error's own code when it has one of the envelope, else a 4xx as it is, else a 500. */
 function classify(err: unknown, bodyLimit: number): Failure {
   if (isEnvelopeError(err)) return err
+  // Redis gone or out of memory under any route (a deck write, say): 503, never the driver's or a script's words.
+  const redis = redisFailure(err)
+  if (redis) return redis
   const fastifyError = err as FastifyFailure
   const known = fromFastify(fastifyError, bodyLimit)
   if (known) return known

@@ -46,6 +46,8 @@ export {
   type CancelOutcome,
   type WorkerQueues,
 } from './client/index.js'
+export { redisFailure } from './client/availability.js'
+export { readRedisMemory, outOfMemoryReason, type RedisMemory } from './redis-memory.js'
 export { CancelRequests } from './cancel.js'
 export {
   JobStats,

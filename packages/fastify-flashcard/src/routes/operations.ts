@@ -43,20 +43,26 @@ export async function healthRoute(fastify: FastifyInstance, ctx: RouteContext): 
     summary: 'Health of the job system',
     description:
       'Queue counts, the last successful run and uptime. 503 with `status: "unhealthy"` and the reason when Redis is ' +
-      'unreachable or no worker has a fresh heartbeat.',
+      'unreachable or no worker has a fresh heartbeat; 200 with `status: "degraded"` and the reason when Redis is out ' +
+      'of memory (it refuses writes: enqueueing answers 503).',
     response: { ...responses({}, [], !options.publicHealth), 200: HealthyBody, 503: UnhealthyBody },
   }
   fastify.withTypeProvider<TypeBoxTypeProvider>().get('/orchestrator/health', { schema }, async (_request, reply) => {
     let snapshot: SystemSnapshot
+    let writeRefusal: string | undefined
     try {
-      snapshot = await readSystemSnapshot(queues)
+      ;[snapshot, writeRefusal] = await Promise.all([readSystemSnapshot(queues), queues.writeRefusal()])
     } catch (err) {
       return unhealthy(reply, isEnvelopeError(err) ? err.message : 'Redis is unreachable', null)
     }
     const data = healthData(snapshot)
     if (data.workers.orchestrator + data.workers.transcription === 0) {
-      return unhealthy(reply, 'no worker has sent a heartbeat in the last 20 s', data)
+      // A Redis out of memory refuses heartbeats too: say so first.
+      const noWorkers = 'no worker has sent a heartbeat in the last 20 s'
+      return unhealthy(reply, writeRefusal ? `${writeRefusal}; ${noWorkers} (heartbeats are writes too)` : noWorkers, data)
     }
+    // Still 200: reads and running jobs work, and another API instance would meet the same Redis.
+    if (writeRefusal) return { success: true as const, status: 'degraded' as const, reason: writeRefusal, data }
     return { success: true as const, status: 'healthy' as const, data }
   })
 }

@@ -1,6 +1,9 @@
 import { FlashcardError } from '../errors.js'
 import type { RedisConnection } from '../redis.js'
 
+/** Redis refusing a write under a full maxmemory; inside a script or a MULTI's queued command too. */
+const OUT_OF_MEMORY = /\bOOM command not allowed\b/
+
 const CONNECTION_ERROR =
   /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|Stream isn't writeable|Connection is closed|Command timed out|MaxRetriesPerRequest|CLUSTERDOWN|TRYAGAIN|LOADING|READONLY|NOREPLICAS|MASTERDOWN|Failed to refresh slots cache|None of the sentinels are available/
 
@@ -40,14 +43,13 @@ export class Availability {
     await this.firstConnect
   }
 
-  /** Runs a Redis operation, turning connection failures into UNAVAILABLE. */
+  /** Runs a Redis operation, turning connection failures and refusals for memory into UNAVAILABLE. */
   async guard<T>(operation: () => Promise<T>): Promise<T> {
     await this.ready()
     try {
       return await operation()
     } catch (err) {
-      if (err instanceof FlashcardError || !isConnectionError(err)) throw err
-      throw unavailable(err)
+      throw redisFailure(err) ?? err
     }
   }
 }
@@ -59,6 +61,31 @@ function unavailable(cause?: unknown): FlashcardError {
   })
 }
 
+function outOfMemory(cause: unknown): FlashcardError {
+  return new FlashcardError('UNAVAILABLE', 'Redis is out of memory and refuses writes; try again later', { retryAfterSeconds: 30, cause })
+}
+
+/** The error itself and, for an aborted MULTI (EXECABORT), the errors of the commands it queued. */
+function errorsOf(err: Error): Error[] {
+  const previous = (err as { previousErrors?: unknown }).previousErrors
+  return [err, ...(Array.isArray(previous) ? previous.filter((e): e is Error => e instanceof Error) : [])]
+}
+
+export function isOutOfMemory(err: unknown): boolean {
+  return err instanceof Error && errorsOf(err).some((e) => OUT_OF_MEMORY.test(e.message))
+}
+
 function isConnectionError(err: unknown): boolean {
   return err instanceof Error && CONNECTION_ERROR.test(`${err.message} ${(err as { code?: string }).code ?? ''}`)
+}
+
+/**
+ * The UNAVAILABLE error a Redis failure is answered with (the connection is gone, or Redis
+ * refuses writes for memory), or undefined for any other error. Its message is ours: a client
+ * never sees the driver's or a Lua script's words.
+ */
+export function redisFailure(err: unknown): FlashcardError | undefined {
+  if (err instanceof FlashcardError) return undefined
+  if (isOutOfMemory(err)) return outOfMemory(err)
+  return isConnectionError(err) ? unavailable(err) : undefined
 }

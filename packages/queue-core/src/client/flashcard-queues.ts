@@ -2,6 +2,7 @@ import { Queue, type Job } from 'bullmq'
 import { Cluster } from 'ioredis'
 import { CancelRequests } from '../cancel.js'
 import { closeRedis, createRedis, isClusterUrl, queuePrefixFor, type RedisConnection } from '../redis.js'
+import { outOfMemoryReason, readRedisMemory } from '../redis-memory.js'
 import { defaultJobOptions, QUEUE_NAMES, type QueueName } from '../queues.js'
 import { GenerateBatchBody, TranscriptionBody, type ModuleJobData, type Owner } from '../schemas.js'
 import { Heartbeats, JobStats, type AttemptRecord, type QueueStatsSnapshot, type WorkerHeartbeat } from '../stats.js'
@@ -138,6 +139,11 @@ export class FlashcardQueues implements WorkerQueues {
     return this.availability.guard(() =>
       this.queues[queue].getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'completed', 'failed'),
     )
+  }
+
+  /** Why Redis refuses writes now (its memory is full: INFO memory of every master), or undefined. Reads still work then. */
+  async writeRefusal(): Promise<string | undefined> {
+    return outOfMemoryReason(await this.availability.guard(() => readRedisMemory(this.connection)))
   }
 
   /** The cross-process counters of `queue` (enqueued, finished, durations, LLM calls), for health and metrics. */
