@@ -433,3 +433,18 @@ Useful extras:
   t.notOk(cards.some((card) => /Honey|biscuits/.test(card.front)), 'no card from the unnumbered list of extras')
   assertRules(t, cards, chunks)
 })
+
+t.test('a term a sentence defines is never cut in two by a later blank, in its section or another', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Supply
+
+The quantity supplied is the amount of a good that producers will sell at one particular price.
+
+## Elasticity
+
+The price elasticity of supply measures how strongly the quantity supplied responds to a change in price.
+Supply is elastic when the quantity supplied changes by a larger percentage than the price.
+`, { target: 4 })
+  t.notOk(cards.some((card) => card.back === 'quantity'), show(cards))
+  t.ok(cards.some((card) => card.back === 'quantity supplied'), show(cards))
+  assertRules(t, cards, chunks)
+})

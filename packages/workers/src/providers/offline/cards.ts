@@ -3,7 +3,7 @@ import { MAX_ANSWER_WORDS, isWeakBlank, leaksStem, lintCard, questionOf, sameFac
 import { STOP_WORDS, comparable, words } from '../../pipeline/text.js'
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
-import { isQuantity, wordIndex } from './blanks.js'
+import { containsWord, isQuantity, wordIndex } from './blanks.js'
 
 /** Which concepts make the best cards first (a noun-phrase `fact` ranks after a numeric one). */
 const TIER: Record<Concept['kind'], number> = { definition: 0, keypoint: 1, term: 2, code: 3, fact: 4, list: 6 }
@@ -28,9 +28,9 @@ export function offlineCards(request: CardRequest): OfflineCards {
   const cards: CardDraft[] = []
   const wanted = request.targetCount
   let rejected = 0
-  const known = moduleTerms(request.chunks)
+  const known = [...new Set([...moduleTerms(request.chunks), ...definedTerms(request.concepts)])]
   const definitions: { concept: Concept; card: CardDraft }[] = []
-  for (const concept of rank(request.concepts.map((concept) => withKnownTerm(concept, known)))) {
+  for (const concept of rank(request.concepts.flatMap((concept) => withKnownTerm(concept, known) ?? []))) {
     if (cards.length >= wanted) break
     const source = texts.get(concept.chunk_id)
     // The concept's question first; when it fails a check, its cloze.
@@ -60,7 +60,8 @@ export function offlineCards(request: CardRequest): OfflineCards {
 }
 
 function tierOf(concept: Concept, subject: Set<string>): number {
-  if (subject.has(key(concept.term))) return SUBJECT_TIER
+  // A definition of the subject ("Views are a form of query …") keeps its rank: saying what the subject is is the point.
+  if (subject.has(key(concept.term)) && concept.kind !== 'definition') return SUBJECT_TIER
   // A bare count ("60 lines shorter", "1520 files") is mostly the story's data; a quantity with its unit ("1 TB") is a fact.
   if (concept.kind === 'fact' && !isQuantity(concept.term)) return 5
   return TIER[concept.kind]
@@ -84,8 +85,7 @@ function rank(concepts: Concept[]): Concept[] {
   })
   entries.sort((a, b) => a.tier - b.tier || a.round - b.round || a.chunk - b.chunk || a.index - b.index)
   // Hiding the course's own subject ("{{Git}} is …") asks nothing; saying what the subject is does.
-  // A definition of it ("The **mean** is …") is the point, though.
-  return entries.filter((entry) => entry.tier !== SUBJECT_TIER || entry.concept.answer !== undefined || entry.concept.kind === 'definition').map((entry) => entry.concept)
+  return entries.filter((entry) => entry.tier !== SUBJECT_TIER || entry.concept.answer !== undefined).map((entry) => entry.concept)
 }
 
 const key = (term: string) => term.toLowerCase().replace(/`/g, '')
@@ -130,6 +130,16 @@ function reverseOf(concept: Concept, card: CardDraft, allowed: CardType[]): Card
   return undefined
 }
 
+/** Terms the module defines with a sentence about them ("The quantity supplied is …"), at most four words. */
+export function definedTerms(concepts: Concept[]): string[] {
+  return concepts.filter((concept) => concept.kind === 'definition' && !concept.term.startsWith('`') && concept.term.split(/\s+/).length <= 4 && (concept.relation || opensWith(concept))).map((concept) => concept.term)
+}
+
+/** "The quantity supplied is …": the sentence is about the term, not naming it in passing ("… (also known as version)"). */
+function opensWith(concept: Concept): boolean {
+  return concept.statement.toLowerCase().replace(/^(?:the|an?)\s+/, '').startsWith(concept.term.toLowerCase())
+}
+
 /** Terms the author marked anywhere in the module (bold, italic, glossary links), at most four words. */
 function moduleTerms(chunks: Chunk[]): string[] {
   const terms = new Set<string>()
@@ -144,10 +154,11 @@ function moduleTerms(chunks: Chunk[]): string[] {
 /**
  * A sentence whose blank is a plain noun phrase, read in a section that does not mark the term
  * it holds (a key point "Lists are mutable" after the body defined *mutable*), hides that term
- * instead, when the term does not leak into the rest of the sentence.
+ * instead, when the term does not leak into the rest of the sentence; one whose blank cuts a
+ * known term in two is dropped.
  */
-function withKnownTerm(concept: Concept, known: string[]): Concept {
-  if (concept.relation || concept.kind === 'definition' || known.includes(concept.term) || concept.term.startsWith('`')) return concept
+function withKnownTerm(concept: Concept, known: string[]): Concept | undefined {
+  if (concept.relation || concept.kind === 'definition' || concept.kind === 'list' || known.includes(concept.term) || concept.term.startsWith('`')) return concept
   for (const candidate of known) {
     const at = wordIndex(concept.statement.toLowerCase(), candidate.toLowerCase())
     if (at < 0) continue
@@ -158,5 +169,15 @@ function withKnownTerm(concept: Concept, known: string[]): Concept {
     const front = `${concept.statement.slice(0, at)}{{c1::${term}}}${concept.statement.slice(at + term.length)}`
     if (!leaksStem({ type: 'cloze', front, back: term })) return { ...concept, term, kind: concept.kind === 'keypoint' ? 'keypoint' : 'term' }
   }
-  return concept
+  // "the {{quantity}} supplied": a blank that cuts a known term in two hides half a name.
+  return splitsKnownTerm(concept, known) ? undefined : concept
+}
+
+function splitsKnownTerm(concept: Concept, known: string[]): boolean {
+  const statement = concept.statement.toLowerCase()
+  const term = concept.term.toLowerCase()
+  return known.some((candidate) => {
+    const whole = candidate.toLowerCase()
+    return whole !== term && containsWord(whole, term) && containsWord(statement, whole)
+  })
 }

@@ -6,6 +6,7 @@ import type { Concept } from '../types.js'
 import { chooseBlank, containsWord } from './blanks.js'
 import { commandOf, purposeQuestion } from './commands.js'
 import { definitionIn } from './definitions.js'
+import { definedTerms } from './cards.js'
 import { questionOf } from './questions.js'
 import { stepConcepts } from './steps.js'
 import { canBeVerb, type Analyser, type Sentence } from './nlp.js'
@@ -46,6 +47,8 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
   const topic = topicWords(chunk)
   // Words the text capitalises mid-sentence are names ("Git"), kept capitalised in a question.
   const names = new Set(chunk.text.match(/(?<=[\p{Ll},;] )\p{Lu}[\p{L}\d-]*/gu) ?? [])
+  // A term a sentence defines ("The quantity supplied is …") is known to the sentences after it, like a marked one.
+  const defined: MarkedTerm[] = []
   chunk.blocks.forEach((block, index) => {
     const previous = chunk.blocks[index - 1]
     const command = previous?.kind === 'code' ? commandOf(previous.text) : undefined
@@ -66,8 +69,11 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
       for (const sentence of analyse(text).flatMap(clausesOf)) {
         const here = unplaced.filter((term) => containsWord(sentence.text.toLowerCase(), term.text.toLowerCase()))
         for (const term of here) unplaced.splice(unplaced.indexOf(term), 1)
-        const concept = conceptOf(sentence, here, chunkTerms.filter((term) => !here.includes(term)), keypoint, topic, names, analyse)
-        if (concept) concepts.push(concept)
+        const known = [...chunkTerms.filter((term) => !here.includes(term)), ...defined]
+        const concept = conceptOf(sentence, here, known, keypoint, topic, names, analyse)
+        if (!concept) continue
+        concepts.push(concept)
+        if (concept.kind === 'definition' && definedTerms([{ ...concept, chunk_id: chunk.id }]).length > 0) defined.push({ text: concept.term, mark: 'bold' })
       }
     }
   })
