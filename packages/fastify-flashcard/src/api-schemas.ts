@@ -164,7 +164,7 @@ export const UnhealthyBody = Type.Object(
   {
     success: Type.Literal(false),
     status: Type.Literal('unhealthy'),
-    reason: Type.String({ description: 'Why: Redis unreachable, or no worker heartbeat.' }),
+    reason: Type.String({ description: 'Why: Redis unreachable, Redis came back without its data, or no worker heartbeat.' }),
     error: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
     data: Type.Union([HealthData, Type.Null()], { description: 'The counts when Redis answered, else null.' }),
   },

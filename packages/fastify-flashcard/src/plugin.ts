@@ -72,7 +72,14 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
   fastify.decorate('flashcards', decoratorOf(resources))
   // Event streams never end on their own while a job runs: end them before the server waits for idle sockets.
   fastify.addHook('preClose', async () => resources.streams.endAll())
-  fastify.addHook('onClose', async () => resources.close())
+  // Said once, at error level, when this process notices: health then reports it until a restart.
+  const stopWatching = resources.queues.onDataLoss((loss) =>
+    fastify.log.error({ epoch_written_at: loss.epochWrittenAt, detected_at: loss.detectedAt }, loss.reason),
+  )
+  fastify.addHook('onClose', async () => {
+    stopWatching()
+    await resources.close()
+  })
   await fastify.register(async (api: FastifyInstance) => registerApi(api, routeContext(resources, options)), { prefix: options.prefix })
 }
 

@@ -47,6 +47,7 @@ export {
   type WorkerQueues,
 } from './client/index.js'
 export { redisFailure } from './client/availability.js'
+export type { DataLoss } from './client/epoch.js'
 export { readRedisMemory, outOfMemoryReason, type RedisMemory } from './redis-memory.js'
 export { CancelRequests } from './cancel.js'
 export {

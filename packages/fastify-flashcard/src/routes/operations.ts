@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type, { type Static } from 'typebox'
-import { QUEUE_NAMES, readSystemSnapshot, type SystemSnapshot } from '@flashcards/queue-core'
+import { QUEUE_NAMES, readSystemSnapshot, type DataLoss, type SystemSnapshot } from '@flashcards/queue-core'
 import { HealthData, HealthyBody, UnhealthyBody } from '../api-schemas.js'
 import type { RouteContext } from '../context.js'
 import { errorEnvelopeOf, responses } from '../envelope.js'
@@ -35,7 +35,7 @@ function unhealthy(reply: FastifyReply, reason: string, data: Static<typeof Heal
   return reply.code(503).send({ ...errorEnvelopeOf(new UnhealthyError(reason)), status: 'unhealthy', reason, data })
 }
 
-/** Health for load balancers: 503 when Redis is unreachable or no worker has a fresh heartbeat. */
+/** Health for load balancers: 503 when Redis is unreachable or lost its data, or no worker has a fresh heartbeat; degraded when it refuses writes. */
 export async function healthRoute(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
   const { queues, options } = ctx
   const schema = {
@@ -43,28 +43,41 @@ export async function healthRoute(fastify: FastifyInstance, ctx: RouteContext): 
     summary: 'Health of the job system',
     description:
       'Queue counts, the last successful run and uptime. 503 with `status: "unhealthy"` and the reason when Redis is ' +
-      'unreachable or no worker has a fresh heartbeat; 200 with `status: "degraded"` and the reason when Redis is out ' +
+      'unreachable, when it came back without its data (its epoch key gone: until this API process restarts), or when ' +
+      'no worker has a fresh heartbeat; 200 with `status: "degraded"` and the reason when Redis is out ' +
       'of memory (it refuses writes: enqueueing answers 503).',
     response: { ...responses({}, [], !options.publicHealth), 200: HealthyBody, 503: UnhealthyBody },
   }
   fastify.withTypeProvider<TypeBoxTypeProvider>().get('/orchestrator/health', { schema }, async (_request, reply) => {
-    let snapshot: SystemSnapshot
-    let writeRefusal: string | undefined
+    let reading: [SystemSnapshot, string | undefined, DataLoss | undefined]
     try {
-      ;[snapshot, writeRefusal] = await Promise.all([readSystemSnapshot(queues), queues.writeRefusal()])
+      reading = await Promise.all([readSystemSnapshot(queues), queues.writeRefusal(), queues.dataLoss()])
     } catch (err) {
       return unhealthy(reply, isEnvelopeError(err) ? err.message : 'Redis is unreachable', null)
     }
-    const data = healthData(snapshot)
-    if (data.workers.orchestrator + data.workers.transcription === 0) {
-      // A Redis out of memory refuses heartbeats too: say so first.
-      const noWorkers = 'no worker has sent a heartbeat in the last 20 s'
-      return unhealthy(reply, writeRefusal ? `${writeRefusal}; ${noWorkers} (heartbeats are writes too)` : noWorkers, data)
-    }
-    // Still 200: reads and running jobs work, and another API instance would meet the same Redis.
-    if (writeRefusal) return { success: true as const, status: 'degraded' as const, reason: writeRefusal, data }
-    return { success: true as const, status: 'healthy' as const, data }
+    const data = healthData(reading[0])
+    const { status, reason } = verdict(data, reading[1], reading[2])
+    if (status === 'unhealthy') return unhealthy(reply, reason!, data)
+    return { success: true as const, status, ...(reason ? { reason } : {}), data }
   })
+}
+
+/**
+ * Unhealthy when Redis lost its data or no worker beats; degraded (still 200: reads and running
+ * jobs work, and another API instance would meet the same Redis) when Redis refuses writes.
+ */
+function verdict(
+  data: Static<typeof HealthData>,
+  writeRefusal: string | undefined,
+  dataLoss: DataLoss | undefined,
+): { status: 'healthy' | 'degraded' | 'unhealthy'; reason?: string } {
+  if (dataLoss) return { status: 'unhealthy', reason: dataLoss.reason }
+  if (data.workers.orchestrator + data.workers.transcription === 0) {
+    // A Redis out of memory refuses heartbeats too: say so first.
+    const noWorkers = 'no worker has sent a heartbeat in the last 20 s'
+    return { status: 'unhealthy', reason: writeRefusal ? `${writeRefusal}; ${noWorkers} (heartbeats are writes too)` : noWorkers }
+  }
+  return writeRefusal ? { status: 'degraded', reason: writeRefusal } : { status: 'healthy' }
 }
 
 /** Prometheus metrics of the plugin's registry; no route with `metrics: false`. */

@@ -3,7 +3,7 @@ import { Cluster } from 'ioredis'
 import { CancelRequests } from '../cancel.js'
 import { closeRedis, createRedis, isClusterUrl, queuePrefixFor, type RedisConnection } from '../redis.js'
 import { outOfMemoryReason, readRedisMemory } from '../redis-memory.js'
-import { defaultJobOptions, QUEUE_NAMES, type QueueName } from '../queues.js'
+import { auxKey, defaultJobOptions, QUEUE_NAMES, type QueueName } from '../queues.js'
 import { GenerateBatchBody, TranscriptionBody, type ModuleJobData, type Owner } from '../schemas.js'
 import { Heartbeats, JobStats, type AttemptRecord, type QueueStatsSnapshot, type WorkerHeartbeat } from '../stats.js'
 import type { JobStatus } from '../status.js'
@@ -12,6 +12,7 @@ import { Availability } from './availability.js'
 import { QueueCapacity } from './backlog.js'
 import { cancelJob } from './cancel.js'
 import { Enqueuer } from './enqueue.js'
+import { RedisEpoch, type DataLoss } from './epoch.js'
 import { readOwnedStatus } from './job-read.js'
 import { listJobs } from './list.js'
 import { findOwnedJob } from './owned-job.js'
@@ -39,6 +40,11 @@ export class FlashcardQueues implements WorkerQueues {
   private readonly capacity: QueueCapacity
   private readonly enqueuer: Enqueuer
   private readonly index: TenantIndex
+  private readonly epoch: RedisEpoch
+  /** On every (re)connect: a Redis that restarted empty is noticed at once, not at the next health check. */
+  private readonly watchEpoch = () => {
+    this.epoch.check().catch(() => {})
+  }
 
   constructor(options: FlashcardQueuesOptions) {
     const { connection } = options
@@ -59,6 +65,9 @@ export class FlashcardQueues implements WorkerQueues {
     this.heartbeats = new Heartbeats(this.connection, this.prefix)
     this.capacity = new QueueCapacity(this.queues, options.maxQueueDepth ?? 0, options.backlogCacheMs ?? 0)
     this.index = new TenantIndex(this.connection, this.prefix)
+    this.epoch = new RedisEpoch(this.connection, auxKey(this.prefix, 'all', 'epoch'))
+    this.connection.on('ready', this.watchEpoch)
+    if (this.connection.status === 'ready') this.watchEpoch()
     this.enqueuer = new Enqueuer(this.queues, this.capacity, this.stats, this.index)
   }
 
@@ -146,6 +155,19 @@ export class FlashcardQueues implements WorkerQueues {
     return outOfMemoryReason(await this.availability.guard(() => readRedisMemory(this.connection)))
   }
 
+  /**
+   * Whether Redis lost the data this process saw (its epoch key is gone or was replaced): the
+   * loss, reported until this process restarts, or undefined.
+   */
+  dataLoss(): Promise<DataLoss | undefined> {
+    return this.availability.guard(() => this.epoch.check())
+  }
+
+  /** Calls `listener` once when this process notices that Redis lost its data; returns an unsubscribe. */
+  onDataLoss(listener: (loss: DataLoss) => void): () => void {
+    return this.epoch.onLoss(listener)
+  }
+
   /** The cross-process counters of `queue` (enqueued, finished, durations, LLM calls), for health and metrics. */
   readStats(queue: QueueName): Promise<QueueStatsSnapshot> {
     return this.stats.read(queue)
@@ -181,6 +203,7 @@ export class FlashcardQueues implements WorkerQueues {
 
   /** Closes the queues, and the Redis connection if this client opened it. */
   async close(): Promise<void> {
+    this.connection.off('ready', this.watchEpoch)
     await Promise.allSettled(QUEUE_NAMES.map((name) => this.queues[name].close()))
     if (this.ownsConnection) await closeRedis(this.connection)
   }
