@@ -448,3 +448,30 @@ Supply is elastic when the quantity supplied changes by a larger percentage than
   t.ok(cards.some((card) => card.back === 'quantity supplied'), show(cards))
   assertRules(t, cards, chunks)
 })
+
+t.test('a placeholder in code leaks nothing; a lead-in without its colon still names the command; "you will see that" and ", called an SHA" are read through', async (t) => {
+  t.same(lintCard({ type: 'basic', front: 'How do you change between branches?', back: '`git checkout name_of_the_branch`' }), [])
+  t.same(lintCard({ type: 'basic', front: 'How do you see all branches?', back: '`git branch`' }), ['C2'])
+  const { cards, chunks } = await cardsOf(`# Versions
+
+To change between branches, use the following command:
+
+\`\`\`
+git checkout name_of_the_branch
+\`\`\`
+
+You can show the work you put aside using
+
+\`\`\`
+git stash list
+\`\`\`
+
+In the log, you will see that each version is tagged with a unique string of letters, called an SHA.
+`, { target: 3 })
+  t.same(cards.map((card) => [card.front, card.back]).sort(), [
+    ['How do you change between branches?', '`git checkout name_of_the_branch`'],
+    ['How do you show the work you put aside?', '`git stash list`'],
+    ['Each version is tagged with a unique string of letters, called an {{c1::SHA}}.', 'SHA'],
+  ].sort(), show(cards))
+  assertRules(t, cards, chunks)
+})

@@ -86,7 +86,15 @@ export function isWeakBlank(answer: string): boolean {
 /** C2: a content word of the answer, stemmed, stands in the question outside the deletion. */
 export function leaksStem(card: LintableCard): boolean {
   const question = new Set(contentStems(questionOf(card)))
-  return answersOf(card).some((answer) => contentStems(answer).some((word) => question.has(word)))
+  return answersOf(card).some((answer) => contentStems(withoutPlaceholders(answer)).some((word) => question.has(word)))
+}
+
+/**
+ * `git checkout name_of_the_branch`: a snake_case placeholder in code is for the learner to
+ * replace, not to recall, so its words give nothing away.
+ */
+function withoutPlaceholders(answer: string): string {
+  return answer.replace(/`[^`]*`/g, (code) => code.replace(/[\p{L}\d]+(?:_[\p{L}\d]+)+/gu, ' '))
 }
 
 /** C4: sentences of a front, not counting full stops inside code. */

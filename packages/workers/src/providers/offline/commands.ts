@@ -5,12 +5,12 @@
  */
 const LEAD = String.raw`(?:you can (?:do (?:so|this) by )?|you (?:need|have|want) to |you should |simply |just )?`
 const VERB = String.raw`(?:run|use|using|type|enter|execute|call|issue|write)`
-const WHAT = String.raw`(?:the following|this|the|a) (?:command|commands|query|statement|code|line|function|method|function call|expression)(?: below)?`
+const WHAT = String.raw`(?:the following|this|the|a) (?:command|commands|query|statement|code|line|function|method|function call|expression)(?: below| like this| like the following)?`
 /** "To X, run the following command:" and "If you want (to) X, you can do so by using the following command:". */
-const PURPOSE = new RegExp(String.raw`^(?:To|In order to|If you (?:want|need|wish) (to )?)\s*([^:;,]{8,110}?),?\s+${LEAD}${VERB}(?:\s+${WHAT})?\s*:$`, 'i')
+const PURPOSE = new RegExp(String.raw`^(?:To|In order to|If you (?:want|need|wish) (to )?)\s*([^:;,]{8,110}?),?\s+${LEAD}${VERB}(?:\s+${WHAT})?\s*:?$`, 'i')
 
 /** "You can see all branches of your project using:". */
-const ABLE = new RegExp(String.raw`^(?:You|We|One) can ([^:;,]{8,110}?)\s+(?:using|with|by running|by typing|by using)(?:\s+${WHAT})?\s*:$`, 'i')
+const ABLE = new RegExp(String.raw`^(?:You|We|One) can ([^:;,]{8,110}?)\s+(?:using|with|by running|by typing|by using)(?:\s+${WHAT})?\s*:?$`, 'i')
 
 /** The command of a code block of one short line (a shell prompt removed), in backticks. */
 export function commandOf(code: string): string | undefined {

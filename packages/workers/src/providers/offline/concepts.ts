@@ -122,7 +122,8 @@ function proseOf(block: Block): { text: string; terms: MarkedTerm[] }[] {
 function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[], keypoint: boolean, topic: ReadonlySet<string>, names: ReadonlySet<string>, analyse: Analyser): Draft | undefined {
   const text = standalone(sentence.text)
   if (!text) return undefined
-  const clause = text === sentence.text ? sentence : { text, tokens: withoutConnectiveTokens(sentence, text) }
+  // A cut or unwrapped sentence is read again, so its words and tags are its own.
+  const clause = text === sentence.text ? sentence : { text, tokens: analyse(text)[0]?.tokens ?? sentence.tokens }
   const lower = text.toLowerCase()
   const inSentence = marked.filter((term) => containsWord(lower, term.text.toLowerCase()))
   const knownHere = known.filter((term) => containsWord(lower, term.text.toLowerCase()))
@@ -196,14 +197,11 @@ function standalone(sentence: string): string | undefined {
   return text
 }
 
-/** "However, an outlier can pull the mean away": the connective ties to the sentence before; the statement stands without it. */
-const CONNECTIVE = /^(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice),\s+(?=[a-zA-Z`])/
-
-/** The tokens of a sentence whose connective `withoutConnective` removed: those after its comma. */
-function withoutConnectiveTokens(sentence: Sentence, text: string): Sentence['tokens'] {
-  const comma = sentence.tokens.findIndex((token) => token.text === ',')
-  return CONNECTIVE.test(sentence.text) && !CONNECTIVE.test(text) && comma >= 0 ? sentence.tokens.slice(comma + 1) : sentence.tokens
-}
+/**
+ * "However, an outlier can pull the mean away", "In the log, you will see that each version is …":
+ * the connective ties to the sentence before, the lead-in addresses the reader; the statement stands without them.
+ */
+const CONNECTIVE = /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-zA-Z`])/i
 
 function withoutConnective(text: string): string {
   const rest = text.replace(CONNECTIVE, '')
