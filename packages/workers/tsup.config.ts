@@ -15,7 +15,8 @@ export default defineConfig([
   {
     // The `flashcard-workers` CLI (launched by bin/flashcard-workers.js) and plain entries for
     // PM2/systemd: ESM only, so they share chunks instead of each bundling everything twice.
-    entry: { cli: 'src/cli.ts', orchestrator: 'src/bin/orchestrator.ts', transcription: 'src/bin/transcription.ts' },
+    // `extract-thread` is the extraction sandbox's worker thread (src/extract/sandbox/index.ts finds it beside the bundle).
+    entry: { cli: 'src/cli.ts', orchestrator: 'src/bin/orchestrator.ts', transcription: 'src/bin/transcription.ts', 'extract-thread': 'src/extract/sandbox/thread.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

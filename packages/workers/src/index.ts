@@ -15,12 +15,15 @@ export {
   detectType,
   htmlToMarkdown,
   HTML_LIMITS,
+  EXTRACT_LIMITS,
   ExtractionError,
   type ExtractedDocument,
   type DocumentFormat,
   type TimedSegment,
   type FileHint,
   type HtmlToMarkdownOptions,
+  type TextExtractor,
 } from './extract/index.js'
+export { ExtractionSandbox, loadSandboxSettings, DEFAULT_SANDBOX_SETTINGS, type SandboxSettings, type Analysis } from './extract/sandbox/index.js'
 export { startTranscriptionWorker, type TranscriptionWorkerOptions, type SpeechToText } from './transcription/index.js'
 export * from './webhooks/index.js'

@@ -45,7 +45,9 @@ t.test('markdown links, images and tags left open over 100 KB', async (t) => {
 
 t.test('subtitles: a cue of 80,000 "<" and unclosed styling', async (t) => {
   const vtt = `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${'<'.repeat(80_000)}\n\n00:00:03.000 --> 00:00:04.000\n<v.${'<'.repeat(1000)}${'\t'.repeat(30_000)}x\n\n00:00:05.000 --> 00:00:06.000\n${'{\\'.repeat(40_000)}\n`
-  const segments = parseSubtitles(vtt)
+  t.throws(() => parseSubtitles(vtt, 'evil.vtt'), { name: 'ExtractionError', reason: 'limit', message: 'evil.vtt: the cue at 00:00:01.000 holds 80,000 characters, over the limit of 10,000 per cue' })
+  // Past the cue limit, to show the markup cleaning stays linear on such cues.
+  const segments = parseSubtitles(vtt, 'evil.vtt', { maxCueChars: Infinity })
   t.equal(segments.length, 3, 'every cue is read')
   t.equal(segments[0]!.text.length, 80_000, 'a lone "<" is text, not a tag')
   const srt = `1\n${'\n'.repeat(60_000)}`

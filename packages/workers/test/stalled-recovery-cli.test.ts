@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { FlashcardQueues, type JobLogDocument } from '@flashcards/queue-core'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
 import { fakeOpenAi, modelAnswer } from './orchestrator/llm-servers.js'
@@ -68,8 +68,6 @@ t.test('a job whose worker is killed runs again on another worker after STALLED_
   await new Promise((r) => first.once('exit', r))
   const readLog = async () => JSON.parse(await readFile(join(logDir, `${job!.job_id}.json`), 'utf8')) as JobLogDocument
   const crashed = await readLog()
-  t.equal(crashed.status, 'running', 'the killed attempt left its log behind, still running')
-  t.match(crashed.entries, [{ step: 'job_start', attempt: 1, data: { worker: new RegExp(`:${first.pid}$`) } }], 'with an "attempt started" record naming the killed worker')
   hang = false
   const killedAt = Date.now()
   startWorker()
@@ -80,10 +78,16 @@ t.test('a job whose worker is killed runs again on another worker after STALLED_
   const status = await queues.getJob('orchestrator', job!.job_id, 'acme')
   t.ok((status?.result as { cards: unknown[] }).cards.length > 0, 'the recovered job produced cards')
   t.ok(recoveredMs < 12_000)
-  const log = await readLog()
-  const steps = log.entries.map((entry) => `${entry.attempt}:${entry.step}`)
-  t.same(steps.filter((step) => /job_start|attempt_lost|job_complete/.test(step)), ['1:job_start', '2:job_start', '2:attempt_lost', '2:job_complete'], 'the log shows both attempts')
-  const lost = log.entries.find((entry) => entry.step === 'attempt_lost')!
-  t.match(lost.message, new RegExp(`^Attempt 1 \\(started [^)]+ on worker [^ ]+:${first.pid}\\) left no outcome: its worker stopped mid-attempt`))
-  t.comment(`crashed attempt trace: entries_after_kill=${crashed.entries.length} (job_start of attempt 1 on pid ${first.pid}) log_after_recovery=${steps.join(',')}`)
+  checkAttemptTrace(t, crashed, await readLog(), first.pid!)
 })
+
+/** The killed attempt's start was in the log when it died; the next attempt's log reports it lost. */
+function checkAttemptTrace(t: Test, crashed: JobLogDocument, recovered: JobLogDocument, killedPid: number): void {
+  t.equal(crashed.status, 'running', 'the killed attempt left its log behind, still running')
+  t.match(crashed.entries, [{ step: 'job_start', attempt: 1, data: { worker: new RegExp(`:${killedPid}$`) } }], 'with an "attempt started" record naming the killed worker')
+  const steps = recovered.entries.map((entry) => `${entry.attempt}:${entry.step}`)
+  t.same(steps.filter((step) => /job_start|attempt_lost|job_complete/.test(step)), ['1:job_start', '2:job_start', '2:attempt_lost', '2:job_complete'], 'the log shows both attempts')
+  const lost = recovered.entries.find((entry) => entry.step === 'attempt_lost')!
+  t.match(lost.message, new RegExp(`^Attempt 1 \\(started [^)]+ on worker [^ ]+:${killedPid}\\) left no outcome: its worker stopped mid-attempt`))
+  t.comment(`crashed attempt trace: entries_after_kill=${crashed.entries.length} (job_start of attempt 1 on pid ${killedPid}) log_after_recovery=${steps.join(',')}`)
+}

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { extname, join, resolve } from 'node:path'
-import { extractText } from '../extract/index.js'
+import { extractText, type TextExtractor } from '../extract/index.js'
 import { ContentNotFoundError } from '../errors.js'
 import type { ContentSource, ModuleRef, SourceDocument } from './types.js'
 
@@ -18,9 +18,12 @@ const TRANSCRIPT = /^(.+)\.transcript\.(vtt|md)$/
 export class FilesystemContentSource implements ContentSource {
   readonly name = 'filesystem'
   readonly root: string
+  private readonly extract: TextExtractor
 
-  constructor(root: string) {
+  /** `options.extract`: how files become text (default in-process; the orchestrator passes its sandbox's). */
+  constructor(root: string, options: { extract?: TextExtractor } = {}) {
     this.root = resolve(root)
+    this.extract = options.extract ?? extractText
   }
 
   async listModules(courseId: string): Promise<string[]> {
@@ -58,7 +61,7 @@ export class FilesystemContentSource implements ContentSource {
       if (size > MAX_CONTENT_FILE_BYTES) {
         throw new ContentNotFoundError(`${path} is ${size} bytes; content files may be at most ${MAX_CONTENT_FILE_BYTES} bytes`)
       }
-      documents.push({ name, content: await extractText(await readFile(path), { filename: name }) })
+      documents.push({ name, content: await this.extract(await readFile(path), { filename: name }, signal) })
     }
     return documents
   }

@@ -1,5 +1,6 @@
 import { htmlToMarkdown } from './html.js'
 import { ExtractionError } from './types.js'
+import { checkZip } from './zip-check.js'
 
 /**
  * Word styles that mean code, as Word, LibreOffice and Pandoc name them: code paragraphs become
@@ -13,11 +14,15 @@ const STYLE_MAP = [
 
 /** A Word document as Markdown (headings, lists, emphasis, code, tables), via mammoth's semantic HTML; the title is its first heading 1. */
 export async function extractDocx(bytes: Uint8Array, file: string): Promise<{ text: string; title?: string }> {
+  // Sizes and ratios first: nothing is inflated for mammoth before they pass.
+  checkZip(bytes, file)
   // Loaded on the first Word document, not with the worker.
   const { default: mammoth } = await import('mammoth')
+  // Images never reach the text, so they are never read (mammoth would inline each as base64).
+  const convertImage = mammoth.images.imgElement(async () => ({ src: '' }))
   let html: string
   try {
-    const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, { styleMap: STYLE_MAP })
+    const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, { styleMap: STYLE_MAP, convertImage })
     html = result.value
   } catch (err) {
     throw new ExtractionError(file, 'corrupt', `corrupt DOCX: ${(err as Error).message}`, { cause: err })

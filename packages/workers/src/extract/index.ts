@@ -9,11 +9,12 @@ import { extractHtml } from './html.js'
 import { markdownTitle } from './markdown-heading.js'
 import { extractPdf } from './pdf.js'
 import { parseSubtitles } from './subtitles.js'
-import { ExtractionError, describeFile, type ExtractedDocument, type FileHint } from './types.js'
+import { ExtractionError, describeFile, type DocumentFormat, type ExtractedDocument, type FileHint } from './types.js'
 
 export { detectType, looksLikeText } from './detect.js'
 export { htmlToMarkdown, HTML_LIMITS, type HtmlToMarkdownOptions } from './html.js'
 export { atxHeading } from './markdown-heading.js'
+export { EXTRACT_LIMITS } from './limits.js'
 export { parseSubtitles, toWebVtt, formatTimestamp } from './subtitles.js'
 export {
   ExtractionError,
@@ -22,6 +23,7 @@ export {
   type ExtractedDocument,
   type ExtractionFailure,
   type FileHint,
+  type TextExtractor,
   type TimedSegment,
 } from './types.js'
 
@@ -42,10 +44,17 @@ function decodeText(bytes: Uint8Array): string {
 export async function extractText(bytes: Uint8Array, hint: FileHint = {}): Promise<ExtractedDocument> {
   const file = describeFile(hint)
   const detected = await detectType(bytes, hint)
-  if (detected.kind === 'media') {
-    throw new ExtractionError(file, 'media', `is ${detected.mime}: audio and video need speech-to-text (a transcription job), not text extraction`)
-  }
-  const format = detected.format
+  if (detected.kind === 'media') throw mediaIsNotText(file, detected.mime)
+  return extractDocument(bytes, detected.format, hint)
+}
+
+export function mediaIsNotText(file: string, mime: string): ExtractionError {
+  return new ExtractionError(file, 'media', `is ${mime}: audio and video need speech-to-text (a transcription job), not text extraction`)
+}
+
+/** The text of a document whose format `detectType` has told. */
+export async function extractDocument(bytes: Uint8Array, format: DocumentFormat, hint: FileHint = {}): Promise<ExtractedDocument> {
+  const file = describeFile(hint)
   let doc: ExtractedDocument
   switch (format) {
     case 'pdf':
@@ -59,7 +68,7 @@ export async function extractText(bytes: Uint8Array, hint: FileHint = {}): Promi
       break
     case 'vtt':
     case 'srt': {
-      const segments = parseSubtitles(decodeText(bytes))
+      const segments = parseSubtitles(decodeText(bytes), file)
       if (segments.length === 0) throw new ExtractionError(file, 'empty', `the ${format.toUpperCase()} file has no cues with text`)
       doc = { format, text: segments.map((segment) => segment.text).join('\n'), segments }
       break

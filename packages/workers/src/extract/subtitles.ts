@@ -1,4 +1,5 @@
-import type { TimedSegment } from './types.js'
+import { EXTRACT_LIMITS } from './limits.js'
+import { ExtractionError, type TimedSegment } from './types.js'
 
 // hh:mm:ss.mmm (VTT, hours optional) or hh:mm:ss,mmm (SRT).
 const TIMESTAMP = /(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})/
@@ -29,9 +30,11 @@ function plainCueText(lines: string[]): string {
 /**
  * Parses the cues of a WebVTT or SubRip file. Blocks without a timing line (the WEBVTT header,
  * NOTE, STYLE and REGION blocks, stray text) are skipped; cue settings after the timing
- * (`align:start`) are ignored; cues without text are dropped.
+ * (`align:start`) are ignored; cues without text are dropped. A cue longer than
+ * `EXTRACT_LIMITS.subtitles.maxCueChars` is refused (`ExtractionError` naming `file`) before its
+ * markup is cleaned: no spoken cue is that long.
  */
-export function parseSubtitles(source: string): TimedSegment[] {
+export function parseSubtitles(source: string, file = 'subtitles', limits: { maxCueChars: number } = EXTRACT_LIMITS.subtitles): TimedSegment[] {
   const blocks = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/)
   const segments: TimedSegment[] = []
   for (const block of blocks) {
@@ -43,7 +46,13 @@ export function parseSubtitles(source: string): TimedSegment[] {
     const match = CUE_TIMING.exec(lines[timingIndex]!)!
     const start = seconds(match[1], match[2]!, match[3]!, match[4]!)
     const end = seconds(match[5], match[6]!, match[7]!, match[8]!)
-    const text = plainCueText(lines.slice(timingIndex + 1))
+    const cue = lines.slice(timingIndex + 1)
+    const length = cue.reduce((sum, line) => sum + line.length, 0)
+    const max = limits.maxCueChars
+    if (length > max) {
+      throw new ExtractionError(file, 'limit', `the cue at ${formatTimestamp(start)} holds ${length.toLocaleString('en')} characters, over the limit of ${max.toLocaleString('en')} per cue`)
+    }
+    const text = plainCueText(cue)
     if (text === '' || end < start) continue
     segments.push({ start, end, text })
   }

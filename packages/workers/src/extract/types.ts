@@ -23,6 +23,9 @@ export interface FileHint {
   mimeType?: string
 }
 
+/** Turns a file into text: `extractText` in-process, or an `ExtractionSandbox`'s in a worker thread. */
+export type TextExtractor = (bytes: Uint8Array, hint: FileHint, signal?: AbortSignal) => Promise<ExtractedDocument>
+
 /** The outcome of `detectType`: a document to extract, or media for speech-to-text. */
 export type DetectedType =
   | { kind: 'document'; format: DocumentFormat; mime: string }

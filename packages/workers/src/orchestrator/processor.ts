@@ -11,7 +11,7 @@ import {
 } from '@flashcards/queue-core'
 import { inlineDocument } from '../content/inline.js'
 import type { ContentSource, SourceDocument } from '../content/types.js'
-import { ExtractionError } from '../extract/index.js'
+import { ExtractionError, type TextExtractor } from '../extract/index.js'
 import { generateModuleCards } from '../pipeline/module-pipeline.js'
 import { PROGRESS, report } from '../pipeline/progress-steps.js'
 import { StageCache } from '../pipeline/stage-cache.js'
@@ -40,6 +40,8 @@ export interface OrchestratorProcessorOptions {
   onResult?: ResultHook
   /** Stage cache on; tests of the provider's own behaviour may turn it off. Default true. */
   cache?: boolean
+  /** How inline html/vtt/srt content becomes text; the worker passes its extraction sandbox's. Default in-process. */
+  extract?: TextExtractor
 }
 
 /** The orchestrator's processor: `generate-module` jobs run the pipeline, `expand-course` jobs fan out. */
@@ -74,7 +76,7 @@ async function generateModule(
   context: ProcessorContext,
   prefix: string,
 ): Promise<ModuleResult> {
-  const documents = await loadDocuments(data, options.contentSource, context.signal)
+  const documents = await loadDocuments(data, options, context.signal)
   await report(context.progress, PROGRESS.loadContent(documents.length, data.content ? 'the job' : options.contentSource.name), {
     documents: documents.map((doc) => ({ name: doc.name, format: doc.content.format, chars: doc.content.text.length })),
   })
@@ -114,10 +116,10 @@ async function generateModule(
   return result
 }
 
-async function loadDocuments(data: ModuleJobData, source: ContentSource, signal: AbortSignal): Promise<SourceDocument[]> {
+async function loadDocuments(data: ModuleJobData, options: OrchestratorProcessorOptions, signal: AbortSignal): Promise<SourceDocument[]> {
   try {
-    if (data.content) return [await inlineDocument(data.content)]
-    return await source.loadModule({ course_id: data.course_id, module_id: data.module_id }, signal)
+    if (data.content) return [await inlineDocument(data.content, options.extract, signal)]
+    return await options.contentSource.loadModule({ course_id: data.course_id, module_id: data.module_id }, signal)
   } catch (err) {
     // A corrupt or unsupported file stays so on the next attempt.
     if (err instanceof ExtractionError) throw new UnrecoverableError(`Module ${data.module_id}: ${err.message}`)

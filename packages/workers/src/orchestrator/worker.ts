@@ -1,5 +1,6 @@
 import { closeRedis, createDeckStore, type DeckStore, type FlashcardConfig, type JobLogStore, type ModuleResult } from '@flashcards/queue-core'
 import { FilesystemContentSource } from '../content/filesystem.js'
+import { ExtractionSandbox, loadSandboxSettings, type SandboxSettings } from '../extract/sandbox/index.js'
 import { isUnrecoverable } from '../errors.js'
 import type { ContentSource } from '../content/types.js'
 import { createProvider } from '../providers/select.js'
@@ -25,6 +26,8 @@ export interface OrchestratorWorkerOptions {
   /** First webhook retry delay; tests shorten it. */
   webhookBackoffMs?: number
   jobLogStore?: JobLogStore
+  /** Overrides of the extraction sandbox's limits; the rest come from EXTRACT_TIMEOUT_MS, EXTRACT_MAX_HEAP_MB, EXTRACT_THREADS. */
+  sandbox?: Partial<SandboxSettings>
   /** Stage cache in Redis; default on. */
   cache?: boolean
   tuning?: QueueWorkerOptions<unknown, OrchestratorResult>['tuning']
@@ -42,7 +45,10 @@ export interface OrchestratorWorkerOptions {
  */
 export async function startOrchestratorWorker(options: OrchestratorWorkerOptions): Promise<QueueWorker> {
   const provider = options.provider ?? createProvider(options.config.llm)
-  const contentSource = options.contentSource ?? new FilesystemContentSource(options.config.contentDir)
+  // Files and inline content are read in worker threads with heap and time limits.
+  const sandbox = new ExtractionSandbox({ ...loadSandboxSettings(process.env), ...options.sandbox })
+  const extract = sandbox.extractText.bind(sandbox)
+  const contentSource = options.contentSource ?? new FilesystemContentSource(options.config.contentDir, { extract })
   // A Redis deck store gets a connection whose errors go to the outage log, like every other.
   const deckRedis = options.deckStore || options.config.decks.store !== 'redis' ? undefined : watchedRedis(options.config, 'flashcard-decks', createOutageLog(options.logger, 'redis unavailable for decks'))
   const deckStore = options.deckStore ?? (await createDeckStore(options.config, { role: 'worker', ...(deckRedis ? { redis: deckRedis } : {}) }))
@@ -59,6 +65,7 @@ export async function startOrchestratorWorker(options: OrchestratorWorkerOptions
       contentSource,
       provider,
       deckStore,
+      extract,
       ...(options.onResult ? { onResult: options.onResult } : {}),
       ...(options.cache === undefined ? {} : { cache: options.cache }),
     }),
@@ -71,6 +78,7 @@ export async function startOrchestratorWorker(options: OrchestratorWorkerOptions
     ...handle,
     close: async () => {
       await handle.close()
+      await sandbox.close()
       await webhooks.close()
       if (!options.deckStore) await deckStore.close()
       if (deckRedis) await closeRedis(deckRedis)

@@ -1,6 +1,7 @@
 import { Job, UnrecoverableError } from 'bullmq'
 import type { TranscriptionFile, TranscriptionJobData } from '@flashcards/queue-core'
-import { detectType, extractText, ExtractionError, type FileHint } from '../extract/index.js'
+import { ExtractionError, type FileHint } from '../extract/index.js'
+import type { ExtractionSandbox } from '../extract/sandbox/index.js'
 import { RateLimitedError, type ProcessorContext } from '../runtime/index.js'
 import { safeUrl, toJobError } from './errors.js'
 import { fetchFile, type FileFetcherOptions } from './fetch/index.js'
@@ -20,6 +21,8 @@ export interface FileTranscriptResult extends StoredTranscript {
 
 export interface FileJobDeps {
   contentDir: string
+  /** Where files are detected and extracted: worker threads with heap and time limits. */
+  sandbox: ExtractionSandbox
   fetch: FileFetcherOptions
   speechToText: SpeechToText | undefined
 }
@@ -38,7 +41,8 @@ export async function processFileJob(
   data: TranscriptionJobData,
   ctx: ProcessorContext,
   deps: FileJobDeps,
-): Promise<FileTranscriptResult> {  const file = data.files[0]
+): Promise<FileTranscriptResult> {
+  const file = data.files[0]
   if (!file || data.files.length !== 1) throw new UnrecoverableError(`${TRANSCRIBE_FILE_JOB} job ${job.id} must carry exactly one file`)
   const label = describeJobFile(file)
   try {
@@ -46,7 +50,9 @@ export async function processFileJob(
     const fetched = await fetchFile(file, deps.fetch, ctx.signal)
     await ctx.progress(30, 'fetched', `Fetched ${fetched.bytes.length} bytes of ${label}`, { bytes: fetched.bytes.length, mimeType: fetched.mimeType })
     const hint: FileHint = { filename: fetched.filename, ...((fetched.mimeType ?? file.mime_type) ? { mimeType: fetched.mimeType ?? file.mime_type } : {}) }
-    const detected = await detectType(fetched.bytes, hint)
+    await ctx.progress(35, 'extract', `Detecting the type of ${label} and extracting its text`)
+    // Off the main thread: a hostile file can only exhaust its own sandboxed thread.
+    const { detected, document } = await deps.sandbox.analyse(fetched.bytes, hint, ctx.signal)
     let content: { text: string; segments?: { start: number; end: number; text: string }[]; title?: string }
     let source: string
     if (detected.kind === 'media') {
@@ -54,12 +60,11 @@ export async function processFileJob(
       if (!stt) throw speechToTextMissing()
       source = detected.mime
       await ctx.progress(40, 'speech_to_text', `Transcribing ${detected.mime} with ${stt.name}`)
-      const transcript = await stt.transcribe({ bytes: fetched.bytes, mimeType: detected.mime, filename: fetched.filename }, ctx.signal)
-      content = transcript
+      content = await stt.transcribe({ bytes: fetched.bytes, mimeType: detected.mime, filename: fetched.filename }, ctx.signal)
     } else {
       source = detected.format
-      await ctx.progress(40, 'extract', `Extracting text from ${detected.format}`)
-      content = await extractText(fetched.bytes, hint)
+      await ctx.progress(40, 'extracted', `Extracted ${document!.text.length} characters from ${detected.format}`)
+      content = document!
     }
     const stored = await writeTranscript(deps.contentDir, { course_id: data.course_id, module_id: data.module_id, file_id: file.file_id }, content)
     await ctx.progress(100, 'stored', `Transcript of ${file.file_id} written to ${stored.path}`, { ...stored })

@@ -6,6 +6,7 @@
 import type { Job } from 'bullmq'
 import { UnrecoverableError } from 'bullmq'
 import { JOB_NAMES, TranscriptionJobData, type FlashcardConfig, type JobLogStore } from '@flashcards/queue-core'
+import { ExtractionSandbox, loadSandboxSettings, type SandboxSettings } from '../extract/sandbox/index.js'
 import { jobPayload } from '../runtime/payload.js'
 import { startQueueWorker, type Logger, type QueueWorker, type QueueWorkerOptions } from '../runtime/index.js'
 import { processFileJob, TRANSCRIBE_FILE_JOB, type FileTranscriptResult } from './file-job.js'
@@ -36,6 +37,8 @@ export interface TranscriptionWorkerOptions {
   /** Overrides of the worker's own knobs; the rest come from `env` (LOCAL_FILE_ROOT, MAX_FILE_BYTES, …). */
   settings?: Partial<TranscriptionSettings>
   env?: Record<string, string | undefined>
+  /** Overrides of the extraction sandbox's limits; the rest come from `env` (EXTRACT_TIMEOUT_MS, EXTRACT_MAX_HEAP_MB, EXTRACT_THREADS). */
+  sandbox?: Partial<SandboxSettings>
   /** A host's own speech-to-text provider; default: Gemini or OpenAI-compatible, from the config. */
   speechToText?: SpeechToText
   tuning?: QueueWorkerOptions<unknown, unknown>['tuning']
@@ -59,8 +62,10 @@ export async function startTranscriptionWorker(options: TranscriptionWorkerOptio
   const settings = { ...loadTranscriptionSettings(options.env ?? process.env), ...options.settings }
   const speechToText = options.speechToText ?? createSpeechToText(config, settings.openaiTranscriptionModel)
   let s3: ReturnType<typeof createS3Client> | undefined
+  const sandbox = new ExtractionSandbox({ ...loadSandboxSettings(options.env ?? process.env), ...options.sandbox })
   const fileDeps = {
     contentDir: config.contentDir,
+    sandbox,
     speechToText,
     fetch: {
       mock: config.mockFileUrls,
@@ -97,6 +102,7 @@ export async function startTranscriptionWorker(options: TranscriptionWorkerOptio
     ...worker,
     close: async () => {
       await worker.close()
+      await sandbox.close()
       if (s3) (await s3).destroy()
     },
   }

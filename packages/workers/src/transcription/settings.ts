@@ -1,4 +1,5 @@
 import { ConfigError } from '@flashcards/queue-core'
+import { envInt } from '../env-int.js'
 
 /** The transcription worker's own knobs, beside the runbook's variables that queue-core reads. */
 export interface TranscriptionSettings {
@@ -25,16 +26,7 @@ export const DEFAULT_TRANSCRIPTION_SETTINGS: Readonly<TranscriptionSettings> = O
 /** Reads the settings from the environment; a bad value stops start-up with a message naming the variable. */
 export function loadTranscriptionSettings(env: Record<string, string | undefined> = process.env): TranscriptionSettings {
   const problems: string[] = []
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name]?.trim()
-    if (!raw) return fallback
-    const value = Number(raw)
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      problems.push(`${name}=${JSON.stringify(raw)} is invalid: expected an integer from ${min} to ${max}`)
-      return fallback
-    }
-    return value
-  }
+  const int = (name: string, fallback: number, min: number, max: number): number => envInt(env, name, { fallback, min, max }, problems)
   const settings: TranscriptionSettings = {
     localRoot: env.LOCAL_FILE_ROOT?.trim() || undefined,
     maxFileBytes: int('MAX_FILE_BYTES', DEFAULT_TRANSCRIPTION_SETTINGS.maxFileBytes, 1, 20 * 1024 ** 3),
