@@ -21,7 +21,7 @@ const MIN_SENTENCE_CHARS = 25
  * state: no card can stand alone on them.
  */
 const LEANS_ON_CONTEXT = /^(?:it|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|for (?:example|instance)|in (?:this|that|the (?:previous|next))|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|welcome|he|she|i)\b/i
-const STORY = /\b(?:you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
+const STORY = /\b(?:she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
 /** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
 const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down)\b|"[^"]{1,30}" tab\b/i
@@ -214,9 +214,14 @@ function namesWithoutSaying(text: string): boolean {
   return predicate !== undefined && (GENERIC_TAIL.test(predicate.split(/[,;:(]/)[0]!.trim()) || EXAMPLE_OF.test(predicate))
 }
 
-/** "that file", "those changes" (a demonstrative before its noun), not "a commit that reverts" (a relative pronoun). */
+/** "that file", "those changes" (a demonstrative before its noun), not "a commit that reverts" (a relative pronoun); an object pronoun. */
 function pointsOutside(sentence: Sentence): boolean {
-  return sentence.tokens.some((token, index) => /^(?:that|those)$/i.test(token.text) && token.pos === 'DET' && /^(?:NOUN|ADJ|PROPN|NUM)$/.test(sentence.tokens[index + 1]?.pos ?? ''))
+  return sentence.tokens.some((token, index) => {
+    if (/^(?:that|those)$/i.test(token.text) && token.pos === 'DET') return /^(?:NOUN|ADJ|PROPN|NUM)$/.test(sentence.tokens[index + 1]?.pos ?? '')
+    // "Git uses it to …", "`git pull` also merges them": an object pronoun names something of an earlier sentence.
+    // "make it easier" is a placeholder "it", naming nothing.
+    return /^(?:it|them)$/i.test(token.text) && sentence.tokens[index - 1]?.pos === 'VERB' && !/^(?:ADJ|ADV)$/.test(sentence.tokens[index + 1]?.pos ?? '')
+  })
 }
 
 function isImperative(sentence: Sentence): boolean {
