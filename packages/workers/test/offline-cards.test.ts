@@ -483,8 +483,12 @@ A tracking branch follows a branch on a remote server.
 Git uses it to tell you how many commits you are ahead or behind.
 If Nelle runs the script by hand, she'll have to open a file 1520 times.
 Clear and concise commit messages make it easier to find a past version.
-`, { target: 4 })
+Economists distinguish between supply and demand.
+In contrast, \`git pull\` fetches and then merges the new commits.
+`, { target: 6 })
   const fronts = cards.map((card) => card.front).join('\n')
   t.notMatch(fronts, /Git uses it|she'll/, fronts)
   t.match(fronts, /make it easier/, fronts)
+  t.notMatch(fronts, /\{\{c1::Economists\}\}/, 'who says it is no blank')
+  t.match(fronts, /^\{\{c1::`git pull`\}\} fetches/m, 'the contrast connective is read through')
 })

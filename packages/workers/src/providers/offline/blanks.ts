@@ -22,6 +22,8 @@ export const GENERIC_NOUNS = new Set(
   project projects file files feature features folder folders directory code software tool tools user users limitation limitations
   collaborator collaborators contributor contributors vice versa issue issues task tasks matter matters`.split(/\s+/),
 )
+/** "{{Economists}} distinguish …", "{{historians}} estimate": who says a thing is seldom the thing to recall. */
+const PEOPLE = /^\p{L}{3,}(?:ists|ians)$/iu
 const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN'])
 /** Adjectives that count or judge rather than describe: never part of a blank. */
 const QUANTIFIERS = new Set(
@@ -62,7 +64,7 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
   const terms = [...marked, ...known].map((term) => term.text.toLowerCase())
   // A phrase inside a marked term ("quantity" of "quantity supplied") would split it.
   const phrases = nounPhrases(sentence.tokens).filter(
-    (text) => !actsAsVerb(sentence.tokens, text) && !headOfOf(sentence.text, text) && !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)),
+    (text) => !actsAsVerb(sentence.tokens, text) && !headOfOf(sentence.text, text) && !PEOPLE.test(text) && !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)),
   )
   candidates.push(...phrases.map((text) => ({ text, kind: 'phrase' as const })))
   return candidates.find((blank) => isGoodBlank(blank, sentence) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false))

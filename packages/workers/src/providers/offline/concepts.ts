@@ -201,7 +201,7 @@ function standalone(sentence: string): string | undefined {
  * "However, an outlier can pull the mean away", "In the log, you will see that each version is …":
  * the connective ties to the sentence before, the lead-in addresses the reader; the statement stands without them.
  */
-const CONNECTIVE = /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-zA-Z`])/i
+const CONNECTIVE = /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-zA-Z`])/i
 
 function withoutConnective(text: string): string {
   const rest = text.replace(CONNECTIVE, '')
