@@ -31,6 +31,23 @@ t.test('a Redis outage is one line per component, its end one more; nothing unha
 
   await redis.restart()
   await waitFor('the recovery to be logged', () => count(workers.output(), /redis unavailable[^"]*: recovered/) > 0, 30_000, 100)
+  t.equal(count(workers.output(), /Redis lost its data/), 0, 'a Redis back from its append-only file lost nothing: no false alarm')
+  workers.signal('SIGTERM')
+  t.same(await workers.exited, { code: 0, signal: null }, tailOf(workers))
+})
+
+t.test('a Redis that comes back empty: each worker says so at error level, once', async (t) => {
+  const redis = await startPrivateRedis(['--appendonly', 'no'])
+  t.teardown(() => redis.stop())
+  const workers = startWorkerCli('orchestrator', { REDIS_URL: redis.url, QUEUE_PREFIX: 'outage-log' })
+  t.teardown(() => workers.stop())
+  await waitForWorkerStarted(workers, 1)
+  await redis.kill()
+  await redis.restart()
+  await waitFor('the loss to be logged', () => /Redis lost its data/.test(workers.output()), 30_000, 100)
+  const lines = workers.output().split('\n').filter((line) => line.includes('Redis lost its data'))
+  t.equal(lines.length, 1, lines.join('\n'))
+  t.match(JSON.parse(lines[0]!), { level: 50, detected_at: String }, 'pino error level')
   workers.signal('SIGTERM')
   t.same(await workers.exited, { code: 0, signal: null }, tailOf(workers))
 })

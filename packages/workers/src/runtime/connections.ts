@@ -37,6 +37,8 @@ export function openConnections(config: Readonly<FlashcardConfig>, queue: QueueN
     jobAttempts: config.jobAttempts,
     retention: config.retention,
   })
+  // Said once, at error level, when this process notices that Redis came back without its data.
+  const stopWatching = queues.onDataLoss((loss) => logger.error({ epoch_written_at: loss.epochWrittenAt, detected_at: loss.detectedAt }, loss.reason))
   return {
     worker,
     commands,
@@ -44,6 +46,7 @@ export function openConnections(config: Readonly<FlashcardConfig>, queue: QueueN
     queues,
     outage,
     close: async () => {
+      stopWatching()
       await queues.close()
       await Promise.all([closeRedis(subscriber), closeRedis(commands), closeRedis(worker)])
     },
