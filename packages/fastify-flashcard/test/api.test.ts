@@ -134,6 +134,7 @@ t.test('tenancy: another tenant gets 404 on read, cancel, retry, logs and events
     { method: 'GET' as const, url: `${BASE}/orchestrator/jobs/${mine}/logs` },
     { method: 'GET' as const, url: `${BASE}/orchestrator/jobs/${mine}/events` },
     { method: 'GET' as const, url: `${BASE}/transcription/jobs/${mine}` },
+    { method: 'DELETE' as const, url: `${BASE}/transcription/jobs/${mine}` },
   ]
   for (const request of requests) {
     const res = await app.inject({ ...request, headers: bearer(TOKEN_B) })
@@ -198,6 +199,11 @@ t.test('transcription jobs: enqueue, read, validation naming the field', async (
   t.match(read.json(), { success: true, data: { id: job.job_id, queue: 'transcription', name: 'transcribe-module', state: 'waiting' } })
   const asOrchestrator = await app.inject({ url: `${BASE}/orchestrator/jobs/${job.job_id}`, headers: bearer(TOKEN_A) })
   t.equal(asOrchestrator.statusCode, 404, 'a transcription job is not an orchestrator job')
+  const otherTenant = await app.inject({ method: 'DELETE', url: `${BASE}/transcription/jobs/${job.job_id}`, headers: bearer(TOKEN_B) })
+  t.equal(otherTenant.statusCode, 404, "another tenant cannot cancel it")
+  const cancel = await app.inject({ method: 'DELETE', url: `${BASE}/transcription/jobs/${job.job_id}`, headers: bearer(TOKEN_A) })
+  t.same(cancel.json(), { success: true, data: { job_id: job.job_id, outcome: 'removed' } }, 'a waiting transcription job is cancelled (removed)')
+  t.equal(await queues.queue('transcription').getJob(job.job_id), undefined)
 
   const before = await queues.counts('transcription')
   const bad = await app.inject({

@@ -53,6 +53,7 @@ t.test("every route of DESIGN.md's table is documented", async (t) => {
     'GET /api/flashcards/orchestrator/jobs/{jobId}/events',
     'POST /api/flashcards/transcription/jobs',
     'GET /api/flashcards/transcription/jobs/{jobId}',
+    'DELETE /api/flashcards/transcription/jobs/{jobId}',
     'GET /api/flashcards/orchestrator/health',
     'GET /api/flashcards/orchestrator/metrics',
     'GET /api/flashcards/decks/{courseId}',

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { GenerateBatchBody, JobStatus, type FlashcardQueues } from '@flashcards/queue-core'
 import {
-  CancelResult,
   ENQUEUED_EXAMPLE,
   GenerateBatchResult,
   JOB_STATUS_EXAMPLE,
@@ -20,6 +19,7 @@ const TAG = 'generation'
 /** Reading and following a generation job (routes/jobs.ts). */
 export const GENERATION_JOB_DOCS: JobRouteDocs = {
   tag: TAG,
+  noun: 'generation',
   summary: 'Read a generation job',
   description: 'State, progress, attempts, timings, and the result (cards) or the error.',
   example: JOB_STATUS_EXAMPLE,
@@ -55,22 +55,6 @@ function listRoute(app: TypedApp, queues: FlashcardQueues): void {
   })
 }
 
-function cancelRoute(app: TypedApp, queues: FlashcardQueues): void {
-  const schema = {
-    tags: [TAG],
-    summary: 'Cancel a generation job',
-    description: 'Removes a job that has not started, or asks the worker running it to abort it (it then fails as cancelled).',
-    params: JobIdParams,
-    response: responses({ 200: dataEnvelope(CancelResult, { job_id: ENQUEUED_EXAMPLE.job_id, outcome: 'cancel_requested' }) }, [404, 503]),
-  }
-  app.delete('/orchestrator/jobs/:jobId', { schema }, async (request) => {
-    const { jobId } = request.params
-    const outcome = await queues.cancel('orchestrator', jobId, principalOf(request).tenant)
-    if (!outcome) throw new JobNotFoundError(jobId)
-    return { success: true as const, data: { job_id: jobId, outcome } }
-  })
-}
-
 function retryRoute(app: TypedApp, queues: FlashcardQueues): void {
   const schema = {
     tags: [TAG],
@@ -87,11 +71,10 @@ function retryRoute(app: TypedApp, queues: FlashcardQueues): void {
   })
 }
 
-/** Flashcard generation jobs: enqueue, list, cancel, retry (reading and following one: jobRoutes). */
+/** Flashcard generation jobs: enqueue, list, retry (reading, following and cancelling one: jobRoutes). */
 export async function generationRoutes(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   enqueueRoute(app, ctx.queues)
   listRoute(app, ctx.queues)
-  cancelRoute(app, ctx.queues)
   retryRoute(app, ctx.queues)
 }

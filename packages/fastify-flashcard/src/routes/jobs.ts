@@ -2,14 +2,16 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { JobStatus, type QueueName } from '@flashcards/queue-core'
-import { JobIdParams } from '../api-schemas.js'
-import { principalOf, type RouteContext } from '../context.js'
+import { CancelResult, ENQUEUED_EXAMPLE, JobIdParams } from '../api-schemas.js'
+import { principalOf, type RouteContext, type TypedApp } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
 import { JobNotFoundError } from '../errors.js'
 
 /** How one queue's read route is documented. */
 export interface JobRouteDocs {
   tag: string
+  /** What the queue's jobs are called in summaries: `Cancel a <noun> job`. */
+  noun: string
   summary: string
   description: string
   example: unknown
@@ -50,8 +52,29 @@ const eventsSchema = (tag: string) => ({
 })
 
 /**
+ * Cancels one of the caller's jobs: a job not yet running is removed (a module's transcription
+ * with its file jobs); a running one is aborted by the worker running it, and so are the running
+ * file jobs of a transcription, and it then fails as cancelled.
+ */
+function cancelRoute(app: TypedApp, ctx: RouteContext, queue: QueueName, docs: JobRouteDocs): void {
+  const schema = {
+    tags: [docs.tag],
+    summary: `Cancel a ${docs.noun} job`,
+    description: 'Removes a job that has not started, or asks the worker running it to abort it (it then fails as cancelled).',
+    params: JobIdParams,
+    response: responses({ 200: dataEnvelope(CancelResult, { job_id: ENQUEUED_EXAMPLE.job_id, outcome: 'cancel_requested' }) }, [404, 503]),
+  }
+  app.delete(`/${queue}/jobs/:jobId`, { schema }, async (request) => {
+    const { jobId } = request.params
+    const outcome = await ctx.queues.cancel(queue, jobId, principalOf(request).tenant)
+    if (!outcome) throw new JobNotFoundError(jobId)
+    return { success: true as const, data: { job_id: jobId, outcome } }
+  })
+}
+
+/**
  * What the jobs of every queue offer, generation and transcription alike: read one of the
- * caller's jobs, and follow it live. Another tenant's job is indistinguishable from a missing one.
+ * caller's jobs, follow it live, cancel it. Another tenant's job is indistinguishable from a missing one.
  */
 export function jobRoutes(queue: QueueName, docs: JobRouteDocs) {
   return async function routes(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
@@ -77,5 +100,6 @@ export function jobRoutes(queue: QueueName, docs: JobRouteDocs) {
     app.get(`/${queue}/jobs/:jobId/events`, { schema: eventsSchema(docs.tag) }, async (request, reply) =>
       ctx.streams.follow(queue, request.params.jobId, principalOf(request).tenant, request, reply),
     )
+    cancelRoute(app, ctx, queue, docs)
   }
 }

@@ -11,6 +11,7 @@ const TAG = 'transcription'
 /** Reading and following a transcription job (routes/jobs.ts). */
 export const TRANSCRIPTION_JOB_DOCS: JobRouteDocs = {
   tag: TAG,
+  noun: 'transcription',
   summary: 'Read a transcription job',
   description: 'State, progress and, when completed, where the transcript was stored and its size.',
   example: { ...JOB_STATUS_EXAMPLE, queue: 'transcription', name: 'transcribe-module' },

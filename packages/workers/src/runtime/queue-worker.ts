@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import { Worker, type Job } from 'bullmq'
 import { createJobLogStore, queuePrefixFor, isClusterUrl } from '@flashcards/queue-core'
 import { CANCEL_REASON } from './abort.js'
+import { cancellationScope } from './cancellation.js'
 import { openAttempt, type AttemptDeps } from './attempt.js'
 import { openConnections } from './connections.js'
 import { JobCancelledError } from '../errors.js'
@@ -40,15 +41,19 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
   const jobLogStore = options.jobLogStore ?? createJobLogStore(config)
   const deps: AttemptDeps = { queue, config, queues, redis: connections.commands, jobLogStore, logger, workerId: id }
 
+  const cancels = cancellationScope(queue, queues)
+
   const runAttempt = async (job: Job<Data, Result>, bullSignal: AbortSignal | undefined): Promise<Result> => {
     const attempt = await openAttempt(job, bullSignal, deps)
+    const untrack = cancels.track(job)
     try {
-      if (await queues.isCancelRequested(queue, attempt.jobId)) throw new JobCancelledError(attempt.jobId)
+      if (await cancels.requested(job)) throw new JobCancelledError(attempt.jobId)
       const result = await Promise.race([processor(job, attempt.context), attempt.aborted])
       return await completeAttempt(attempt, result, options.countCards?.(result) ?? 0)
     } catch (caught) {
       return await failAttempt(attempt, caught, job, queues, queue)
     } finally {
+      untrack()
       attempt.dispose()
     }
   }
@@ -73,8 +78,8 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
   worker.on('error', (err) => connections.outage.error(err, { source: 'worker' }))
   worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled: its worker stopped renewing the lock; it will run again'))
 
-  const stopListening = await queues.listenForCancels(connections.subscriber, queue, (jobId) => {
-    if (worker.cancelJob(jobId, CANCEL_REASON)) logger.info({ jobId }, 'job cancel requested')
+  const stopListening = await queues.listenForCancels(connections.subscriber, queue, (cancelled) => {
+    for (const jobId of cancels.reached(cancelled)) if (worker.cancelJob(jobId, CANCEL_REASON)) logger.info({ jobId, cancelled }, 'job cancel requested')
   })
   await worker.waitUntilReady()
   const stopHeartbeat = await startHeartbeat(queues, queue, id, logger, options.heartbeatIntervalMs)
