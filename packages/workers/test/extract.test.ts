@@ -113,3 +113,20 @@ t.test('bad input fails with an error naming the file and the reason', async (t)
     t.equal(err.file, name)
   }
 })
+
+t.test('Latin-1 (Windows-1252) text is decoded, not refused as binary', async (t) => {
+  const latin1 = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'))
+  const text = 'Le café crème coûte 3 € à Genève: naïve façade, señor, Ærø.'
+  const bytes = new Uint8Array([...latin1(text.replace('€', '')), 0x80]) // 0x80 is the euro sign in Windows-1252
+  t.equal(bytes.indexOf(0xc3), -1, 'not UTF-8: é is one byte, 0xE9')
+  const doc = await extractText(bytes, { filename: 'notes.txt' })
+  t.equal(doc.text, `${text.replace('€', '')}€`)
+  const markdown = await extractText(latin1('# Théorie des marées\n\nLa marée suit la lune.\n'), { filename: 'marees.md' })
+  t.same([markdown.format, markdown.title, markdown.text.endsWith('La marée suit la lune.')], ['markdown', 'Théorie des marées', true])
+  const vtt = await extractText(latin1('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nÉcoutez bien.\n'), { filename: 'cours.vtt' })
+  t.same(vtt.segments, [{ start: 1, end: 2, text: 'Écoutez bien.' }])
+  const utf8 = await extractText(new TextEncoder().encode(text), { filename: 'utf8.txt' })
+  t.equal(utf8.text, text, 'UTF-8 stays UTF-8')
+  t.comment(`latin-1: txt, md (title "${markdown.title}") and vtt read as Windows-1252; 0x80 → €; UTF-8 unchanged; undefined bytes 0x81 0x8D 0x8F 0x90 0x9D still refused as binary`)
+  await t.rejects(extractText(new Uint8Array([0x81, 0x8d, 0x41, 0x42, 0x8f, 0x90, 0x9d, 0x43]), { filename: 'odd.txt' }), { name: 'ExtractionError', message: /^odd\.txt: unsupported file type: binary content/ }, 'bytes Windows-1252 leaves undefined are not text')
+})

@@ -1,4 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type'
+import { looksLikeText } from './text-encoding.js'
 import { ExtractionError, describeFile, type DetectedType, type DocumentFormat, type FileHint } from './types.js'
 
 const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
@@ -62,18 +63,6 @@ function formatFromHint(hint: FileHint): DocumentFormat | undefined {
 
 function hintIsMedia(hint: FileHint): boolean {
   return /^(audio|video)\//i.test(hint.mimeType ?? '')
-}
-
-/** True for bytes that decode as UTF-8 text without control characters other than whitespace. */
-export function looksLikeText(bytes: Uint8Array): boolean {
-  const sample = bytes.subarray(0, 64 * 1024)
-  try {
-    // A multi-byte character cut at the sample's end is not a reason to call the file binary.
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: sample.length < bytes.length })
-    return !/[\u0000-\u0008\u000E-\u001F]/.test(text)
-  } catch {
-    return false
-  }
 }
 
 /**

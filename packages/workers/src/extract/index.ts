@@ -4,6 +4,7 @@
  * here; the transcription worker sends them to speech-to-text.
  */
 import { detectType } from './detect.js'
+import { decodeText } from './text-encoding.js'
 import { extractDocx } from './docx.js'
 import { extractHtml } from './html.js'
 import { markdownTitle } from './markdown-heading.js'
@@ -11,7 +12,8 @@ import { extractPdf } from './pdf.js'
 import { parseSubtitles } from './subtitles.js'
 import { ExtractionError, describeFile, type DocumentFormat, type ExtractedDocument, type FileHint } from './types.js'
 
-export { detectType, looksLikeText } from './detect.js'
+export { detectType } from './detect.js'
+export { looksLikeText, decodeText } from './text-encoding.js'
 export { htmlToMarkdown, HTML_LIMITS, type HtmlToMarkdownOptions } from './html.js'
 export { atxHeading } from './markdown-heading.js'
 export { EXTRACT_LIMITS } from './limits.js'
@@ -26,10 +28,6 @@ export {
   type TextExtractor,
   type TimedSegment,
 } from './types.js'
-
-function decodeText(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
-}
 
 /**
  * Extracts the text of a file. The type comes from the content (magic bytes, then the shape of
