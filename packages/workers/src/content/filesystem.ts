@@ -29,18 +29,18 @@ export class FilesystemContentSource implements ContentSource {
   async listModules(courseId: string): Promise<string[]> {
     const dir = join(this.root, courseId)
     const entries = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') throw new ContentNotFoundError(`Course ${courseId} not found: no folder ${dir}`)
+      if (err.code === 'ENOENT') throw new ContentNotFoundError(`Course ${courseId} not found: no folder ${courseId} in the content directory`)
       throw err
     })
     const modules = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name)
-    if (modules.length === 0) throw new ContentNotFoundError(`Course ${courseId} has no module folders in ${dir}`)
+    if (modules.length === 0) throw new ContentNotFoundError(`Course ${courseId} has no module folders in the content directory`)
     return modules.sort(naturalOrder)
   }
 
   async loadModule(ref: ModuleRef, signal?: AbortSignal): Promise<SourceDocument[]> {
     const dir = join(this.root, ref.course_id, ref.module_id)
     const entries = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') throw new ContentNotFoundError(`Module ${ref.module_id} of course ${ref.course_id} not found: no folder ${dir}`)
+      if (err.code === 'ENOENT') throw new ContentNotFoundError(`Module ${ref.module_id} of course ${ref.course_id} not found: no folder ${ref.course_id}/${ref.module_id} in the content directory`)
       throw err
     })
     const names = entries
@@ -50,7 +50,7 @@ export class FilesystemContentSource implements ContentSource {
     const files = names.filter((name) => TRANSCRIPT.test(name) || !transcribed.has(stem(name))).sort(naturalOrder)
     if (files.length === 0) {
       throw new ContentNotFoundError(
-        `Module ${ref.module_id} of course ${ref.course_id} has no readable files in ${dir} (supported: ${[...SUPPORTED_EXTENSIONS].join(' ')})`,
+        `Module ${ref.module_id} of course ${ref.course_id} has no readable files in ${ref.course_id}/${ref.module_id} (supported: ${[...SUPPORTED_EXTENSIONS].join(' ')})`,
       )
     }
     const documents: SourceDocument[] = []
@@ -59,7 +59,7 @@ export class FilesystemContentSource implements ContentSource {
       const path = join(dir, name)
       const size = (await stat(path)).size
       if (size > MAX_CONTENT_FILE_BYTES) {
-        throw new ContentNotFoundError(`${path} is ${size} bytes; content files may be at most ${MAX_CONTENT_FILE_BYTES} bytes`)
+        throw new ContentNotFoundError(`${ref.course_id}/${ref.module_id}/${name} is ${size} bytes; content files may be at most ${MAX_CONTENT_FILE_BYTES} bytes`)
       }
       documents.push({ name, content: await this.extract(await readFile(path), { filename: name }, signal) })
     }

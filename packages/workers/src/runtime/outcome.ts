@@ -1,5 +1,5 @@
 import { Worker, type Job } from 'bullmq'
-import { redact, type QueueName, type WorkerQueues } from '@flashcards/queue-core'
+import { clientSafeText, redact, type QueueName, type WorkerQueues } from '@flashcards/queue-core'
 import type { Attempt } from './attempt.js'
 import { isUnrecoverable, RateLimitedError } from '../errors.js'
 
@@ -38,10 +38,22 @@ export async function failAttempt(attempt: Attempt, caught: unknown, job: Job, q
   }
   const message = err instanceof Error ? err.message : String(err)
   const final = isUnrecoverable(err) || attempt.number >= (job.opts.attempts ?? 1)
-  attempt.log.entry('error', 'job_failed', final ? `Failed: ${message}` : `Attempt failed, will retry: ${message}`)
-  await attempt.save(() => (final ? attempt.writer.finish('failed', { error: err }) : attempt.writer.flush()))
+  const safe = clientSafeError(err)
+  attempt.log.entry('error', 'job_failed', final ? `Failed: ${safe.message}` : `Attempt failed, will retry: ${safe.message}`)
+  await attempt.save(() => (final ? attempt.writer.finish('failed', { error: safe }) : attempt.writer.flush()))
   await attempt.recordStats(final ? { outcome: 'FAILED', durationSeconds: (Date.now() - attempt.startedAt) / 1000 } : undefined)
+  // The operator's log keeps the server paths; it is redacted by the logger.
   attempt.logger.warn({ err: message, final }, 'job attempt failed')
-  // BullMQ stores the message and stack in Redis, and the API serves them: no secret may be in them.
-  throw redact(err)
+  throw safe
+}
+
+/**
+ * The error as tenants may see it: BullMQ stores its message in Redis, the API serves it and the
+ * job log (also served) records it, so it carries no secret and no absolute server path (an fs
+ * error's `open '/srv/content/…'` becomes `open '…/file'`).
+ */
+function clientSafeError(err: unknown): Error {
+  const safe = redact(err instanceof Error ? err : new Error(String(err))) as Error
+  safe.message = clientSafeText(safe.message)
+  return safe
 }

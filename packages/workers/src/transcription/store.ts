@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { toWebVtt, type TimedSegment } from '../extract/index.js'
 
 export interface TranscriptTarget {
@@ -16,7 +16,7 @@ export interface TranscriptContent {
 }
 
 export interface StoredTranscript {
-  /** Absolute path of the transcript file. */
+  /** Where the transcript file is, relative to CONTENT_DIR (`course/module/file.transcript.vtt`): results and logs reach tenants, server paths must not. */
   path: string
   format: 'vtt' | 'md'
   characters: number
@@ -51,7 +51,7 @@ export async function writeTranscript(contentDir: string, target: TranscriptTarg
     throw err
   }
   await rm(transcriptPath(contentDir, target, format === 'vtt' ? 'md' : 'vtt'), { force: true })
-  return { path, format, characters: content.text.length, segments: segments.length }
+  return { path: relative(resolve(contentDir), path).split(sep).join('/'), format, characters: content.text.length, segments: segments.length }
 }
 
 function markdown(content: TranscriptContent): string {

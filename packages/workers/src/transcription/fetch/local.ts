@@ -11,7 +11,7 @@ import { lastSegment, type FetchedFile } from './types.js'
 export async function readLocalFile(path: string, root: string | undefined, maxBytes: number): Promise<FetchedFile> {
   if (!root) throw permanent('local file paths are disabled: set LOCAL_FILE_ROOT to the folder files may be read from')
   const realRoot = await realpath(resolve(root)).catch(() => {
-    throw permanent(`LOCAL_FILE_ROOT ${root} does not exist`)
+    throw permanent('LOCAL_FILE_ROOT does not exist on this worker')
   })
   const requested = isAbsolute(path) ? path : resolve(realRoot, path)
   const real = await realpath(requested).catch((err: NodeJS.ErrnoException) => {
