@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { S3Client } from '@aws-sdk/client-s3'
 import { FileProblem } from '../src/errors.js'
-import { fetchFile, refusedRange, type FileFetcherOptions } from '../src/transcription/index.js'
+import { fetchFile, loadTranscriptionSettings, refusedRange, type FileFetcherOptions } from '../src/transcription/index.js'
 import { serve } from './fixtures/servers.js'
 
 const signal = new AbortController().signal
@@ -17,6 +17,7 @@ const base: FileFetcherOptions = {
   timeoutMs: 5_000,
   maxRedirects: 3,
   s3: () => new S3Client({ region: 'us-east-1' }),
+  s3Buckets: new Set(),
 }
 
 async function problem(options: Partial<FileFetcherOptions>, url: string): Promise<FileProblem> {
@@ -105,4 +106,16 @@ t.test('local paths: only inside LOCAL_FILE_ROOT, no traversal, no symlink escap
   t.match((await problem({ localRoot: root }, 'course/pipe.txt')).message, /not a regular file/)
   t.match((await problem({ localRoot: root }, 'course')).message, /not a regular file/, 'nor a directory')
   t.match((await problem({}, 'ftp://example.com/a.pdf')).message, /unsupported URL scheme ftp:/)
+})
+
+t.test('s3:// URLs may name only the allowed buckets; a bad S3_ALLOWED_BUCKETS stops start-up', async (t) => {
+  const noClient = () => {
+    throw new Error('no S3 client may be made for a refused bucket')
+  }
+  const options = { s3: noClient, s3Buckets: new Set(['course-media']) }
+  t.match((await problem(options, 's3://payroll-exports/2025/salaries.csv')).message, /^S3 bucket payroll-exports is not one this worker may read: s3:\/\/ URLs may name only the buckets in S3_ALLOWED_BUCKETS \(default: S3_BUCKET\)$/)
+  t.match((await problem({ s3: noClient }, 's3://course-media/a.vtt')).message, /S3 bucket course-media is not one/, 'no bucket allowed: every s3:// URL is refused')
+  t.same(loadTranscriptionSettings({ S3_ALLOWED_BUCKETS: ' course-media , media.example-2 ' }).s3AllowedBuckets, ['course-media', 'media.example-2'])
+  t.equal(loadTranscriptionSettings({}).s3AllowedBuckets, undefined, 'unset: the worker falls back to S3_BUCKET')
+  t.throws(() => loadTranscriptionSettings({ S3_ALLOWED_BUCKETS: 'ok-bucket,Bad_Bucket' }), { name: 'ConfigError', message: /S3_ALLOWED_BUCKETS="ok-bucket,Bad_Bucket" is invalid: "Bad_Bucket" is not an S3 bucket name/ })
 })

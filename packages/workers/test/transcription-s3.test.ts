@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { FlashcardQueues, loadConfig } from '@flashcards/queue-core'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
 import { S3RVER_CREDENTIALS, startLoopbackS3 } from '../../queue-core/test/job-log-s3-server.js'
@@ -13,7 +13,7 @@ import { VTT } from './fixtures/documents.js'
 
 const owner = { tenant: 'acme', principal: 'tester' }
 
-t.test('a module file on S3 is downloaded and transcribed; a missing object fails naming the file', async (t) => {
+t.test('a module file on S3 is downloaded and transcribed; a missing object fails naming the file; other buckets are refused', async (t) => {
   const s3 = await startLoopbackS3('course-media')
   // The worker's S3 client takes credentials from the SDK's default chain, as in production.
   process.env.AWS_ACCESS_KEY_ID = S3RVER_CREDENTIALS.accessKeyId
@@ -26,6 +26,8 @@ t.test('a module file on S3 is downloaded and transcribed; a missing object fail
     CONTENT_DIR: contentDir,
     S3_ENDPOINT: s3.endpoint,
     S3_FORCE_PATH_STYLE: 'true',
+    // With S3_ALLOWED_BUCKETS unset, S3_BUCKET's bucket is the only one s3:// URLs may name.
+    S3_BUCKET: 'course-media',
     JOB_ATTEMPTS: '1',
   })
   const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: 1 })
@@ -41,6 +43,9 @@ t.test('a module file on S3 is downloaded and transcribed; a missing object fail
 
   const client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS })
   await client.send(new PutObjectCommand({ Bucket: 'course-media', Key: 'hr/week 1/lecture.vtt', Body: VTT, ContentType: 'text/vtt' }))
+  // A bucket the worker's credentials can read too, but no course file may come from.
+  await client.send(new CreateBucketCommand({ Bucket: 'payroll-exports' }))
+  await client.send(new PutObjectCommand({ Bucket: 'payroll-exports', Key: 'salaries.vtt', Body: VTT, ContentType: 'text/vtt' }))
   client.destroy()
 
   const finished = async (jobId: string) => {
@@ -70,4 +75,13 @@ t.test('a module file on S3 is downloaded and transcribed; a missing object fail
   const failed = await finished(missing.job_id)
   t.equal(await failed.getState(), 'failed')
   t.match(failed.failedReason, /File gone \(s3:\/\/course-media\/hr\/nothing-here\.vtt\): S3 NoSuchKey \(HTTP 404\)/)
+
+  const other = await queues.enqueueTranscription(
+    { module_id: 'mod-s3-other', course_id: 'course-1', files: [{ file_id: 'salaries', url: 's3://payroll-exports/salaries.vtt' }] },
+    owner,
+  )
+  const refused = await finished(other.job_id)
+  t.equal(await refused.getState(), 'failed', 'an object of another bucket is not read, though the credentials could')
+  t.comment(`s3 allowlist: allowed=course-media (S3_BUCKET, S3_ALLOWED_BUCKETS unset) allowed_object=${await done.getState()} other_bucket=payroll-exports refused=${await refused.getState()} attempts=${refused.attemptsMade}`)
+  t.match(refused.failedReason, /File salaries \(s3:\/\/payroll-exports\/salaries\.vtt\): S3 bucket payroll-exports is not one this worker may read: s3:\/\/ URLs may name only the buckets in S3_ALLOWED_BUCKETS/)
 })

@@ -75,6 +75,7 @@ export async function startTranscriptionWorker(options: TranscriptionWorkerOptio
       timeoutMs: settings.fetchTimeoutMs,
       maxRedirects: settings.maxRedirects,
       s3: () => (s3 ??= createS3Client(config)),
+      s3Buckets: new Set(settings.s3AllowedBuckets ?? (config.s3.bucket ? [config.s3.bucket] : [])),
     },
   }
   options.logger.info(

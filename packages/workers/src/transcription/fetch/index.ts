@@ -21,6 +21,8 @@ export interface FileFetcherOptions extends FetchLimits {
   addressPolicy?: (address: string) => string | undefined
   /** Made on first use of an s3:// URL. */
   s3: () => S3Client | Promise<S3Client>
+  /** The buckets s3:// URLs may name (S3_ALLOWED_BUCKETS, default S3_BUCKET); others are refused before any request. */
+  s3Buckets: ReadonlySet<string>
 }
 
 /** Gets the bytes of a job's file from wherever its URL points: http(s), s3://, file:// or a local path. */
@@ -40,6 +42,9 @@ export async function fetchFile(file: TranscriptionFile, options: FileFetcherOpt
     case 'https:':
       return fetchHttp(url, { ...options, signal })
     case 's3:':
+      if (!options.s3Buckets.has(url.hostname)) {
+        throw permanent(`S3 bucket ${url.hostname} is not one this worker may read: s3:// URLs may name only the buckets in S3_ALLOWED_BUCKETS (default: S3_BUCKET)`)
+      }
       return fetchS3(url, await options.s3(), options.maxBytes, signal)
     case 'file:':
       return readLocalFile(decodeURIComponent(url.pathname), options.localRoot, options.maxBytes)
