@@ -14,8 +14,11 @@ export function ensureChromium(): string {
   if (existsSync(CHROMIUM)) return CHROMIUM
   if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM} is missing: run "sudo apt-get install -y chromium" (Debian) first`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
-  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env })
+  // apt's progress goes to stderr: on stdout it would be read as part of the test's TAP stream
+  // (a CI run once reported this file as "no tests found" after installing Chromium).
+  const stdio: ['ignore', number, number] = ['ignore', 2, 2]
+  execFileSync('apt-get', ['update', '-qq'], { stdio, env })
+  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio, env })
   return CHROMIUM
 }
 
