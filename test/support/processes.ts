@@ -67,8 +67,9 @@ export interface ManagedProcess {
   stop(graceMs?: number): Promise<void>
 }
 
-export function startProcess(name: string, command: string, args: string[], env: Record<string, string | undefined>): ManagedProcess {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+/** `env` is added to this process's environment (an `undefined` value leaves a variable out). */
+export function startProcess(name: string, command: string, args: string[], env: Record<string, string | undefined>, cwd = ROOT): ManagedProcess {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   if (child.pid === undefined) throw new Error(`${name}: could not spawn ${command}`)
   running.add(child)
   const chunks: Buffer[] = []
@@ -195,17 +196,22 @@ export async function startApiServer(env: Record<string, string | undefined>): P
     ...env,
   })
   const base = `http://${HOST}:${port}/api/flashcards`
+  await waitForHttp(proc, `${base}/orchestrator/health`)
+  return { base, proc, stop: () => proc.stop() }
+}
+
+/** Waits until a server process answers `url` with any status (it fails at once if the process exits). */
+export async function waitForHttp(proc: ManagedProcess, url: string): Promise<void> {
   await waitFor(
-    'the example API server to answer HTTP',
+    `${proc.name} to answer HTTP`,
     async () => {
-      if (!proc.alive()) throw new Error(`the API server exited:\n${tailOf(proc)}`)
-      await fetch(`${base}/orchestrator/health`)
+      if (!proc.alive()) throw new Error(`${proc.name} exited:\n${tailOf(proc)}`)
+      await fetch(url)
       return true
     },
     60_000,
     100,
   )
-  return { base, proc, stop: () => proc.stop() }
 }
 
 /** The real `flashcard-workers` CLI (packages/workers/dist/cli.js). */
