@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Entry of `npm test` and `npm run demo`: install, build, find Redis (and PostgreSQL for tests), then run.
+// Entry of `npm test` and `npm run demo`: install, build, find Redis (and PostgreSQL and Chromium for tests), then run.
 import { spawnSync } from 'node:child_process'
 import { build, ensureInstalled, ROOT } from './lib/workspace.mjs'
 import { ensureRedis, redisObtainable, NO_REDIS_HELP } from './lib/redis.mjs'
 import { ensurePostgres } from './lib/postgres.mjs'
+import { ensureChromium } from './lib/chromium.mjs'
 
 const [command, ...rest] = process.argv.slice(2)
 
@@ -12,6 +13,7 @@ async function test() {
   build()
   const redis = await ensureRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379')
   const database = await ensurePostgres(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+  ensureChromium()
   console.log(`• running tests against ${redis.url} and PostgreSQL at ${new URL(database).host}`)
   const result = spawnSync('npx', ['tap', ...rest], {
     cwd: ROOT,

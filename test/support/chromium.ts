@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,19 +6,13 @@ import { chromium, type BrowserContext } from 'playwright-core'
 export const CHROMIUM = '/usr/bin/chromium'
 
 /**
- * Debian's chromium package, installed when missing (CI runs as root; elsewhere the error says
- * what to run). Playwright's own browser download is not used: only the package registry is.
+ * Debian's chromium package: `npm test` installs it when missing (scripts/lib/chromium.mjs), so
+ * apt never runs inside a test. Playwright's own browser download is not used: only the package
+ * registry is.
  */
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM)) return CHROMIUM
-  if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM} is missing: run "sudo apt-get install -y chromium" (Debian) first`)
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  // apt's progress goes to stderr: on stdout it would be read as part of the test's TAP stream
-  // (a CI run once reported this file as "no tests found" after installing Chromium).
-  const stdio: ['ignore', number, number] = ['ignore', 2, 2]
-  execFileSync('apt-get', ['update', '-qq'], { stdio, env })
-  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio, env })
-  return CHROMIUM
+  throw new Error(`${CHROMIUM} is missing: run "npm test" as root (it installs it) or "sudo apt-get install -y chromium" (Debian) first`)
 }
 
 /** Headless Chromium with a fresh profile that makes no network calls of its own; close() removes the profile. */
