@@ -61,7 +61,8 @@ t.test('forged transcription jobs fail at once and write nothing; a valid job be
   const escaped = existsSync(join(dirname(h.contentDir), escape))
   t.equal(fetchedForForged, 0, 'only the valid job fetched its file')
   t.notOk(escaped, 'nothing written outside CONTENT_DIR')
-  t.same(await readdir(h.contentDir), ['course-1'], 'and nothing inside it but the valid job\'s transcript')
+  t.same(await readdir(h.contentDir), ['.tenants'], 'inside it only the submissions folder')
+  t.same(await readdir(join(h.contentDir, '.tenants')), ['acme'], 'holding the valid job\'s tenant only, not the forged owner\'s')
   t.comment(`forged payloads: transcription jobs=${forged.length} failed_at_once=${outcomes.filter((j) => j.attemptsMade === 1).length} files_fetched_for_them=${fetchedForForged} written_outside=${escaped} elapsed_ms=${elapsed}`)
 })
 

@@ -3,7 +3,7 @@
  * (an fs error names the path it failed on), not in the job log the API serves. Operators still
  * see them in the worker's own log.
  */
-import { readFile, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
 import { fileHandler } from './fixtures/servers.js'
@@ -20,9 +20,10 @@ t.test('transcription results, errors and job logs carry no server path', async 
   const h = await transcriptionHarness(t, { JOB_ATTEMPTS: '1' })
   await h.start()
   const done = await h.finished((await h.enqueue('mod-paths', [{ file_id: 'notes', url: `${files.url}/notes.txt` }])).job_id)
-  t.match(done.returnvalue.transcripts, [{ file_id: 'notes', path: 'course-1/mod-paths/notes.transcript.md' }], 'the transcript path is relative to CONTENT_DIR')
+  t.match(done.returnvalue.transcripts, [{ file_id: 'notes', path: 'course-1/mod-paths/notes.transcript.md' }], 'the transcript path is relative to the tenant\'s submissions folder')
   // A file where the course folder should be: mkdir fails with an error naming the absolute path.
-  await writeFile(join(h.contentDir, 'course-blocked'), 'not a folder')
+  await mkdir(join(h.contentDir, '.tenants', 'acme'), { recursive: true })
+  await writeFile(join(h.contentDir, '.tenants', 'acme', 'course-blocked'), 'not a folder')
   const blocked = await h.finished((await h.enqueue('mod-blocked', [{ file_id: 'notes', url: `${files.url}/notes.txt` }], undefined, 'course-blocked')).job_id)
   t.equal(await blocked.getState(), 'failed')
   t.match(blocked.failedReason, /File notes \([^)]+\): ENOTDIR: not a directory, mkdir '…\/mod-blocked'/, 'the failure says what happened, with the last segment only')
@@ -40,6 +41,6 @@ t.test('generation errors from the content directory name the course and module,
   await h.start()
   const [job] = await h.generate({ mode: 'single_module', target: { course_id: 'no-such-course', module_id: 'm1' } })
   const failed = await h.finished(job!.job_id)
-  t.equal(failed.failedReason, 'Module m1 of course no-such-course not found: no folder no-such-course/m1 in the content directory')
+  t.equal(failed.failedReason, "Module m1 of course no-such-course not found: no folder no-such-course/m1 in the shared content or this tenant's submissions")
   t.notOk((await jobLogs(h.logDir)).includes(EXAMPLES_CONTENT), 'nor in the job log')
 })

@@ -8,6 +8,7 @@ import { FlashcardQueues, loadConfig } from '@flashcards/queue-core'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
 import { S3RVER_CREDENTIALS, startLoopbackS3 } from '../../queue-core/test/job-log-s3-server.js'
 import { createLogger } from '../src/runtime/index.js'
+import { tenantRoot } from '../src/content/tenant-folders.js'
 import { startTranscriptionWorker } from '../src/transcription/index.js'
 import { VTT } from './fixtures/documents.js'
 
@@ -64,7 +65,7 @@ t.test('a module file on S3 is downloaded and transcribed; a missing object fail
   )
   const done = await finished(ok.job_id)
   t.equal(await done.getState(), 'completed', done.failedReason)
-  const transcript = await readFile(join(contentDir, 'course-1', 'mod-s3', 'lecture.transcript.vtt'), 'utf8')
+  const transcript = await readFile(join(tenantRoot(contentDir, owner.tenant), 'course-1', 'mod-s3', 'lecture.transcript.vtt'), 'utf8')
   t.match(transcript, /-->/, 'the transcript keeps its timestamps')
   t.match(done.returnvalue, { transcripts: [{ file_id: 'lecture', format: 'vtt' }] })
 

@@ -2,6 +2,7 @@ import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
 import { JOB_NAMES } from '@flashcards/queue-core'
+import { tenantRoot } from '../src/content/tenant-folders.js'
 import { TRANSCRIBE_FILE_JOB } from '../src/transcription/index.js'
 import { HTML_PAGE, MARKDOWN, PLAIN_TEXT, SRT, VTT, makeDocx, makePdf, makeWav } from './fixtures/documents.js'
 import { fileHandler, geminiHandler, openAiHandler, serve, SPOKEN } from './fixtures/servers.js'
@@ -46,7 +47,7 @@ t.test('every document type over HTTP becomes a transcript the orchestrator read
   t.equal(result.segments, 6)
   t.equal(result.characters, result.transcripts.reduce((n: number, r: { characters: number }) => n + r.characters, 0))
   t.equal(result.generation_job, null, 'no chaining unless ENQUEUE_MODULE_JOB_ON_COMPLETE=true')
-  const dir = join(contentDir, 'course-1', 'mod-docs')
+  const dir = join(tenantRoot(contentDir, owner.tenant), 'course-1', 'mod-docs')
   t.same((await readdir(dir)).sort(), ids.map((n) => `${n.replace(/\W/g, '-')}.transcript.${/vtt|srt/.test(n) ? 'vtt' : 'md'}`).sort(), 'no temporary files left')
   t.match(await readFile(join(dir, 'captions-srt.transcript.vtt'), 'utf8'), /^WEBVTT\n\n00:00:00\.500 --> 00:00:03\.000\nVersion control records changes to files\./)
   t.match(await readFile(join(dir, 'plates-pdf.transcript.md'), 'utf8'), /^# Plate Tectonics\n\nContinents drift on tectonic plates\.\n$/)
@@ -64,7 +65,7 @@ t.test('audio through an OpenAI-compatible /v1/audio/transcriptions server keeps
   t.equal(whisper.requests.length, 1)
   t.match(whisper.requests[0]!.body.toString('latin1'), /name="model"\r\n\r\nwhisper-1/)
   t.equal(
-    await readFile(join(contentDir, 'course-1', 'mod-audio', 'talk.transcript.vtt'), 'utf8'),
+    await readFile(join(tenantRoot(contentDir, owner.tenant), 'course-1', 'mod-audio', 'talk.transcript.vtt'), 'utf8'),
     'WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nWelcome to the lecture on tides.\n\n00:00:02.500 --> 00:00:06.000\nThe moon pulls the oceans toward it.\n',
   )
 })
@@ -165,10 +166,10 @@ t.test('MOCK_FILE_URLS gives deterministic sample content without any network', 
   const first = await finished((await enqueue('mod-mock', files)).job_id)
   t.equal(first.failedReason, undefined)
   t.match(first.returnvalue.transcripts, [{ file_id: 'intro', format: 'vtt', segments: 4 }, { file_id: 'handbook', format: 'md', segments: 0 }])
-  const video = await readFile(join(contentDir, 'course-1', 'mod-mock', 'intro.transcript.vtt'), 'utf8')
+  const video = await readFile(join(tenantRoot(contentDir, owner.tenant), 'course-1', 'mod-mock', 'intro.transcript.vtt'), 'utf8')
   const again = await finished((await enqueue('mod-mock-2', files)).job_id)
   t.equal(again.failedReason, undefined)
-  t.equal(await readFile(join(contentDir, 'course-1', 'mod-mock-2', 'intro.transcript.vtt'), 'utf8'), video, 'same URL, same content')
+  t.equal(await readFile(join(tenantRoot(contentDir, owner.tenant), 'course-1', 'mod-mock-2', 'intro.transcript.vtt'), 'utf8'), video, 'same URL, same content')
 })
 
 t.test('chaining: two workers finishing the files of a module at once enqueue exactly one generation job', async (t) => {

@@ -3,6 +3,11 @@ import type { ExtractedDocument } from '../extract/index.js'
 export interface ModuleRef {
   course_id: string
   module_id: string
+  /**
+   * The tenant the content is read for. A source that stores what tenants submit must return only
+   * this tenant's submissions (besides material shared with every tenant).
+   */
+  tenant?: string
 }
 
 /** One file (or the inline content) of a module, as text. */
@@ -28,8 +33,8 @@ export interface SourceDocument {
  */
 export interface ContentSource {
   readonly name: string
-  /** The course's module ids in course order. Throws `ContentNotFoundError` for an unknown course. */
-  listModules(courseId: string, signal?: AbortSignal): Promise<string[]>
+  /** The course's module ids in course order, for `tenant`. Throws `ContentNotFoundError` for an unknown course. */
+  listModules(courseId: string, signal?: AbortSignal, tenant?: string): Promise<string[]>
   /** The module's documents. Throws `ContentNotFoundError` when the module has none. */
   loadModule(ref: ModuleRef, signal?: AbortSignal): Promise<SourceDocument[]>
 }

@@ -55,7 +55,7 @@ export function orchestratorProcessor(options: OrchestratorProcessorOptions): Jo
 }
 
 async function expandCourse(data: CourseJobData, options: OrchestratorProcessorOptions, context: ProcessorContext): Promise<CourseResult> {
-  const moduleIds = await options.contentSource.listModules(data.course_id, context.signal)
+  const moduleIds = await options.contentSource.listModules(data.course_id, context.signal, data.owner.tenant)
   await report(context.progress, PROGRESS.listModules(data.course_id, moduleIds.length), { modules: moduleIds })
   const modules: CourseResult['modules'] = []
   for (const [index, module_id] of moduleIds.entries()) {
@@ -85,7 +85,7 @@ async function generateModule(
     { course_id: data.course_id, module_id: data.module_id, settings: data.settings, documents },
     {
       provider,
-      ...(options.cache === false ? {} : { cache: new StageCache(context.redis, prefix) }),
+      ...(options.cache === false ? {} : { cache: new StageCache(context.redis, prefix, data.owner.tenant) }),
       signal: context.signal,
       progress: context.progress,
       log: context.log,
@@ -119,7 +119,7 @@ async function generateModule(
 async function loadDocuments(data: ModuleJobData, options: OrchestratorProcessorOptions, signal: AbortSignal): Promise<SourceDocument[]> {
   try {
     if (data.content) return [await inlineDocument(data.content, options.extract, signal)]
-    return await options.contentSource.loadModule({ course_id: data.course_id, module_id: data.module_id }, signal)
+    return await options.contentSource.loadModule({ course_id: data.course_id, module_id: data.module_id, tenant: data.owner.tenant }, signal)
   } catch (err) {
     // A corrupt or unsupported file stays so on the next attempt.
     if (err instanceof ExtractionError) throw new UnrecoverableError(`Module ${data.module_id}: ${err.message}`)

@@ -17,17 +17,19 @@ export interface StageCacheKey {
 }
 
 /**
- * Stage outputs in Redis by (content hash, stage, provider, model, prompt version), so
- * regenerating an unchanged module makes no LLM call. Keys sit under the queue prefix.
+ * Stage outputs in Redis by (tenant, content hash, stage, provider, model, prompt version), so
+ * regenerating an unchanged module makes no LLM call. Keys sit under the queue prefix. The tenant
+ * is part of the key: one tenant's outputs are never served to another, whatever their content.
  */
 export class StageCache {
   constructor(
     private readonly redis: RedisConnection,
     private readonly prefix: string,
+    private readonly tenant = '',
   ) {}
 
   private key(key: StageCacheKey): string {
-    const id = createHash('sha256').update(JSON.stringify([key.stage, key.contentHash, key.provider, key.model, key.promptVersion])).digest('hex')
+    const id = createHash('sha256').update(JSON.stringify([this.tenant, key.stage, key.contentHash, key.provider, key.model, key.promptVersion])).digest('hex')
     return auxKey(this.prefix, 'orchestrator', `cache:${key.stage}:${id}`)
   }
 

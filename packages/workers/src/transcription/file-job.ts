@@ -66,7 +66,8 @@ export async function processFileJob(
       await ctx.progress(40, 'extracted', `Extracted ${document!.text.length} characters from ${detected.format}`)
       content = document!
     }
-    const stored = await writeTranscript(deps.contentDir, { course_id: data.course_id, module_id: data.module_id, file_id: file.file_id }, content)
+    const target = { tenant: data.owner.tenant, course_id: data.course_id, module_id: data.module_id, file_id: file.file_id }
+    const stored = await writeTranscript(deps.contentDir, target, content)
     await ctx.progress(100, 'stored', `Transcript of ${file.file_id} written to ${stored.path}`, { ...stored })
     await reportToParent(job, ctx)
     return { file_id: file.file_id, source, bytes: fetched.bytes.length, ...stored }

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { join, relative, resolve, sep } from 'node:path'
+import { join, relative, sep } from 'node:path'
+import { tenantRoot } from '../content/tenant-folders.js'
 import { toWebVtt, type TimedSegment } from '../extract/index.js'
 
 export interface TranscriptTarget {
+  /** The tenant that submitted the file: transcripts are stored per tenant. */
+  tenant: string
   course_id: string
   module_id: string
   file_id: string
@@ -16,16 +19,23 @@ export interface TranscriptContent {
 }
 
 export interface StoredTranscript {
-  /** Where the transcript file is, relative to CONTENT_DIR (`course/module/file.transcript.vtt`): results and logs reach tenants, server paths must not. */
+  /**
+   * Where the transcript file is, relative to the tenant's submissions folder
+   * (`course/module/file.transcript.vtt`): results and logs reach tenants, server paths must not.
+   */
   path: string
   format: 'vtt' | 'md'
   characters: number
   segments: number
 }
 
-/** `CONTENT_DIR/<course_id>/<module_id>/<file_id>.transcript.vtt|md`: where the filesystem content source looks. */
+/**
+ * `CONTENT_DIR/.tenants/<tenant>/<course_id>/<module_id>/<file_id>.transcript.vtt|md`: where the
+ * filesystem content source looks for the tenant's own material, beside the shared
+ * `CONTENT_DIR/<course_id>/<module_id>/`. Another tenant's transcript of the same ids is another file.
+ */
 export function transcriptPath(contentDir: string, target: TranscriptTarget, format: 'vtt' | 'md'): string {
-  return join(resolve(contentDir), target.course_id, target.module_id, `${target.file_id}.transcript.${format}`)
+  return join(tenantRoot(contentDir, target.tenant), target.course_id, target.module_id, `${target.file_id}.transcript.${format}`)
 }
 
 /**
@@ -38,7 +48,7 @@ export async function writeTranscript(contentDir: string, target: TranscriptTarg
   const segments = content.segments ?? []
   const format = segments.length > 0 ? 'vtt' : 'md'
   const path = transcriptPath(contentDir, target, format)
-  const dir = join(resolve(contentDir), target.course_id, target.module_id)
+  const dir = join(tenantRoot(contentDir, target.tenant), target.course_id, target.module_id)
   const body = format === 'vtt' ? toWebVtt(segments) : markdown(content)
   await mkdir(dir, { recursive: true })
   // The leading dot keeps readers (which skip hidden files) away from the partial file.
@@ -51,7 +61,7 @@ export async function writeTranscript(contentDir: string, target: TranscriptTarg
     throw err
   }
   await rm(transcriptPath(contentDir, target, format === 'vtt' ? 'md' : 'vtt'), { force: true })
-  return { path: relative(resolve(contentDir), path).split(sep).join('/'), format, characters: content.text.length, segments: segments.length }
+  return { path: relative(tenantRoot(contentDir, target.tenant), path).split(sep).join('/'), format, characters: content.text.length, segments: segments.length }
 }
 
 function markdown(content: TranscriptContent): string {
