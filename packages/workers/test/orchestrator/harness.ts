@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Job } from 'bullmq'
 import { FlashcardQueues, loadConfig, type GenerateBatchBody } from '@flashcards/queue-core'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/redis.js'
 import { createLogger } from '../../src/runtime/index.js'
 import { startOrchestratorWorker, type OrchestratorWorkerOptions } from '../../src/orchestrator/index.js'
+import { finalJob } from '../fixtures/final-job.js'
 
 export const EXAMPLES_CONTENT = fileURLToPath(new URL('../../../../examples/content', import.meta.url))
 export const owner = { tenant: 'acme', principal: 'tester' }
@@ -44,16 +44,6 @@ export async function orchestratorHarness(t: TestLike, env: Record<string, strin
     return worker
   }
   const generate = (body: GenerateBatchBody) => queues.enqueueGeneration(body, owner)
-  /** Polls until the job is completed or failed (or the deadline passes). */
-  const finished = async (jobId: string, timeoutMs = 20_000): Promise<Job> => {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const state = await queues.queue('orchestrator').getJobState(jobId)
-      // Read the job after its state is final, so its result and failure reason are complete.
-      if (state === 'completed' || state === 'failed') return (await queues.queue('orchestrator').getJob(jobId))!
-      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state} after ${timeoutMs} ms`)
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
+  const finished = (jobId: string, timeoutMs = 20_000) => finalJob(queues.queue('orchestrator'), jobId, timeoutMs)
   return { prefix, logDir, config, queues, start, generate, finished }
 }
