@@ -492,3 +492,66 @@ In contrast, \`git pull\` fetches and then merges the new commits.
   t.notMatch(fronts, /\{\{c1::Economists\}\}/, 'who says it is no blank')
   t.match(fronts, /^\{\{c1::`git pull`\}\} fetches/m, 'the contrast connective is read through')
 })
+
+const BAKING = `# Bread
+
+## Gluten
+
+When flour is mixed with water, its proteins bond to form *gluten*, a stretchy network that traps gas.
+
+> **Tip:** Dough that has been kneaded enough stretches thin without tearing.
+
+## In the oven
+
+The crust owes its colour to *caramelisation*, the browning of sugar molecules under strong heat that starts above about 160 °C. The inside of the loaf stays near 100 °C, so the crumb stays pale.
+
+Bakers use this on purpose: a long, cold rise in the refrigerator, called *retarding*, gives a more complex taste.
+
+The alcohol evaporates in the oven.
+
+Commonly used flours include spelt, rye, emmer, and einkorn.
+
+Hyperinflation is extremely rapid inflation, usually defined as prices rising more than fifty percent a month.
+
+In both cases, the government printed money to pay its bills.
+
+Once the dough is shaped, cover the bowl with a damp towel.
+
+Clear and concise labels make it easier to find each flour in the pantry.
+`
+
+t.test('an appositive after a marked term defines it; a callout label, a pointing lead-in and a unit before a full stop are read through', async (t) => {
+  const { cards, chunks } = await cardsOf(BAKING, { target: 12 })
+  const asked = (front: string) => cards.find((card) => card.front === front)?.back
+  t.equal(asked('What is gluten?'), 'A stretchy network that traps gas', show(cards))
+  // Too long with its relative clause, whole without it.
+  t.equal(asked('What is caramelisation?'), 'The browning of sugar molecules under strong heat', show(cards))
+  t.equal(asked('What is hyperinflation?'), 'Extremely rapid inflation', 'an article-less noun phrase defines a one-word subject')
+  t.ok(cards.some((card) => card.front === 'A long, cold rise in the refrigerator, called {{c1::retarding}}, gives a more complex taste.'), `the lead-in "Bakers use this on purpose:" is dropped:\n${show(cards)}`)
+  t.notOk(cards.some((card) => /Tip/.test(card.front) || card.back === 'Tip:'), 'a callout label is no term')
+  // "°C. The inside" ends a sentence: the next one is read on its own, not glued to the definition.
+  t.notOk(cards.some((card) => card.front.includes('°C. The')), 'a unit ends the sentence')
+  t.notOk(cards.some((card) => /^What does the alcohol evaporate/.test(card.front)), '"in the oven" names a place: no question')
+  t.notOk(cards.some((card) => /einkorn|emmer|spelt/.test(card.back)), 'one item of a list of four is no blank')
+  t.notOk(cards.some((card) => /In both cases|government/.test(card.front)), '"In both cases" leans on the sentence before')
+  t.notOk(cards.some((card) => /damp towel|dough is shaped/.test(card.front)), 'an order after "Once …," is an instruction')
+  t.notOk(cards.some((card) => /\{\{c1::concise labels\}\}/.test(card.front)), 'a blank never splits "clear and concise"')
+  assertRules(t, cards, chunks)
+})
+
+t.test('facts with a dangling adverb, a gerund fragment, "another" or "the query above" make no card', async (t) => {
+  const { cards } = await cardsOf(`# Diffusion
+
+In *facilitated diffusion*, a channel or carrier protein lets a substance move down its concentration gradient, still without energy from the cell.
+
+Filtering rows according to the results.
+
+Another note for ordering.
+
+The lone column is only included in the query above to illustrate where the default has changed values.
+
+Her next step is to decide what to call the files that the analysis program will create.
+`)
+  t.ok(cards.some((card) => card.front === 'In {{c1::facilitated diffusion}}, a channel or carrier protein lets a substance move down its concentration gradient.'), show(cards))
+  t.notOk(cards.some((card) => /still\.$|Filtering|Another|query above|Her next/.test(card.front)), show(cards))
+})

@@ -67,7 +67,29 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
     (text) => !actsAsVerb(sentence.tokens, text) && !headOfOf(sentence.text, text) && !PEOPLE.test(text) && !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)),
   )
   candidates.push(...phrases.map((text) => ({ text, kind: 'phrase' as const })))
-  return candidates.find((blank) => isGoodBlank(blank, sentence) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false))
+  return candidates.find((blank) => isGoodBlank(blank, sentence) && !enumerated(sentence.text, blank) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false))
+}
+
+/**
+ * "… include KDiff3, Beyond Compare, Meld, and {{P4Merge}}": one item of a list of four or more
+ * is an arbitrary pick, and "Commonly used {{tools}} include …" is the category its items give
+ * away (R7). A marked term or code outside the list may still be the blank.
+ */
+function enumerated(text: string, blank: Blank): boolean {
+  const items = text.replace(/[.!]$/, '').split(/,\s*|;\s*|:\s*/).map((part) => part.replace(/^(?:and|or)\s+/, '').trim())
+  const short = (item: string | undefined) => item !== undefined && item.split(/\s+/).length <= 3
+  let longest = 0
+  let inList = false
+  for (let first = 0; first < items.length; first++) {
+    let last = first
+    while (short(items[last + 1])) last++
+    // "… include spelt, rye, …": the list's first item ends the lead-in before it.
+    const size = last - first + 1 + (short(items[first]) && first > 0 ? 1 : 0)
+    if (size >= 4 && items.slice(first, last + 1).some((item) => item === blank.text || item.endsWith(` ${blank.text}`))) inList = true
+    longest = Math.max(longest, size)
+    first = last
+  }
+  return inList || (longest >= 4 && (blank.kind === 'phrase' || blank.kind === 'number'))
 }
 
 /** A concession the sentence opens with ("Although SQL reads like English, …") is not what it teaches. */
@@ -118,7 +140,10 @@ function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
 export function nounPhrases(tokens: Token[]): string[] {
   const phrases: { text: string; score: number }[] = []
   let run: Token[] = []
+  let halved = false
   const close = () => {
+    if (halved) run = []
+    halved = false
     while (run.length > 0 && run[run.length - 1]!.pos === 'ADJ') run.pop()
     while (run.length > 0 && (run[0]!.pos === 'ADJ' && run.length > 2)) run.shift()
     const nouns = run.filter((token) => token.pos !== 'ADJ')
@@ -140,8 +165,15 @@ export function nounPhrases(tokens: Token[]): string[] {
     const word = PHRASE_POS.has(token.pos) && /^[\p{L}][\p{L}\p{N}'-]*$/u.test(token.text) && !QUANTIFIERS.has(token.text.toLowerCase())
     // An adjective after a noun starts another phrase: "files | consistent names".
     if (word && token.pos === 'ADJ' && run.some((earlier) => earlier.pos !== 'ADJ')) close()
+    // "Clear and concise comments": a phrase after "<adjective> and" would hide half its description.
+    // (The model reads a capitalised first word as a name: "Clear/PROPN and concise".)
+    if (word && run.length === 0 && tokens[index - 1]?.pos === 'CCONJ' && (tokens[index - 2]?.pos === 'ADJ' || index === 2)) halved = true
     if (word) run.push(token)
-    else close()
+    else {
+      // "{{Clear}} and concise comments": the first of two joined adjectives is no phrase either.
+      if (token.pos === 'CCONJ' && tokens[index + 1]?.pos === 'ADJ') halved = true
+      close()
+    }
   })
   close()
   return phrases.sort((a, b) => b.score - a.score).map((phrase) => phrase.text)

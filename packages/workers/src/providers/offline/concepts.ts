@@ -9,7 +9,7 @@ import { definitionIn } from './definitions.js'
 import { definedTerms } from './cards.js'
 import { questionOf } from './questions.js'
 import { stepConcepts } from './steps.js'
-import { canBeVerb, type Analyser, type Sentence } from './nlp.js'
+import { canBeVerb, type Analyser, type Sentence, type Token } from './nlp.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
 
@@ -20,13 +20,13 @@ const MIN_SENTENCE_CHARS = 25
  * Sentences that lean on their context (C9), tell the lesson's story, or instruct rather than
  * state: no card can stand alone on them.
  */
-const LEANS_ON_CONTEXT = /^(?:it|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|for (?:example|instance)|in (?:this|that|the (?:previous|next))|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|welcome|he|she|i)\b/i
-const STORY = /\b(?:she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
+const LEANS_ON_CONTEXT = /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|welcome|he|she|i)\b/i
+const STORY = /\b(?:you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these\b|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
 /** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
 const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down)\b|"[^"]{1,30}" tab\b/i
 /** "…, it is always useful to add comments": a judgement, not a fact to recall. */
-const JUDGEMENT = /\bit(?:'s| is) (?:\w+ )?(?:useful|important|helpful|a good idea|recommended|wise|best)\b/i
+const JUDGEMENT = /\bit(?:'s| is| can be| may be| would be| might be) (?:\w+ )?(?:useful|important|helpful|a good idea|recommended|wise|best)\b/i
 const FIRST_PERSON = /\b(?:I|I'm|I've|my|me)\b/
 /** A learning objective ("Explain the purpose of …") says what to learn, not the fact itself. */
 const OBJECTIVE = /^(?:explain|describe|identify|list|understand|know|recogni[sz]e|compare|define|outline|summari[sz]e|discuss|name|state|apply|demonstrate|distinguish|learn)\b/i
@@ -132,7 +132,8 @@ function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[]
     return { kind: keypoint ? 'keypoint' : 'definition', term: definition.term, statement: text, ...(definition.question ? { relation: definition.question } : {}), ...(definition.answer ? { answer: definition.answer } : {}) }
   }
   // A fragment without a verb ("One field per type of information.") states nothing.
-  if (!clause.tokens.some((token) => token.pos === 'VERB' || token.pos === 'AUX')) return undefined
+  // Nor does one whose only verb is a gerund ("Filtering rows according to WHERE.").
+  if (!clause.tokens.some((token) => (token.pos === 'VERB' && !/ing$/i.test(token.text)) || token.pos === 'AUX')) return undefined
   // An instruction ("Create files", "Use `ls` to …") tells the reader what to do, not a fact; key points may.
   if ((!keypoint || OBJECTIVE.test(text)) && isImperative(clause)) return undefined
   // "that file", "those changes": a demonstrative points outside the sentence (C9).
@@ -181,7 +182,8 @@ function standalone(sentence: string): string | undefined {
       .map((match) => match.index)
       .filter((index) => index >= MIN_SENTENCE_CHARS && index < MAX_SENTENCE_CHARS)
     if (cuts.length === 0) return undefined
-    text = `${text.slice(0, cuts[cuts.length - 1]).replace(/,$/, '')}.`
+    // "…, still without energy": the cut leaves no adverb dangling ("…, still.").
+    text = `${text.slice(0, cuts[cuts.length - 1]).replace(/,?\s+(?:still|also|even|only|just|then|and|or|but)$/i, '').replace(/,$/, '')}.`
   }
   if (text.length < MIN_SENTENCE_CHARS || text.length > MAX_SENTENCE_CHARS) return undefined
   // "If we run `wc *.pdb`, the `*` matches …": a reader's "we" in a leading condition tells no story.
@@ -203,8 +205,16 @@ function standalone(sentence: string): string | undefined {
  */
 const CONNECTIVE = /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-zA-Z`])/i
 
+/** "Tip: …", "Note: …": a callout's label names the box, not a term of the sentence. */
+const CALLOUT_LABEL = /^(?:Tip|Hint|Note|Warning|Caution|Important|Remember|Info|Aside|Did you know\??)s?\s*:\s+/i
+/**
+ * "Bakers use this on purpose: a long, cold rise … gives …", "It takes time though: changes in …
+ * affect …": a lead-in that points back is dropped when a whole statement follows its colon.
+ */
+const POINTING_LEAD_IN = /^[^:]{0,60}\b(?:this|that|these|those|it|here|there|though)\b[^:]{0,30}:\s+(?=(?:an?|the|[a-z]+s)\s)/i
+
 function withoutConnective(text: string): string {
-  const rest = text.replace(CONNECTIVE, '')
+  const rest = text.replace(CALLOUT_LABEL, '').replace(CONNECTIVE, '').replace(POINTING_LEAD_IN, '')
   return rest === text ? text : rest.charAt(0).toUpperCase() + rest.slice(1)
 }
 
@@ -224,7 +234,11 @@ function pointsOutside(sentence: Sentence): boolean {
   })
 }
 
+/** "Create files", and "Once the installation is complete, go to …": the main clause gives an order. */
 function isImperative(sentence: Sentence): boolean {
-  const first = sentence.tokens[0]
-  return first !== undefined && first.pos === 'VERB' && first.text.toLowerCase() === first.lemma
+  const base = (token: Token | undefined) => token !== undefined && token.pos === 'VERB' && token.text.toLowerCase() === token.lemma
+  if (base(sentence.tokens[0])) return true
+  if (!/^(?:once|when|after|before|if|to|as soon as|whenever)$/i.test(sentence.tokens[0]?.text ?? '')) return false
+  const comma = sentence.tokens.findIndex((token) => token.text === ',')
+  return comma > 0 && base(sentence.tokens[comma + 1])
 }

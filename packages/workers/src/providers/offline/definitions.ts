@@ -1,4 +1,5 @@
 import { EXAMPLE_OF, GENERIC_TAIL, RELATIVE_HEAD } from '../../pipeline/card-lint.js'
+import { wordIndex } from './blanks.js'
 import type { Sentence } from './nlp.js'
 
 /**
@@ -56,6 +57,8 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
   if (meaning && isTermPhrase(meaning[1]!, sentence, false)) return { term: meaning[1]! }
   const also = ALSO_KNOWN.exec(text)
   if (also && isTermPhrase(also[1]!, sentence, false)) return { term: also[1]! }
+  const appositive = appositiveIn(sentence, marked)
+  if (appositive) return appositive
   const stands = STANDS_FOR.exec(text)
   if (stands) return { term: stands[2]!.trim(), question: `What does ${stands[1]} stand for?` }
   const isA = IS_A.exec(text)
@@ -72,6 +75,8 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
     if (!answer) return { term }
     return { term, question: `What ${isA[3]!.toLowerCase()} ${asked(`${(isA[1] ?? '').toLowerCase()}${term}`, sentence)}?`, answer }
   }
+  const bare = bareDefinitionIn(sentence)
+  if (bare) return bare
   const means = MEANS.exec(text)
   if (means && marked.has(means[1]!.toLowerCase()) && !NOT_A_TERM.test(text)) return { term: means[1]! }
   const measures = MEASURES.exec(text)
@@ -79,12 +84,75 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
   return undefined
 }
 
+/** An opening phrase ("In *facilitated diffusion*, a channel …"): the comma after the term ends it, no description follows. */
+const OPENING_PHRASE = /^(?:in|for|with|within|during|unlike|like|as|at|on|by|after|before|without)\s+(?:the\s+|an?\s+)?$/i
+
+/**
+ * "… bond to form *gluten*, a stretchy network that traps gas": a marked term followed by a noun
+ * phrase that describes it, asked "What is gluten?" and answered by that phrase.
+ */
+function appositiveIn(sentence: Sentence, marked: Set<string>): Definition | undefined {
+  const { text } = sentence
+  for (const term of marked) {
+    const at = wordIndex(text.toLowerCase(), term)
+    if (at < 0 || OPENING_PHRASE.test(text.slice(0, at))) continue
+    const rest = /^,\s+((?:an?|the)\s+.*)$/i.exec(text.slice(at + term.length))?.[1]
+    const answer = rest ? predicateOf(rest, sentence, true) : undefined
+    // "…, a protein lets ions pass": a verb in the phrase makes it a clause, not a description.
+    if (!answer || GENERIC_TAIL.test(answer) || verbBeforeRelative(answer, sentence)) continue
+    const surface = text.slice(at, at + term.length)
+    const article = /\b(the|an?)\s+$/i.exec(text.slice(0, at))?.[1]?.toLowerCase()
+    return { term: surface, question: `What is ${article ? `${article} ` : ''}${asked(surface, sentence)}?`, answer }
+  }
+  return undefined
+}
+
+/**
+ * "a reaction between sugars and amino acids that happens above …": an appositive too long with
+ * its relative clause says what the term is without it, when at least five words remain and they
+ * do not end on a preposition ("a security incident in which …").
+ */
+function withoutRelative(clause: string, sentence: Sentence): string {
+  const words = clause.split(/\s+/)
+  if (words.length <= 8) return clause
+  const head = clause.split(/\s+(?:that|which|where|whose|who)\s/)[0]!
+  const last = head.split(/\s+/).pop()
+  const preposition = sentence.tokens.some((token) => token.text === last && token.pos === 'ADP')
+  return head.split(/\s+/).length >= 5 && !preposition ? head : clause
+}
+
+function verbBeforeRelative(phrase: string, sentence: Sentence): boolean {
+  const head = phrase.split(/\s+(?:that|which|who|where|whose)\s/)[0]!.split(/\s+/)
+  return head.some((word) => sentence.tokens.some((token) => token.text === word && ((token.pos === 'VERB' && !/ing$/.test(token.text)) || token.pos === 'AUX')))
+}
+
+/**
+ * "Hyperinflation is extremely rapid inflation, …": a one-word subject and, without an article, a
+ * noun phrase (an adverb, adjectives, a noun) as the predicate. "Lists are mutable" (an adjective
+ * alone) says a property, not what the subject is.
+ */
+function bareDefinitionIn(sentence: Sentence): Definition | undefined {
+  const [subject, verb, ...rest] = sentence.tokens
+  if (!subject || !verb || !/^(?:NOUN|PROPN)$/.test(subject.pos) || !/^(?:is|are)$/.test(verb.text) || NOT_A_TERM.test(subject.text)) return undefined
+  let index = 0
+  if (rest[index]?.pos === 'ADV' && /ly$/.test(rest[index]!.text)) index++
+  const adjectives = index
+  while (rest[index]?.pos === 'ADJ') index++
+  if (index === adjectives || rest[index]?.pos !== 'NOUN') return undefined
+  while (rest[index + 1]?.pos === 'NOUN') index++
+  // The noun phrase ends the clause: "is extremely rapid inflation, usually …", not "is good practice to …".
+  if (!/^(?:PUNCT|ADP)$/.test(rest[index + 1]?.pos ?? 'PUNCT') || rest[index + 1]?.text === 'to') return undefined
+  const answer = predicateOf(sentence.text.slice(sentence.text.indexOf(rest[0]!.text, subject.text.length + verb.text.length)), sentence)
+  if (!answer || GENERIC_TAIL.test(answer)) return undefined
+  return { term: subject.text, question: `What ${verb.text} ${asked(subject.text, sentence)}?`, answer }
+}
+
 /**
  * "a fair, documented inquiry into the facts, …" → "A fair, documented inquiry into the facts":
  * the predicate's first clause, at most 8 words; a comma after an adjective lists adjectives and
  * does not end it.
  */
-function predicateOf(predicate: string, sentence: Sentence): string | undefined {
+function predicateOf(predicate: string, sentence: Sentence, shortened = false): string | undefined {
   const adjective = (word: string) => sentence.tokens.some((token) => token.text === word && token.pos === 'ADJ')
   let clause = ''
   for (const part of predicate.split(/(?=[,;:(]|\s[—–-]\s)/)) {
@@ -93,6 +161,7 @@ function predicateOf(predicate: string, sentence: Sentence): string | undefined 
     clause += part
   }
   clause = clause.replace(/[.!\s]+$/, '')
+  if (shortened) clause = withoutRelative(clause, sentence)
   const count = clause.split(/\s+/).filter(Boolean).length
   if (count < 2 || count > 8) return undefined
   return clause.charAt(0).toUpperCase() + clause.slice(1)

@@ -63,7 +63,18 @@ function analyse(nlp: WinkMethods, paragraph: string): Sentence[] {
       previous.tokens.push(...tokens)
     } else sentences.push({ text: unmask(out).trim(), tokens, start })
   })
-  return sentences.map(({ text, tokens }) => ({ text, tokens }))
+  return sentences.flatMap(({ text, tokens }) => splitAfterUnit({ text, tokens }))
+}
+
+/** "… above about 140 °C. The inside …": the model reads a one-letter unit after a number as an initial and runs on. */
+const UNIT_END = /(?<=\d\s?°?\s?[A-Z]\.)\s+(?=[A-Z][a-z])/
+
+function splitAfterUnit(sentence: Sentence): Sentence[] {
+  const cut = UNIT_END.exec(sentence.text)
+  const at = cut ? sentence.tokens.findIndex((token, index) => /^[A-Z]\.$/.test(token.text) && /^(?:NUM|SYM)$/.test(sentence.tokens[index - 1]?.pos ?? '')) : -1
+  if (!cut || at < 0) return [sentence]
+  const head = { text: sentence.text.slice(0, cut.index), tokens: sentence.tokens.slice(0, at + 1) }
+  return [head, ...splitAfterUnit({ text: sentence.text.slice(cut.index + cut[0].length), tokens: sentence.tokens.slice(at + 1) })]
 }
 
 const VERB_TAGS = new Set(['VERB', 'AUX'])
@@ -75,7 +86,8 @@ const VERB_TAGS = new Set(['VERB', 'AUX'])
  * subject, the next word; else the first -s word after the subject (a noun or a command).
  */
 function repairVerbless(tokens: Token[]): void {
-  if (tokens.some((token) => VERB_TAGS.has(token.pos))) return
+  // A gerund ("matching rows") is no main verb: "Regular `JOIN` returns/NOUN only matching rows".
+  if (tokens.some((token) => VERB_TAGS.has(token.pos) && !/ing$/i.test(token.text))) return
   const start = tokens.findIndex((token) => token.pos === 'NOUN' || token.pos === 'PROPN' || token.pos === 'CODE')
   if (start < 0) return
   const plural = /[^s]s$/i.test(tokens[start]!.text)

@@ -51,7 +51,8 @@ export function questionOf(sentence: Sentence, context: QuestionContext): Questi
   let at = verbAt + 1
   const link: string[] = []
   if (/^(?:best|well|only|mainly|mostly|directly)$/i.test(tokens[at]?.text ?? '')) link.push(tokens[at++]!.text)
-  if (tokens[at]?.pos === 'ADP' && /^(?:as|with|to|into|on|for|from|in|at|about)$/i.test(tokens[at]!.text)) link.push(tokens[at++]!.text)
+  // "evaporates in the oven": in/on/at name a place or a time, seldom the point of the sentence.
+  if (tokens[at]?.pos === 'ADP' && /^(?:as|with|to|into|for|from|about)$/i.test(tokens[at]!.text)) link.push(tokens[at++]!.text)
   const object = objectAt(tokens, at)
   if (!object || !sentence.text.includes(object)) return undefined
   const subjectText = asSubject(subject, context.names)
