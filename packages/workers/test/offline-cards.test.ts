@@ -555,3 +555,20 @@ Her next step is to decide what to call the files that the analysis program will
   t.ok(cards.some((card) => card.front === 'In {{c1::facilitated diffusion}}, a channel or carrier protein lets a substance move down its concentration gradient.'), show(cards))
   t.notOk(cards.some((card) => /still\.$|Filtering|Another|query above|Her next/.test(card.front)), show(cards))
 })
+
+t.test('"is said to be" names a term; a verb read as a noun before an article is a verb; relational nouns and comparatives are no blank', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Promises and money
+
+Once a promise is fulfilled or rejected it is said to be *settled*, and its state never changes again.
+
+Most central banks, like the European Central Bank or the Federal Reserve, target an inflation rate of about two percent.
+
+A loaf is done when it sounds hollow when you tap the bottom.
+
+Bread flour has more protein than cake flour, which is why it gives a chewier loaf.
+`)
+  t.ok(cards.some((card) => card.front.includes('said to be {{c1::settled}}')), show(cards))
+  t.ok(cards.some((card) => card.back === 'two percent'), `the sentence has a verb ("target"), so it makes a card:\n${show(cards)}`)
+  t.notOk(cards.some((card) => card.back === 'bottom' || card.back === 'chewier loaf'), show(cards))
+  assertRules(t, cards, chunks)
+})

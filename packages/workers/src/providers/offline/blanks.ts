@@ -20,7 +20,8 @@ export const GENERIC_NOUNS = new Set(
   sort form order look addition instance detail details information data lesson episode chapter section exercise course tutorial
   change changes work progress version versions item items value values member members group groups area areas other others command commands variety sense purpose purposes
   project projects file files feature features folder folders directory code software tool tools user users limitation limitations
-  collaborator collaborators contributor contributors vice versa issue issues task tasks matter matters`.split(/\s+/),
+  collaborator collaborators contributor contributors vice versa issue issues task tasks matter matters
+  bottom top side sides front back inside outside middle edge`.split(/\s+/),
 )
 /** "{{Economists}} distinguish …", "{{historians}} estimate": who says a thing is seldom the thing to recall. */
 const PEOPLE = /^\p{L}{3,}(?:ists|ians)$/iu
@@ -162,7 +163,9 @@ export function nounPhrases(tokens: Token[]): string[] {
     if (verbs.has(index)) token = { ...token, pos: 'VERB' }
     // A capitalised first word is tagged PROPN by the small model ("Small uncharged molecules"): describe, not name.
     if (index === 0 && token.pos === 'PROPN' && PHRASE_POS.has(tokens[1]?.pos ?? '')) token = { ...token, pos: 'ADJ' }
-    const word = PHRASE_POS.has(token.pos) && /^[\p{L}][\p{L}\p{N}'-]*$/u.test(token.text) && !QUANTIFIERS.has(token.text.toLowerCase())
+    // A comparative ("a chewier loaf") compares with another sentence's thing: no part of a blank.
+    const comparative = token.pos === 'ADJ' && /(?:er|ier)$/i.test(token.text) && token.lemma !== token.text.toLowerCase()
+    const word = PHRASE_POS.has(token.pos) && /^[\p{L}][\p{L}\p{N}'-]*$/u.test(token.text) && !QUANTIFIERS.has(token.text.toLowerCase()) && !comparative
     // An adjective after a noun starts another phrase: "files | consistent names".
     if (word && token.pos === 'ADJ' && run.some((earlier) => earlier.pos !== 'ADJ')) close()
     // "Clear and concise comments": a phrase after "<adjective> and" would hide half its description.

@@ -97,6 +97,13 @@ function repairVerbless(tokens: Token[]): void {
       return
     }
   }
+  // "Most central banks, like …, target/NOUN an inflation rate": a noun never takes an article after it; a verb does.
+  for (let i = start + 1; i < tokens.length - 1; i++) {
+    if (tokens[i]!.pos === 'NOUN' && /^(?:a|an|the)$/i.test(tokens[i + 1]!.text) && /^(?:PUNCT|NOUN|PROPN|ADV)$/.test(tokens[i - 1]!.pos)) {
+      tokens[i] = { ...tokens[i]!, pos: 'VERB' }
+      return
+    }
+  }
   // "`ls` on its own lists the directory": past a short phrase, the first -s word before an article.
   for (let i = start + 1; i < Math.min(tokens.length - 1, start + 6); i++) {
     if (tokens[i]!.pos === 'NOUN' && /[^s]s$/.test(tokens[i]!.text) && tokens[i + 1]!.pos === 'DET') {
