@@ -5,7 +5,7 @@
  *
  * Reads PORT (default 5000), HOST, REDIS_URL, QUEUE_PREFIX, JOB_ATTEMPTS, KEEP_*, MAX_QUEUE_DEPTH,
  * LOG_STORE / LOG_DIR / S3_* (job logs), DECK_STORE / DATABASE_URL (decks) through queue-core's
- * loadConfig, and API_TOKENS (`token:tenant,token:tenant`). Health and metrics are public, as
+ * loadConfig, and API_TOKENS (`token:tenant,token:tenant`) and DASHBOARD_TENANT, also through loadConfig. Health and metrics are public, as
  * the runbook's curl calls them without a token; docs at /docs, the OpenAPI document at
  * /api/flashcards/openapi.json, the review page at /api/flashcards/review/, the queue dashboard
  * at /admin/queues only when DASHBOARD_TENANT is set, for that tenant's tokens (API token as
@@ -27,7 +27,7 @@ let config: ReturnType<typeof loadConfig>
 let tokens: Record<string, string>
 try {
   config = loadConfig()
-  tokens = parseApiTokens(process.env.API_TOKENS)
+  tokens = parseApiTokens(config.api.tokens)
 } catch (err) {
   startupError((err as Error).message)
 }
@@ -64,7 +64,7 @@ await app.register(fastifyFlashcard, {
 })
 await app.register(swaggerUi, { routePrefix: '/docs' })
 // bull-board cannot filter by tenant: it is an operator tool, off unless an operator tenant is named.
-if (process.env.DASHBOARD_TENANT) await registerDashboard(app, { tenant: process.env.DASHBOARD_TENANT })
+if (config.api.dashboardTenant) await registerDashboard(app, { tenant: config.api.dashboardTenant })
 
 let closing = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

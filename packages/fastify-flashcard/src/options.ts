@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import { DEFAULT_RETENTION, type DeckStore, type DeckStoreKind, type JobLogStore, type JobRetention, type RedisConnection } from '@flashcards/queue-core'
+import { DEFAULT_RETENTION, INT_SETTINGS, QUEUE_PREFIX_RULE, RETENTION_BOUNDS, type DeckStore, type IntRange, type DeckStoreKind, type JobLogStore, type JobRetention, type RedisConnection } from '@flashcards/queue-core'
 import { InvalidOptionError } from './errors.js'
 import type { StreamLimits } from './events/stream-limits.js'
 
@@ -37,7 +37,7 @@ export interface FlashcardPluginOptions {
   openapi?: boolean
   /** Where workers write job logs; enables `GET …/orchestrator/jobs/:jobId/logs`. */
   logStore?: JobLogStore
-  /** Backlog per queue above which enqueueing answers 429. Default 0 (no limit). */
+  /** Backlog per queue (waiting + delayed) above which enqueueing answers 429; 0 = no limit. Default 100,000, the runbook's MAX_QUEUE_DEPTH. */
   maxQueueDepth?: number
   /**
    * Milliseconds the backlog count behind `maxQueueDepth` is reused instead of read per request
@@ -116,7 +116,6 @@ export interface ResolvedOptions {
 }
 
 const PREFIX_PATTERN = /^(\/[A-Za-z0-9._~-]+)*$/
-const QUEUE_PREFIX_PATTERN = /^[A-Za-z0-9_.{}-]{1,64}$/
 
 function fail(message: string): never {
   throw new InvalidOptionError(message)
@@ -147,12 +146,13 @@ function optionalObject(options: Record<string, unknown>, name: string): Record<
 
 function checkStreamLimits(options: Record<string, unknown>): StreamLimits {
   const limits = optionalObject(options, 'eventStreams') ?? {}
-  const int = (name: string, fallback: number, max: number) => optionalInt(limits, name, fallback, 1, max)
+  // Any positive duration: tests and hosts may want streams shorter than the environment's 1 s minimum.
+  const int = (name: string, range: IntRange) => optionalInt(limits, name, range.default, 1, range.max)
   return {
-    maxPerTenant: int('maxPerTenant', 100, 1_000_000),
-    maxTotal: int('maxTotal', 1_000, 1_000_000),
-    idleTimeoutMs: int('idleTimeoutMs', 15 * 60_000, 24 * 3_600_000),
-    maxLifetimeMs: int('maxLifetimeMs', 3_600_000, 7 * 24 * 3_600_000),
+    maxPerTenant: int('maxPerTenant', INT_SETTINGS.eventStreamsPerTenant),
+    maxTotal: int('maxTotal', INT_SETTINGS.eventStreamsTotal),
+    idleTimeoutMs: int('idleTimeoutMs', INT_SETTINGS.eventStreamIdleMs),
+    maxLifetimeMs: int('maxLifetimeMs', INT_SETTINGS.eventStreamMaxMs),
   }
 }
 
@@ -161,7 +161,8 @@ function checkRetention(options: Record<string, unknown>): JobRetention {
   const keep = (name: 'removeOnComplete' | 'removeOnFail') => {
     const given = optionalObject(retention, name) ?? {}
     const fallback = DEFAULT_RETENTION[name]
-    return { count: optionalInt(given, 'count', fallback.count, 1, 10_000_000), age: optionalInt(given, 'age', fallback.age, 1, 366 * 24 * 3600) }
+    const { count, age } = RETENTION_BOUNDS
+    return { count: optionalInt(given, 'count', fallback.count, count.min, count.max), age: optionalInt(given, 'age', fallback.age, age.min, age.max) }
   }
   return { removeOnComplete: keep('removeOnComplete'), removeOnFail: keep('removeOnFail') }
 }
@@ -227,6 +228,11 @@ function checkConnection(connection: unknown): string | RedisConnection {
   fail('option "connection" is required: a REDIS_URL string (redis://…) or an ioredis Redis/Cluster instance')
 }
 
+/** An option with the same default and bounds as its environment variable (queue-core's `INT_SETTINGS`). */
+function setting(options: Record<string, unknown>, name: string, range: IntRange): number {
+  return optionalInt(options, name, range.default, range.min, range.max)
+}
+
 /** Validates the options at registration, so a misconfiguration stops start-up with one clear line. */
 export function resolveOptions(raw: unknown): ResolvedOptions {
   if (!raw || typeof raw !== 'object') fail('options are required: { connection, auth, … }')
@@ -235,9 +241,9 @@ export function resolveOptions(raw: unknown): ResolvedOptions {
   if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
     fail(`option "prefix" must be a path like "/api/flashcards" (or "" for the root), got ${JSON.stringify(prefix)}`)
   }
-  const queuePrefix = options.queuePrefix === undefined ? 'flashcard' : options.queuePrefix
-  if (typeof queuePrefix !== 'string' || !QUEUE_PREFIX_PATTERN.test(queuePrefix)) {
-    fail(`option "queuePrefix" must be 1 to 64 characters among letters, digits, _ . - { }, got ${JSON.stringify(queuePrefix)}`)
+  const queuePrefix = options.queuePrefix === undefined ? QUEUE_PREFIX_RULE.default : options.queuePrefix
+  if (typeof queuePrefix !== 'string' || !QUEUE_PREFIX_RULE.pattern.test(queuePrefix)) {
+    fail(`option "queuePrefix" must be ${QUEUE_PREFIX_RULE.allowed}, got ${JSON.stringify(queuePrefix)}`)
   }
   const logStore = options.logStore
   if (logStore !== undefined) {
@@ -256,9 +262,9 @@ export function resolveOptions(raw: unknown): ResolvedOptions {
     metrics: optionalBool(options, 'metrics', true),
     openapi: optionalBool(options, 'openapi', true),
     logStore: logStore as JobLogStore | undefined,
-    maxQueueDepth: optionalInt(options, 'maxQueueDepth', 0, 0, 100_000_000),
+    maxQueueDepth: setting(options, 'maxQueueDepth', INT_SETTINGS.maxQueueDepth),
     queueDepthCacheMs: optionalInt(options, 'queueDepthCacheMs', 1_000, 0, 60_000),
-    jobAttempts: optionalInt(options, 'jobAttempts', 3, 1, 100),
+    jobAttempts: setting(options, 'jobAttempts', INT_SETTINGS.jobAttempts),
     retention: checkRetention(options),
     bodyLimit: optionalInt(options, 'bodyLimit', 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     eventsHeartbeatMs: optionalInt(options, 'eventsHeartbeatMs', 15_000, 100, 3_600_000),

@@ -1,4 +1,5 @@
-export { loadConfig, SECRET_ENV_VARS, type FlashcardConfig, type LogStoreKind, type LlmProviderKind } from './config.js'
+export { loadConfig, SECRET_ENV_VARS, type ExtractSettings, type FlashcardConfig, type LogStoreKind, type LlmProviderKind, type TranscriptionSettings } from './config/index.js'
+export { DEFAULTS, INT_SETTINGS, QUEUE_PREFIX_RULE, RETENTION_BOUNDS, type IntRange } from './defaults.js'
 export { parseRedisUrl, redactRedisUrl, type RedisTarget, type RedisNode } from './redis-url.js'
 export {
   createRedis,

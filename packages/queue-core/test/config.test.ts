@@ -1,5 +1,5 @@
 import t from 'tap'
-import { loadConfig } from '../src/config.js'
+import { loadConfig } from '../src/config/index.js'
 import { ConfigError } from '../src/errors.js'
 
 t.test('defaults follow the runbook', async (t) => {
@@ -21,6 +21,34 @@ t.test('defaults follow the runbook', async (t) => {
   t.same(config.decks, { store: 'redis', databaseUrl: undefined }, 'decks in the queues\' Redis unless told otherwise')
   t.same(config.webhooks, { url: undefined, secret: undefined })
   t.same(config.retention, { removeOnComplete: { count: 1000, age: 86400 }, removeOnFail: { count: 5000, age: 604800 } }, 'a day / 1,000 and a week / 5,000')
+})
+
+t.test('the workers\' and the example server\'s own variables are read here too', async (t) => {
+  const defaults = loadConfig({})
+  t.equal(defaults.shutdownTimeoutMs, 30_000)
+  t.same(defaults.extract, { timeoutMs: 120_000, maxHeapMb: 512, threads: 2 })
+  t.same(defaults.transcription, { localRoot: undefined, maxFileBytes: 500 * 1024 * 1024, fetchTimeoutMs: 300_000, maxRedirects: 5, openaiTranscriptionModel: 'whisper-1', s3AllowedBuckets: undefined })
+  t.equal(defaults.maxQueueDepth, 100_000, 'the runbook\'s MAX_QUEUE_DEPTH')
+  const config = loadConfig({
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    EXTRACT_THREADS: '4',
+    LOCAL_FILE_ROOT: '/srv/media',
+    OPENAI_TRANSCRIPTION_MODEL: 'whisper-large',
+    API_TOKENS: 'token-123456:tenant-a',
+    DASHBOARD_TENANT: 'ops',
+    DEBUG: 'ON',
+  })
+  t.equal(config.shutdownTimeoutMs, 5000)
+  t.equal(config.extract.threads, 4)
+  t.equal(config.transcription.localRoot, '/srv/media')
+  t.equal(config.transcription.openaiTranscriptionModel, 'whisper-large')
+  t.equal(config.api.tokens, 'token-123456:tenant-a')
+  t.equal(config.api.dashboardTenant, 'ops')
+  t.equal(config.debug, true, 'booleans in any case')
+})
+
+t.test('blank values take the default', async (t) => {
+  t.equal(loadConfig({ WORKER_CONCURRENCY: '  ', QUEUE_PREFIX: '' }).workerConcurrency, 2)
 })
 
 t.test('retention variables', async (t) => {
@@ -96,6 +124,10 @@ const bad: [string, Record<string, string>, RegExp][] = [
   ['KEEP_COMPLETED_AGE_S=1d', { KEEP_COMPLETED_AGE_S: '1d' }, /KEEP_COMPLETED_AGE_S="1d" is invalid: expected an integer from 1 to 31622400/],
   ['KEEP_FAILED_JOBS=-5', { KEEP_FAILED_JOBS: '-5' }, /KEEP_FAILED_JOBS="-5" is invalid/],
   ['KEEP_FAILED_AGE_S=0.5', { KEEP_FAILED_AGE_S: '0.5' }, /KEEP_FAILED_AGE_S="0.5" is invalid/],
+  ['SHUTDOWN_TIMEOUT_MS=500', { SHUTDOWN_TIMEOUT_MS: '500' }, /SHUTDOWN_TIMEOUT_MS="500" is invalid: expected an integer from 1000 to 86400000/],
+  ['EXTRACT_MAX_HEAP_MB=8', { EXTRACT_MAX_HEAP_MB: '8' }, /EXTRACT_MAX_HEAP_MB="8" is invalid: expected an integer from 32 to 65536/],
+  ['MAX_FILE_BYTES=lots', { MAX_FILE_BYTES: 'lots' }, /MAX_FILE_BYTES="lots" is invalid: expected an integer from 1 to/],
+  ['API_TOKENS is never echoed', { API_TOKENS: 'secret-token-value:tenant', PORT: 'x' }, /^(?![\s\S]*secret-token-value)[\s\S]*PORT="x" is invalid/],
   ['OPENAI_BASE_URL not http', { OPENAI_BASE_URL: 'ftp://x' }, /OPENAI_BASE_URL="ftp:\/\/x" is invalid/],
 ]
 for (const [name, env, pattern] of bad) {

@@ -9,7 +9,7 @@ export * from './pipeline/index.js'
 export * from './orchestrator/index.js'
 export { loadHostConfig, type HostConfig } from './cli/host-config.js'
 export { runCli, USAGE } from './cli/run.js'
-export { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Command } from './cli/start.js'
+export type { Command } from './cli/start.js'
 export {
   extractText,
   detectType,
@@ -24,6 +24,6 @@ export {
   type HtmlToMarkdownOptions,
   type TextExtractor,
 } from './extract/index.js'
-export { ExtractionSandbox, loadSandboxSettings, DEFAULT_SANDBOX_SETTINGS, type SandboxSettings, type Analysis } from './extract/sandbox/index.js'
+export { ExtractionSandbox, type SandboxSettings, type Analysis } from './extract/sandbox/index.js'
 export { startTranscriptionWorker, type TranscriptionWorkerOptions, type SpeechToText } from './transcription/index.js'
 export * from './webhooks/index.js'

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import t from 'tap'
 import { S3Client } from '@aws-sdk/client-s3'
 import { FileProblem } from '../src/errors.js'
-import { fetchFile, loadTranscriptionSettings, refusedRange, type FileFetcherOptions } from '../src/transcription/index.js'
+import { loadConfig } from '@flashcards/queue-core'
+import { fetchFile, refusedRange, type FileFetcherOptions } from '../src/transcription/index.js'
 import { serve } from './fixtures/servers.js'
 
 const signal = new AbortController().signal
@@ -115,7 +116,7 @@ t.test('s3:// URLs may name only the allowed buckets; a bad S3_ALLOWED_BUCKETS s
   const options = { s3: noClient, s3Buckets: new Set(['course-media']) }
   t.match((await problem(options, 's3://payroll-exports/2025/salaries.csv')).message, /^S3 bucket payroll-exports is not one this worker may read: s3:\/\/ URLs may name only the buckets in S3_ALLOWED_BUCKETS \(default: S3_BUCKET\)$/)
   t.match((await problem({ s3: noClient }, 's3://course-media/a.vtt')).message, /S3 bucket course-media is not one/, 'no bucket allowed: every s3:// URL is refused')
-  t.same(loadTranscriptionSettings({ S3_ALLOWED_BUCKETS: ' course-media , media.example-2 ' }).s3AllowedBuckets, ['course-media', 'media.example-2'])
-  t.equal(loadTranscriptionSettings({}).s3AllowedBuckets, undefined, 'unset: the worker falls back to S3_BUCKET')
-  t.throws(() => loadTranscriptionSettings({ S3_ALLOWED_BUCKETS: 'ok-bucket,Bad_Bucket' }), { name: 'ConfigError', message: /S3_ALLOWED_BUCKETS="ok-bucket,Bad_Bucket" is invalid: "Bad_Bucket" is not an S3 bucket name/ })
+  t.same(loadConfig({ S3_ALLOWED_BUCKETS: ' course-media , media.example-2 ' }).transcription.s3AllowedBuckets, ['course-media', 'media.example-2'])
+  t.equal(loadConfig({}).transcription.s3AllowedBuckets, undefined, 'unset: the worker falls back to S3_BUCKET')
+  t.throws(() => loadConfig({ S3_ALLOWED_BUCKETS: 'ok-bucket,Bad_Bucket' }), { name: 'ConfigError', message: /S3_ALLOWED_BUCKETS="ok-bucket,Bad_Bucket" is invalid: "Bad_Bucket" is not an S3 bucket name/ })
 })

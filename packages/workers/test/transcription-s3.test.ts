@@ -33,7 +33,7 @@ t.test('a module file on S3 is downloaded and transcribed; a missing object fail
   })
   const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: 1 })
   const logger = createLogger({ name: 'transcription-s3-test', debug: false, destination: { write: () => {} } })
-  const worker = await startTranscriptionWorker({ config, logger, env: {}, tuning: { drainDelay: 1 } })
+  const worker = await startTranscriptionWorker({ config, logger, tuning: { drainDelay: 1 } })
   t.teardown(async () => {
     await worker.close()
     await queues.close()

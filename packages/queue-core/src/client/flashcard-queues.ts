@@ -1,6 +1,7 @@
 import { Queue, type Job } from 'bullmq'
 import { Cluster } from 'ioredis'
 import { CancelRequests } from '../cancel.js'
+import { INT_SETTINGS, QUEUE_PREFIX_RULE } from '../defaults.js'
 import { closeRedis, createRedis, isClusterUrl, queuePrefixFor, type RedisConnection } from '../redis.js'
 import { outOfMemoryReason, readRedisMemory } from '../redis-memory.js'
 import { auxKey, defaultJobOptions, QUEUE_NAMES, type QueueName } from '../queues.js'
@@ -49,21 +50,21 @@ export class FlashcardQueues implements WorkerQueues {
   constructor(options: FlashcardQueuesOptions) {
     const { connection } = options
     const cluster = typeof connection === 'string' ? isClusterUrl(connection) : connection instanceof Cluster
-    this.prefix = queuePrefixFor(options.queuePrefix ?? 'flashcard', cluster)
+    this.prefix = queuePrefixFor(options.queuePrefix ?? QUEUE_PREFIX_RULE.default, cluster)
     this.ownsConnection = typeof connection === 'string'
     this.connection =
       typeof connection === 'string' ? createRedis(connection, { role: 'producer', connectionName: 'flashcard-queues' }) : connection
     // Without a listener ioredis prints every reconnect error; callers see failures through commands.
     if (this.ownsConnection) this.connection.on('error', () => {})
     this.availability = new Availability(this.connection)
-    const defaults = defaultJobOptions(options.jobAttempts ?? 3, options.retention)
+    const defaults = defaultJobOptions(options.jobAttempts ?? INT_SETTINGS.jobAttempts.default, options.retention)
     const make = (name: QueueName) => new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: defaults })
     this.queues = { orchestrator: make('orchestrator'), transcription: make('transcription') }
     for (const queue of Object.values(this.queues)) queue.on('error', () => {})
     this.stats = new JobStats(this.connection, this.prefix)
     this.cancels = new CancelRequests(this.connection, this.prefix)
     this.heartbeats = new Heartbeats(this.connection, this.prefix)
-    this.capacity = new QueueCapacity(this.queues, options.maxQueueDepth ?? 0, options.backlogCacheMs ?? 0)
+    this.capacity = new QueueCapacity(this.queues, options.maxQueueDepth ?? INT_SETTINGS.maxQueueDepth.default, options.backlogCacheMs ?? 0)
     this.index = new TenantIndex(this.connection, this.prefix)
     this.epoch = new RedisEpoch(this.connection, auxKey(this.prefix, 'all', 'epoch'))
     this.connection.on('ready', this.watchEpoch)

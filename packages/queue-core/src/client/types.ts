@@ -12,7 +12,7 @@ export interface FlashcardQueuesOptions {
   jobAttempts?: number
   /** KEEP_COMPLETED_JOBS / _AGE_S, KEEP_FAILED_JOBS / _AGE_S (config.retention). Default DEFAULT_RETENTION. */
   retention?: JobRetention
-  /** Backlog (waiting + delayed) above which enqueueing fails with QUEUE_FULL. 0 = no limit. */
+  /** Backlog (waiting + delayed) above which enqueueing fails with QUEUE_FULL; 0 = no limit. Default 100,000 (the runbook's MAX_QUEUE_DEPTH). */
   maxQueueDepth?: number
   /**
    * Milliseconds a backlog count read for `maxQueueDepth` is reused, so a busy API does not ask

@@ -1,5 +1,5 @@
 import { Availability } from '../client/availability.js'
-import type { FlashcardConfig } from '../config.js'
+import type { FlashcardConfig } from '../config/index.js'
 import { ConfigError, FlashcardError } from '../errors.js'
 import { closeRedis, createRedis, type ConnectionRole, type RedisConnection } from '../redis.js'
 import { redactRedisUrl } from '../redis-url.js'

@@ -1,4 +1,4 @@
-import type { FlashcardConfig } from '../config.js'
+import type { FlashcardConfig } from '../config/index.js'
 import { LocalJobLogStore, type PruneOptions } from './local-store.js'
 import { S3JobLogStore } from './s3-store.js'
 import type { JobLogStore } from './types.js'

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../defaults.js'
 import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -6,7 +7,7 @@ import { KeyedMutex } from './keyed-mutex.js'
 import type { JobLogDocument, JobLogStore } from './types.js'
 
 /** The runbook's location (`LOG_DIR` overrides it), relative to the working directory. */
-export const DEFAULT_LOG_DIR = 'server/tmp/logs'
+export const DEFAULT_LOG_DIR = DEFAULTS.logDir
 
 /** How many logs the local store keeps when nothing else is said: a week, at most 10,000 files. */
 export const DEFAULT_LOG_RETENTION: Required<PruneOptions> = { maxAgeMs: 7 * 24 * 3_600_000, maxFiles: 10_000 }

@@ -10,17 +10,6 @@ import { USAGE } from './run.js'
 
 export type Command = 'orchestrator' | 'transcription' | 'all'
 const COMMANDS: readonly Command[] = ['orchestrator', 'transcription', 'all']
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000
-
-/** `SHUTDOWN_TIMEOUT_MS`: how long SIGTERM waits for in-flight jobs before exiting anyway. */
-export function shutdownTimeout(env: Record<string, string | undefined>): number {
-  const raw = env.SHUTDOWN_TIMEOUT_MS?.trim()
-  if (!raw) return DEFAULT_SHUTDOWN_TIMEOUT_MS
-  if (!/^\d+$/.test(raw) || Number(raw) < 1_000) {
-    throw new ConfigError([`SHUTDOWN_TIMEOUT_MS=${JSON.stringify(raw)} is invalid: expected an integer of milliseconds, at least 1000`])
-  }
-  return Number(raw)
-}
 
 /** Runs a parsed command line (help and version are handled before this module loads). */
 export async function startCommand(positionals: string[], configFile: string | undefined, env: Record<string, string | undefined>): Promise<number | undefined> {
@@ -39,10 +28,8 @@ export async function startCommand(positionals: string[], configFile: string | u
   }
 
   let config
-  let deadlineMs
   try {
     config = loadConfig(env)
-    deadlineMs = shutdownTimeout(env)
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
     process.stderr.write(`${err.message}\n`)
@@ -76,14 +63,13 @@ export async function startCommand(positionals: string[], configFile: string | u
         await startTranscriptionWorker({
           config,
           logger: logger.child({ role: 'transcription' }),
-          env,
           ...(host.speechToText ? { speechToText: host.speechToText } : {}),
         }),
       )
     }
     process.off('SIGTERM', stopEarly)
     process.off('SIGINT', stopEarly)
-    installShutdown(workers, { logger, deadlineMs })
+    installShutdown(workers, { logger, deadlineMs: config.shutdownTimeoutMs })
     return undefined
   } catch (err) {
     logger.fatal({ err: (err as Error).message }, 'could not start the workers')

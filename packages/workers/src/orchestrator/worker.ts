@@ -1,6 +1,6 @@
 import { closeRedis, createDeckStore, type DeckStore, type FlashcardConfig, type JobLogStore, type ModuleResult } from '@flashcards/queue-core'
 import { FilesystemContentSource } from '../content/filesystem.js'
-import { ExtractionSandbox, loadSandboxSettings, type SandboxSettings } from '../extract/sandbox/index.js'
+import { ExtractionSandbox, type SandboxSettings } from '../extract/sandbox/index.js'
 import { isUnrecoverable } from '../errors.js'
 import type { ContentSource } from '../content/types.js'
 import { createProvider } from '../providers/select.js'
@@ -26,7 +26,7 @@ export interface OrchestratorWorkerOptions {
   /** First webhook retry delay; tests shorten it. */
   webhookBackoffMs?: number
   jobLogStore?: JobLogStore
-  /** Overrides of the extraction sandbox's limits; the rest come from EXTRACT_TIMEOUT_MS, EXTRACT_MAX_HEAP_MB, EXTRACT_THREADS. */
+  /** Overrides of the extraction sandbox's limits; the rest come from `config.extract`. */
   sandbox?: Partial<SandboxSettings>
   /** Stage cache in Redis; default on. */
   cache?: boolean
@@ -46,7 +46,7 @@ export interface OrchestratorWorkerOptions {
 export async function startOrchestratorWorker(options: OrchestratorWorkerOptions): Promise<QueueWorker> {
   const provider = options.provider ?? createProvider(options.config.llm)
   // Files and inline content are read in worker threads with heap and time limits.
-  const sandbox = new ExtractionSandbox({ ...loadSandboxSettings(process.env), ...options.sandbox })
+  const sandbox = new ExtractionSandbox({ ...options.config.extract, ...options.sandbox })
   const extract = sandbox.extractText.bind(sandbox)
   const contentSource = options.contentSource ?? new FilesystemContentSource(options.config.contentDir, { extract })
   // A Redis deck store gets a connection whose errors go to the outage log, like every other.

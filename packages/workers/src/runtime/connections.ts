@@ -36,6 +36,8 @@ export function openConnections(config: Readonly<FlashcardConfig>, queue: QueueN
     queuePrefix: config.queuePrefix,
     jobAttempts: config.jobAttempts,
     retention: config.retention,
+    // MAX_QUEUE_DEPTH is the API's answer to clients; work a worker adds was accepted already.
+    maxQueueDepth: 0,
   })
   // Said once, at error level, when this process notices that Redis came back without its data.
   const stopWatching = queues.onDataLoss((loss) => logger.error({ epoch_written_at: loss.epochWrittenAt, detected_at: loss.detectedAt }, loss.reason))

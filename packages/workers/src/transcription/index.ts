@@ -5,21 +5,19 @@
  */
 import type { Job } from 'bullmq'
 import { UnrecoverableError } from 'bullmq'
-import { JOB_NAMES, TranscriptionJobData, type FlashcardConfig, type JobLogStore } from '@flashcards/queue-core'
-import { ExtractionSandbox, loadSandboxSettings, type SandboxSettings } from '../extract/sandbox/index.js'
+import { JOB_NAMES, TranscriptionJobData, type FlashcardConfig, type JobLogStore, type TranscriptionSettings } from '@flashcards/queue-core'
+import { ExtractionSandbox, type SandboxSettings } from '../extract/sandbox/index.js'
 import { jobPayload } from '../runtime/payload.js'
 import { startQueueWorker, type Logger, type QueueWorker, type QueueWorkerOptions } from '../runtime/index.js'
 import { processFileJob, TRANSCRIBE_FILE_JOB, type FileTranscriptResult } from './file-job.js'
 import { createS3Client } from './fetch/s3.js'
 import { processModuleJob, type ModuleTranscriptionResult } from './module-job.js'
-import { loadTranscriptionSettings, type TranscriptionSettings } from './settings.js'
 import { createSpeechToText, type SpeechToText } from './stt/index.js'
 
 export { TRANSCRIBE_FILE_JOB, type FileTranscriptResult } from './file-job.js'
 export type { ModuleTranscriptionResult } from './module-job.js'
 export { writeTranscript, transcriptPath, type StoredTranscript } from './store.js'
 export { fetchFile, refusedRange, type FetchedFile, type FileFetcherOptions } from './fetch/index.js'
-export { loadTranscriptionSettings, DEFAULT_TRANSCRIPTION_SETTINGS, type TranscriptionSettings } from './settings.js'
 export {
   createSpeechToText,
   GeminiSpeechToText,
@@ -34,10 +32,9 @@ export interface TranscriptionWorkerOptions {
   config: Readonly<FlashcardConfig>
   logger: Logger
   jobLogStore?: JobLogStore
-  /** Overrides of the worker's own knobs; the rest come from `env` (LOCAL_FILE_ROOT, MAX_FILE_BYTES, …). */
+  /** Overrides of the worker's own knobs; the rest come from `config.transcription` (LOCAL_FILE_ROOT, MAX_FILE_BYTES, …). */
   settings?: Partial<TranscriptionSettings>
-  env?: Record<string, string | undefined>
-  /** Overrides of the extraction sandbox's limits; the rest come from `env` (EXTRACT_TIMEOUT_MS, EXTRACT_MAX_HEAP_MB, EXTRACT_THREADS). */
+  /** Overrides of the extraction sandbox's limits; the rest come from `config.extract` (EXTRACT_TIMEOUT_MS, EXTRACT_MAX_HEAP_MB, EXTRACT_THREADS). */
   sandbox?: Partial<SandboxSettings>
   /** A host's own speech-to-text provider; default: Gemini or OpenAI-compatible, from the config. */
   speechToText?: SpeechToText
@@ -59,10 +56,10 @@ type TranscriptionResult = ModuleTranscriptionResult | FileTranscriptResult
  */
 export async function startTranscriptionWorker(options: TranscriptionWorkerOptions): Promise<QueueWorker> {
   const { config } = options
-  const settings = { ...loadTranscriptionSettings(options.env ?? process.env), ...options.settings }
+  const settings = { ...config.transcription, ...options.settings }
   const speechToText = options.speechToText ?? createSpeechToText(config, settings.openaiTranscriptionModel)
   let s3: ReturnType<typeof createS3Client> | undefined
-  const sandbox = new ExtractionSandbox({ ...loadSandboxSettings(options.env ?? process.env), ...options.sandbox })
+  const sandbox = new ExtractionSandbox({ ...config.extract, ...options.sandbox })
   const fileDeps = {
     contentDir: config.contentDir,
     sandbox,

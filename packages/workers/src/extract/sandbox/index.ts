@@ -10,9 +10,10 @@ import { mediaIsNotText } from '../index.js'
 import { ExtractionError, describeFile, type ExtractedDocument, type FileHint } from '../types.js'
 import { ThreadLimitError, ThreadPool } from './pool.js'
 import type { Analysis, SandboxReply, SandboxRequest } from './protocol.js'
-import type { SandboxSettings } from './settings.js'
+import type { ExtractSettings } from '@flashcards/queue-core'
 
-export { loadSandboxSettings, DEFAULT_SANDBOX_SETTINGS, type SandboxSettings } from './settings.js'
+/** The sandbox's limits: the config's `extract` section (EXTRACT_TIMEOUT_MS, EXTRACT_MAX_HEAP_MB, EXTRACT_THREADS). */
+export type SandboxSettings = ExtractSettings
 export type { Analysis } from './protocol.js'
 
 /** The thread's module: the TypeScript source under tests, the bundle's `extract-thread.js` when built. */

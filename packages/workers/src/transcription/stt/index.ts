@@ -8,19 +8,17 @@ export { GeminiSpeechToText, type GeminiSpeechToTextOptions } from './gemini.js'
 export { OpenAiSpeechToText, type OpenAiSpeechToTextOptions } from './openai.js'
 export type { MediaInput, SpeechToText, Transcript } from './types.js'
 
-export const DEFAULT_OPENAI_TRANSCRIPTION_MODEL = 'whisper-1'
-
 /**
  * The configured speech-to-text provider: an OpenAI-compatible server when LLM_PROVIDER is
  * `openai-compatible` (or no Gemini key is set but OPENAI_BASE_URL is), else Gemini when a key is
  * set. Undefined when neither is configured; media files then fail with `speechToTextMissing`.
  */
-export function createSpeechToText(config: Readonly<FlashcardConfig>, transcriptionModel?: string): SpeechToText | undefined {
+export function createSpeechToText(config: Readonly<FlashcardConfig>, transcriptionModel = config.transcription.openaiTranscriptionModel): SpeechToText | undefined {
   const { llm } = config
   const openai = () =>
     new OpenAiSpeechToText({
       baseUrl: llm.openaiBaseUrl!,
-      model: transcriptionModel ?? DEFAULT_OPENAI_TRANSCRIPTION_MODEL,
+      model: transcriptionModel,
       ...(llm.openaiApiKey ? { apiKey: llm.openaiApiKey } : {}),
     })
   if (llm.openaiBaseUrl && (llm.provider === 'openai-compatible' || !llm.geminiApiKey)) return openai()
