@@ -572,3 +572,36 @@ Bread flour has more protein than cake flour, which is why it gives a chewier lo
   t.notOk(cards.some((card) => card.back === 'bottom' || card.back === 'chewier loaf'), show(cards))
   assertRules(t, cards, chunks)
 })
+
+t.test('a command under "create X and switch to it" or "If you decide to X you can … with:" is asked by its purpose; "This gives …" under a command names it; "X should be used to Y" asks the purpose', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Containers
+
+You can create a container and start it using:
+
+\`\`\`
+docker run -d nginx
+\`\`\`
+
+If you decide to get rid of an old image you can remove it with:
+
+\`\`\`
+docker rmi old_image
+\`\`\`
+
+You can list every running container using:
+
+\`\`\`
+docker ps
+\`\`\`
+
+This prints a table with an identifier next to each running container.
+
+Volumes should be used to keep database files outside the container.
+`)
+  const asked = (front: string) => cards.find((card) => card.front === front)?.back
+  t.equal(asked('How do you create a container and start it?'), '`docker run -d nginx`', show(cards))
+  t.equal(asked('How do you get rid of an old image?'), '`docker rmi old_image`', show(cards))
+  t.ok(cards.some((card) => /^(?:`docker ps`|\{\{c1::`docker ps`\}\}) prints a table with an/.test(card.front)), `"This prints" names the command above:\n${show(cards)}`)
+  t.equal(asked('What should volumes be used to do?'), 'Keep database files outside the container', show(cards))
+  assertRules(t, cards, chunks)
+})

@@ -12,6 +12,9 @@ const PURPOSE = new RegExp(String.raw`^(?:To|In order to|If you (?:want|need|wis
 /** "You can see all branches of your project using:". */
 const ABLE = new RegExp(String.raw`^(?:You|We|One) can ([^:;,]{8,110}?)\s+(?:using|with|by running|by typing|by using)(?:\s+${WHAT})?\s*:?$`, 'i')
 
+/** "If you decide to get rid of a branch you can delete it with:": the wish is the purpose. */
+const DECIDE = new RegExp(String.raw`^If you (?:decide|want|need|wish) to ([^:;,]{8,110}?),?\s+you can \w+ (?:it|them|one)\s+(?:using|with|by running|by typing|by using)(?:\s+${WHAT})?\s*:?$`, 'i')
+
 /** The command of a code block of one short line (a shell prompt removed), in backticks. */
 export function commandOf(code: string): string | undefined {
   const lines = code.split('\n').filter((line) => line.trim() !== '')
@@ -26,11 +29,12 @@ export function commandOf(code: string): string | undefined {
 export function purposeQuestion(leadIn: string): string | undefined {
   const sentence = leadIn.trim()
   const wish = PURPOSE.exec(sentence)
-  const able = wish ? undefined : ABLE.exec(sentence)
+  const able = wish ? undefined : (ABLE.exec(sentence) ?? DECIDE.exec(sentence) ?? undefined)
   const raw = wish?.[2] ?? able?.[1]
   if (raw === undefined) return undefined
-  // "To find out what they are": the purpose leans on an earlier sentence (C9).
-  if (/\b(?:they|them|it|this|these|those|that one)\b/i.test(raw)) return undefined
+  // "To find out what they are": the purpose leans on an earlier sentence (C9); "create a branch
+  // and switch to it" names what "it" is.
+  if (/\b(?:they|this|these|those|that one)\b/i.test(raw) || /^(?:(?!\b(?:an?|the|your)\s).)*\b(?:it|them)\b/i.test(raw)) return undefined
   // An aside ("(revert to the previous version)") often names the command itself: it would give the answer away.
   const purpose = raw.replace(/\s*\([^()]*\)/g, '').trim()
   // "If you want the old version of a file" is a wish, not an infinitive: asked as it stands.

@@ -7,7 +7,7 @@ import { chooseBlank, containsWord } from './blanks.js'
 import { commandOf, purposeQuestion } from './commands.js'
 import { definitionIn } from './definitions.js'
 import { definedTerms } from './cards.js'
-import { questionOf } from './questions.js'
+import { questionOf, usedToQuestion } from './questions.js'
 import { stepConcepts } from './steps.js'
 import { canBeVerb, type Analyser, type Sentence, type Token } from './nlp.js'
 
@@ -62,7 +62,8 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
     const keypoint = summary || ('box' in block && block.box === 'keypoints')
     for (const { text: prose, terms } of proseOf(block)) {
       // "This command creates …" right under a one-line code block names that command.
-      const text = command ? prose.replace(/^This command\b/, `The command ${command}`) : prose
+      // "This gives the output as a list …" right under it says what the command does.
+      const text = command ? prose.replace(/^This command\b/, `The command ${command}`).replace(/^This(?= (?:gives|prints|shows|lists|displays|returns|outputs|produces|creates|removes|deletes)\b)/, command) : prose
       // A term counts as marked in the first sentence that holds it, where the author marked it;
       // later it is a known term, ranked after the code of the sentence that mentions it.
       const unplaced = [...terms]
@@ -139,8 +140,8 @@ function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[]
   // "that file", "those changes": a demonstrative points outside the sentence (C9).
   if (namesWithoutSaying(text) || pointsOutside(clause)) return undefined
   const blank = chooseBlank(clause, inSentence, knownHere, topic)
-  // A plain statement with no marked term is asked for its object rather than cut into a cloze.
-  const asked = !blank || blank.kind === 'phrase' ? questionOf(clause, { names, canBeVerb: (lemma) => canBeVerb(analyse, lemma) }) : undefined
+  // A plain statement with no marked term is asked for its purpose or its object rather than cut into a cloze.
+  const asked = !blank || blank.kind === 'phrase' ? (usedToQuestion(clause, names) ?? questionOf(clause, { names, canBeVerb: (lemma) => canBeVerb(analyse, lemma) })) : undefined
   if (asked) return { kind: keypoint ? 'keypoint' : 'fact', term: asked.term, statement: text, relation: asked.question, answer: asked.answer }
   if (!blank) return undefined
   const kind: Concept['kind'] = keypoint ? 'keypoint' : blank.kind === 'term' ? 'term' : blank.kind === 'code' ? 'code' : 'fact'

@@ -112,3 +112,21 @@ function asSubject(subject: Token[], names: ReadonlySet<string>): string {
   const keep = first.pos === 'CODE' || names.has(first.text) || /^[A-Z]{2,}/.test(first.text)
   return keep ? text : text.charAt(0).toLowerCase() + text.slice(1)
 }
+
+/** "Branches should be used to keep the main branch clean.": the purpose a sentence gives its subject. */
+const USED_TO = /^((?:[\w`.-]+\s+){0,3}[\w`.-]+?)\s+(is|are|should|can|must|may)\s+(?:be\s+)?(?:mainly\s+|mostly\s+|often\s+|commonly\s+)?used\s+to\s+([a-z]+(?:\s+[^\s,;:]+){1,7})\.$/
+
+/**
+ * The question "What should branches be used to do?" answered by the purpose as the sentence
+ * words it ("Keep the main branch clean"); undefined when the sentence is no such statement.
+ */
+export function usedToQuestion(sentence: Sentence, names: ReadonlySet<string>): Question | undefined {
+  const match = USED_TO.exec(sentence.text)
+  if (!match) return undefined
+  const [, subject, modal, purpose] = match as unknown as [string, string, string, string]
+  const first = sentence.tokens[0]
+  if (!first || POINTING.test(first.text) || /^(?:PRON|ADV|SCONJ|ADP)$/.test(first.pos) || /^(?:it|this|that|they|these|those|there)$/i.test(subject)) return undefined
+  const lowered = first.pos === 'CODE' || names.has(first.text) || /^[A-Z]{2,}/.test(subject) ? subject : subject.charAt(0).toLowerCase() + subject.slice(1)
+  const question = modal === 'is' || modal === 'are' ? `What ${modal} ${lowered} used to do?` : `What ${modal} ${lowered} be used to do?`
+  return { question, term: purpose, answer: purpose.charAt(0).toUpperCase() + purpose.slice(1) }
+}
