@@ -605,3 +605,22 @@ Volumes should be used to keep database files outside the container.
   t.equal(asked('What should volumes be used to do?'), 'Keep database files outside the container', show(cards))
   assertRules(t, cards, chunks)
 })
+
+t.test('"According to X," opens a definition; ", while a …" splits a contrast into two statements; a clause before "is called" is no question; a plural noun before a name ends its phrase', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Acids
+
+According to the Brønsted–Lowry definition, an **acid** is a substance that donates a proton.
+
+A **strong acid** ionises completely in water, while a **weak acid** ionises only partly.
+
+Pure water at 25 °C has a pH of 7 and is called *neutral*.
+
+For almost five centuries Rome was governed by elected magistrates.
+`)
+  t.equal(cards.find((card) => card.front === 'What is an acid?')?.back, 'A substance that donates a proton', show(cards))
+  t.ok(cards.some((card) => card.front === 'A {{c1::strong acid}} ionises completely in water.'), show(cards))
+  t.notOk(cards.some((card) => /has a pH of 7 and called\?/.test(card.front)), 'no question built on a clause')
+  t.ok(cards.some((card) => card.front === 'Pure water at 25 °C has a pH of 7 and is called {{c1::neutral}}.'), show(cards))
+  t.notOk(cards.some((card) => card.back === 'centuries Rome'), 'no blank across a time phrase and a name')
+  assertRules(t, cards, chunks)
+})

@@ -164,8 +164,11 @@ export function nounPhrases(tokens: Token[]): string[] {
     // A capitalised first word is tagged PROPN by the small model ("Small uncharged molecules"): describe, not name.
     if (index === 0 && token.pos === 'PROPN' && PHRASE_POS.has(tokens[1]?.pos ?? '')) token = { ...token, pos: 'ADJ' }
     // A comparative ("a chewier loaf") compares with another sentence's thing: no part of a blank.
-    const comparative = token.pos === 'ADJ' && /(?:er|ier)$/i.test(token.text) && token.lemma !== token.text.toLowerCase()
+    // Nor a superlative ("The {{highest magistrates}} were the two consuls"): the rank is not the thing.
+    const comparative = token.pos === 'ADJ' && /(?:er|est)$/i.test(token.text) && token.lemma !== token.text.toLowerCase()
     const word = PHRASE_POS.has(token.pos) && /^[\p{L}][\p{L}\p{N}'-]*$/u.test(token.text) && !QUANTIFIERS.has(token.text.toLowerCase()) && !comparative
+    // A name after a plural noun starts another phrase: "For almost five centuries | Rome was governed".
+    if (word && token.pos === 'PROPN' && run.length > 0 && run[run.length - 1]!.pos === 'NOUN' && /[^s]s$/.test(run[run.length - 1]!.text)) close()
     // An adjective after a noun starts another phrase: "files | consistent names".
     if (word && token.pos === 'ADJ' && run.some((earlier) => earlier.pos !== 'ADJ')) close()
     // "Clear and concise comments": a phrase after "<adjective> and" would hide half its description.

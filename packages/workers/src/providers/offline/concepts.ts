@@ -157,10 +157,12 @@ function clausesOf(sentence: Sentence): Sentence[] {
   const masked = sentence.text.replace(/`[^`]*`/g, (code) => `\u0000${codes.push(code) - 1}\u0001`)
   // "…is called tachycardia, and a rate below 60 is called bradycardia": two definitions.
   const definitions = /^[^,;]{3,100}? (?:is|are) (?:called|known as|named) [^;]{1,60}?, and (?:an?|the) [^,;]{3,80}? (?:is|are) (?:called|known as|named)\b/.test(masked)
-  const separator = definitions ? ', and ' : '; '
+  // "A strong acid ionises completely, while a weak acid ionises only partly": a contrast of two statements.
+  const contrast = /^[^,;]{10,120}, (?:while|whereas) (?:an?|the) [^,;]{3,80}$/.test(masked)
+  const separator = definitions ? ', and ' : contrast ? (masked.includes(', while ') ? ', while ' : ', whereas ') : '; '
   const parts = masked.split(separator)
   if (parts.length < 2) return [sentence]
-  const mark = separator === '; ' ? ';' : 'and'
+  const mark = separator === '; ' ? ';' : separator.slice(2, -1)
   const clauses: Sentence[] = []
   let tokens = sentence.tokens
   parts.forEach((part, index) => {

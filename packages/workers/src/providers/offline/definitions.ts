@@ -34,8 +34,8 @@ const MEASURES = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3
 /** A predicate that identifies by rank ("the most electronegative element") makes a cloze, not a "What is X?". */
 const SUPERLATIVE = /^(?:most|least|only|first|last|(?:larg|small|high|low|fast|slow|strong|weak|great|long|short)est)\b/i
 const ALSO_KNOWN = /\b(?:also known as|also called|aka|or simply)\s+(?:an?\s+|the\s+)?((?:`[^`]+`|[^\s,;:.)]+)(?:\s+[^\s,;:.)]+){0,3})/
-const STANDS_FOR = /^(?:In [^,]{1,40},\s+)?(`[^`]+`|[A-Z][\w-]{1,15})\s+(?:stands for|is short for|is an abbreviation (?:for|of))\s+(?:an?\s+|the\s+)?([^.,;:()]{3,60})/
-const IS_A = /^(?:In [^,]{1,40},\s+)?((?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3})\s+(is|are)\s+(?:an?|the|one of the|any)\s+\S/i
+const STANDS_FOR = /^(?:(?:In|According to|Under|By) [^,]{1,40},\s+)?(`[^`]+`|[A-Z][\w-]{1,15})\s+(?:stands for|is short for|is an abbreviation (?:for|of))\s+(?:an?\s+|the\s+)?([^.,;:()]{3,60})/
+const IS_A = /^(?:(?:In|According to|Under|By) [^,]{1,40},\s+)?((?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3})\s+(is|are)\s+(?:an?|the|one of the|any)\s+\S/i
 const MEANS = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,2})\s+(?:means|refers to|denotes|represents)\s+\S/i
 
 /** Words that make a subject a pronoun, a clause or a judgement rather than a term. */
@@ -47,8 +47,10 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
   const called = CALLED.exec(text)
   if (called && isTermPhrase(called[2]!, sentence, false)) {
     const described = asked(withoutAside(called[1]!), sentence)
+    // "Pure water at 25 °C has a pH of 7 and is called neutral": a clause, not a noun phrase, before "and is called".
+    const clause = /\s(?:and|or)$/.test(described)
     // An inserted clause ("X, made of Y,") closes with its comma before "called".
-    const question = !canAskAbout(described) ? undefined : `What ${/\bare\b/.test(called[0]) ? 'are' : 'is'} ${described}${described.includes(',') ? ',' : ''} called?`
+    const question = clause || !canAskAbout(described) ? undefined : `What ${/\bare\b/.test(called[0]) ? 'are' : 'is'} ${described}${described.includes(',') ? ',' : ''} called?`
     return { term: called[2]!, ...(question ? { question } : {}) }
   }
   const later = CALLED_LATER.exec(text)
