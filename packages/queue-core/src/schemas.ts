@@ -6,13 +6,20 @@ import Type, { type Static } from 'typebox'
  */
 
 /** Identifier of a course, module or file: safe as a directory name and a Redis key part. */
-export const Identifier = Type.String({
-  minLength: 1,
-  maxLength: 128,
-  pattern: '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.-]*$',
-  description: 'Letters, digits, `_`, `-` and `.` (no `..`), starting with a letter or digit.',
-  examples: ['mod-hr-101'],
-})
+const identifier = (example: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 128,
+    pattern: '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.-]*$',
+    description: 'Letters, digits, `_`, `-` and `.` (no `..`), starting with a letter or digit.',
+    examples: [example],
+  })
+
+/** The same rules under each name, so the OpenAPI document shows a course id where a course is meant. */
+export const Identifier = identifier('mod-hr-101')
+export const CourseId = identifier('course-hr-2025')
+export const ModuleId = Identifier
+export const FileId = identifier('intro-video')
 
 /** A job id as the API hands it out (a UUID) or as BullMQ accepts it from a caller. */
 export const JOB_ID_PATTERN = '^[A-Za-z0-9_-]{1,64}$'
@@ -111,9 +118,9 @@ export const GenerateBatchBody = Type.Object(
     mode: GenerateMode,
     target: Type.Object(
       {
-        course_id: Identifier,
-        module_id: Type.Optional(Identifier),
-        module_ids: Type.Optional(Type.Array(Identifier, { minItems: 1, maxItems: MODULES_PER_REQUEST_MAX, uniqueItems: true })),
+        course_id: CourseId,
+        module_id: Type.Optional(ModuleId),
+        module_ids: Type.Optional(Type.Array(ModuleId, { minItems: 1, maxItems: MODULES_PER_REQUEST_MAX, uniqueItems: true })),
       },
       { additionalProperties: false },
     ),
@@ -149,8 +156,8 @@ const ResolvedSettingsSchema = Type.Object(
 export const ModuleJobData = Type.Object(
   {
     kind: Type.Literal('module'),
-    module_id: Identifier,
-    course_id: Identifier,
+    module_id: ModuleId,
+    course_id: CourseId,
     settings: ResolvedSettingsSchema,
     content: Type.Optional(InlineContent),
     owner: Owner,
@@ -162,7 +169,7 @@ export type ModuleJobData = Static<typeof ModuleJobData>
 
 /** Payload of an orchestrator job that expands a course into one module job per module. */
 export const CourseJobData = Type.Object(
-  { kind: Type.Literal('course'), course_id: Identifier, settings: ResolvedSettingsSchema, owner: Owner, callback_url: Type.Optional(CallbackUrl) },
+  { kind: Type.Literal('course'), course_id: CourseId, settings: ResolvedSettingsSchema, owner: Owner, callback_url: Type.Optional(CallbackUrl) },
   { additionalProperties: false },
 )
 export type CourseJobData = Static<typeof CourseJobData>
@@ -174,7 +181,7 @@ export const FILES_PER_JOB_MAX = 50
 
 export const TranscriptionFile = Type.Object(
   {
-    file_id: Identifier,
+    file_id: FileId,
     url: Type.String({
       minLength: 1,
       maxLength: FILE_URL_MAX_LENGTH,
@@ -191,8 +198,8 @@ export type TranscriptionFile = Static<typeof TranscriptionFile>
 
 export const TranscriptionBody = Type.Object(
   {
-    module_id: Identifier,
-    course_id: Identifier,
+    module_id: ModuleId,
+    course_id: CourseId,
     files: Type.Array(TranscriptionFile, { minItems: 1, maxItems: FILES_PER_JOB_MAX }),
     settings: Type.Optional(GenerationSettings),
   },
@@ -213,8 +220,8 @@ export type TranscriptionBody = Static<typeof TranscriptionBody>
 export const TranscriptionJobData = Type.Object(
   {
     kind: Type.Literal('transcription'),
-    module_id: Identifier,
-    course_id: Identifier,
+    module_id: ModuleId,
+    course_id: CourseId,
     files: Type.Array(TranscriptionFile, { minItems: 1, maxItems: FILES_PER_JOB_MAX }),
     settings: ResolvedSettingsSchema,
     owner: Owner,
@@ -226,7 +233,7 @@ export type TranscriptionJobData = Static<typeof TranscriptionJobData>
 /** Where a card came from, so a learner (and the grounding check) can find it in the source. */
 export const CardSource = Type.Object(
   {
-    module_id: Identifier,
+    module_id: ModuleId,
     chunk_id: Type.String({ maxLength: 128 }),
     file: Type.Optional(Type.String({ maxLength: 300, description: 'The file of the module the card comes from.' })),
     heading: Type.Optional(Type.String({ maxLength: 300 })),
@@ -267,8 +274,8 @@ export type Shortfall = Static<typeof Shortfall>
 
 export const ModuleResult = Type.Object(
   {
-    module_id: Identifier,
-    course_id: Identifier,
+    module_id: ModuleId,
+    course_id: CourseId,
     cards: Type.Array(Card),
     deck: Type.Optional(
       Type.Object({ revision: Type.Integer({ minimum: 1 }) }, { description: 'The deck revision these cards were stored as.' }),
@@ -279,3 +286,47 @@ export const ModuleResult = Type.Object(
   { additionalProperties: true },
 )
 export type ModuleResult = Static<typeof ModuleResult>
+
+/** Result of a course job: the module jobs it enqueued. */
+export const CourseResult = Type.Object(
+  {
+    course_id: CourseId,
+    modules: Type.Array(
+      Type.Object({ module_id: ModuleId, job_id: Type.String(), deduplicated: Type.Boolean() }, { additionalProperties: false }),
+      { description: 'One generation job per module of the course.' },
+    ),
+  },
+  { additionalProperties: false },
+)
+export type CourseResult = Static<typeof CourseResult>
+
+/** Where one file's transcript was stored and how big it is. */
+export const FileTranscript = Type.Object(
+  {
+    file_id: FileId,
+    source: Type.String({ description: 'What the file was: a document format, or the audio/video MIME type sent to speech-to-text.' }),
+    bytes: Type.Integer({ minimum: 0 }),
+    path: Type.String({ description: "Where the transcript is, relative to the tenant's content folder (`course/module/file.transcript.vtt`)." }),
+    format: Type.Union([Type.Literal('vtt'), Type.Literal('md')]),
+    characters: Type.Integer({ minimum: 0 }),
+    segments: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+)
+export type FileTranscript = Static<typeof FileTranscript>
+
+/** Result of a module's transcription job. */
+export const TranscriptionResult = Type.Object(
+  {
+    module_id: ModuleId,
+    course_id: CourseId,
+    transcripts: Type.Array(FileTranscript),
+    characters: Type.Integer({ minimum: 0 }),
+    segments: Type.Integer({ minimum: 0 }),
+    generation_job: Type.Union([Type.Object({ job_id: Type.String(), deduplicated: Type.Boolean() }, { additionalProperties: false }), Type.Null()], {
+      description: 'The generation job enqueued when ENQUEUE_MODULE_JOB_ON_COMPLETE=true, else null.',
+    }),
+  },
+  { additionalProperties: false },
+)
+export type TranscriptionResult = Static<typeof TranscriptionResult>

@@ -5,6 +5,7 @@ import {
   ModuleJobData,
   queuePrefixFor,
   isClusterUrl,
+  type CourseResult,
   type DeckStore,
   type FlashcardConfig,
   type ModuleResult,
@@ -20,11 +21,7 @@ import { UnrecoverableError } from '../errors.js'
 import { jobPayload } from '../runtime/payload.js'
 import type { JobProcessor, ProcessorContext } from '../runtime/types.js'
 
-/** Result of a course job: the module jobs it enqueued. */
-export interface CourseResult {
-  course_id: string
-  modules: { module_id: string; job_id: string; deduplicated: boolean }[]
-}
+export type { CourseResult }
 
 export type OrchestratorResult = ModuleResult | CourseResult
 

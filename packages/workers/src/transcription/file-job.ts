@@ -1,23 +1,18 @@
 import { Job, UnrecoverableError } from 'bullmq'
-import type { TranscriptionFile, TranscriptionJobData } from '@flashcards/queue-core'
+import type { FileTranscript, TranscriptionFile, TranscriptionJobData } from '@flashcards/queue-core'
 import { ExtractionError, type FileHint } from '../extract/index.js'
 import type { ExtractionSandbox } from '../extract/sandbox/index.js'
 import { RateLimitedError, type ProcessorContext } from '../runtime/index.js'
 import { safeUrl, toJobError } from './errors.js'
 import { fetchFile, type FileFetcherOptions } from './fetch/index.js'
-import { writeTranscript, type StoredTranscript } from './store.js'
+import { writeTranscript } from './store.js'
 import { speechToTextMissing, type SpeechToText } from './stt/index.js'
 
 /** BullMQ name of the per-file child jobs a `transcribe-module` job fans out into. */
 export const TRANSCRIBE_FILE_JOB = 'transcribe-file'
 
-/** The result of one file: where its transcript is and how big it is. */
-export interface FileTranscriptResult extends StoredTranscript {
-  file_id: string
-  /** What the file was: a document format, or the audio/video MIME type sent to speech-to-text. */
-  source: string
-  bytes: number
-}
+/** The result of one file: where its transcript is and how big it is (its schema is queue-core's). */
+export type FileTranscriptResult = FileTranscript
 
 export interface FileJobDeps {
   contentDir: string

@@ -1,18 +1,10 @@
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq'
-import type { EnqueuedJob, TranscriptionJobData } from '@flashcards/queue-core'
+import type { EnqueuedJob, TranscriptionJobData, TranscriptionResult } from '@flashcards/queue-core'
 import type { ProcessorContext } from '../runtime/index.js'
 import { TRANSCRIBE_FILE_JOB, type FileTranscriptResult } from './file-job.js'
 
-/** The result of a module's transcription job. */
-export interface ModuleTranscriptionResult {
-  module_id: string
-  course_id: string
-  transcripts: FileTranscriptResult[]
-  characters: number
-  segments: number
-  /** The generation job enqueued when ENQUEUE_MODULE_JOB_ON_COMPLETE=true, else null. */
-  generation_job: { job_id: string; deduplicated: boolean } | null
-}
+/** The result of a module's transcription job (its schema is queue-core's, so the API documents it). */
+export type ModuleTranscriptionResult = TranscriptionResult
 
 /**
  * A module's transcription job, in two passes. First it fans out into one child job per file

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import Type from 'typebox'
-import { CallbackUrl, Identifier, JOB_ID_PATTERN, type DeckSummary } from '@flashcards/queue-core'
+import { CallbackUrl, CourseId, Identifier, JOB_ID_PATTERN, type DeckSummary } from '@flashcards/queue-core'
 
 export type WebhookEventType = 'job.completed' | 'job.failed'
 
@@ -45,7 +45,7 @@ export const WebhookJobDataSchema = Type.Object(
           {
             job_id: Type.String({ pattern: JOB_ID_PATTERN }),
             tenant: Type.String({ maxLength: 128 }),
-            course_id: Type.Union([Identifier, Type.Literal('')]),
+            course_id: Type.Union([CourseId, Type.Literal('')]),
             module_id: Type.Union([Identifier, Type.Null()]),
             deck: Type.Union([Type.Object({}), Type.Null()]),
             error: Type.Optional(Type.String({ maxLength: 20_000 })),
