@@ -1,5 +1,17 @@
 import Type from 'typebox'
-import { JobId, JobLogDocumentSchema, JobStateName, JobStatus, QUEUE_NAMES } from '@flashcards/queue-core'
+import {
+  Card,
+  CourseResult,
+  JobId,
+  JobLogDocumentSchema,
+  JobStateName,
+  JobStatus,
+  ModuleResult,
+  QUEUE_NAMES,
+  TranscriptionResult,
+} from '@flashcards/queue-core'
+import { component, ref } from './components.js'
+import { envelopeOf } from './envelope.js'
 
 /*
  * HTTP-only shapes around queue-core's schemas (which stay the single definition of the job
@@ -10,17 +22,21 @@ export const JobIdParams = Type.Object({ jobId: JobId }, { additionalProperties:
 
 const QueueNameSchema = Type.Union(QUEUE_NAMES.map((name) => Type.Literal(name)))
 
-export const EnqueuedJobSchema = Type.Object(
-  {
-    job_id: Type.String(),
-    queue: QueueNameSchema,
-    kind: Type.Union([Type.Literal('module'), Type.Literal('course'), Type.Literal('transcription')]),
-    course_id: Type.String(),
-    module_id: Type.Union([Type.String(), Type.Null()]),
-    deduplicated: Type.Boolean({ description: 'True when an identical job was already queued and its id is returned.' }),
-  },
-  { additionalProperties: false },
+export const EnqueuedJobSchema = component(
+  'EnqueuedJob',
+  Type.Object(
+    {
+      job_id: Type.String(),
+      queue: QueueNameSchema,
+      kind: Type.Union([Type.Literal('module'), Type.Literal('course'), Type.Literal('transcription')]),
+      course_id: Type.String(),
+      module_id: Type.Union([Type.String(), Type.Null()]),
+      deduplicated: Type.Boolean({ description: 'True when an identical job was already queued and its id is returned.' }),
+    },
+    { additionalProperties: false },
+  ),
 )
+export const EnqueuedJobEnvelope = envelopeOf(EnqueuedJobSchema)
 
 export const ENQUEUED_EXAMPLE = {
   job_id: '3f0c2a9e-7b1d-4c55-9a0e-2f5b8c1d9e47',
@@ -31,10 +47,45 @@ export const ENQUEUED_EXAMPLE = {
   deduplicated: false,
 }
 
-export const GenerateBatchResult = Type.Object(
-  { jobs: Type.Array(EnqueuedJobSchema, { description: 'One job per module (or one course job).' }) },
-  { additionalProperties: false },
+export const GenerateBatchResult = component(
+  'EnqueuedJobs',
+  Type.Object(
+    { jobs: Type.Array(ref(EnqueuedJobSchema), { description: 'One job per module (or one course job).' }) },
+    { additionalProperties: false },
+  ),
 )
+export const EnqueuedJobsEnvelope = envelopeOf(GenerateBatchResult)
+
+export const CardSchema = component('Card', Card)
+
+/** A module job's result, its cards referring to the card schema (what a generated client reads). */
+export const ModuleResultSchema = component('ModuleResult', Type.Object({ ...ModuleResult.properties, cards: Type.Array(ref(CardSchema)) }, { additionalProperties: true }))
+export const CourseResultSchema = component('CourseResult', CourseResult)
+export const TranscriptionResultSchema = component('TranscriptionResult', TranscriptionResult)
+
+/** A job status whose `result` is the queue's own result type (null until completed). */
+function jobSchema(name: string, result: ReturnType<typeof ref>[], description: string) {
+  return component(
+    name,
+    Type.Object(
+      { ...JobStatus.properties, result: Type.Union([...result, Type.Null()], { description }) },
+      { additionalProperties: false },
+    ),
+  )
+}
+
+export const GenerationJobSchema = jobSchema(
+  'GenerationJob',
+  [ref(ModuleResultSchema), ref(CourseResultSchema)],
+  'When completed: the cards of a module job (`ModuleResult`), or the module jobs a course job enqueued (`CourseResult`); else null.',
+)
+export const GenerationJobEnvelope = envelopeOf(GenerationJobSchema)
+export const TranscriptionJobSchema = jobSchema(
+  'TranscriptionJob',
+  [ref(TranscriptionResultSchema)],
+  'When completed: where each transcript was stored and, with ENQUEUE_MODULE_JOB_ON_COMPLETE, the generation job; else null.',
+)
+export const TranscriptionJobEnvelope = envelopeOf(TranscriptionJobSchema)
 
 export const JOB_STATUS_EXAMPLE = {
   id: '3f0c2a9e-7b1d-4c55-9a0e-2f5b8c1d9e47',
@@ -64,39 +115,61 @@ export const ListJobsQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export const JobPageSchema = Type.Object(
-  {
-    items: Type.Array(JobStatus),
-    next_offset: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Offset of the next page; null on the last.' }),
-  },
-  { additionalProperties: false },
+export const JobPageSchema = component(
+  'GenerationJobPage',
+  Type.Object(
+    {
+      items: Type.Array(ref(GenerationJobSchema)),
+      next_offset: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Offset of the next page; null on the last.' }),
+    },
+    { additionalProperties: false },
+  ),
 )
+export const JobPageEnvelope = envelopeOf(JobPageSchema)
 
-export const CancelResult = Type.Object(
-  {
-    job_id: Type.String(),
-    outcome: Type.Union([Type.Literal('removed'), Type.Literal('cancel_requested')], {
-      description: '`removed`: the job had not started (or had finished) and is gone. `cancel_requested`: it is running and its worker aborts it.',
-    }),
-  },
-  { additionalProperties: false },
+export const CancelResult = component(
+  'CancelResult',
+  Type.Object(
+    {
+      job_id: Type.String(),
+      outcome: Type.Union([Type.Literal('removed'), Type.Literal('cancel_requested')], {
+        description: '`removed`: the job had not started (or had finished) and is gone. `cancel_requested`: it is running and its worker aborts it.',
+      }),
+    },
+    { additionalProperties: false },
+  ),
 )
+export const CancelResultEnvelope = envelopeOf(CancelResult)
+
+/** `?link=1` (as the README and runbook write it); `true`, `0` and `false` are understood too. */
+const LINK_VALUES = ['1', 'true', '0', 'false'] as const
 
 export const LogsQuery = Type.Object(
   {
     link: Type.Optional(
-      Type.Boolean({ description: 'Return a time-limited download link instead of the document (S3 log store only).' }),
+      Type.Enum(LINK_VALUES, {
+        description: '`1` (or `true`): a time-limited download link instead of the document (S3 log store only). `0` (or `false`, the default): the document.',
+        examples: ['1'],
+      }),
     ),
   },
   { additionalProperties: false },
 )
 
-export const LogLink = Type.Object(
-  { url: Type.String(), expires_in: Type.Integer({ description: 'Seconds the link stays valid.' }) },
-  { additionalProperties: false },
+/** Whether `?link=` asks for a link. */
+export const wantsLink = (link: (typeof LINK_VALUES)[number] | undefined): boolean => link === '1' || link === 'true'
+
+const JobLogSchema = component('JobLog', JobLogDocumentSchema)
+const LogLink = component(
+  'JobLogLink',
+  Type.Object(
+    { url: Type.String(), expires_in: Type.Integer({ description: 'Seconds the link stays valid.' }) },
+    { additionalProperties: false },
+  ),
 )
 
-export const LogOrLink = Type.Union([JobLogDocumentSchema, LogLink])
+export const LogOrLink = component('JobLogOrLink', Type.Union([ref(JobLogSchema), ref(LogLink)]))
+export const LogOrLinkEnvelope = envelopeOf(LogOrLink)
 
 export const JOB_LOG_EXAMPLE = {
   jobId: '3f0c2a9e-7b1d-4c55-9a0e-2f5b8c1d9e47',

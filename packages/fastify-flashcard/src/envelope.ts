@@ -1,14 +1,24 @@
 import Type, { type TSchema } from 'typebox'
 import { redact, redactText } from '@flashcards/queue-core'
+import { component, nameOf, ref, type Component } from './components.js'
 import type { ApiErrorCode, EnvelopeError } from './errors.js'
 
-export const ErrorBody = Type.Object(
-  {
-    code: Type.String({ description: 'Stable machine-readable code, e.g. VALIDATION_ERROR, NOT_FOUND, QUEUE_FULL.' }),
-    message: Type.String({ description: 'What went wrong, naming the field or the job.' }),
-    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  },
-  { additionalProperties: false },
+export const ErrorBody = component(
+  'Error',
+  Type.Object(
+    {
+      code: Type.String({ description: 'Stable machine-readable code, e.g. VALIDATION_ERROR, NOT_FOUND, QUEUE_FULL.' }),
+      message: Type.String({ description: 'What went wrong, naming the field or the job.' }),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    },
+    { additionalProperties: false },
+  ),
+)
+
+/** Every failure answer: `{ success: false, error }`. */
+const ErrorEnvelopeSchema = component(
+  'ErrorEnvelope',
+  Type.Object({ success: Type.Literal(false), error: ref(ErrorBody) }, { additionalProperties: false }),
 )
 
 export interface ErrorEnvelope {
@@ -40,30 +50,48 @@ const ERROR_EXAMPLES: Partial<Record<number, { code: ApiErrorCode; message: stri
   503: { code: 'UNAVAILABLE', message: 'Redis is unreachable; the job store is unavailable, try again shortly' },
 }
 
-/** The failure envelope of one status, with an example for the OpenAPI document. */
-export function errorEnvelope(status: number): TSchema {
-  const example = ERROR_EXAMPLES[status] ?? { code: 'INTERNAL_ERROR', message: 'Internal server error' }
-  return Type.Object(
-    { success: Type.Literal(false), error: ErrorBody },
-    { additionalProperties: false, description: `Failure (${status})`, examples: [{ success: false, error: example }] },
-  )
+/**
+ * A JSON response of a route: its schema (a reference to a named one) and an example, which the
+ * OpenAPI document shows beside the reference.
+ */
+export interface JsonResponse<T extends TSchema = TSchema> {
+  description: string
+  content: { 'application/json': { schema: T; example: unknown } }
 }
 
-/** The success envelope around `data`, with an example for the OpenAPI document. */
-export function dataEnvelope(data: TSchema, example: unknown, description = 'Success'): TSchema {
-  return Type.Object(
-    { success: Type.Literal(true), data },
-    { additionalProperties: false, description, examples: [{ success: true, data: example }] },
-  )
+function jsonResponse<T extends TSchema>(schema: T, example: unknown, description: string): JsonResponse<T> {
+  return { description, content: { 'application/json': { schema, example } } }
 }
+
+/** The failure envelope of one status, with an example for the OpenAPI document. */
+export function errorEnvelope(status: number): JsonResponse {
+  const example = ERROR_EXAMPLES[status] ?? { code: 'INTERNAL_ERROR', message: 'Internal server error' }
+  return jsonResponse(ref(ErrorEnvelopeSchema), { success: false, error: example }, `Failure (${status})`)
+}
+
+/**
+ * The named success envelope `{ success: true, data }` of a named schema: `<Name>Envelope`, e.g.
+ * `DeckEnvelope`, so a generated client has one type per answer.
+ */
+export function envelopeOf<T extends TSchema>(data: Component<T>) {
+  return component(`${nameOf(data)}Envelope`, Type.Object({ success: Type.Literal(true), data: ref(data) }, { additionalProperties: false }))
+}
+
+/** A success envelope (by reference), with an example of its data for the OpenAPI document. */
+export function dataEnvelope<T extends TSchema>(envelope: Component<T>, example: unknown, description = 'Success') {
+  return jsonResponse(ref(envelope), { success: true, data: example }, description)
+}
+
+/** What a route's `response` map holds per status: a schema, or a response with its media types. */
+export type RouteResponse = TSchema | JsonResponse
 
 /**
  * The `response` map of a route: its success schemas plus the error envelope for each failure
  * status it can answer. 400, 401 and 500 apply to every authenticated route.
  */
-export function responses(success: Record<number, TSchema>, failures: number[], authenticated = true): Record<number, TSchema> {
+export function responses<S extends Record<number, RouteResponse>>(success: S, failures: number[], authenticated = true): S & Record<number, RouteResponse> {
   const statuses = new Set([400, 500, ...(authenticated ? [401] : []), ...failures])
-  const out: Record<number, TSchema> = { ...success }
+  const out: Record<number, RouteResponse> = { ...success }
   for (const status of [...statuses].sort()) out[status] = errorEnvelope(status)
-  return out
+  return out as S & Record<number, RouteResponse>
 }

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { DeckStore, FlashcardQueues } from '@flashcards/queue-core'
 import type { Registry } from 'prom-client'
+import { registerComponents } from './components.js'
 import type { RouteContext } from './context.js'
 import { installErrorHandling } from './error-handler.js'
 import { AlreadyRegisteredError } from './errors.js'
@@ -61,6 +62,7 @@ async function registerApi(api: FastifyInstance, ctx: RouteContext): Promise<voi
   })
   if (ctx.registry) recordHttpMetrics(api, ctx.registry)
   await registerLoadShedding(api, options)
+  registerComponents(api)
   if (options.openapi) await registerOpenApi(api, options.prefix)
   await registerRoutes(api, ctx)
 }

@@ -27,6 +27,11 @@ interface Operation {
   requestBody?: { content: Record<string, Media> }
   responses: Record<string, { description?: string; content?: Record<string, Media> }>
 }
+/** A schema with its top-level `$ref` into `#/components/schemas/` followed. */
+function deref(schema: Record<string, any>): Record<string, any> {
+  const name = /^#\/components\/schemas\/(.+)$/.exec(schema.$ref ?? '')?.[1]
+  return name ? deref(doc.components.schemas[name]) : schema
+}
 const hasExample = (media: Media | undefined) =>
   media !== undefined && (media.example !== undefined || Object.keys(media.examples ?? {}).length > 0 || (media.schema.examples?.length ?? 0) > 0)
 const operations: Array<[string, Operation]> = Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(
@@ -88,7 +93,7 @@ t.test('every operation has tags, summary, description, security, examples and i
     const errorStatuses = Object.keys(op.responses).filter((status) => status >= '400' && !(isPublicHealth && status === '503'))
     for (const status of errorStatuses) {
       const media = op.responses[status]!.content?.['application/json']
-      t.ok(media?.schema.properties?.error, `${name} ${status}: error envelope`)
+      t.ok(media && deref(media.schema).properties?.error, `${name} ${status}: error envelope`)
       t.ok(hasExample(media), `${name} ${status}: error example`)
     }
     if (op.requestBody) t.ok(hasExample(Object.values(op.requestBody.content)[0]), `${name}: request example`)
@@ -104,4 +109,70 @@ t.test("the runbook's request body is the documented example", async (t) => {
   })
   const badRequest = op.responses['400']!.content!['application/json']!.example
   t.same(badRequest, { success: false, error: { code: 'VALIDATION_ERROR', message: 'body.settings.target_card_count must be <= 200' } })
+})
+
+t.test('every operation has a unique camelCase operationId', async (t) => {
+  const ids = operations.map(([, op]) => (op as { operationId?: string }).operationId)
+  for (const [index, [name]] of operations.entries()) t.match(ids[index], /^[a-z][A-Za-z]+$/, `${name}: operationId`)
+  t.equal(new Set(ids).size, ids.length, 'no two operations share an operationId')
+  t.same(
+    Object.fromEntries(operations.map(([name, op]) => [name, (op as { operationId?: string }).operationId]).filter(([name]) => /jobs\/\{jobId\}$/.test(name!))),
+    {
+      'GET /api/flashcards/orchestrator/jobs/{jobId}': 'getGenerationJob',
+      'DELETE /api/flashcards/orchestrator/jobs/{jobId}': 'cancelGenerationJob',
+      'GET /api/flashcards/transcription/jobs/{jobId}': 'getTranscriptionJob',
+      'DELETE /api/flashcards/transcription/jobs/{jobId}': 'cancelTranscriptionJob',
+    },
+  )
+})
+
+t.test('envelopes, jobs, cards and decks are named components the operations refer to', async (t) => {
+  const named = ['Error', 'ErrorEnvelope', 'Card', 'ModuleResult', 'GenerationJob', 'GenerationJobEnvelope', 'GenerationJobPage', 'GenerationJobPageEnvelope',
+    'TranscriptionJob', 'EnqueuedJobs', 'EnqueuedJobsEnvelope', 'Deck', 'DeckEnvelope', 'DeckCard', 'DeckPage', 'DeckPageEnvelope', 'DeckSummary']
+  for (const name of named) t.ok(doc.components.schemas[name], `components.schemas.${name}`)
+  const refs = res.body.match(/"\$ref":"#\/components\/schemas\/[A-Za-z]+"/g) ?? []
+  t.ok(refs.length >= 100, `${refs.length} references to named schemas`)
+  const ref = (path: string, method: string, status: string) =>
+    doc.paths[`/api/flashcards${path}`][method].responses[status].content['application/json'].schema.$ref
+  t.equal(ref('/orchestrator/jobs/{jobId}', 'get', '200'), '#/components/schemas/GenerationJobEnvelope')
+  t.equal(ref('/orchestrator/jobs', 'get', '200'), '#/components/schemas/GenerationJobPageEnvelope')
+  t.equal(ref('/decks/{courseId}/{moduleId}', 'get', '200'), '#/components/schemas/DeckEnvelope')
+  t.equal(ref('/decks/{courseId}', 'get', '200'), '#/components/schemas/DeckPageEnvelope')
+  t.equal(ref('/orchestrator/jobs/{jobId}', 'get', '404'), '#/components/schemas/ErrorEnvelope')
+  t.same(doc.components.schemas.DeckPage.properties.items.items, { $ref: '#/components/schemas/DeckSummary' })
+  for (const schema of Object.values(doc.components.schemas as Record<string, { $id?: string }>)) t.notOk(schema.$id, 'no internal $id left')
+})
+
+t.test("a job's result is typed: a generation job's cards are the card schema", async (t) => {
+  const { GenerationJob, TranscriptionJob, ModuleResult } = doc.components.schemas
+  t.same(GenerationJob.properties.result.anyOf, [
+    { $ref: '#/components/schemas/ModuleResult' },
+    { $ref: '#/components/schemas/CourseResult' },
+    { type: 'null' },
+  ])
+  t.same(ModuleResult.properties.cards, { type: 'array', items: { $ref: '#/components/schemas/Card' } })
+  t.same(doc.components.schemas.Card.required, ['id', 'type', 'front', 'back', 'source'])
+  t.same(TranscriptionJob.properties.result.anyOf, [{ $ref: '#/components/schemas/TranscriptionResult' }, { type: 'null' }])
+})
+
+t.test('servers, contact and licence', async (t) => {
+  t.same(doc.servers, [{ url: '/', description: 'The server that serves this document' }])
+  t.match(doc.info.contact, { name: String, url: /^https:\/\// })
+  t.same(doc.info.license, { name: 'MIT', identifier: 'MIT' })
+})
+
+t.test("`link` is declared as the docs write it (?link=1), and ids show examples of their own kind", async (t) => {
+  const logs = doc.paths['/api/flashcards/orchestrator/jobs/{jobId}/logs'].get
+  const link = logs.parameters.find((p: { name: string }) => p.name === 'link')
+  t.same(link.schema.enum, ['1', 'true', '0', 'false'])
+  t.equal(link.example, '1')
+  t.match(logs.description, /\?link=1/)
+  const examplesOf = (key: string) =>
+    [...res.body.matchAll(new RegExp(`"${key}":\\{[^{}]*"examples":\\[("[^"]*")`, 'g'))].map((m) => JSON.parse(m[1]!) as string)
+  t.ok(examplesOf('course_id').length > 0, 'course_id examples')
+  t.same([...new Set(examplesOf('course_id'))], ['course-hr-2025'], 'every course_id example is a course')
+  t.same([...new Set(examplesOf('module_id'))], ['mod-hr-101'])
+  for (const param of doc.paths['/api/flashcards/decks/{courseId}/{moduleId}'].get.parameters.filter((p: { in: string }) => p.in === 'path')) {
+    t.equal(param.example, param.name === 'courseId' ? 'course-hr-2025' : 'mod-hr-101', `${param.name} example`)
+  }
 })

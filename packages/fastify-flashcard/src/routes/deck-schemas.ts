@@ -1,14 +1,16 @@
 import Type from 'typebox'
-import { Card, DECK_PAGE_DEFAULT, DECK_PAGE_MAX, EXPORT_FORMATS, Identifier, REVIEW_STATUSES } from '@flashcards/queue-core'
+import { Card, CourseId, DECK_PAGE_DEFAULT, DECK_PAGE_MAX, EXPORT_FORMATS, ModuleId, REVIEW_STATUSES } from '@flashcards/queue-core'
+import { component, ref } from '../components.js'
+import { envelopeOf } from '../envelope.js'
 
 const ReviewStatusSchema = Type.Union(REVIEW_STATUSES.map((s) => Type.Literal(s)), {
   description: '`new` (not reviewed), `approved`, `rejected` (left out of exports) or `edited` (the reviewer rewrote it).',
 })
 
-export const CourseParams = Type.Object({ courseId: Identifier }, { additionalProperties: false })
-export const DeckParams = Type.Object({ courseId: Identifier, moduleId: Identifier }, { additionalProperties: false })
+export const CourseParams = Type.Object({ courseId: CourseId }, { additionalProperties: false })
+export const DeckParams = Type.Object({ courseId: CourseId, moduleId: ModuleId }, { additionalProperties: false })
 export const CardParams = Type.Object(
-  { courseId: Identifier, moduleId: Identifier, cardId: Type.String({ minLength: 1, maxLength: 64 }) },
+  { courseId: CourseId, moduleId: ModuleId, cardId: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 )
 
@@ -63,15 +65,19 @@ const EditedText = Type.Object(
   { additionalProperties: false, description: "The reviewer's text; exports and the review page show it instead of the generated one." },
 )
 
-export const DeckCardSchema = Type.Object(
-  {
-    ...Card.properties,
-    status: ReviewStatusSchema,
-    edited: Type.Optional(EditedText),
-    reviewed_at: Type.Optional(Type.String({ format: 'date-time' })),
-  },
-  { additionalProperties: false },
+export const DeckCardSchema = component(
+  'DeckCard',
+  Type.Object(
+    {
+      ...Card.properties,
+      status: ReviewStatusSchema,
+      edited: Type.Optional(EditedText),
+      reviewed_at: Type.Optional(Type.String({ format: 'date-time' })),
+    },
+    { additionalProperties: false, description: 'A card of a deck: the generated card with its review status.' },
+  ),
 )
+export const DeckCardEnvelope = envelopeOf(DeckCardSchema)
 
 const Counts = Type.Object(Object.fromEntries(REVIEW_STATUSES.map((s) => [s, Type.Integer({ minimum: 0 })])), {
   additionalProperties: false,
@@ -79,44 +85,56 @@ const Counts = Type.Object(Object.fromEntries(REVIEW_STATUSES.map((s) => [s, Typ
 
 const nextOffset = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Offset of the next page; null on the last.' })
 
-export const DeckSchema = Type.Object(
-  {
-    key: Type.Object({ tenant: Type.String(), course_id: Type.String(), module_id: Type.String() }, { additionalProperties: false }),
-    revision: Type.Integer({ minimum: 1, description: 'The revision read.' }),
-    revisions: Type.Integer({ minimum: 1, description: 'How many revisions the deck has (the latest one).' }),
-    job_id: Type.String({ description: 'The generation job that wrote this revision.' }),
-    created_at: Type.String({ format: 'date-time' }),
-    updated_at: Type.String({ format: 'date-time' }),
-    course_title: Type.Optional(Type.String()),
-    module_title: Type.Optional(Type.String()),
-    cards: Type.Array(DeckCardSchema, { description: 'This page of cards, after the status filter.' }),
-    total: Type.Integer({ minimum: 0, description: 'Cards matching the filter, over all pages.' }),
-    next_offset: nextOffset,
-  },
-  { additionalProperties: false },
+export const DeckSchema = component(
+  'Deck',
+  Type.Object(
+    {
+      key: Type.Object({ tenant: Type.String(), course_id: Type.String(), module_id: Type.String() }, { additionalProperties: false }),
+      revision: Type.Integer({ minimum: 1, description: 'The revision read.' }),
+      revisions: Type.Integer({ minimum: 1, description: 'How many revisions the deck has (the latest one).' }),
+      job_id: Type.String({ description: 'The generation job that wrote this revision.' }),
+      created_at: Type.String({ format: 'date-time' }),
+      updated_at: Type.String({ format: 'date-time' }),
+      course_title: Type.Optional(Type.String()),
+      module_title: Type.Optional(Type.String()),
+      cards: Type.Array(ref(DeckCardSchema), { description: 'This page of cards, after the status filter.' }),
+      total: Type.Integer({ minimum: 0, description: 'Cards matching the filter, over all pages.' }),
+      next_offset: nextOffset,
+    },
+    { additionalProperties: false },
+  ),
+)
+export const DeckEnvelope = envelopeOf(DeckSchema)
+
+export const DeckSummarySchema = component(
+  'DeckSummary',
+  Type.Object(
+    {
+      course_id: Type.String(),
+      module_id: Type.String(),
+      module_title: Type.Optional(Type.String()),
+      revision: Type.Integer({ minimum: 1 }),
+      updated_at: Type.String({ format: 'date-time' }),
+      card_count: Type.Integer({ minimum: 0 }),
+      counts: Counts,
+      reviewed: Type.Integer({ minimum: 0, description: 'Cards approved, edited or rejected.' }),
+      progress: Type.Number({ minimum: 0, maximum: 1, description: '`reviewed` / `card_count` (1 for an empty deck).' }),
+    },
+    { additionalProperties: false },
+  ),
 )
 
-export const DeckSummarySchema = Type.Object(
-  {
-    course_id: Type.String(),
-    module_id: Type.String(),
-    module_title: Type.Optional(Type.String()),
-    revision: Type.Integer({ minimum: 1 }),
-    updated_at: Type.String({ format: 'date-time' }),
-    card_count: Type.Integer({ minimum: 0 }),
-    counts: Counts,
-    reviewed: Type.Integer({ minimum: 0, description: 'Cards approved, edited or rejected.' }),
-    progress: Type.Number({ minimum: 0, maximum: 1, description: '`reviewed` / `card_count` (1 for an empty deck).' }),
-  },
-  { additionalProperties: false },
+export const DeckPageSchema = component(
+  'DeckPage',
+  Type.Object(
+    { items: Type.Array(ref(DeckSummarySchema)), total: Type.Integer({ minimum: 0 }), next_offset: nextOffset },
+    { additionalProperties: false },
+  ),
 )
+export const DeckPageEnvelope = envelopeOf(DeckPageSchema)
 
-export const DeckPageSchema = Type.Object(
-  { items: Type.Array(DeckSummarySchema), total: Type.Integer({ minimum: 0 }), next_offset: nextOffset },
-  { additionalProperties: false },
-)
-
-export const Deleted = Type.Object({ deleted: Type.Literal(true) }, { additionalProperties: false })
+export const Deleted = component('Deleted', Type.Object({ deleted: Type.Literal(true) }, { additionalProperties: false }))
+export const DeletedEnvelope = envelopeOf(Deleted)
 
 const EXAMPLE_CARD = {
   id: 'c-3f9a1b2c4d5e6f70',

@@ -9,13 +9,13 @@ import {
   CardPatchBody,
   CourseParams,
   DECK_EXAMPLES,
-  DeckCardSchema,
+  DeckCardEnvelope,
+  DeckEnvelope,
   DeckListQuery,
-  DeckPageSchema,
+  DeckPageEnvelope,
   DeckParams,
   DeckReadQuery,
-  DeckSchema,
-  Deleted,
+  DeletedEnvelope,
 } from './deck-schemas.js'
 
 export const DECKS_TAG = 'decks'
@@ -42,7 +42,7 @@ function listDecksRoute(app: TypedApp, store: DeckStore): void {
     description: 'One entry per module with cards, with review counts and progress; paginate with `offset` = `next_offset`.',
     params: CourseParams,
     querystring: DeckListQuery,
-    response: responses({ 200: dataEnvelope(DeckPageSchema, DECK_EXAMPLES.page) }, [503]),
+    response: responses({ 200: dataEnvelope(DeckPageEnvelope, DECK_EXAMPLES.page) }, [503]),
   }
   app.get('/decks/:courseId', { schema }, async (request) => {
     const { offset = 0, limit = DECK_PAGE_DEFAULT } = request.query
@@ -60,7 +60,7 @@ function getDeckRoute(app: TypedApp, store: DeckStore): void {
     description: 'The latest revision, or `?revision=`; cards filtered by `?status=` and paginated. 404 when the deck or revision does not exist.',
     params: DeckParams,
     querystring: DeckReadQuery,
-    response: responses({ 200: dataEnvelope(DeckSchema, DECK_EXAMPLES.deck) }, [404, 503]),
+    response: responses({ 200: dataEnvelope(DeckEnvelope, DECK_EXAMPLES.deck) }, [404, 503]),
   }
   app.get('/decks/:courseId/:moduleId', { schema }, async (request) => {
     const { offset = 0, limit = DECK_PAGE_DEFAULT, revision, status } = request.query
@@ -81,7 +81,7 @@ function updateCardRoute(app: TypedApp, store: DeckStore): void {
       'rejects (left out of exports) or resets it to `new`. A cloze edit must keep a `{{c1::…}}` deletion.',
     params: CardParams,
     body: CardPatchBody,
-    response: responses({ 200: dataEnvelope(DeckCardSchema, DECK_EXAMPLES.card) }, [404, 503]),
+    response: responses({ 200: dataEnvelope(DeckCardEnvelope, DECK_EXAMPLES.card) }, [404, 503]),
   }
   app.patch('/decks/:courseId/:moduleId/cards/:cardId', { schema }, async (request) => {
     const { courseId, moduleId, cardId } = request.params
@@ -98,7 +98,7 @@ function deleteCardRoute(app: TypedApp, store: DeckStore): void {
     summary: 'Delete a card',
     description: 'Removes the card from the latest revision (past revisions keep it).',
     params: CardParams,
-    response: responses({ 200: dataEnvelope(Deleted, { deleted: true }) }, [404, 503]),
+    response: responses({ 200: dataEnvelope(DeletedEnvelope, { deleted: true }) }, [404, 503]),
   }
   app.delete('/decks/:courseId/:moduleId/cards/:cardId', { schema }, async (request) => {
     const { courseId, moduleId, cardId } = request.params
@@ -114,7 +114,7 @@ function deleteDeckRoute(app: TypedApp, store: DeckStore): void {
     summary: 'Delete a deck',
     description: 'Removes the deck of the module with every revision. The next generation job of the module starts a new one.',
     params: DeckParams,
-    response: responses({ 200: dataEnvelope(Deleted, { deleted: true }) }, [404, 503]),
+    response: responses({ 200: dataEnvelope(DeletedEnvelope, { deleted: true }) }, [404, 503]),
   }
   app.delete('/decks/:courseId/:moduleId', { schema }, async (request) => {
     const { courseId, moduleId } = request.params

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { GenerateBatchBody, JobStatus, type FlashcardQueues } from '@flashcards/queue-core'
+import { GenerateBatchBody, type FlashcardQueues } from '@flashcards/queue-core'
 import {
   ENQUEUED_EXAMPLE,
-  GenerateBatchResult,
+  EnqueuedJobsEnvelope,
+  GenerationJobEnvelope,
   JOB_STATUS_EXAMPLE,
   JobIdParams,
-  JobPageSchema,
+  JobPageEnvelope,
   ListJobsQuery,
 } from '../api-schemas.js'
 import { ownerOf, principalOf, type RouteContext, type TypedApp } from '../context.js'
@@ -22,18 +23,20 @@ export const GENERATION_JOB_DOCS: JobRouteDocs = {
   noun: 'generation',
   summary: 'Read a generation job',
   description: 'State, progress, attempts, timings, and the result (cards) or the error.',
+  envelope: GenerationJobEnvelope,
   example: JOB_STATUS_EXAMPLE,
 }
 
 function enqueueRoute(app: TypedApp, queues: FlashcardQueues): void {
   const schema = {
+    operationId: 'enqueueGeneration',
     tags: [TAG],
     summary: 'Enqueue flashcard generation',
     description:
       'Enqueues generation for one module (`single_module`), several (`modules`) or a whole course (`course`). ' +
       'A request identical to one still waiting or running returns that job (`deduplicated: true`).',
     body: GenerateBatchBody,
-    response: responses({ 202: dataEnvelope(GenerateBatchResult, { jobs: [ENQUEUED_EXAMPLE] }, 'Accepted: the jobs to follow') }, [413, 415, 429, 503]),
+    response: responses({ 202: dataEnvelope(EnqueuedJobsEnvelope, { jobs: [ENQUEUED_EXAMPLE] }, 'Accepted: the jobs to follow') }, [413, 415, 429, 503]),
   }
   app.post('/orchestrator/generate-batch', { schema }, async (request, reply) => {
     const jobs = await queues.enqueueGeneration(request.body, ownerOf(request))
@@ -43,11 +46,12 @@ function enqueueRoute(app: TypedApp, queues: FlashcardQueues): void {
 
 function listRoute(app: TypedApp, queues: FlashcardQueues): void {
   const schema = {
+    operationId: 'listGenerationJobs',
     tags: [TAG],
     summary: 'List generation jobs',
     description: "The caller's jobs, newest first, filtered by state, module or course; paginate with `offset` = `next_offset`.",
     querystring: ListJobsQuery,
-    response: responses({ 200: dataEnvelope(JobPageSchema, { items: [JOB_STATUS_EXAMPLE], next_offset: null }) }, [503]),
+    response: responses({ 200: dataEnvelope(JobPageEnvelope, { items: [JOB_STATUS_EXAMPLE], next_offset: null }) }, [503]),
   }
   app.get('/orchestrator/jobs', { schema }, async (request) => {
     const page = await queues.listJobs({ queue: 'orchestrator', tenant: principalOf(request).tenant, ...request.query })
@@ -57,11 +61,12 @@ function listRoute(app: TypedApp, queues: FlashcardQueues): void {
 
 function retryRoute(app: TypedApp, queues: FlashcardQueues): void {
   const schema = {
+    operationId: 'retryGenerationJob',
     tags: [TAG],
     summary: 'Retry a generation job',
     description: 'Runs a failed (or completed) job again with a fresh set of attempts. 409 while it is still queued or running.',
     params: JobIdParams,
-    response: responses({ 200: dataEnvelope(JobStatus, { ...JOB_STATUS_EXAMPLE, state: 'waiting' }) }, [404, 409, 503]),
+    response: responses({ 200: dataEnvelope(GenerationJobEnvelope, { ...JOB_STATUS_EXAMPLE, state: 'waiting' }) }, [404, 409, 503]),
   }
   app.post('/orchestrator/jobs/:jobId/retry', { schema }, async (request) => {
     const { jobId } = request.params

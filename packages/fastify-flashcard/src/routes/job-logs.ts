@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { JOB_LOG_EXAMPLE, JobIdParams, LogOrLink, LogsQuery } from '../api-schemas.js'
+import { JOB_LOG_EXAMPLE, JobIdParams, LogOrLinkEnvelope, LogsQuery, wantsLink } from '../api-schemas.js'
 import { principalOf, type RouteContext } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
 import { JobNotFoundError, LogLinksUnsupportedError, LogsNotConfiguredError } from '../errors.js'
@@ -16,6 +16,7 @@ export async function jobLogRoutes(fastify: FastifyInstance, ctx: RouteContext):
     '/orchestrator/jobs/:jobId/logs',
     {
       schema: {
+        operationId: 'getGenerationJobLog',
         tags: ['generation'],
         summary: "Read a job's log",
         description:
@@ -25,7 +26,7 @@ export async function jobLogRoutes(fastify: FastifyInstance, ctx: RouteContext):
         querystring: LogsQuery,
         response: responses(
           {
-            200: dataEnvelope(LogOrLink, JOB_LOG_EXAMPLE, 'The log document, or `{ url, expires_in }` when `link` is set'),
+            200: dataEnvelope(LogOrLinkEnvelope, JOB_LOG_EXAMPLE, 'The log document, or `{ url, expires_in }` with `?link=1`'),
           },
           [404, 501, 503],
         ),
@@ -38,7 +39,7 @@ export async function jobLogRoutes(fastify: FastifyInstance, ctx: RouteContext):
       const doc = await store.read(jobId)
       // Another tenant's log is indistinguishable from a missing one.
       if (!doc || doc.tenant !== principalOf(request).tenant) throw new JobNotFoundError(jobId)
-      if (!request.query.link) return { success: true as const, data: doc }
+      if (!wantsLink(request.query.link)) return { success: true as const, data: doc }
       if (!store.link) throw new LogLinksUnsupportedError(store.kind)
       const url = await store.link(jobId, LOG_LINK_SECONDS)
       if (!url) throw new JobNotFoundError(jobId)

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { JobStatus, type QueueName } from '@flashcards/queue-core'
-import { CancelResult, ENQUEUED_EXAMPLE, JobIdParams } from '../api-schemas.js'
+import type { QueueName } from '@flashcards/queue-core'
+import { CancelResultEnvelope, ENQUEUED_EXAMPLE, JobIdParams, type GenerationJobEnvelope, type TranscriptionJobEnvelope } from '../api-schemas.js'
 import { principalOf, type RouteContext, type TypedApp } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
 import { JobNotFoundError } from '../errors.js'
@@ -14,8 +14,13 @@ export interface JobRouteDocs {
   noun: string
   summary: string
   description: string
+  /** The named envelope of the queue's job (its `result` typed for that queue). */
+  envelope: typeof GenerationJobEnvelope | typeof TranscriptionJobEnvelope
   example: unknown
 }
+
+/** `GenerationJob` from the noun `generation`: the stem of the routes' operationIds. */
+const operationStem = (docs: JobRouteDocs) => `${docs.noun[0]!.toUpperCase()}${docs.noun.slice(1)}Job`
 
 const SSE_EXAMPLE = [
   'event: state',
@@ -30,8 +35,9 @@ const SSE_EXAMPLE = [
 ].join('\n')
 
 /** The event stream's schema (a fresh object per route: Fastify compiles each route's own). */
-const eventsSchema = (tag: string) => ({
-  tags: [tag],
+const eventsSchema = (docs: JobRouteDocs) => ({
+  operationId: `follow${operationStem(docs)}Events`,
+  tags: [docs.tag],
   summary: 'Follow a job live (server-sent events)',
   description:
     'A `text/event-stream`: `state` first (the job status), then `progress` events, and finally `completed`, ' +
@@ -58,11 +64,12 @@ const eventsSchema = (tag: string) => ({
  */
 function cancelRoute(app: TypedApp, ctx: RouteContext, queue: QueueName, docs: JobRouteDocs): void {
   const schema = {
+    operationId: `cancel${operationStem(docs)}`,
     tags: [docs.tag],
     summary: `Cancel a ${docs.noun} job`,
     description: 'Removes a job that has not started, or asks the worker running it to abort it (it then fails as cancelled).',
     params: JobIdParams,
-    response: responses({ 200: dataEnvelope(CancelResult, { job_id: ENQUEUED_EXAMPLE.job_id, outcome: 'cancel_requested' }) }, [404, 503]),
+    response: responses({ 200: dataEnvelope(CancelResultEnvelope, { job_id: ENQUEUED_EXAMPLE.job_id, outcome: 'cancel_requested' }) }, [404, 503]),
   }
   app.delete(`/${queue}/jobs/:jobId`, { schema }, async (request) => {
     const { jobId } = request.params
@@ -83,11 +90,12 @@ export function jobRoutes(queue: QueueName, docs: JobRouteDocs) {
       `/${queue}/jobs/:jobId`,
       {
         schema: {
+          operationId: `get${operationStem(docs)}`,
           tags: [docs.tag],
           summary: docs.summary,
           description: docs.description,
           params: JobIdParams,
-          response: responses({ 200: dataEnvelope(JobStatus, docs.example) }, [404, 503]),
+          response: responses({ 200: dataEnvelope(docs.envelope, docs.example) }, [404, 503]),
         },
       },
       async (request) => {
@@ -97,7 +105,7 @@ export function jobRoutes(queue: QueueName, docs: JobRouteDocs) {
         return { success: true as const, data: status }
       },
     )
-    app.get(`/${queue}/jobs/:jobId/events`, { schema: eventsSchema(docs.tag) }, async (request, reply) =>
+    app.get(`/${queue}/jobs/:jobId/events`, { schema: eventsSchema(docs) }, async (request, reply) =>
       ctx.streams.follow(queue, request.params.jobId, principalOf(request).tenant, request, reply),
     )
     cancelRoute(app, ctx, queue, docs)

@@ -39,6 +39,7 @@ function unhealthy(reply: FastifyReply, reason: string, data: Static<typeof Heal
 export async function healthRoute(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
   const { queues, options } = ctx
   const schema = {
+    operationId: 'getHealth',
     tags: [TAG],
     summary: 'Health of the job system',
     description:
@@ -85,6 +86,7 @@ export async function metricsRoute(fastify: FastifyInstance, ctx: RouteContext):
   const registry = ctx.registry
   if (!registry) return
   const schema = {
+    operationId: 'getMetrics',
     tags: [TAG],
     summary: 'Prometheus metrics',
     description:

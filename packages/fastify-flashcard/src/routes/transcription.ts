@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { TranscriptionBody } from '@flashcards/queue-core'
-import { ENQUEUED_EXAMPLE, EnqueuedJobSchema, JOB_STATUS_EXAMPLE } from '../api-schemas.js'
+import { ENQUEUED_EXAMPLE, EnqueuedJobEnvelope, JOB_STATUS_EXAMPLE, TranscriptionJobEnvelope } from '../api-schemas.js'
 import { ownerOf, type RouteContext } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
 import type { JobRouteDocs } from './jobs.js'
@@ -14,6 +14,7 @@ export const TRANSCRIPTION_JOB_DOCS: JobRouteDocs = {
   noun: 'transcription',
   summary: 'Read a transcription job',
   description: 'State, progress and, when completed, where the transcript was stored and its size.',
+  envelope: TranscriptionJobEnvelope,
   example: { ...JOB_STATUS_EXAMPLE, queue: 'transcription', name: 'transcribe-module' },
 }
 
@@ -21,6 +22,7 @@ export const TRANSCRIPTION_JOB_DOCS: JobRouteDocs = {
 export async function transcriptionRoutes(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const schema = {
+    operationId: 'enqueueTranscription',
     tags: [TAG],
     summary: 'Enqueue a transcription job',
     description:
@@ -28,7 +30,7 @@ export async function transcriptionRoutes(fastify: FastifyInstance, ctx: RouteCo
       'is enqueued once every file is done.',
     body: TranscriptionBody,
     response: responses(
-      { 202: dataEnvelope(EnqueuedJobSchema, { ...ENQUEUED_EXAMPLE, queue: 'transcription', kind: 'transcription' }, 'Accepted: the job to follow') },
+      { 202: dataEnvelope(EnqueuedJobEnvelope, { ...ENQUEUED_EXAMPLE, queue: 'transcription', kind: 'transcription' }, 'Accepted: the job to follow') },
       [413, 415, 429, 503],
     ),
   }
