@@ -60,6 +60,15 @@ export class FileProblem extends codedError({ code: 'FILE_PROBLEM', statusCode: 
 }
 
 /**
+ * An upstream service (an LLM, a speech-to-text server) refused the request in a way another
+ * attempt cannot change: credentials, the day's quota, an unknown model, a request it rejects.
+ */
+export class ProviderRefusedError extends codedError({ code: 'PROVIDER_REFUSED', statusCode: 502, retryable: false }, UnrecoverableError) {}
+
+/** An upstream service failed or timed out (5xx, 408): another attempt, after the backoff, may succeed. */
+export class ProviderUnavailableError extends codedError({ code: 'PROVIDER_UNAVAILABLE', statusCode: 503, retryable: true }) {}
+
+/**
  * Whether BullMQ fails the job without retries: the test of its own `shouldRetryJob`, by class, or
  * by the name it gives its class for an error made by another copy of bullmq (a host's config module).
  */

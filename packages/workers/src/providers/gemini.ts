@@ -1,13 +1,12 @@
-import type { Content, GoogleGenAI } from '@google/genai'
-import { classifyHttpFailure } from './errors.js'
+import type { Content } from '@google/genai'
+import { lazyGoogleClient, type GoogleClient, type GoogleClientOptions } from './google-client.js'
+import { classifyHttpFailure } from './http-failure.js'
 import { JsonChatProvider, type JsonCompletion, type ResponseFormat } from './json-chat.js'
 import type { ChatMessage } from './prompts.js'
 
-export interface GeminiProviderOptions {
-  apiKey: string
+export interface GeminiProviderOptions extends GoogleClientOptions {
+  /** GEMINI_MODEL. */
   model: string
-  /** GEMINI_BASE_URL: another endpoint speaking the Gemini API (tests use a loopback server). */
-  baseUrl?: string
 }
 
 const KEY_VARIABLES = 'GEMINI_API_KEY (or GOOGLE_AI_API_KEY)'
@@ -16,13 +15,12 @@ const KEY_VARIABLES = 'GEMINI_API_KEY (or GOOGLE_AI_API_KEY)'
 export class GeminiProvider extends JsonChatProvider {
   readonly name = 'gemini'
   readonly model: string
-  private readonly options: GeminiProviderOptions
-  private client: GoogleGenAI | undefined
+  private readonly google: () => Promise<GoogleClient>
 
   constructor(options: GeminiProviderOptions) {
     super()
     this.model = options.model
-    this.options = options
+    this.google = lazyGoogleClient(options)
   }
 
   protected async complete(messages: ChatMessage[], format: ResponseFormat, signal: AbortSignal): Promise<JsonCompletion> {
@@ -30,14 +28,9 @@ export class GeminiProvider extends JsonChatProvider {
     const contents: Content[] = messages
       .filter((message) => message.role !== 'system')
       .map((message) => ({ role: message.role === 'assistant' ? 'model' : 'user', parts: [{ text: message.content }] }))
-    // The SDK is loaded on the first call: workers on another provider never load it.
-    const { ApiError, GoogleGenAI } = await import('@google/genai')
-    this.client ??= new GoogleGenAI({
-      apiKey: this.options.apiKey,
-      ...(this.options.baseUrl ? { httpOptions: { baseUrl: this.options.baseUrl } } : {}),
-    })
+    const { genai, client } = await this.google()
     try {
-      const response = await this.client.models.generateContent({
+      const response = await client.models.generateContent({
         model: this.model,
         contents,
         config: {
@@ -57,24 +50,16 @@ export class GeminiProvider extends JsonChatProvider {
       }
     } catch (err) {
       signal.throwIfAborted()
-      if (err instanceof ApiError) {
+      if (err instanceof genai.ApiError) {
         throw classifyHttpFailure({
           provider: 'gemini',
           status: err.status,
-          body: parseJson(err.message),
+          body: err.message,
           keyVariables: KEY_VARIABLES,
           modelVariable: 'GEMINI_MODEL',
         })
       }
       throw err
     }
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return { error: { message: text } }
   }
 }

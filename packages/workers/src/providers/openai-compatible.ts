@@ -1,4 +1,4 @@
-import { classifyHttpFailure } from './errors.js'
+import { classifyHttpFailure } from './http-failure.js'
 import { JsonChatProvider, type JsonCompletion, type ResponseFormat } from './json-chat.js'
 import type { ChatMessage } from './prompts.js'
 
@@ -53,7 +53,7 @@ export class OpenAiCompatibleProvider extends JsonChatProvider {
       throw classifyHttpFailure({
         provider: 'openai-compatible',
         status: response.status,
-        body: body ?? { error: { message: text.slice(0, 300) } },
+        body: body ?? text,
         retryAfter: retryAfterMs ? String(Number(retryAfterMs) / 1000) : response.headers.get('retry-after'),
         keyVariables: 'OPENAI_API_KEY',
         modelVariable: 'OPENAI_MODEL',

@@ -1,3 +1,4 @@
+import type { CodedError } from '@flashcards/queue-core'
 import { FileProblem, UnrecoverableError } from '../errors.js'
 
 /** A problem another attempt cannot fix (404, too large, corrupt, refused address), or one it may (timeouts, 5xx). */
@@ -26,7 +27,8 @@ export function isTransientNetworkError(err: unknown): boolean {
 /** Prefixes the message with the file it concerns and picks retry or fail-now. */
 export function toJobError(fileLabel: string, err: unknown): Error {
   const message = `${fileLabel}: ${err instanceof Error ? err.message : String(err)}`
-  const retryable = err instanceof FileProblem ? err.retryable : isTransientNetworkError(err)
+  // A coded error (a file problem, an unavailable provider) says itself whether another attempt may help.
+  const retryable = typeof (err as Partial<CodedError>)?.retryable === 'boolean' ? (err as CodedError).retryable : isTransientNetworkError(err)
   if (retryable) return new Error(message, { cause: err })
   return new UnrecoverableError(message)
 }

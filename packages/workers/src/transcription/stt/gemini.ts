@@ -1,16 +1,14 @@
 import type { File as GeminiFile, GoogleGenAI, Part } from '@google/genai'
+import { lazyGoogleClient, type Genai, type GoogleClient, type GoogleClientOptions } from '../../providers/google-client.js'
+import { classifyHttpFailure } from '../../providers/http-failure.js'
 import { permanent, transient } from '../errors.js'
-import { providerStatusError } from './errors.js'
 import { cleanSegments } from './parse.js'
 import type { MediaInput, SpeechToText, Transcript } from './types.js'
 
-export interface GeminiSpeechToTextOptions {
-  /** GEMINI_API_KEY or GOOGLE_AI_API_KEY. */
-  apiKey: string
+/** The Google client's options (the LLM provider's too), and how media is sent. */
+export interface GeminiSpeechToTextOptions extends GoogleClientOptions {
   /** GEMINI_MODEL. */
   model: string
-  /** GEMINI_BASE_URL; tests point it at a loopback server. */
-  baseUrl?: string
   /** Media up to this size goes inline in the request; larger media through the Files API. Default 8 MiB. */
   inlineMaxBytes?: number
   /** How often an uploaded file's processing state is checked. Default 2 s. */
@@ -21,9 +19,6 @@ const PROMPT =
   'Transcribe the speech in this recording verbatim, in its original language. ' +
   'Split it into segments of one or two sentences. For each segment give start and end as seconds ' +
   'from the beginning of the recording, and the spoken text. Do not summarise or translate.'
-
-/** The SDK module, loaded on the first transcription: workers without Gemini never load it. */
-type Genai = typeof import('@google/genai')
 
 const responseSchema = ({ Type }: Genai) => ({
   type: Type.OBJECT,
@@ -47,26 +42,18 @@ const responseSchema = ({ Type }: Genai) => ({
  */
 export class GeminiSpeechToText implements SpeechToText {
   readonly name = 'gemini'
-  private sdk: Promise<{ genai: Genai; ai: GoogleGenAI }> | undefined
+  private readonly google: () => Promise<GoogleClient>
   private readonly inlineMaxBytes: number
   private readonly pollIntervalMs: number
 
   constructor(private readonly options: GeminiSpeechToTextOptions) {
     this.inlineMaxBytes = options.inlineMaxBytes ?? 8 * 1024 * 1024
     this.pollIntervalMs = options.pollIntervalMs ?? 2_000
-  }
-
-  private load(): Promise<{ genai: Genai; ai: GoogleGenAI }> {
-    const { apiKey, baseUrl } = this.options
-    this.sdk ??= import('@google/genai').then((genai) => ({
-      genai,
-      ai: new genai.GoogleGenAI({ apiKey, ...(baseUrl ? { httpOptions: { baseUrl } } : {}) }),
-    }))
-    return this.sdk
+    this.google = lazyGoogleClient(options)
   }
 
   async transcribe(media: MediaInput, signal: AbortSignal): Promise<Transcript> {
-    const { genai, ai } = await this.load()
+    const { genai, client: ai } = await this.google()
     let uploaded: GeminiFile | undefined
     try {
       let part: Part
@@ -125,7 +112,15 @@ function parseAnswer(text: string): Transcript {
 
 function classify({ ApiError }: Genai, err: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason
-  if (err instanceof ApiError) return providerStatusError('Gemini', err.status, err.message, 'GEMINI_API_KEY (or GOOGLE_AI_API_KEY)')
+  if (err instanceof ApiError) {
+    return classifyHttpFailure({
+      provider: 'Gemini speech-to-text',
+      status: err.status,
+      body: err.message,
+      keyVariables: 'GEMINI_API_KEY (or GOOGLE_AI_API_KEY)',
+      modelVariable: 'GEMINI_MODEL',
+    })
+  }
   if (err instanceof Error && err.name === 'FileProblem') return err
   if (err instanceof TypeError && /fetch failed/.test(err.message)) {
     return transient(`Gemini is unreachable: ${((err as { cause?: Error }).cause ?? err).message}`, err)

@@ -1,5 +1,5 @@
 import { permanent, transient } from '../errors.js'
-import { providerStatusError } from './errors.js'
+import { classifyHttpFailure } from '../../providers/http-failure.js'
 import { cleanSegments } from './parse.js'
 import type { MediaInput, SpeechToText, Transcript } from './types.js'
 
@@ -42,7 +42,16 @@ export class OpenAiSpeechToText implements SpeechToText {
       throw transient(`OpenAI-compatible speech-to-text at OPENAI_BASE_URL is unreachable: ${(cause as Error).message}`, err)
     }
     const body = await response.text()
-    if (!response.ok) throw providerStatusError('OpenAI-compatible', response.status, body, 'OPENAI_API_KEY', response.headers.get('retry-after'))
+    if (!response.ok) {
+      throw classifyHttpFailure({
+        provider: 'OpenAI-compatible speech-to-text',
+        status: response.status,
+        body,
+        retryAfter: response.headers.get('retry-after'),
+        keyVariables: 'OPENAI_API_KEY',
+        modelVariable: 'OPENAI_TRANSCRIPTION_MODEL',
+      })
+    }
     let parsed: { text?: unknown; segments?: unknown; language?: unknown }
     try {
       parsed = JSON.parse(body) as typeof parsed
