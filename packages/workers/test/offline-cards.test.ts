@@ -624,3 +624,14 @@ For almost five centuries Rome was governed by elected magistrates.
   t.notOk(cards.some((card) => card.back === 'centuries Rome'), 'no blank across a time phrase and a name')
   assertRules(t, cards, chunks)
 })
+
+t.test('"a year earlier" is a time, not a pointer to an earlier lesson', async (t) => {
+  const { cards } = await cardsOf(`# Prices
+
+The inflation rate is the percentage change in the index, usually compared with the same month a year earlier.
+
+As we saw earlier, prices rose quickly in the winter.
+`)
+  t.equal(cards.find((card) => card.front === 'What is the inflation rate?')?.back, 'The percentage change in the index', show(cards))
+  t.notOk(cards.some((card) => /saw earlier/.test(card.front)), show(cards))
+})
