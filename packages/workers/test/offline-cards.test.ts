@@ -635,3 +635,14 @@ As we saw earlier, prices rose quickly in the winter.
   t.equal(cards.find((card) => card.front === 'What is the inflation rate?')?.back, 'The percentage change in the index', show(cards))
   t.notOk(cards.some((card) => /saw earlier/.test(card.front)), show(cards))
 })
+
+t.test('a long sentence naming two ways ("by creating … and including …") is cut before the second', async (t) => {
+  const { cards } = await cardsOf(`# Ignoring files
+
+You can instruct Git to ignore certain files by creating a file called \`.gitignore\` and including names of the files that you do not need to store in your repository.
+
+When you collaborate with others, and everyone works on the same branch simultaneously, there could be a lot of confusion and conflicting changes.
+`)
+  t.ok(cards.some((card) => card.front === 'You can instruct Git to ignore certain files by creating a file called {{c1::`.gitignore`}}.'), show(cards))
+  t.notOk(cards.some((card) => /lot of \{\{c1::confusion\}\}\.$/.test(card.front)), `"and conflicting changes" is no second way:\n${show(cards)}`)
+})

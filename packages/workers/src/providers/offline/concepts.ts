@@ -180,13 +180,14 @@ function clausesOf(sentence: Sentence): Sentence[] {
 function standalone(sentence: string): string | undefined {
   let text = withoutConnective(sentence.replace(/\s+/g, ' ').trim().replace(/^[-*•]\s+/, ''))
   if (text.length > MAX_SENTENCE_CHARS) {
-    // The longest head that ends where a clause or an aside begins, and fits.
+    // The longest head that ends where a clause or an aside begins, and fits ("by creating … and including …": the second of two ways).
     const cuts = [...text.matchAll(/;\s|\s[—–]\s|:\s|,\s(?=(?:and|but|so|which|while)\s)|\s(?=(?:whereas|rather than|without|because|unless|even if)\s)|\s(?=\((?:for example|e\.g\.|i\.e\.|see)\b)/g)]
       .map((match) => match.index)
+      .concat(/\bby \w+ing\b/.test(text) ? [...text.matchAll(/\s(?=and \w+ing\s)/g)].map((match) => match.index) : [])
       .filter((index) => index >= MIN_SENTENCE_CHARS && index < MAX_SENTENCE_CHARS)
     if (cuts.length === 0) return undefined
     // "…, still without energy": the cut leaves no adverb dangling ("…, still.").
-    text = `${text.slice(0, cuts[cuts.length - 1]).replace(/,?\s+(?:still|also|even|only|just|then|and|or|but)$/i, '').replace(/,$/, '')}.`
+    text = `${text.slice(0, Math.max(...cuts)).replace(/,?\s+(?:still|also|even|only|just|then|and|or|but)$/i, '').replace(/,$/, '')}.`
   }
   if (text.length < MIN_SENTENCE_CHARS || text.length > MAX_SENTENCE_CHARS) return undefined
   // "If we run `wc *.pdb`, the `*` matches …": a reader's "we" in a leading condition tells no story.
