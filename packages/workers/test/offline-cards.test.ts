@@ -634,6 +634,9 @@ As we saw earlier, prices rose quickly in the winter.
 `)
   t.equal(cards.find((card) => card.front === 'What is the inflation rate?')?.back, 'The percentage change in the index', show(cards))
   t.notOk(cards.some((card) => /saw earlier/.test(card.front)), show(cards))
+  // The number stays the blank of a later sentence that mentions the defined term.
+  const later = await cardsOf(`# Prices\n\nThe inflation rate is the percentage change in the index.\n\nMost central banks target an inflation rate of about two percent.\n`)
+  t.ok(later.cards.some((card) => card.back === 'two percent'), show(later.cards))
 })
 
 t.test('a long sentence naming two ways ("by creating … and including …") is cut before the second', async (t) => {

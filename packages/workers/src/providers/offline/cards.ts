@@ -158,7 +158,8 @@ function moduleTerms(chunks: Chunk[]): string[] {
  * known term in two is dropped.
  */
 function withKnownTerm(concept: Concept, known: string[]): Concept | undefined {
-  if (concept.relation || concept.kind === 'definition' || concept.kind === 'list' || known.includes(concept.term) || concept.term.startsWith('`')) return concept
+  // A number ("about {{two percent}}") is the fact itself, whatever terms stand around it.
+  if (concept.relation || concept.kind === 'definition' || concept.kind === 'list' || known.includes(concept.term) || concept.term.startsWith('`') || /\d/.test(concept.term) || isQuantity(concept.term)) return concept
   for (const candidate of known) {
     const at = wordIndex(concept.statement.toLowerCase(), candidate.toLowerCase())
     if (at < 0) continue
