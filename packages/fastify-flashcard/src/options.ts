@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import { DEFAULT_RETENTION, INT_SETTINGS, QUEUE_PREFIX_RULE, RETENTION_BOUNDS, type DeckStore, type IntRange, type DeckStoreKind, type JobLogStore, type JobRetention, type RedisConnection } from '@flashcards/queue-core'
+import { connectionInputProblem, DEFAULT_RETENTION, INT_SETTINGS, QUEUE_PREFIX_RULE, RETENTION_BOUNDS, type ConnectionInput, type DeckStore, type IntRange, type DeckStoreKind, type JobLogStore, type JobRetention } from '@flashcards/queue-core'
 import { InvalidOptionError } from './errors.js'
 import type { StreamLimits } from './events/stream-limits.js'
 
@@ -19,8 +19,11 @@ export type FlashcardAuthOptions =
   | { tokens: Record<string, string> }
 
 export interface FlashcardPluginOptions {
-  /** REDIS_URL (the plugin opens and closes its connections) or an open ioredis connection (left open). */
-  connection: string | RedisConnection
+  /**
+   * REDIS_URL, or ioredis options `{ host, port, password, tls, … }` as BullMQ takes them (the
+   * plugin opens and closes its connections), or an open ioredis Redis/Cluster (left open).
+   */
+  connection: ConnectionInput
   /** QUEUE_PREFIX shared with the workers. Default `flashcard`. */
   queuePrefix?: string
   /** Route prefix. Default `/api/flashcards`. */
@@ -93,7 +96,7 @@ export interface DeckStoreSettings {
 
 /** Options after validation, with every default applied. */
 export interface ResolvedOptions {
-  connection: string | RedisConnection
+  connection: ConnectionInput
   queuePrefix: string
   prefix: string
   auth: FlashcardAuthOptions
@@ -215,17 +218,10 @@ function checkDecks(decks: unknown): DeckStore | DeckStoreSettings {
   fail('option "decks" must be a DeckStore (e.g. from createDeckStore) or { store: "redis" } or { store: "postgres", databaseUrl }')
 }
 
-function checkConnection(connection: unknown): string | RedisConnection {
-  if (typeof connection === 'string') {
-    if (connection.trim() === '') fail('option "connection" is an empty string: pass a REDIS_URL or an ioredis connection')
-    return connection
-  }
-  // Duck-typed: the host's ioredis may be another copy of the package than ours.
-  const candidate = connection as Partial<RedisConnection> | null
-  if (candidate && typeof candidate === 'object' && typeof candidate.duplicate === 'function' && typeof candidate.status === 'string') {
-    return connection as RedisConnection
-  }
-  fail('option "connection" is required: a REDIS_URL string (redis://…) or an ioredis Redis/Cluster instance')
+function checkConnection(connection: unknown): ConnectionInput {
+  const problem = connectionInputProblem(connection)
+  if (problem) fail(`option "connection${problem.at}" ${problem.message}`)
+  return connection as ConnectionInput
 }
 
 /** An option with the same default and bounds as its environment variable (queue-core's `INT_SETTINGS`). */

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { Registry } from 'prom-client'
-import { createRedis, FlashcardQueues, registerFlashcardMetrics, type RedisConnection } from '@flashcards/queue-core'
+import { blockingConnections, FlashcardQueues, registerFlashcardMetrics } from '@flashcards/queue-core'
 import { createAuthenticator, type Authenticate } from './auth.js'
 import type { RouteContext } from './context.js'
 import { openDeckStore, type OpenedDeckStore } from './deck-store.js'
@@ -21,23 +21,6 @@ export interface PluginResources {
   close: () => Promise<void>
 }
 
-/** Where the BullMQ QueueEvents of the event streams read from: a connection of their own. */
-function blockingConnectionFactory(connection: string | RedisConnection): () => RedisConnection {
-  if (typeof connection === 'string') {
-    return () => createRedis(connection, { role: 'worker', connectionName: 'flashcard-api-events' })
-  }
-  // The host's connection is tuned for commands (it may time them out); blocking reads need
-  // unlimited retries and no command timeout, as BullMQ requires.
-  const blocking = { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined }
-  return () =>
-    connection.isCluster
-      ? (connection as import('ioredis').Cluster).duplicate(undefined, {
-          enableOfflineQueue: true,
-          redisOptions: { ...(connection as import('ioredis').Cluster).options.redisOptions, ...blocking },
-        })
-      : (connection as import('ioredis').Redis).duplicate(blocking)
-}
-
 /** Opens the queue client, the event hub and streams, the metrics and the deck store the routes share. */
 export async function openResources(options: ResolvedOptions): Promise<PluginResources> {
   const queues = new FlashcardQueues({
@@ -48,7 +31,8 @@ export async function openResources(options: ResolvedOptions): Promise<PluginRes
     jobAttempts: options.jobAttempts,
     retention: options.retention,
   })
-  const hub = new JobEventHub(queues, blockingConnectionFactory(options.connection))
+  // The event streams' BullMQ QueueEvents read with blocking commands: connections of their own.
+  const hub = new JobEventHub(queues, blockingConnections(options.connection, 'flashcard-api-events'))
   const streams = new EventStreams(queues, hub, options.eventStreams, options.eventsHeartbeatMs)
   const registry = options.metrics ? new Registry() : undefined
   const unregisterMetrics = registry ? registerFlashcardMetrics({ registry, queues }) : undefined

@@ -4,10 +4,17 @@ export { parseRedisUrl, redactRedisUrl, type RedisTarget, type RedisNode } from 
 export {
   createRedis,
   closeRedis,
+  openConnection,
+  blockingConnections,
+  connectionInputProblem,
+  isRedisConnection,
   redisOptionsFor,
   isClusterUrl,
   queuePrefixFor,
   type RedisConnection,
+  type ConnectionInput,
+  type OpenedConnection,
+  type ConnectionProblem,
   type ConnectionRole,
   type CreateRedisOptions,
 } from './redis.js'

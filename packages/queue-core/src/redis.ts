@@ -120,12 +120,111 @@ class SentinelClient extends Redis {
   }
 }
 
+/** A single Redis, or one behind Sentinel when the options name sentinels. */
+function openSingle(options: RedisOptions): RedisConnection {
+  const { replyMapping: _legacy, ...single } = options as RedisOptions & { replyMapping?: unknown }
+  return single.sentinels ? new SentinelClient(single) : new Redis(single)
+}
+
 /** Opens a connection for any REDIS_URL form of the runbook, tuned for the given role. */
 export function createRedis(url: string, options: CreateRedisOptions): RedisConnection {
   const resolved = redisOptionsFor(url, options)
   if (resolved.kind === 'cluster') return new Cluster(resolved.nodes, resolved.options)
-  const { replyMapping: _legacy, ...single } = resolved.options
-  return single.sentinels ? new SentinelClient(single) : new Redis(single)
+  return openSingle(resolved.options)
+}
+
+/**
+ * Every way a caller may name its Redis, as BullMQ itself accepts them:
+ * - a REDIS_URL string, in any form of the runbook (opened, and closed by whoever opened it);
+ * - an open ioredis `Redis` or `Cluster` (used as it is, and left open: its owner closes it);
+ * - ioredis options for one Redis, `{ host, port, password, tls, db, … }` or with `sentinels`
+ *   (opened with the role's defaults under the caller's values, and closed like a URL's).
+ */
+export type ConnectionInput = string | RedisConnection | RedisOptions
+
+/** Duck-typed: the caller's ioredis may be another copy of the package than ours. */
+export function isRedisConnection(value: unknown): value is RedisConnection {
+  const candidate = value as Partial<RedisConnection> | null
+  return !!candidate && typeof candidate === 'object' && typeof candidate.duplicate === 'function' && typeof candidate.status === 'string'
+}
+
+/** How a bad value is named in a message: strings quoted (and cut), anything else by its kind. */
+const received = (value: unknown) => (typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value)
+
+/** What is wrong with a connection value: where (`''`, `.host`, `.port`, …) and what. */
+export interface ConnectionProblem {
+  at: string
+  message: string
+}
+
+/** What is wrong with one field of an options object, if anything. */
+function optionProblem(options: Record<string, unknown>): ConnectionProblem | undefined {
+  const { host, port, path, sentinels } = options
+  if (host !== undefined && (typeof host !== 'string' || host.trim() === '')) return { at: '.host', message: `must be a host name or address, got ${received(host)}` }
+  if (port !== undefined && !(typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65_535)) {
+    return { at: '.port', message: `must be an integer from 1 to 65535, got ${typeof port === 'number' ? port : received(port)}` }
+  }
+  if (path !== undefined && (typeof path !== 'string' || path === '')) return { at: '.path', message: `must be a Unix socket path, got ${received(path)}` }
+  if (sentinels !== undefined && (!Array.isArray(sentinels) || sentinels.length === 0)) {
+    return { at: '.sentinels', message: `must be a non-empty array of { host, port }, got ${received(sentinels)}` }
+  }
+  if (host === undefined && port === undefined && path === undefined && sentinels === undefined) {
+    return { at: '', message: 'has none of host, port, path or sentinels: give at least { host, port }' }
+  }
+  return undefined
+}
+
+/**
+ * Why `value` is no ConnectionInput, or undefined when it is one. The message never quotes an
+ * options object's values other than host, port and path: a password stays out of it.
+ */
+export function connectionInputProblem(value: unknown): ConnectionProblem | undefined {
+  const expected = 'a REDIS_URL (redis://…), an ioredis Redis/Cluster instance, or ioredis options { host, port, … }'
+  if (value === undefined || value === null) return { at: '', message: `is required: ${expected}` }
+  if (typeof value === 'string') return value.trim() === '' ? { at: '', message: `is an empty string: ${expected}` } : undefined
+  if (isRedisConnection(value)) return undefined
+  if (typeof value !== 'object' || Array.isArray(value)) return { at: '', message: `must be ${expected}, got ${received(value)}` }
+  return optionProblem(value as Record<string, unknown>)
+}
+
+/** A connection opened from a ConnectionInput, and whether the opener must close it. */
+export interface OpenedConnection {
+  connection: RedisConnection
+  owned: boolean
+}
+
+/**
+ * Opens (or takes) the connection a ConnectionInput names, tuned for `options.role`. A `worker`
+ * connection keeps BullMQ's requirement (no per-command retry limit) whatever the options say.
+ * Throws a TypeError naming what is wrong with an invalid input.
+ */
+export function openConnection(input: ConnectionInput, options: CreateRedisOptions): OpenedConnection {
+  const problem = connectionInputProblem(input)
+  if (problem) throw new TypeError(`connection${problem.at} ${problem.message}`)
+  if (typeof input === 'string') return { connection: createRedis(input, options), owned: true }
+  if (isRedisConnection(input)) return { connection: input, owned: false }
+  const tuned: RedisOptions = {
+    ...roleOptions(options.role, options.connectTimeoutMs ?? 10_000),
+    ...(options.connectionName ? { connectionName: options.connectionName } : {}),
+    ...input,
+    ...(options.role === 'worker' ? { maxRetriesPerRequest: null } : {}),
+  }
+  return { connection: openSingle(tuned), owned: true }
+}
+
+/**
+ * A factory of blocking connections (BullMQ QueueEvents, workers) to the server `input` names:
+ * new ones from a URL or options, duplicates of an open connection with unlimited retries and no
+ * command timeout, as BullMQ requires (the caller's may be tuned to fail commands fast).
+ */
+export function blockingConnections(input: ConnectionInput, connectionName: string): () => RedisConnection {
+  if (!isRedisConnection(input)) return () => openConnection(input, { role: 'worker', connectionName }).connection
+  const blocking = { maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined }
+  if (input.isCluster) {
+    const cluster = input as Cluster
+    return () => cluster.duplicate(undefined, { enableOfflineQueue: true, redisOptions: { ...cluster.options.redisOptions, ...blocking } })
+  }
+  return () => (input as Redis).duplicate(blocking)
 }
 
 /** True when the URL names a Redis Cluster (several comma-separated nodes). */

@@ -1,8 +1,7 @@
 import { Queue, type Job } from 'bullmq'
-import { Cluster } from 'ioredis'
 import { CancelRequests } from '../cancel.js'
 import { INT_SETTINGS, QUEUE_PREFIX_RULE } from '../defaults.js'
-import { closeRedis, createRedis, isClusterUrl, queuePrefixFor, type RedisConnection } from '../redis.js'
+import { closeRedis, openConnection, queuePrefixFor, type RedisConnection } from '../redis.js'
 import { outOfMemoryReason, readRedisMemory } from '../redis-memory.js'
 import { auxKey, defaultJobOptions, QUEUE_NAMES, type QueueName } from '../queues.js'
 import { GenerateBatchBody, TranscriptionBody, type ModuleJobData, type Owner } from '../schemas.js'
@@ -48,12 +47,10 @@ export class FlashcardQueues implements WorkerQueues {
   }
 
   constructor(options: FlashcardQueuesOptions) {
-    const { connection } = options
-    const cluster = typeof connection === 'string' ? isClusterUrl(connection) : connection instanceof Cluster
-    this.prefix = queuePrefixFor(options.queuePrefix ?? QUEUE_PREFIX_RULE.default, cluster)
-    this.ownsConnection = typeof connection === 'string'
-    this.connection =
-      typeof connection === 'string' ? createRedis(connection, { role: 'producer', connectionName: 'flashcard-queues' }) : connection
+    const opened = openConnection(options.connection, { role: 'producer', connectionName: 'flashcard-queues' })
+    this.connection = opened.connection
+    this.ownsConnection = opened.owned
+    this.prefix = queuePrefixFor(options.queuePrefix ?? QUEUE_PREFIX_RULE.default, this.connection.isCluster)
     // Without a listener ioredis prints every reconnect error; callers see failures through commands.
     if (this.ownsConnection) this.connection.on('error', () => {})
     this.availability = new Availability(this.connection)

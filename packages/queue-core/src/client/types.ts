@@ -1,11 +1,14 @@
 import type { JobRetention, QueueName } from '../queues.js'
 import type { JobStatus } from '../status.js'
 import type { JobStateName } from '../status.js'
-import type { RedisConnection } from '../redis.js'
+import type { ConnectionInput } from '../redis.js'
 
 export interface FlashcardQueuesOptions {
-  /** A REDIS_URL (the client opens and closes its own connection) or an open ioredis connection (left open). */
-  connection: string | RedisConnection
+  /**
+   * A REDIS_URL or ioredis options `{ host, port, … }` (the client opens and closes its own
+   * connection), or an open ioredis connection (left open).
+   */
+  connection: ConnectionInput
   /** QUEUE_PREFIX; wrapped in a hash tag automatically on a cluster. Default `flashcard`. */
   queuePrefix?: string
   /** JOB_ATTEMPTS. Default 3. */
