@@ -50,14 +50,11 @@ const SPELLED_QUANTITY = new RegExp(`\\b(?:one|two|three|four|five|six|seven|eig
 export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[] = [], topic: ReadonlySet<string> = new Set()): Blank | undefined {
   const candidates: Blank[] = [...termBlanks(sentence, marked)]
   for (const token of sentence.tokens) if (token.pos === 'CODE') candidates.push({ text: token.text, kind: 'code' })
-  // A term known from elsewhere that only modifies a noun here ("the sample size") is not the point.
-  candidates.push(...termBlanks(sentence, known).filter((blank) => !modifiesNoun(sentence, blank.text)))
-  // A path or a file name in code is the example's own data, not something to recall (C15).
-  const worth = candidates.filter((blank) => blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text))
-  candidates.length = 0
-  candidates.push(...worth)
+  // A number is the news of its sentence ("target an inflation rate of about {{two percent}}"), before a term known from elsewhere.
   const number = NUMBER.exec(sentence.text) ?? SPELLED_QUANTITY.exec(sentence.text)
   if (number && !/^\d$/.test(number[0])) candidates.push({ text: number[0].replace(/[.,]$/, ''), kind: 'number' })
+  // A term known from elsewhere that only modifies a noun here ("the sample size") is not the point.
+  candidates.push(...termBlanks(sentence, known).filter((blank) => !modifiesNoun(sentence, blank.text)))
   // "You must commit any work in progress": the action a rule demands is what to recall, when it
   // is one the lesson's code performs or its text keeps naming; "should explain what you did" is no such action.
   const demanded = /\b(?:must|should|need to)\s+([a-z]{4,})\b/.exec(sentence.text)?.[1]
@@ -68,7 +65,9 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
     (text) => !actsAsVerb(sentence.tokens, text) && !headOfOf(sentence.text, text) && !PEOPLE.test(text) && !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)),
   )
   candidates.push(...phrases.map((text) => ({ text, kind: 'phrase' as const })))
-  return candidates.find((blank) => isGoodBlank(blank, sentence) && !enumerated(sentence.text, blank) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false))
+  // A path or a file name in code is the example's own data, not something to recall (C15).
+  const worth = candidates.filter((blank) => blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text))
+  return worth.find((blank) => isGoodBlank(blank, sentence) && !enumerated(sentence.text, blank) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false))
 }
 
 /**
