@@ -1,18 +1,22 @@
 import { UnrecoverableError } from 'bullmq'
 import { codedError } from '@flashcards/queue-core'
+import { WORKER_ERRORS as E } from './error-table.js'
 
 /*
- * Every error class of the workers, declared once with queue-core's `codedError`: a code, the
- * HTTP status it stands for, and whether another attempt may succeed. Those that must fail the
- * job at once extend BullMQ's UnrecoverableError, which BullMQ recognises by class.
+ * Every error class of the workers, built with queue-core's `codedError` from its row of
+ * `error-table.ts`: a code, the HTTP status it stands for, and whether another attempt may
+ * succeed. Those that must fail the job at once extend BullMQ's UnrecoverableError, which BullMQ
+ * recognises by class.
  */
+
+export { ExtractionError, type ExtractionFailure } from './extract/types.js'
 
 /**
  * Thrown by a processor when an upstream service (an LLM API, a speech-to-text server) asks us
  * to slow down. The runtime pauses the whole queue for `delayMs` through BullMQ's rate limiter,
  * so every worker process backs off, and puts the job back without using up one of its attempts.
  */
-export class RateLimitedError extends codedError({ code: 'RATE_LIMITED', statusCode: 429, retryable: true }) {
+export class RateLimitedError extends codedError(E.RATE_LIMITED) {
   readonly delayMs: number
   constructor(delayMs: number, message: string, options: { cause?: unknown } = {}) {
     super(message, options)
@@ -21,27 +25,43 @@ export class RateLimitedError extends codedError({ code: 'RATE_LIMITED', statusC
 }
 
 /** The attempt ran past JOB_TIMEOUT_MS; its work was aborted. Retried like any other failure. */
-export class JobTimeoutError extends codedError({ code: 'JOB_TIMEOUT', statusCode: 504, retryable: true }) {
+export class JobTimeoutError extends codedError(E.JOB_TIMEOUT) {
   constructor(timeoutMs: number) {
     super(`Job attempt timed out after ${timeoutMs} ms (JOB_TIMEOUT_MS); its work was aborted`)
   }
 }
 
 /** The job was cancelled through the API; a cancelled job must not be retried. */
-export class JobCancelledError extends codedError({ code: 'JOB_CANCELLED', statusCode: 409, retryable: false }, UnrecoverableError) {
+export class JobCancelledError extends codedError(E.JOB_CANCELLED, UnrecoverableError) {
   constructor(jobId: string) {
     super(`Job ${jobId} was cancelled`)
   }
 }
 
 /** The course or module does not exist in the content source; retrying cannot help. */
-export class ContentNotFoundError extends codedError({ code: 'CONTENT_NOT_FOUND', statusCode: 404, retryable: false }, UnrecoverableError) {}
+export class ContentNotFoundError extends codedError(E.CONTENT_NOT_FOUND, UnrecoverableError) {}
+
+/** A job whose name or data no processor accepts (anyone with access to Redis can add one); another attempt reads the same data. */
+export class InvalidJobError extends codedError(E.INVALID_JOB, UnrecoverableError) {}
+
+/** A module gives no card: no text in its documents, or none of the cards passed validation. The same content gives the same result. */
+export class NoCardsError extends codedError(E.NO_CARDS, UnrecoverableError) {}
+
+/** A job's file failed for good (the message says which file and why); also a module job whose files did. */
+export class FileFailedError extends codedError(E.FILE_FAILED, UnrecoverableError) {}
+
+/** A media file arrived but no speech-to-text provider is configured: the operator must set one. */
+export class SpeechToTextMissingError extends codedError(E.STT_NOT_CONFIGURED, UnrecoverableError) {
+  constructor() {
+    super('speech-to-text is not configured: set GEMINI_API_KEY (or GOOGLE_AI_API_KEY) to use Gemini, or OPENAI_BASE_URL to use an OpenAI-compatible /v1/audio/transcriptions server')
+  }
+}
 
 /**
  * A file or webhook URL resolves to a loopback, private or otherwise non-public address. The code
  * is errno-style because the error surfaces through a socket's DNS lookup.
  */
-export class RefusedAddressError extends codedError({ code: 'EREFUSEDADDRESS', statusCode: 403, retryable: false }) {
+export class RefusedAddressError extends codedError(E.REFUSED_ADDRESS) {
   constructor(host: string, address: string, reason: string) {
     super(`refused to fetch from ${host}: it resolves to ${address}, ${reason} (set ALLOW_PRIVATE_FILE_URLS=true to allow private addresses)`)
   }
@@ -53,7 +73,7 @@ export class RefusedAddressError extends codedError({ code: 'EREFUSEDADDRESS', s
  * corrupt, unsupported, refused address); `toJobError` turns the latter into BullMQ's
  * UnrecoverableError so the job fails at once.
  */
-export class FileProblem extends codedError({ code: 'FILE_PROBLEM', statusCode: 422, retryable: false }) {
+export class FileProblem extends codedError(E.FILE_PROBLEM) {
   constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
     super(message, options)
   }
@@ -63,10 +83,13 @@ export class FileProblem extends codedError({ code: 'FILE_PROBLEM', statusCode: 
  * An upstream service (an LLM, a speech-to-text server) refused the request in a way another
  * attempt cannot change: credentials, the day's quota, an unknown model, a request it rejects.
  */
-export class ProviderRefusedError extends codedError({ code: 'PROVIDER_REFUSED', statusCode: 502, retryable: false }, UnrecoverableError) {}
+export class ProviderRefusedError extends codedError(E.PROVIDER_REFUSED, UnrecoverableError) {}
 
 /** An upstream service failed or timed out (5xx, 408): another attempt, after the backoff, may succeed. */
-export class ProviderUnavailableError extends codedError({ code: 'PROVIDER_UNAVAILABLE', statusCode: 503, retryable: true }) {}
+export class ProviderUnavailableError extends codedError(E.PROVIDER_UNAVAILABLE) {}
+
+/** A webhook's address is not public: retrying will not make it so. */
+export class WebhookRefusedError extends codedError(E.WEBHOOK_REFUSED, UnrecoverableError) {}
 
 /**
  * Whether BullMQ fails the job without retries: the test of its own `shouldRetryJob`, by class, or
@@ -77,11 +100,11 @@ export function isUnrecoverable(err: unknown): boolean {
 }
 
 /** An LLM's answer was not the JSON asked for, even after one repair request: another attempt would ask the same model the same way. */
-export class MalformedOutputError extends codedError({ code: 'MALFORMED_OUTPUT', statusCode: 502, retryable: false }, UnrecoverableError) {
+export class MalformedOutputError extends codedError(E.MALFORMED_OUTPUT, UnrecoverableError) {
   constructor(provider: string, model: string, problems: string[]) {
     super(`${provider} (${model}) returned output that is not valid for the schema, also after a repair request: ${problems.slice(0, 5).join('; ')}`)
   }
 }
 
-/** A failure that retrying cannot fix (bad credentials, invalid payload, quota exhausted). */
+/** BullMQ's class, which every error above that fails a job at once extends. */
 export { UnrecoverableError }

@@ -4,7 +4,15 @@ import { Redis } from 'ioredis'
 import { redact } from '@flashcards/queue-core'
 import {
   ContentNotFoundError,
+  ExtractionError,
+  FileFailedError,
   FileProblem,
+  InvalidJobError,
+  NoCardsError,
+  ProviderRefusedError,
+  ProviderUnavailableError,
+  SpeechToTextMissingError,
+  WebhookRefusedError,
   isUnrecoverable,
   JobCancelledError,
   JobTimeoutError,
@@ -24,6 +32,15 @@ t.test('the table: named after their class, coded, unrecoverable by class rather
     { err: new RefusedAddressError('h', '10.0.0.1', 'a private address'), name: 'RefusedAddressError', code: 'EREFUSEDADDRESS', retryable: false, unrecoverable: false },
     { err: new FileProblem('gone', { retryable: false }), name: 'FileProblem', code: 'FILE_PROBLEM', retryable: false, unrecoverable: false },
     { err: new MalformedOutputError('gemini', 'm', ['cards: required']), name: 'MalformedOutputError', code: 'MALFORMED_OUTPUT', retryable: false, unrecoverable: true },
+    { err: new InvalidJobError('Invalid generate-module job payload'), name: 'InvalidJobError', code: 'INVALID_JOB', retryable: false, unrecoverable: true },
+    { err: new NoCardsError('Module m has no text'), name: 'NoCardsError', code: 'NO_CARDS', retryable: false, unrecoverable: true },
+    { err: new FileFailedError('talk.mp3: gone'), name: 'FileFailedError', code: 'FILE_FAILED', retryable: false, unrecoverable: true },
+    { err: new SpeechToTextMissingError(), name: 'SpeechToTextMissingError', code: 'STT_NOT_CONFIGURED', retryable: false, unrecoverable: true },
+    { err: new WebhookRefusedError('refused to post to h'), name: 'WebhookRefusedError', code: 'WEBHOOK_REFUSED', retryable: false, unrecoverable: true },
+    { err: new ProviderRefusedError('gemini refused the credentials'), name: 'ProviderRefusedError', code: 'PROVIDER_REFUSED', retryable: false, unrecoverable: true },
+    { err: new ProviderUnavailableError('gemini failed with HTTP 503'), name: 'ProviderUnavailableError', code: 'PROVIDER_UNAVAILABLE', retryable: true, unrecoverable: false },
+    // Thrown in the extraction threads, so not BullMQ's class: the processors wrap it in FileFailedError.
+    { err: new ExtractionError('a.pdf', 'corrupt', 'corrupt PDF'), name: 'ExtractionError', code: 'EXTRACTION_FAILED', retryable: false, unrecoverable: false },
   ]
   for (const c of cases) {
     t.equal(c.err.name, c.name, `${c.name}: named after its class`)

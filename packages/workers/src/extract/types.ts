@@ -1,3 +1,8 @@
+import type { CodedError } from '@flashcards/queue-core'
+import { WORKER_ERRORS } from '../error-table.js'
+
+const { EXTRACTION_FAILED } = WORKER_ERRORS
+
 /** Text formats `extractText` understands. */
 export type DocumentFormat = 'markdown' | 'text' | 'html' | 'vtt' | 'srt' | 'pdf' | 'docx'
 
@@ -36,9 +41,16 @@ export type ExtractionFailure = 'unsupported' | 'corrupt' | 'empty' | 'media' | 
 
 /**
  * A file that cannot be turned into text. The message names the file and the reason; retrying
- * never helps, so workers fail the job at once.
+ * never helps, so workers fail the job at once. Its row is `EXTRACTION_FAILED` of the workers'
+ * error table; the class is written out rather than made by `codedError` because it is thrown in
+ * the extraction threads, which load neither BullMQ nor queue-core.
  */
-export class ExtractionError extends Error {
+export class ExtractionError extends Error implements CodedError {
+  readonly code: string = EXTRACTION_FAILED.code
+  readonly statusCode: number = EXTRACTION_FAILED.statusCode
+  readonly retryable: boolean = EXTRACTION_FAILED.retryable
+  readonly details: Record<string, unknown> | undefined
+  readonly retryAfterSeconds: number | undefined = undefined
   readonly file: string
   readonly reason: ExtractionFailure
 
@@ -47,6 +59,7 @@ export class ExtractionError extends Error {
     this.name = 'ExtractionError'
     this.file = file
     this.reason = reason
+    this.details = { reason }
   }
 }
 

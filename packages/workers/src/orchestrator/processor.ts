@@ -17,7 +17,7 @@ import { generateModuleCards } from '../pipeline/module-pipeline.js'
 import { PROGRESS, report } from '../pipeline/progress-steps.js'
 import { StageCache } from '../pipeline/stage-cache.js'
 import type { LlmProvider } from '../providers/types.js'
-import { UnrecoverableError } from '../errors.js'
+import { FileFailedError, InvalidJobError } from '../errors.js'
 import { jobPayload } from '../runtime/payload.js'
 import type { JobProcessor, ProcessorContext } from '../runtime/types.js'
 
@@ -47,7 +47,7 @@ export function orchestratorProcessor(options: OrchestratorProcessorOptions): Jo
   return async (job, context) => {
     if (job.name === JOB_NAMES.course) return expandCourse(jobPayload(CourseJobData, job), options, context)
     if (job.name === JOB_NAMES.module) return generateModule(job, jobPayload(ModuleJobData, job), options, context, prefix)
-    throw new UnrecoverableError(`Unknown job name ${JSON.stringify(job.name)} on the orchestrator queue (expected ${JOB_NAMES.module} or ${JOB_NAMES.course})`)
+    throw new InvalidJobError(`Unknown job name ${JSON.stringify(job.name)} on the orchestrator queue (expected ${JOB_NAMES.module} or ${JOB_NAMES.course})`)
   }
 }
 
@@ -119,7 +119,7 @@ async function loadDocuments(data: ModuleJobData, options: OrchestratorProcessor
     return await options.contentSource.loadModule({ course_id: data.course_id, module_id: data.module_id, tenant: data.owner.tenant }, signal)
   } catch (err) {
     // A corrupt or unsupported file stays so on the next attempt.
-    if (err instanceof ExtractionError) throw new UnrecoverableError(`Module ${data.module_id}: ${err.message}`)
+    if (err instanceof ExtractionError) throw new FileFailedError(`Module ${data.module_id}: ${err.message}`, { cause: err })
     throw err
   }
 }

@@ -1,5 +1,5 @@
 import type { ModuleResult, ResolvedSettings } from '@flashcards/queue-core'
-import { UnrecoverableError } from '../errors.js'
+import { NoCardsError } from '../errors.js'
 import type { JobLogRecorder } from '../runtime/job-log-recorder.js'
 import type { SourceDocument } from '../content/types.js'
 import type { LlmProvider } from '../providers/types.js'
@@ -61,7 +61,7 @@ export async function generateModuleCards(input: PipelineInput, deps: PipelineDe
   await report(deps.progress, PROGRESS.normalise(normalised.length), { documents: normalised.map((doc) => doc.name) })
   const chunks = chunkDocuments(normalised, deps.chunkTokens ?? DEFAULT_CHUNK_TOKENS)
   if (chunks.length === 0) {
-    throw new UnrecoverableError(`Module ${input.module_id} has no text to make cards from (documents: ${input.documents.map((doc) => doc.name).join(', ')})`)
+    throw new NoCardsError(`Module ${input.module_id} has no text to make cards from (documents: ${input.documents.map((doc) => doc.name).join(', ')})`)
   }
   const batchTokens = deps.conceptBatchTokens ?? (provider.conceptBatchTokens ?? DEFAULT_CONCEPT_BATCH_TOKENS)
   const batches = conceptBatches(chunks, batchTokens)
@@ -85,7 +85,7 @@ export async function generateModuleCards(input: PipelineInput, deps: PipelineDe
   await report(deps.progress, PROGRESS.validate(written.cards.length, written.drafts), { cards: written.cards.length, dropped })
   const shortfall = shortfallOf(asked, written.cards.length, written.rejected, concepts.length)
   if (shortfall) log.warn('validate', `Only ${shortfall.produced} card(s) for a target of ${asked}: ${shortfall.reason}`, { shortfall })
-  if (written.cards.length === 0) throw new UnrecoverableError(`Module ${input.module_id}: no card passed validation (asked ${asked}); ${dropSummary(written.rejected, concepts.length).why}`)
+  if (written.cards.length === 0) throw new NoCardsError(`Module ${input.module_id}: no card passed validation (asked ${asked}); ${dropSummary(written.rejected, concepts.length).why}`)
 
   return {
     module_id: input.module_id,

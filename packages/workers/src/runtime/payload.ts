@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq'
 import type { Static, TSchema } from 'typebox'
 import { assertValid, FlashcardError } from '@flashcards/queue-core'
-import { UnrecoverableError } from '../errors.js'
+import { InvalidJobError } from '../errors.js'
 
 /**
  * A job's data checked against queue-core's TypeBox schema (the one the API validates requests
@@ -16,6 +16,6 @@ export function jobPayload<T extends TSchema>(schema: T, job: Pick<Job, 'name' |
   } catch (err) {
     if (!(err instanceof FlashcardError)) throw err
     const problems = (err.details as { problems?: string[] } | undefined)?.problems ?? [err.message]
-    throw new UnrecoverableError(`Invalid ${job.name} job payload: ${problems.join('; ')}`)
+    throw new InvalidJobError(`Invalid ${job.name} job payload: ${problems.join('; ')}`, { details: { problems } })
   }
 }

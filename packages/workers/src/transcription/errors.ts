@@ -1,5 +1,5 @@
 import type { CodedError } from '@flashcards/queue-core'
-import { FileProblem, UnrecoverableError } from '../errors.js'
+import { FileFailedError, FileProblem } from '../errors.js'
 
 /** A problem another attempt cannot fix (404, too large, corrupt, refused address), or one it may (timeouts, 5xx). */
 export const permanent = (message: string, cause?: unknown) => new FileProblem(message, { retryable: false, cause })
@@ -30,5 +30,5 @@ export function toJobError(fileLabel: string, err: unknown): Error {
   // A coded error (a file problem, an unavailable provider) says itself whether another attempt may help.
   const retryable = typeof (err as Partial<CodedError>)?.retryable === 'boolean' ? (err as CodedError).retryable : isTransientNetworkError(err)
   if (retryable) return new Error(message, { cause: err })
-  return new UnrecoverableError(message)
+  return new FileFailedError(message, { cause: err })
 }

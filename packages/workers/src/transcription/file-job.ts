@@ -1,4 +1,5 @@
-import { Job, UnrecoverableError } from 'bullmq'
+import { Job } from 'bullmq'
+import { FileFailedError, InvalidJobError, SpeechToTextMissingError, UnrecoverableError } from '../errors.js'
 import type { FileTranscript, TranscriptionFile, TranscriptionJobData } from '@flashcards/queue-core'
 import { ExtractionError, type FileHint } from '../extract/index.js'
 import type { ExtractionSandbox } from '../extract/sandbox/index.js'
@@ -6,7 +7,7 @@ import { RateLimitedError, type ProcessorContext } from '../runtime/index.js'
 import { safeUrl, toJobError } from './errors.js'
 import { fetchFile, type FileFetcherOptions } from './fetch/index.js'
 import { writeTranscript } from './store.js'
-import { speechToTextMissing, type SpeechToText } from './stt/index.js'
+import type { SpeechToText } from './stt/index.js'
 
 /** BullMQ name of the per-file child jobs a `transcribe-module` job fans out into. */
 export const TRANSCRIBE_FILE_JOB = 'transcribe-file'
@@ -38,7 +39,7 @@ export async function processFileJob(
   deps: FileJobDeps,
 ): Promise<FileTranscriptResult> {
   const file = data.files[0]
-  if (!file || data.files.length !== 1) throw new UnrecoverableError(`${TRANSCRIBE_FILE_JOB} job ${job.id} must carry exactly one file`)
+  if (!file || data.files.length !== 1) throw new InvalidJobError(`${TRANSCRIBE_FILE_JOB} job ${job.id} must carry exactly one file`)
   const label = describeJobFile(file)
   try {
     await ctx.progress(5, 'fetch', `Fetching ${label}`)
@@ -52,7 +53,7 @@ export async function processFileJob(
     let source: string
     if (detected.kind === 'media') {
       const stt = deps.speechToText
-      if (!stt) throw speechToTextMissing()
+      if (!stt) throw new SpeechToTextMissingError()
       source = detected.mime
       await ctx.progress(40, 'speech_to_text', `Transcribing ${detected.mime} with ${stt.name}`)
       content = await stt.transcribe({ bytes: fetched.bytes, mimeType: detected.mime, filename: fetched.filename }, ctx.signal)
@@ -74,8 +75,8 @@ export async function processFileJob(
 
 function asJobError(label: string, err: unknown): Error {
   if (err instanceof RateLimitedError) return err
-  if (err instanceof ExtractionError) return new UnrecoverableError(`${label}: ${err.message.slice(err.file.length + 2)}`)
-  if (err instanceof UnrecoverableError) return new UnrecoverableError(`${label}: ${err.message}`)
+  if (err instanceof ExtractionError) return new FileFailedError(`${label}: ${err.message.slice(err.file.length + 2)}`, { cause: err })
+  if (err instanceof UnrecoverableError) return new FileFailedError(`${label}: ${err.message}`, { cause: err })
   return toJobError(label, err)
 }
 

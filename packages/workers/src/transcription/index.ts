@@ -4,7 +4,7 @@
  * into the module's generation.
  */
 import type { Job } from 'bullmq'
-import { UnrecoverableError } from 'bullmq'
+import { InvalidJobError } from '../errors.js'
 import { JOB_NAMES, TranscriptionJobData, type FlashcardConfig, type JobLogStore, type TranscriptionSettings } from '@flashcards/queue-core'
 import { ExtractionSandbox, type SandboxSettings } from '../extract/sandbox/index.js'
 import { jobPayload } from '../runtime/payload.js'
@@ -88,7 +88,7 @@ export async function startTranscriptionWorker(options: TranscriptionWorkerOptio
     ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
     processor: async (job: Job<TranscriptionJobData, TranscriptionResult>, ctx) => {
       if (job.name !== TRANSCRIBE_FILE_JOB && job.name !== JOB_NAMES.transcription) {
-        throw new UnrecoverableError(`Unknown job name ${JSON.stringify(job.name)} on the transcription queue`)
+        throw new InvalidJobError(`Unknown job name ${JSON.stringify(job.name)} on the transcription queue`)
       }
       // Both job names carry a module's payload; a forged one fails here, before any fetch or write.
       const data = jobPayload(TranscriptionJobData, job)

@@ -1,4 +1,5 @@
-import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq'
+import { WaitingChildrenError, type Job } from 'bullmq'
+import { FileFailedError } from '../errors.js'
 import type { EnqueuedJob, TranscriptionJobData, TranscriptionResult } from '@flashcards/queue-core'
 import type { ProcessorContext } from '../runtime/index.js'
 import { TRANSCRIBE_FILE_JOB, type FileTranscriptResult } from './file-job.js'
@@ -29,7 +30,7 @@ export async function processModuleJob(
   const failures = await job.getIgnoredChildrenFailures()
   const failed = Object.values(failures)
   if (failed.length > 0) {
-    throw new UnrecoverableError(`${failed.length} of ${data.files.length} files could not be transcribed: ${failed.join('; ')}`)
+    throw new FileFailedError(`${failed.length} of ${data.files.length} files could not be transcribed: ${failed.join('; ')}`)
   }
   const byId = new Map(Object.values(values).map((result) => [result.file_id, result]))
   const transcripts = data.files.map((file) => byId.get(file.file_id)).filter((result): result is FileTranscriptResult => result !== undefined)

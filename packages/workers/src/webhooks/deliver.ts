@@ -1,8 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import { isIP } from 'node:net'
-import { UnrecoverableError } from 'bullmq'
-import { RefusedAddressError } from '../errors.js'
+import { RefusedAddressError, WebhookRefusedError } from '../errors.js'
 import { guardedLookup, refusedRange } from '../net/address-policy.js'
 import { SIGNATURE_HEADER, signWebhook } from './signature.js'
 import type { WebhookEvent } from './events.js'
@@ -21,12 +20,15 @@ const DEFAULT_TIMEOUT_MS = 10_000
  * delivered; anything else throws so BullMQ retries with backoff. A refused address fails for
  * good: retrying will not make it public.
  */
+/** A refused address fails the delivery for good: retrying will not make it public. */
+const refused = (err: RefusedAddressError) => new WebhookRefusedError(err.message, { cause: err })
+
 export async function deliverWebhook(url: string, event: WebhookEvent, options: DeliverOptions): Promise<number> {
   const target = new URL(url)
   const policy = options.allowPrivate ? () => undefined : refusedRange
   const host = target.hostname.replace(/^\[|\]$/g, '')
   const literalReason = isIP(host) === 0 ? undefined : policy(host)
-  if (literalReason) throw new UnrecoverableError(new RefusedAddressError(target.hostname, host, literalReason).message)
+  if (literalReason) throw refused(new RefusedAddressError(target.hostname, host, literalReason))
   const body = JSON.stringify(event)
   try {
     const status = await post(target, body, {
@@ -39,7 +41,7 @@ export async function deliverWebhook(url: string, event: WebhookEvent, options: 
     if (status < 200 || status >= 300) throw new Error(`webhook receiver answered HTTP ${status}`)
     return status
   } catch (err) {
-    if (err instanceof RefusedAddressError) throw new UnrecoverableError(err.message)
+    if (err instanceof RefusedAddressError) throw refused(err)
     throw err
   }
 }

@@ -1,4 +1,3 @@
-import { UnrecoverableError } from 'bullmq'
 import type { FlashcardConfig } from '@flashcards/queue-core'
 import { GeminiSpeechToText } from './gemini.js'
 import { OpenAiSpeechToText } from './openai.js'
@@ -11,7 +10,7 @@ export type { MediaInput, SpeechToText, Transcript } from './types.js'
 /**
  * The configured speech-to-text provider: an OpenAI-compatible server when LLM_PROVIDER is
  * `openai-compatible` (or no Gemini key is set but OPENAI_BASE_URL is), else Gemini when a key is
- * set. Undefined when neither is configured; media files then fail with `speechToTextMissing`.
+ * set. Undefined when neither is configured; media files then fail with `SpeechToTextMissingError`.
  */
 export function createSpeechToText(config: Readonly<FlashcardConfig>, transcriptionModel = config.transcription.openaiTranscriptionModel): SpeechToText | undefined {
   const { llm } = config
@@ -28,8 +27,3 @@ export function createSpeechToText(config: Readonly<FlashcardConfig>, transcript
   return undefined
 }
 
-export function speechToTextMissing(): UnrecoverableError {
-  return new UnrecoverableError(
-    'speech-to-text is not configured: set GEMINI_API_KEY (or GOOGLE_AI_API_KEY) to use Gemini, or OPENAI_BASE_URL to use an OpenAI-compatible /v1/audio/transcriptions server',
-  )
-}
