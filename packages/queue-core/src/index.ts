@@ -71,7 +71,7 @@ export {
   type WorkerHeartbeat,
 } from './stats.js'
 export { registerFlashcardMetrics, readSystemSnapshot, METRIC_NAMES, type FlashcardMetricsOptions, type SystemSnapshot } from './metrics.js'
-export type { JobLogDocument, JobLogEntry, JobLogLevel, JobLogStatus, JobLogStore } from './job-log/types.js'
+export type { JobLogDocument, JobLogEntry, JobLogLevel, JobLogStatus, JobLogStore, JobLogWriteOptions } from './job-log/types.js'
 export { redact, redactText, isSecretKey, REDACTED } from './job-log/redact.js'
 export { registerSecrets } from './job-log/known-secrets.js'
 export { clientSafeText } from './server-paths.js'

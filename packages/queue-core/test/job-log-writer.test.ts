@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LocalJobLogStore } from '../src/job-log/local-store.js'
 import { JobLogWriter, type JobLogTarget } from '../src/job-log/writer.js'
+import { openLogsOf } from '../src/job-log/open-logs.js'
 import type { JobLogDocument, JobLogStore } from '../src/job-log/types.js'
 
 async function localStore(t: Test): Promise<LocalJobLogStore> {
@@ -163,4 +164,42 @@ t.test('stores without update() are written through read + write', async (t) => 
     await log.finish('completed')
   }
   t.same((await minimal.read('job-w-min'))?.entries.map((e) => e.attempt), [1, 2])
+})
+
+t.test('an attempt reads the log once, when it opens, and writes it once at its start and once at its end', async (t) => {
+  const local = await localStore(t)
+  const calls: string[] = []
+  // Every call through the store interface, as the worker's attempts make them.
+  const counting: JobLogStore = {
+    kind: 'local',
+    async read(jobId) {
+      calls.push('read')
+      return local.read(jobId)
+    },
+    async write(doc, options) {
+      calls.push(`write ${doc.status}${options?.redacted === true ? ' (redacted)' : ''}`)
+      return local.write(doc, options)
+    },
+  }
+  for (const attempt of [1, 2]) {
+    const log = await JobLogWriter.open(counting, target('job-w-count', attempt))
+    log.entry('info', 'job_start', `attempt ${attempt}`)
+    await log.flush()
+    for (let i = 0; i < 50; i++) log.entry('debug', 'chunk', `chunk ${i} Bearer abcdefghijkl${i}`, { api_key: `k${i}` })
+    log.rawOutput('stageA', { concepts: ['a'] })
+    if (attempt === 1) {
+      // A retried attempt ends with a flush (outcome.ts), then the runtime closes it.
+      await log.flush()
+      log.close()
+    } else await log.finish('completed', { result: { cards: 1 } })
+  }
+  t.same(calls, [
+    'read', 'write running (redacted)', 'write running (redacted)',
+    'read', 'write running (redacted)', 'write completed (redacted)',
+  ], 'no re-read before a write; one write at the start and one at the end of each attempt')
+  const stored = await local.read('job-w-count')
+  t.equal(stored?.entries.length, 102, 'both attempts\' entries, none twice')
+  t.equal(stored?.entries[1]?.message, 'chunk 0 Bearer [REDACTED]', 'redacted once, when recorded')
+  t.same(stored?.entries[1]?.data, { api_key: '[REDACTED]' })
+  t.equal(openLogsOf(counting).size, 0, 'nothing is kept per job once its attempts are closed')
 })

@@ -2,7 +2,7 @@ import { Compile } from 'typebox/compile'
 import { FlashcardError, JobLogCorruptError } from '../errors.js'
 import { redact } from './redact.js'
 import { JobLogDocumentSchema } from './schema.js'
-import type { JobLogDocument } from './types.js'
+import type { JobLogDocument, JobLogWriteOptions } from './types.js'
 
 /** Job ids the stores accept: the queue client's ids (UUIDs, BullMQ custom ids); never a path. */
 export const JOB_LOG_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
@@ -25,12 +25,13 @@ function problems(value: unknown): string {
 }
 
 /**
- * The bytes a store writes: the document redacted, checked against the schema, as indented JSON.
- * A document that is not a job log is refused with a VALIDATION_ERROR before anything is written.
+ * The bytes a store writes: the document redacted (unless the caller says it already is), checked
+ * against the schema, as indented JSON. A document that is not a job log is refused with a
+ * VALIDATION_ERROR before anything is written.
  */
-export function serializeJobLog(doc: JobLogDocument): string {
+export function serializeJobLog(doc: JobLogDocument, options: JobLogWriteOptions = {}): string {
   assertJobLogId(doc?.jobId)
-  const safe = redact(doc)
+  const safe = options.redacted === true ? doc : redact(doc)
   if (!validator.Check(safe)) {
     throw new FlashcardError('VALIDATION_ERROR', `Invalid job log for job ${doc.jobId}: ${problems(safe)}`)
   }

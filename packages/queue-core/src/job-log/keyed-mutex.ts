@@ -1,7 +1,6 @@
 /**
  * Runs async sections one at a time per key (a job id), in call order, without blocking other keys.
- * Writes and read-modify-write updates of one job's log go through it, so concurrent writers in one
- * process never interleave or overwrite each other's merge.
+ * Writes of one job's log go through it, so the last write called is the one that stays.
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>()

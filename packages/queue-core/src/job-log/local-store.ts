@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { assertJobLogId, parseJobLog, serializeJobLog } from './document.js'
 import { KeyedMutex } from './keyed-mutex.js'
-import type { JobLogDocument, JobLogStore } from './types.js'
+import type { JobLogDocument, JobLogStore, JobLogWriteOptions } from './types.js'
 
 /** The runbook's location (`LOG_DIR` overrides it), relative to the working directory. */
 export const DEFAULT_LOG_DIR = DEFAULTS.logDir
@@ -50,7 +50,9 @@ const TEMP_FILE = /^\.[A-Za-z0-9_-]{1,128}\.[0-9a-f]{8}\.tmp$/
 /**
  * Job logs as `{dir}/{jobId}.json`. Every write goes to a temp file in the same directory, is
  * fsynced, then renamed over the log, so a reader (or a crash) only ever sees the old or the new
- * document, never half of one. Writes of one job through one store object are serialised.
+ * document, never half of one. Writes of one job through one store object are serialised. The
+ * directory is not fsynced: the rename is atomic either way, and after a power cut a log may at
+ * worst come back as its previous version, which is not worth a second fsync on every write.
  *
  * @example
  *   const store = new LocalJobLogStore({ dir: 'server/tmp/logs', retention: { maxAgeMs: 86_400_000, maxFiles: 500 } })
@@ -80,8 +82,8 @@ export class LocalJobLogStore implements JobLogStore {
     return join(this.dir, `${jobId}.json`)
   }
 
-  async write(doc: JobLogDocument): Promise<void> {
-    const body = serializeJobLog(doc)
+  async write(doc: JobLogDocument, options?: JobLogWriteOptions): Promise<void> {
+    const body = serializeJobLog(doc, options)
     await this.mutex.run(doc.jobId, () => this.replace(doc.jobId, body))
     this.autoPrune()
   }
@@ -96,19 +98,6 @@ export class LocalJobLogStore implements JobLogStore {
       throw err
     }
     return parseJobLog(text, jobId, path)
-  }
-
-  async update(jobId: string, change: (current: JobLogDocument | undefined) => JobLogDocument): Promise<JobLogDocument> {
-    const path = this.pathFor(jobId)
-    const written = await this.mutex.run(jobId, async () => {
-      const next = change(await this.read(jobId))
-      if (next?.jobId !== jobId) throw new TypeError(`update of job log ${jobId} returned a document for another job`)
-      const body = serializeJobLog(next)
-      await this.replace(jobId, body)
-      return parseJobLog(body, jobId, path)
-    })
-    this.autoPrune()
-    return written
   }
 
   /**
@@ -155,11 +144,9 @@ export class LocalJobLogStore implements JobLogStore {
   }
 
   private async replace(jobId: string, body: string): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true })
     const temp = join(this.dir, `.${jobId}.${randomUUID().slice(0, 8)}.tmp`)
     try {
-      // 0o600: logs hold job content; only the worker's user reads them.
-      const file = await fs.open(temp, 'wx', 0o600)
+      const file = await this.createTemp(temp)
       try {
         await file.writeFile(body, 'utf8')
         await file.sync()
@@ -171,7 +158,18 @@ export class LocalJobLogStore implements JobLogStore {
       await removeFile(temp)
       throw err
     }
-    await syncDirectory(this.dir)
+  }
+
+  /** The directory is created on the first write that finds it missing, not checked on every write. */
+  private async createTemp(temp: string): Promise<fs.FileHandle> {
+    // 0o600: logs hold job content; only the worker's user reads them.
+    try {
+      return await fs.open(temp, 'wx', 0o600)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      await fs.mkdir(this.dir, { recursive: true })
+      return fs.open(temp, 'wx', 0o600)
+    }
   }
 
   private autoPrune(): void {
@@ -209,18 +207,5 @@ async function removeFile(path: string): Promise<boolean> {
     return true
   } catch {
     return false
-  }
-}
-
-/** Makes the rename durable; platforms that cannot open a directory (Windows) skip it. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined
-  try {
-    handle = await fs.open(dir, 'r')
-    await handle.sync()
-  } catch {
-    // best effort: the rename itself is already atomic
-  } finally {
-    await handle?.close()
   }
 }

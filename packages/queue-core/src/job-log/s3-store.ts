@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { assertJobLogId, parseJobLog, serializeJobLog } from './document.js'
 import { KeyedMutex } from './keyed-mutex.js'
 import { redactText } from './redact.js'
-import type { JobLogDocument, JobLogStore } from './types.js'
+import type { JobLogDocument, JobLogStore, JobLogWriteOptions } from './types.js'
 
 /**
  * The AWS SDK is loaded on first use (about 100 packages): a host or worker that never touches
@@ -80,8 +80,8 @@ export class S3JobLogStore implements JobLogStore {
     return `s3://${this.bucket}/${this.keyFor(jobId)}`
   }
 
-  async write(doc: JobLogDocument): Promise<void> {
-    const body = serializeJobLog(doc)
+  async write(doc: JobLogDocument, options?: JobLogWriteOptions): Promise<void> {
+    const body = serializeJobLog(doc, options)
     await this.mutex.run(doc.jobId, () => this.put(doc.jobId, body))
   }
 
@@ -97,18 +97,6 @@ export class S3JobLogStore implements JobLogStore {
       throw s3Failure('read', this.locationOf(jobId), err)
     }
     return parseJobLog(text, jobId, this.locationOf(jobId))
-  }
-
-  /** Read-modify-write, serialised per job in this process (S3 has no cross-process lock here). */
-  async update(jobId: string, change: (current: JobLogDocument | undefined) => JobLogDocument): Promise<JobLogDocument> {
-    const location = this.locationOf(jobId)
-    return this.mutex.run(jobId, async () => {
-      const next = change(await this.read(jobId))
-      if (next?.jobId !== jobId) throw new TypeError(`update of job log ${jobId} returned a document for another job`)
-      const body = serializeJobLog(next)
-      await this.put(jobId, body)
-      return parseJobLog(body, jobId, location)
-    })
   }
 
   /**

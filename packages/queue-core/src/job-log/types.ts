@@ -37,20 +37,19 @@ export interface JobLogDocument {
   error: string | null
 }
 
+export interface JobLogWriteOptions {
+  /** Every value of the document is already redacted (JobLogWriter redacts as it records): not redacted again. */
+  redacted?: boolean
+}
+
 /** Where job logs live (`LOG_STORE=local|s3`). Implementations redact before they write. */
 export interface JobLogStore {
   readonly kind: 'local' | 's3'
-  /** Writes the whole document atomically (readers never see half of it). */
-  write(doc: JobLogDocument): Promise<void>
+  /** Writes the whole document atomically (readers never see half of it), in one store write. */
+  write(doc: JobLogDocument, options?: JobLogWriteOptions): Promise<void>
   read(jobId: string): Promise<JobLogDocument | undefined>
   /** A time-limited download link, for stores that have one (S3 presigned URL). */
   link?(jobId: string, expiresInSeconds: number): Promise<string | undefined>
-  /**
-   * Read-modify-write of one job's document, serialised with every other write of that job made
-   * through this store object, so concurrent writers never lose each other's changes.
-   * Returns the document as written (redacted).
-   */
-  update?(jobId: string, change: (current: JobLogDocument | undefined) => JobLogDocument): Promise<JobLogDocument>
   /** Releases what the store holds (the S3 client it created); the store is unusable afterwards. */
   close?(): Promise<void>
 }

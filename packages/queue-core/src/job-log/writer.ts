@@ -1,5 +1,6 @@
 import { JobLogCorruptError } from '../errors.js'
 import { mergeAttempt, assertJobLogId } from './document.js'
+import { openLogsOf, type OpenJobLogs } from './open-logs.js'
 import { redact, redactText } from './redact.js'
 import type { JobLogDocument, JobLogEntry, JobLogLevel, JobLogStore } from './types.js'
 
@@ -24,10 +25,11 @@ export interface JobLogWriterOptions {
 export const DEFAULT_MAX_ENTRIES = 1_000
 
 /**
- * Records one attempt of one job and writes it into the job's log document. Entries of earlier
- * attempts stay; writing the same attempt again (a stalled job re-running it) replaces that
- * attempt's entries instead of duplicating them. Everything is redacted when recorded and again
- * when written.
+ * Records one attempt of one job in memory and writes it into the job's log document when asked
+ * (`flush`, `finish`): one store write each, no re-read of the stored log. Entries of earlier
+ * attempts (read once, by `open`) stay; writing the same attempt again (a stalled job re-running
+ * it) replaces that attempt's entries instead of duplicating them. Every value is redacted once,
+ * when recorded; the store is told so and does not redact it again.
  *
  * @example
  *   const log = await JobLogWriter.open(store, { jobId: job.id!, queue: 'orchestrator', module_id, course_id, tenant, attempt: job.attemptsMade + 1 })
@@ -42,17 +44,22 @@ export class JobLogWriter {
   private readonly startedAt: string
   private readonly maxEntries: number
   private readonly now: () => Date
+  /** The job's names as written: redacted once, here, since the store does not redact again. */
+  private readonly identity: Pick<JobLogDocument, 'module_id' | 'course_id' | 'tenant'>
+  private closed = false
 
   private constructor(
     readonly store: JobLogStore,
     readonly target: Readonly<JobLogTarget>,
     /** The document as it was when the attempt started (earlier attempts' entries), if any. */
     readonly previous: JobLogDocument | undefined,
+    private readonly open: OpenJobLogs,
     options: JobLogWriterOptions,
   ) {
     this.now = options.now ?? (() => new Date())
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES
     this.startedAt = this.now().toISOString()
+    this.identity = redact({ module_id: target.module_id ?? null, course_id: target.course_id ?? null, tenant: target.tenant }) as typeof this.identity
   }
 
   /**
@@ -67,15 +74,21 @@ export class JobLogWriter {
     if (options.maxEntries !== undefined && !(Number.isInteger(options.maxEntries) && options.maxEntries >= 1)) {
       throw new TypeError(`maxEntries must be an integer >= 1, got ${String(options.maxEntries)}`)
     }
+    // Joined before the read, so a writer of the same job finishing meanwhile keeps its document here.
+    const open = openLogsOf(store)
+    open.join(target.jobId)
     let previous: JobLogDocument | undefined
     let unreadable: string | undefined
     try {
       previous = await store.read(target.jobId)
     } catch (err) {
-      if (!(err instanceof JobLogCorruptError)) throw err
+      if (!(err instanceof JobLogCorruptError)) {
+        open.leave(target.jobId)
+        throw err
+      }
       unreadable = err.message
     }
-    const writer = new JobLogWriter(store, { ...target }, previous, options)
+    const writer = new JobLogWriter(store, { ...target }, previous, open, options)
     if (unreadable !== undefined) writer.entry('warn', 'log_recovered', `${unreadable}; it is replaced by this attempt's log`)
     return writer
   }
@@ -99,7 +112,8 @@ export class JobLogWriter {
 
   /** Keeps a stage's raw output (`stageA`, `stageB`, an LLM answer), redacted; the last value per name wins. */
   rawOutput(name: string, value: unknown): void {
-    this.rawOutputs[name] = redact(value)
+    // Redacted under its name, so an output named like a secret (`api_key`) is hidden whole, as in the document.
+    this.rawOutputs[name] = (redact({ [name]: value }) as Record<string, unknown>)[name]
   }
 
   /** Writes what is recorded so far with status `running`, so a long job's log can be read while it runs. */
@@ -109,11 +123,22 @@ export class JobLogWriter {
 
   /**
    * Writes the attempt's final document: `status`, `completedAt`, the redacted `result` and
-   * `error` (its message). Returns the document as stored.
+   * `error` (its message), and closes the writer. Returns the document as stored.
    */
   async finish(status: 'completed' | 'failed', outcome: { result?: unknown; error?: unknown } = {}): Promise<JobLogDocument> {
     const error = outcome.error === undefined || outcome.error === null ? null : messageOf(outcome.error)
-    return this.save(status, this.now().toISOString(), error, outcome.result)
+    try {
+      return await this.save(status, this.now().toISOString(), error, outcome.result)
+    } finally {
+      this.close()
+    }
+  }
+
+  /** Ends the attempt without writing (its last write was a `flush`); idempotent. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.open.leave(this.target.jobId)
   }
 
   private async save(
@@ -134,7 +159,7 @@ export class JobLogWriter {
     }
     const doc: JobLogDocument = {
       jobId: this.target.jobId,
-      module_id: this.target.module_id ?? null,
+      ...this.identity,
       startedAt: this.previous?.startedAt ?? this.startedAt,
       completedAt,
       status,
@@ -143,22 +168,14 @@ export class JobLogWriter {
       result: result === undefined ? null : redact(result),
       attempt: this.target.attempt,
       queue: this.target.queue,
-      course_id: this.target.course_id ?? null,
-      tenant: this.target.tenant,
       error,
     }
-    const change = (current: JobLogDocument | undefined) => mergeAttempt(current, doc)
-    try {
-      if (this.store.update) return await this.store.update(doc.jobId, change)
-      const merged = change(await this.store.read(doc.jobId))
-      await this.store.write(merged)
-      return merged
-    } catch (err) {
-      // The stored log is unreadable (open() recorded why): this attempt's log replaces it.
-      if (!(err instanceof JobLogCorruptError)) throw err
-      await this.store.write(doc)
-      return doc
-    }
+    // Merged in memory, synchronously, so writers of one job in this process merge in call order;
+    // an unreadable stored log (open() recorded why) is simply replaced by this attempt's.
+    const merged = mergeAttempt(this.open.latest(doc.jobId) ?? this.previous, doc)
+    this.open.record(merged)
+    await this.store.write(merged, { redacted: true })
+    return merged
   }
 }
 

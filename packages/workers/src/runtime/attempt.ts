@@ -108,7 +108,11 @@ export async function openAttempt(job: Job, bullSignal: AbortSignal | undefined,
         .catch((err: Error) => logger.warn({ err: err.message }, 'could not record the job statistics'))
     },
     flushProgress: progress.flush,
-    dispose: abort.dispose,
+    dispose: () => {
+      abort.dispose()
+      // An attempt that ended with a flush (a retry, a rate limit, waiting for children) has no finish().
+      writer.close()
+    },
   }
 }
 
