@@ -9,9 +9,10 @@ import t, { type Test } from 'tap'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startRedisCluster, waitFor } from './support/redis-topologies.js'
+import { waitFor } from '@flashcards/test-support'
+import { startRedisCluster } from '@flashcards/test-support/redis'
 import { apiClient, jobsStarted, startApi, startOrchestrator, startWorker, type ManagedProcess } from './support/flashcard-stack.js'
-import { uniquePrefix } from './support/redis.js'
+import { uniquePrefix } from '@flashcards/test-support/redis'
 
 const TOKEN = 'cluster-e2e-token'
 const FIRST_BATCH = 200

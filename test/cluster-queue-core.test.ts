@@ -9,8 +9,9 @@ import { Worker, type Job } from 'bullmq'
 import { Registry } from 'prom-client'
 import { CancelRequests, FlashcardQueues, createDeckStore, createRedis, closeRedis, registerFlashcardMetrics, type RedisConnection } from '../packages/queue-core/src/index.js'
 import { deckStoreContract } from '../packages/queue-core/test/decks/contract.js'
-import { startRedisCluster, waitFor } from './support/redis-topologies.js'
-import { uniquePrefix } from './support/redis.js'
+import { waitFor } from '@flashcards/test-support'
+import { startRedisCluster } from '@flashcards/test-support/redis'
+import { uniquePrefix } from '@flashcards/test-support/redis'
 
 const JOBS = 60
 const owner = { tenant: 'tenant-c', principal: 'carol' }

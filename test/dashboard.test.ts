@@ -3,7 +3,7 @@ import t from 'tap'
 import Fastify from 'fastify'
 import fastifyFlashcard from '@flashcards/fastify-flashcard'
 import { registerDashboard, DASHBOARD_PATH } from '../examples/dashboard.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const basic = (token: string) => `Basic ${Buffer.from(`ops:${token}`).toString('base64')}`
 

@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readApkg } from './support/apkg.js'
-import { TEST_REDIS_URL } from './support/redis.js'
+import { readApkg } from '@flashcards/test-support/apkg'
+import { TEST_REDIS_URL } from '@flashcards/test-support/redis'
 
 const ROOT = join(import.meta.dirname, '..')
 

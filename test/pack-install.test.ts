@@ -11,9 +11,10 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { packAll, run } from './support/pack.js'
 import { HOST_TSCONFIG, installHost, OLDEST_FASTIFY, type HostApp, type PackageManager } from './support/host-app.js'
-import { freePort, startProcess, tailOf, waitFor, waitForHttp, waitForWorkerStarted, type ManagedProcess } from './support/processes.js'
+import { freePort, startProcess, tailOf, waitFor, type ManagedProcess } from '@flashcards/test-support'
+import { waitForHttp, waitForWorkerStarted } from './support/processes.js'
 import { taggedBlock } from './support/readme-blocks.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 // Two installs and two full type-checks of fastify, BullMQ and ioredis on a shared 2-core machine.
 t.setTimeout(900_000)

@@ -4,7 +4,7 @@
 import t from 'tap'
 import { rmSync } from 'node:fs'
 import { packAll, PACKAGES, run } from './support/pack.js'
-import { ROOT } from './support/processes.js'
+import { ROOT } from '@flashcards/test-support'
 
 const packed = await packAll()
 t.teardown(() => rmSync(packed.dir, { recursive: true, force: true }))

@@ -12,9 +12,10 @@ import { join, relative } from 'node:path'
 import { createDeckStore, loadConfig } from '@flashcards/queue-core'
 import { seedDeck } from './support/deck-fixtures.js'
 import { PACKAGES, run } from './support/pack.js'
-import { ROOT, startProcess, tailOf, waitForWorkerStarted, type ManagedProcess } from './support/processes.js'
+import { ROOT, startProcess, tailOf, type ManagedProcess } from '@flashcards/test-support'
+import { waitForWorkerStarted } from './support/processes.js'
 import { readmeBlocks, type CodeBlock } from './support/readme-blocks.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const CODE = new Set(['ts', 'typescript', 'js', 'javascript', 'mjs', 'cjs'])
 /** Tags of blocks another test runs exactly as written, and that test. */

@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { apiRequest, closeHttpAgent, percentile, rawRequest, type ApiResponse } from './support/http-client.js'
-import { ROOT, startApiServer, startWorkerCli, tempDir, waitFor, waitForWorkerStarted } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { ROOT, waitFor } from '@flashcards/test-support'
+import { startApiServer, startWorkerCli, tempDir, waitForWorkerStarted } from './support/processes.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const TOKEN_A = `tenant-a-${randomUUID()}`
 const TOKEN_B = `tenant-b-${randomUUID()}`

@@ -17,9 +17,9 @@ import t, { type Test } from 'tap'
 import { Redis } from 'ioredis'
 import { createDeckStore, type Card, type DeckCard, type DeckKey, type DeckStore } from '@flashcards/queue-core'
 import { largeRevisionCards } from './support/deck-fixtures.js'
-import { TEST_DATABASE_URL, throwawaySchema, withAdmin } from './support/postgres.js'
-import { startProcess, tailOf, waitFor, type ManagedProcess } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { TEST_DATABASE_URL, throwawaySchema, withAdmin } from '@flashcards/test-support/postgres'
+import { startProcess, tailOf, waitFor, type ManagedProcess } from '@flashcards/test-support'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 import { openTcpGate, type TcpGate } from './support/tcp-gate.js'
 
 const key: DeckKey = { tenant: 'tenant-crash', course_id: 'course-lockout', module_id: 'mod-lockout' }

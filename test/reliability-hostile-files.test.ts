@@ -15,8 +15,9 @@ import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
 import { deepHtml, largeDocx, longCueVtt, manyPagePdf, siblingFloodHtml, zipBombDocx } from '../packages/workers/test/fixtures/hostile-files.js'
 import { apiRequest, closeHttpAgent } from './support/http-client.js'
-import { rssOf, startApiServer, startWorkerCli, tailOf, tempDir, waitFor, waitForWorkerStarted, type ApiServer, type ManagedProcess } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { rssOf, tailOf, waitFor, type ManagedProcess } from '@flashcards/test-support'
+import { startApiServer, startWorkerCli, tempDir, waitForWorkerStarted, type ApiServer } from './support/processes.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const TOKEN = `hostile-${randomUUID()}`
 t.teardown(closeHttpAgent)

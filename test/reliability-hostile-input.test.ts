@@ -12,8 +12,9 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import { assertValid, checkTarget, FlashcardQueues, GenerateBatchBody, TranscriptionBody } from '@flashcards/queue-core'
 import { closeHttpAgent, mapLimit, rawRequest, type ApiResponse } from './support/http-client.js'
-import { startApiServer, startWorkerCli, tailOf, tempDir, waitFor, waitForWorkerStarted } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { tailOf, waitFor } from '@flashcards/test-support'
+import { startApiServer, startWorkerCli, tempDir, waitForWorkerStarted } from './support/processes.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const TOKEN = `fuzz-${randomUUID()}`
 t.teardown(closeHttpAgent)

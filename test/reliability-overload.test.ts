@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { Redis } from 'ioredis'
 import { apiRequest, closeHttpAgent, mapLimit, percentile, type ApiResponse } from './support/http-client.js'
-import { rssOf, startApiServer, startPrivateRedis, waitFor } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { rssOf, waitFor } from '@flashcards/test-support'
+import { startPrivateRedis } from '@flashcards/test-support/redis'
+import { startApiServer } from './support/processes.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const TOKEN = `overload-${randomUUID()}`
 const MB = 1024 * 1024

@@ -10,7 +10,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { apiRequest, closeHttpAgent, rawRequest } from './support/http-client.js'
-import { startApiServer, startPrivateRedis, startWorkerCli, tempDir, waitFor, waitForWorkerStarted } from './support/processes.js'
+import { waitFor } from '@flashcards/test-support'
+import { startPrivateRedis } from '@flashcards/test-support/redis'
+import { startApiServer, startWorkerCli, tempDir, waitForWorkerStarted } from './support/processes.js'
 
 const TOKEN = `redaction-${randomUUID()}`
 const LLM_KEY = `planted-llm-key-${randomUUID()}`

@@ -9,17 +9,9 @@ import t from 'tap'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { apiRequest, closeHttpAgent, mapLimit, percentile, type ApiResponse } from './support/http-client.js'
-import {
-  readMarkers,
-  startApiServer,
-  startPrivateRedis,
-  startTunedWorker,
-  tailOf,
-  tempDir,
-  waitFor,
-  waitForWorkerStarted,
-  type ManagedProcess,
-} from './support/processes.js'
+import { tailOf, waitFor, type ManagedProcess } from '@flashcards/test-support'
+import { startPrivateRedis } from '@flashcards/test-support/redis'
+import { readMarkers, startApiServer, startTunedWorker, tempDir, waitForWorkerStarted } from './support/processes.js'
 
 const JOBS = 300
 /** How long Redis stays down: long enough for every process to notice and retry. */

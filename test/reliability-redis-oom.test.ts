@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { Redis } from 'ioredis'
 import { apiRequest, closeHttpAgent } from './support/http-client.js'
-import { startApiServer, startPrivateRedis, startWorkerCli, tempDir, waitFor, waitForWorkerStarted } from './support/processes.js'
+import { waitFor } from '@flashcards/test-support'
+import { startPrivateRedis } from '@flashcards/test-support/redis'
+import { startApiServer, startWorkerCli, tempDir, waitForWorkerStarted } from './support/processes.js'
 
 const TOKEN = `tenant-oom-${randomUUID()}`
 /** What a refusal must never show: Redis's, ioredis's or a Lua script's words. */

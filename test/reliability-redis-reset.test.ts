@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { apiRequest, closeHttpAgent } from './support/http-client.js'
-import { startApiServer, startPrivateRedis, startWorkerCli, tempDir, waitFor, waitForWorkerStarted, type ApiServer } from './support/processes.js'
+import { waitFor } from '@flashcards/test-support'
+import { startPrivateRedis } from '@flashcards/test-support/redis'
+import { startApiServer, startWorkerCli, tempDir, waitForWorkerStarted, type ApiServer } from './support/processes.js'
 import { Redis } from 'ioredis'
 
 const TOKEN = `tenant-reset-${randomUUID()}`

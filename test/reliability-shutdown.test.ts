@@ -5,9 +5,10 @@
  */
 import t, { type Test } from 'tap'
 import { FlashcardQueues } from '@flashcards/queue-core'
-import { gatedOpenAi, type GatedLlm } from './support/gated-llm.js'
-import { startWorkerCli, tempDir, waitFor, waitForWorkerStarted, type ManagedProcess } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { gatedOpenAi, type GatedLlm } from '@flashcards/test-support/llm'
+import { waitFor, type ManagedProcess } from '@flashcards/test-support'
+import { startWorkerCli, tempDir, waitForWorkerStarted } from './support/processes.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const CONCURRENCY = 2
 const JOBS = 5

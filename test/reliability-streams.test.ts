@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto'
 import { request, type ClientRequest } from 'node:http'
 import t from 'tap'
 import { apiRequest, closeHttpAgent, mapLimit } from './support/http-client.js'
-import { rssOf, startApiServer, waitFor } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { rssOf, waitFor } from '@flashcards/test-support'
+import { startApiServer } from './support/processes.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const TOKENS = { a: `flood-a-${randomUUID()}`, b: `flood-b-${randomUUID()}`, c: `flood-c-${randomUUID()}` }
 const PER_TENANT = 200

@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { apiRequest, closeHttpAgent, percentile } from './support/http-client.js'
-import { rssOf, startApiServer } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { rssOf } from '@flashcards/test-support'
+import { startApiServer } from './support/processes.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const TOKEN_A = `tenant-a-${randomUUID()}`
 const TOKEN_B = `tenant-b-${randomUUID()}`

@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { FlashcardQueues, type JobLogDocument } from '@flashcards/queue-core'
-import { fakeOpenAi, modelAnswer } from '../packages/workers/test/orchestrator/llm-servers.js'
-import { readMarkers, startTunedWorker, tailOf, tempDir, waitFor, waitForWorkerStarted } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { fakeOpenAi, modelAnswer } from '@flashcards/test-support/llm'
+import { tailOf, waitFor } from '@flashcards/test-support'
+import { readMarkers, startTunedWorker, tempDir, waitForWorkerStarted } from './support/processes.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const JOBS = 4
 /** Short enough for a test; the experiment in RELIABILITY.md sets it huge to show the test then fails. */

@@ -3,11 +3,12 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { createDeckStore, noteGuid, type Deck } from '@flashcards/queue-core'
-import { deckIdByName, readApkg } from './support/apkg.js'
+import { deckIdByName, readApkg } from '@flashcards/test-support/apkg'
 import { launchChromium } from './support/chromium.js'
 import { XSS_FRONT, seedDeck } from './support/deck-fixtures.js'
-import { ROOT, startApiServer } from './support/processes.js'
-import { TEST_REDIS_URL, deletePrefix, uniquePrefix } from './support/redis.js'
+import { ROOT } from '@flashcards/test-support'
+import { startApiServer } from './support/processes.js'
+import { TEST_REDIS_URL, deletePrefix, uniquePrefix } from '@flashcards/test-support/redis'
 
 /*
  * The review page in headless Chromium against the real example server and Redis: sign in with

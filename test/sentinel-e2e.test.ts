@@ -12,9 +12,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { FlashcardQueues } from '../packages/queue-core/src/index.js'
-import { startRedisSentinel, waitFor } from './support/redis-topologies.js'
+import { waitFor } from '@flashcards/test-support'
+import { startRedisSentinel } from '@flashcards/test-support/redis'
 import { apiClient, jobsStarted, startApi, startOrchestrator, type ManagedProcess } from './support/flashcard-stack.js'
-import { uniquePrefix } from './support/redis.js'
+import { uniquePrefix } from '@flashcards/test-support/redis'
 
 const TOKEN = 'sentinel-e2e-token'
 const TOTAL = 150

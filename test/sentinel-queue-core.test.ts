@@ -8,8 +8,9 @@ import { Worker, type Job } from 'bullmq'
 import { Registry } from 'prom-client'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { FlashcardQueues, FlashcardError, createRedis, closeRedis, registerFlashcardMetrics, type EnqueuedJob } from '../packages/queue-core/src/index.js'
-import { startRedisSentinel, waitFor } from './support/redis-topologies.js'
-import { uniquePrefix } from './support/redis.js'
+import { waitFor } from '@flashcards/test-support'
+import { startRedisSentinel } from '@flashcards/test-support/redis'
+import { uniquePrefix } from '@flashcards/test-support/redis'
 
 const TOTAL = 160
 const FAILOVER_AFTER = 60

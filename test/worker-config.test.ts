@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FlashcardQueues } from '@flashcards/queue-core'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const ROOT = join(import.meta.dirname, '..')
 const exportFile = join(ROOT, 'examples/cms/export.json')

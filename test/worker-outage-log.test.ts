@@ -5,7 +5,9 @@
  * while it waits for a Redis it never reached.
  */
 import t from 'tap'
-import { startPrivateRedis, startWorkerCli, tailOf, waitFor, waitForWorkerStarted } from './support/processes.js'
+import { tailOf, waitFor } from '@flashcards/test-support'
+import { startPrivateRedis } from '@flashcards/test-support/redis'
+import { startWorkerCli, waitForWorkerStarted } from './support/processes.js'
 
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'g'))?.length ?? 0
 

@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fakeOpenAi, type Reply } from '@flashcards/test-support/llm'
 
 /**
- * A loopback server speaking the OpenAI chat-completions wire format (what the
+ * The shared fake OpenAI-compatible server (`@flashcards/test-support/llm`, the wire format the
  * `openai-compatible` provider sends: json_schema response formats `key_concepts` and
  * `flashcards`). It answers after a fixed latency with concepts and cards taken from the prompt's
  * own text, and counts every call and token, so the bench can measure cost and scaling without a
@@ -25,82 +25,40 @@ export interface FakeLlmCounts {
   maxInFlight: number
 }
 
-interface ChatRequest {
-  model?: string
-  messages?: { role: string; content: string }[]
-  response_format?: { json_schema?: { name?: string } }
-}
-
 const tokens = (text: string) => Math.ceil(text.length / 4)
 
 export async function startFakeLlm(options: { latencyMs: number }): Promise<FakeLlm> {
   const counts: FakeLlmCounts = { calls: 0, stageA: 0, stageB: 0, promptTokens: 0, completionTokens: 0, maxInFlight: 0 }
   let inFlight = 0
-  const server: Server = createServer(async (request, response) => {
-    if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }))
-      return
-    }
+  const fake = await fakeOpenAi(async (request): Promise<Reply> => {
+    const body = request.body as { messages?: { content: string }[]; response_format?: { json_schema?: { name?: string } } }
+    const format = body.response_format?.json_schema?.name
+    const answer = format === 'key_concepts' ? { concepts: conceptsFrom(request.prompt) } : format === 'flashcards' ? { cards: cardsFrom(request.prompt) } : undefined
+    if (!answer) return { kind: 'error', status: 400, body: { error: { message: `unknown response format ${format}` } } }
     inFlight++
     counts.maxInFlight = Math.max(counts.maxInFlight, inFlight)
     try {
-      const body = JSON.parse(await readBody(request)) as ChatRequest
-      const messages = body.messages ?? []
-      const user = [...messages].reverse().find((message) => message.role === 'user')?.content ?? ''
-      const format = body.response_format?.json_schema?.name
-      const answer = format === 'key_concepts' ? { concepts: conceptsFrom(user) } : format === 'flashcards' ? { cards: cardsFrom(user) } : undefined
-      if (!answer) {
-        response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `unknown response format ${format}` } }))
-        return
-      }
-      const content = JSON.stringify(answer)
-      const promptTokens = tokens(messages.map((message) => message.content).join('\n'))
+      const text = JSON.stringify(answer)
+      const usage = { prompt: tokens((body.messages ?? []).map((message) => message.content).join('\n')), completion: tokens(text) }
       counts.calls++
       if (format === 'key_concepts') counts.stageA++
       else counts.stageB++
-      counts.promptTokens += promptTokens
-      counts.completionTokens += tokens(content)
-      if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))
-      response.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          id: `chatcmpl-bench-${counts.calls}`,
-          object: 'chat.completion',
-          created: Math.floor(Date.now() / 1000),
-          model: body.model ?? 'fake',
-          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: promptTokens, completion_tokens: tokens(content), total_tokens: promptTokens + tokens(content) },
-        }),
-      )
-    } catch (err) {
-      response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: (err as Error).message } }))
+      counts.promptTokens += usage.prompt
+      counts.completionTokens += usage.completion
+      if (options.latencyMs > 0) await sleep(options.latencyMs)
+      return { kind: 'answer', text, usage }
     } finally {
       inFlight--
     }
   })
-  server.keepAliveTimeout = 30_000
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `${fake.url}/v1`,
     counts,
     resetCounts() {
       Object.assign(counts, { calls: 0, stageA: 0, stageB: 0, promptTokens: 0, completionTokens: 0, maxInFlight: 0 })
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    close: () => fake.close(),
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = []
-    request.on('data', (part: Buffer) => parts.push(part))
-    request.on('end', () => resolve(Buffer.concat(parts).toString('utf8')))
-    request.on('error', reject)
-  })
 }
 
 /** Sentences of prose, code blocks left out. */

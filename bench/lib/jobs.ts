@@ -1,8 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { defaultJobOptions, FlashcardQueues, JOB_NAMES, resolveSettings, type ModuleJobData } from '@flashcards/queue-core'
 import { commandStats } from './redis.js'
-import { sleep } from './process.js'
 
 export const OWNER = { tenant: 'bench-tenant', principal: 'bench' }
 

@@ -1,31 +1,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
-import { fileURLToPath } from 'node:url'
+import { ROOT } from '@flashcards/test-support'
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** Polls `check` until it is true; throws naming `what` after `timeoutMs`. */
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string, everyMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await sleep(everyMs)
-  }
-}
+export { ROOT }
 
 /** A child process the bench started: its output collected, stopped by pid on `stop()`. */
 export interface Child {
@@ -93,12 +69,4 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
       clearTimeout(timer)
     },
   }
-}
-
-/** Resident set size of a process in bytes (Linux /proc). */
-export async function rssOf(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)
-  if (!match) throw new Error(`no VmRSS for pid ${pid}`)
-  return Number(match[1]) * 1024
 }

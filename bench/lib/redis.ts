@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { freePort, waitFor } from './process.js'
+import { waitFor } from '@flashcards/test-support'
+import { startPrivateRedis as startRedisServer } from '@flashcards/test-support/redis'
 
 /**
  * A redis-server of the bench's own on a free loopback port: INFO commandstats and used_memory
- * then count only what the bench does, never other tests sharing the machine's Redis.
+ * then count only what the bench does, never other tests sharing the machine's Redis. No AOF (the
+ * bench measures the queue, not the disk) and `noeviction`, as BullMQ requires.
  */
 export interface PrivateRedis {
   url: string
@@ -18,31 +16,15 @@ export interface PrivateRedis {
 }
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort()
-  const dir = await mkdtemp(join(tmpdir(), 'flashcard-bench-redis-'))
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
-    { stdio: 'ignore' },
-  )
-  const spawnError = new Promise<never>((_, reject) => child.once('error', (err) => reject(new Error(`cannot start redis-server (is it on PATH?): ${err.message}`))))
-  spawnError.catch(() => {})
-  const url = `redis://127.0.0.1:${port}`
-  const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: () => 100 })
+  const server = await startRedisServer(['--appendonly', 'no', '--maxmemory-policy', 'noeviction'])
+  const client = new Redis(server.url, { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: () => 100 })
   client.on('error', () => {})
-  await Promise.race([
-    spawnError,
-    waitFor(async () => {
-      try {
-        if (client.status !== 'ready') await client.connect()
-        return (await client.ping()) === 'PONG'
-      } catch {
-        return false
-      }
-    }, 10_000, `redis-server on port ${port}`),
-  ])
+  await waitFor(`a client of redis-server on port ${server.port}`, async () => {
+    if (client.status !== 'ready') await client.connect()
+    return (await client.ping()) === 'PONG'
+  })
   return {
-    url,
+    url: server.url,
     client,
     async reset() {
       await client.flushall()
@@ -50,12 +32,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     },
     async stop() {
       client.disconnect()
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGTERM')
-        await exited
-      }
-      await rm(dir, { recursive: true, force: true })
+      await server.stop()
     },
   }
 }

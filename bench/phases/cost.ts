@@ -4,7 +4,7 @@ import { FlashcardQueues, type ModuleResult } from '@flashcards/queue-core'
 import type { BenchContext } from '../lib/context.js'
 import { startFakeLlm, type FakeLlm } from '../lib/fake-llm.js'
 import { OWNER, round } from '../lib/jobs.js'
-import { waitFor } from '../lib/process.js'
+import { waitFor } from '@flashcards/test-support'
 import { startOrchestrator } from './worker-overhead.js'
 
 interface CostRun {
@@ -69,12 +69,12 @@ async function runCourse(queues: FlashcardQueues, llm: FakeLlm, courseId: string
     return state === 'completed' ? job : undefined
   }
   let courseJob
-  await waitFor(async () => (courseJob = await finished(course!.job_id)) !== undefined, 120_000, 'the course job', 100)
+  await waitFor('the course job', async () => (courseJob = await finished(course!.job_id)) !== undefined, 120_000, 100)
   const moduleJobs = (courseJob!.returnvalue as { modules: { job_id: string }[] }).modules
   const results: ModuleResult[] = []
   for (const { job_id } of moduleJobs) {
     let job
-    await waitFor(async () => (job = await finished(job_id)) !== undefined, 300_000, `module job ${job_id}`, 100)
+    await waitFor(`module job ${job_id}`, async () => (job = await finished(job_id)) !== undefined, 300_000, 100)
     results.push(job!.returnvalue as ModuleResult)
   }
   const cards = results.reduce((sum, result) => sum + result.cards.length, 0)

@@ -2,7 +2,8 @@ import { DEFAULT_RETENTION, FlashcardQueues } from '@flashcards/queue-core'
 import type { Redis } from 'ioredis'
 import type { BenchContext } from '../lib/context.js'
 import { enqueueModules, round } from '../lib/jobs.js'
-import { rssOf, sleep, waitFor } from '../lib/process.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { rssOf, waitFor } from '@flashcards/test-support'
 import { infoNumber } from '../lib/redis.js'
 import { startOrchestrator, WORKER_CONCURRENCY } from './worker-overhead.js'
 
@@ -39,26 +40,30 @@ export async function memoryPhase(ctx: BenchContext): Promise<MemoryResults> {
   const worker = startOrchestrator(ctx, { WORKER_CONCURRENCY: String(WORKER_CONCURRENCY) })
   let peak = 0
   const sampler = setInterval(() => {
-    rssOf(worker.pid).then((rss) => (peak = Math.max(peak, rss)), () => {})
+    try {
+      peak = Math.max(peak, rssOf(worker.pid))
+    } catch {
+      // The worker exited between two samples: the phase fails on its own.
+    }
   }, 200)
   const completed = async (count: number) => {
-    await waitFor(async () => (await queues.readStats('orchestrator')).completed >= count, 600_000, `${count} completed jobs`, 100)
+    await waitFor(`${count} completed jobs`, async () => (await queues.readStats('orchestrator')).completed >= count, 600_000, 100)
     const { failed } = await queues.readStats('orchestrator')
     if (failed > 0) throw new Error(`${failed} job(s) failed`)
   }
   try {
     await queues.ready()
-    await waitFor(async () => (await queues.aliveWorkers()).some((beat) => beat.queue === 'orchestrator'), 30_000, 'the worker heartbeat', 100)
+    await waitFor('the worker heartbeat', async () => (await queues.aliveWorkers()).some((beat) => beat.queue === 'orchestrator'), 30_000, 100)
     await sleep(500)
-    const idle = await rssOf(worker.pid)
+    const idle = rssOf(worker.pid)
     await enqueueModules(queues, warmup, 'warmup')
     await completed(warmup)
-    const afterWarmup = await rssOf(worker.pid)
+    const afterWarmup = rssOf(worker.pid)
     ctx.progress(`  RSS idle ${mb(idle)} MB, after ${warmup} warm-up jobs ${mb(afterWarmup)} MB`)
     await enqueueModules(queues, jobs, 'memory')
     await completed(warmup + jobs)
     await sleep(1_000)
-    const afterJobs = await rssOf(worker.pid)
+    const afterJobs = rssOf(worker.pid)
     const census = await keyCensus(ctx.redis.client, 'bench')
     const usedAfter = await infoNumber(ctx.redis.client, 'memory', 'used_memory')
     const results: MemoryResults = {

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort, waitFor } from './processes.js'
+import { freePort, waitFor } from '@flashcards/test-support'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const running = new Set<ChildProcess>()

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PNPM, run, type Packed } from './pack.js'
-import { ROOT } from './processes.js'
+import { ROOT } from '@flashcards/test-support'
 
 export type PackageManager = 'npm' | 'pnpm'
 

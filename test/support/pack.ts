@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { ROOT } from './processes.js'
+import { ROOT } from '@flashcards/test-support'
 
 export const run = promisify(execFile)
 

@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import { Redis } from 'ioredis'
 import { register as globalRegistry } from 'prom-client'
 import { fastifyFlashcard } from '../src/index.js'
-import { deletePrefix, uniquePrefix } from '../../../test/support/redis.js'
+import { deletePrefix, uniquePrefix } from '@flashcards/test-support/redis'
 import { bearer, buildApp, logDocument, MemoryLogStore, TEST_REDIS_URL, TOKEN_A, TOKEN_A2, TOKEN_B, TOKENS } from './helpers.js'
 
 const prefix = uniquePrefix('api')

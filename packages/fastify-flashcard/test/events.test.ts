@@ -1,8 +1,9 @@
 import t from 'tap'
 import { Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
-import { deletePrefix, uniquePrefix } from '../../../test/support/redis.js'
-import { bearer, buildApp, TEST_REDIS_URL, TOKEN_A, TOKEN_B, waitFor } from './helpers.js'
+import { deletePrefix, uniquePrefix } from '@flashcards/test-support/redis'
+import { bearer, buildApp, TEST_REDIS_URL, TOKEN_A, TOKEN_B } from './helpers.js'
+import { waitFor } from '@flashcards/test-support'
 
 const prefix = uniquePrefix('events')
 // One attempt per job, so a failure is final and ends the stream.
@@ -41,7 +42,7 @@ async function enqueue(moduleId: string): Promise<string> {
 }
 
 const release = async (jobId: string, outcome: 'complete' | 'fail') => {
-  await waitFor(() => gates.has(jobId), `job ${jobId} to start`)
+  await waitFor(`job ${jobId} to start`, () => gates.has(jobId))
   gates.get(jobId)!(outcome)
 }
 
@@ -91,7 +92,7 @@ t.test('a stream sends the state, then progress, then completed with the result,
   )
   t.equal(events.at(-1)?.event, 'completed', 'completed is the last event, then the stream ends')
   t.match(events.at(-1)?.data, { id: jobId, state: 'completed', result: { module_id: 'mod-ev-1', cards: [{ id: 'c1' }] } })
-  await waitFor(() => hub.listenerCount === 0, 'the listener to be released')
+  await waitFor('the listener to be released', () => hub.listenerCount === 0)
 })
 
 t.test('a failing job ends its stream with failed and the reason', async (t) => {
@@ -125,7 +126,7 @@ t.test('a job removed while followed ends the stream with removed (transcription
 t.test('a finished job gets its final state and the stream ends at once', async (t) => {
   const jobId = await enqueue('mod-ev-3')
   await release(jobId, 'complete')
-  await waitFor(async () => (await queues.getJob('orchestrator', jobId, 'tenant-a'))?.state === 'completed', 'the job to complete')
+  await waitFor('the job to complete', async () => (await queues.getJob('orchestrator', jobId, 'tenant-a'))?.state === 'completed')
   const events = await readEvents(await open(jobId))
   t.same(
     events.map((e) => e.event),
@@ -136,7 +137,7 @@ t.test('a finished job gets its final state and the stream ends at once', async 
 
 t.test('keep-alive comments on an idle stream; a client that leaves releases its listener', async (t) => {
   const jobId = await enqueue('mod-ev-4')
-  await waitFor(() => gates.has(jobId), 'the job to start')
+  await waitFor('the job to start', () => gates.has(jobId))
   const controller = new AbortController()
   const res = await open(jobId, TOKEN_A, controller.signal)
   const reader = res.body!.getReader()
@@ -150,7 +151,7 @@ t.test('keep-alive comments on an idle stream; a client that leaves releases its
   t.equal((text.match(/^: keep-alive$/gm) ?? []).length, 2, 'keep-alive comments arrive while nothing happens')
   t.equal(hub.listenerCount, 1, 'one listener while the client is connected')
   controller.abort()
-  await waitFor(() => hub.listenerCount === 0, 'the listener to be released')
+  await waitFor('the listener to be released', () => hub.listenerCount === 0)
   t.pass('the listener is released once the client disconnects')
   await release(jobId, 'complete')
 })
@@ -178,7 +179,7 @@ t.test('closing the app ends open streams instead of waiting for them', async (t
   ))[0]!
   const res = await fetch(`${otherAddress}/api/flashcards/orchestrator/jobs/${job_id}/events`, { headers: bearer(TOKEN_A) })
   const reading = readEvents(res)
-  await waitFor(() => other.flashcards.events.listenerCount === 1, 'the stream to open')
+  await waitFor('the stream to open', () => other.flashcards.events.listenerCount === 1)
   const started = Date.now()
   await other.close()
   t.ok(Date.now() - started < 5_000, 'close did not wait for the stream')

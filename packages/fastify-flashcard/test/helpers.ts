@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { JobLogDocument, JobLogStore } from '@flashcards/queue-core'
 import { fastifyFlashcard, type FlashcardPluginOptions } from '../src/index.js'
-import { TEST_REDIS_URL } from '../../../test/support/redis.js'
+import { TEST_REDIS_URL } from '@flashcards/test-support/redis'
 
 export { TEST_REDIS_URL }
 
@@ -61,11 +61,3 @@ export function logDocument(jobId: string, tenant: string): JobLogDocument {
   }
 }
 
-/** Polls `check` until it returns true or the deadline passes. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}

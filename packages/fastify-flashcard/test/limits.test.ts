@@ -2,8 +2,9 @@
 // maximum lifetime, and the optional per-tenant rate limit.
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { deletePrefix, uniquePrefix } from '../../../test/support/redis.js'
-import { bearer, buildApp, TOKEN_A, TOKEN_A2, TOKEN_B, waitFor } from './helpers.js'
+import { deletePrefix, uniquePrefix } from '@flashcards/test-support/redis'
+import { bearer, buildApp, TOKEN_A, TOKEN_A2, TOKEN_B } from './helpers.js'
+import { waitFor } from '@flashcards/test-support'
 
 const prefix = uniquePrefix('limits')
 t.teardown(() => deletePrefix(prefix))
@@ -49,7 +50,7 @@ t.test('streams beyond the per-tenant limit get 429, beyond the total 503, both 
 
   await a1.body!.cancel()
   // The server learns of the closed socket asynchronously; refused attempts hold nothing.
-  await waitFor(async () => (await open(jobA, TOKEN_A)).status === 200, 'a closed stream to free its slot')
+  await waitFor('a closed stream to free its slot', async () => (await open(jobA, TOKEN_A)).status === 200)
   t.pass('a closed stream frees its slot')
   const missing = await open('00000000-0000-4000-8000-000000000000', TOKEN_B)
   t.equal(missing.status, 503, 'a refusal comes before any Redis read')

@@ -2,8 +2,9 @@ import t from 'tap'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { deletePrefix, uniquePrefix } from '../../../test/support/redis.js'
-import { bearer, buildApp, TEST_REDIS_URL, TOKEN_A, waitFor } from './helpers.js'
+import { deletePrefix, uniquePrefix } from '@flashcards/test-support/redis'
+import { bearer, buildApp, TEST_REDIS_URL, TOKEN_A } from './helpers.js'
+import { waitFor } from '@flashcards/test-support'
 
 const prefix = uniquePrefix('metrics')
 const app = await buildApp(prefix, { jobAttempts: 1, openapi: false })
@@ -24,7 +25,7 @@ t.teardown(async () => {
 })
 let output = ''
 worker.stdout!.on('data', (chunk) => (output += chunk))
-await waitFor(() => output.includes('ready'), 'the worker process to start', 30_000)
+await waitFor('the worker process to start', () => output.includes('ready'), 30_000)
 
 async function scrape(): Promise<Map<string, number>> {
   const res = await app.inject({ url: `${BASE}/metrics`, headers: bearer(TOKEN_A) })
@@ -50,10 +51,10 @@ t.test('counters count the jobs a worker in another process ran', async (t) => {
     })
     t.equal(res.statusCode, 202)
   }
-  await waitFor(async () => {
+  await waitFor('the worker to finish the five jobs', async () => {
     const s = await scrape()
     return s.get('flashcard_jobs_completed_total{type="orchestrator"}') === 3 && s.get('flashcard_jobs_failed_total{type="orchestrator"}') === 2
-  }, 'the worker to finish the five jobs', 30_000)
+  }, 30_000)
 
   const s = await scrape()
   t.equal(s.get('flashcard_jobs_enqueued_total{type="orchestrator"}'), 5)

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { Validator } from '@seriousme/openapi-schema-validator'
-import { deletePrefix, uniquePrefix } from '../../../test/support/redis.js'
+import { deletePrefix, uniquePrefix } from '@flashcards/test-support/redis'
 import { buildApp, MemoryLogStore } from './helpers.js'
 
 const prefix = uniquePrefix('openapi')

@@ -6,7 +6,7 @@ import Fastify from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { fastifyFlashcard } from '../src/index.js'
-import { deletePrefix, uniquePrefix } from '../../../test/support/redis.js'
+import { deletePrefix, uniquePrefix } from '@flashcards/test-support/redis'
 import { TEST_REDIS_URL, TOKENS } from './helpers.js'
 
 interface Doc {

@@ -6,7 +6,8 @@ import { FlashcardQueues } from '../src/client/index.js'
 import { FlashcardError } from '../src/errors.js'
 import { registerFlashcardMetrics } from '../src/metrics.js'
 import type { GenerateBatchBody } from '../src/schemas.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
+import { waitFor } from '@flashcards/test-support'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const prefix = uniquePrefix('client')
 const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: 2 })
@@ -166,20 +167,20 @@ t.test('cancel, retry and the cross-process abort of a running job', async (t) =
   })
 
   const [failing] = await local.enqueueGeneration(single('fail-once'), alice)
-  await waitFor(async () => (await local.getJob('orchestrator', failing!.job_id, alice.tenant))?.state === 'failed')
+  await waitFor('the failing job to fail', async () => (await local.getJob('orchestrator', failing!.job_id, alice.tenant))?.state === 'failed', 15_000)
   const failed = await local.getJob('orchestrator', failing!.job_id, alice.tenant)
   t.equal(failed?.error, 'boom')
   shouldFail = false
   const retried = await local.retry('orchestrator', failing!.job_id, alice.tenant)
   t.ok(retried)
-  await waitFor(async () => (await local.getJob('orchestrator', failing!.job_id, alice.tenant))?.state === 'completed')
+  await waitFor('the retried job to complete', async () => (await local.getJob('orchestrator', failing!.job_id, alice.tenant))?.state === 'completed', 15_000)
   t.same((await local.getJob('orchestrator', failing!.job_id, alice.tenant))?.result, { ok: true })
 
   const [long] = await local.enqueueGeneration(single('long'), alice)
-  await waitFor(async () => (await local.getJob('orchestrator', long!.job_id, alice.tenant))?.state === 'active')
+  await waitFor('the long job to be active', async () => (await local.getJob('orchestrator', long!.job_id, alice.tenant))?.state === 'active', 15_000)
   await t.rejects(local.retry('orchestrator', long!.job_id, alice.tenant), { code: 'CONFLICT' })
   t.equal(await local.cancel('orchestrator', long!.job_id, alice.tenant), 'cancel_requested')
-  await waitFor(async () => (await local.getJob('orchestrator', long!.job_id, alice.tenant))?.state === 'failed')
+  await waitFor('the long job to fail', async () => (await local.getJob('orchestrator', long!.job_id, alice.tenant))?.state === 'failed', 15_000)
   t.equal(aborted, 1, 'the processor in the worker was aborted')
   t.ok(await local.isCancelRequested('orchestrator', long!.job_id))
 
@@ -308,14 +309,6 @@ t.test('a cached backlog count: own adds count at once, a cancel frees a slot, o
   }
   t.ok(seen !== undefined && seen > 2, `refused on the real backlog (${seen}) once the window has passed`)
 })
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 t.test('concurrent calls before the first connect share one wait', async (t) => {
   const p = uniquePrefix('ready')

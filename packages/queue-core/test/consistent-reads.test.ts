@@ -8,7 +8,7 @@ import t from 'tap'
 import { Worker, type Job } from 'bullmq'
 import { FlashcardQueues } from '../src/client/index.js'
 import type { JobStatus } from '../src/status.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const JOBS = 400
 const READERS = 12

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
-import { deckIdByName, readApkg } from '../../../test/support/apkg.js'
+import { deckIdByName, readApkg } from '@flashcards/test-support/apkg'
 import type { Deck, DeckCard } from '../src/decks/types.js'
 import { BASIC_MODEL_ID, CLOZE_MODEL_ID, exportDecks, noteGuid } from '../src/decks/export/index.js'
 

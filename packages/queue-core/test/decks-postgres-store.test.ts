@@ -1,6 +1,6 @@
 import t from 'tap'
 import { openPostgresDeckStore } from '../src/decks/postgres/store.js'
-import { TEST_DATABASE_URL, throwawaySchema } from '../../../test/support/postgres.js'
+import { TEST_DATABASE_URL, throwawaySchema } from '@flashcards/test-support/postgres'
 import { deckStoreContract } from './decks/contract.js'
 
 deckStoreContract(t, async () => {

@@ -2,8 +2,8 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import { createDeckStore } from '../src/decks/create-store.js'
 import { RedisDeckStore } from '../src/decks/redis/store.js'
-import { freePort } from '../../../test/support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
+import { freePort } from '@flashcards/test-support'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 import { card, deckStoreContract } from './decks/contract.js'
 
 deckStoreContract(t, async () => {

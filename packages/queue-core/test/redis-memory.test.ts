@@ -2,7 +2,7 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import { redisFailure } from '../src/client/availability.js'
 import { outOfMemoryReason, readRedisMemory } from '../src/redis-memory.js'
-import { TEST_REDIS_URL } from '../../../test/support/redis.js'
+import { TEST_REDIS_URL } from '@flashcards/test-support/redis'
 
 t.test('INFO memory of a real Redis', async (t) => {
   const redis = new Redis(TEST_REDIS_URL)

@@ -7,7 +7,7 @@ import t from 'tap'
 import { Worker, type Job } from 'bullmq'
 import { FlashcardQueues } from '../src/client/index.js'
 import { loadConfig } from '../src/config/index.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const owner = { tenant: 'tenant-keep', principal: 'keeper' }
 

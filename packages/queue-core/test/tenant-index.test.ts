@@ -9,8 +9,8 @@ import t from 'tap'
 import { Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { FlashcardQueues } from '../src/client/index.js'
-import { startPrivateRedis } from '../../../test/support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
+import { startPrivateRedis } from '@flashcards/test-support/redis'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const prefix = uniquePrefix('tindex')
 const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: 1 })

@@ -21,7 +21,7 @@ import {
   RefusedAddressError,
   UnrecoverableError,
 } from '../src/errors.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 t.test('the table: named after their class, coded, unrecoverable by class rather than by a borrowed name', async (t) => {
   const cases = [

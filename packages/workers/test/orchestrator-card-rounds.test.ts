@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { ModuleResult } from '@flashcards/queue-core'
 import { isGrounded } from '../src/pipeline/index.js'
-import { modelAnswer, type LlmRequest, type Reply } from './orchestrator/llm-servers.js'
+import { modelAnswer, type LlmRequest, type Reply } from '@flashcards/test-support/llm'
 import { orchestratorHarness } from './orchestrator/harness.js'
 import { CASES, lesson, type ProviderCase } from './orchestrator/provider-cases.js'
 

@@ -2,7 +2,7 @@ import t from 'tap'
 import type { ModuleResult } from '@flashcards/queue-core'
 import { RedisDeckStore } from '@flashcards/queue-core'
 import { Redis } from 'ioredis'
-import { TEST_REDIS_URL } from '../../../test/support/redis.js'
+import { TEST_REDIS_URL } from '@flashcards/test-support/redis'
 import { orchestratorHarness, owner } from './orchestrator/harness.js'
 
 const TEXT = [

@@ -1,18 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { fakeOpenAi, modelAnswer } from './orchestrator/llm-servers.js'
+import { waitFor } from '@flashcards/test-support'
+import { fakeOpenAi, modelAnswer } from '@flashcards/test-support/llm'
 import { orchestratorHarness } from './orchestrator/harness.js'
 
 const WORKERS_DIR = fileURLToPath(new URL('..', import.meta.url))
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 const lesson = (n: number) => `# Lesson ${n}\n\n## Part\n\nRule ${n} is the rule that applies to case number ${n} of the handbook.`
 
@@ -31,7 +24,7 @@ t.test('JOB_TIMEOUT_MS aborts the in-flight provider call and fails the attempt'
   const job = await h.finished(enqueued!.job_id)
   t.equal(await job.getState(), 'failed')
   t.match(job.failedReason, /timed out after 1000 ms \(JOB_TIMEOUT_MS\)/)
-  await until(() => fake.aborted === fake.requests.length && fake.requests.length > 0, 'the server to see the request aborted', 5_000)
+  await waitFor('the server to see the request aborted', () => fake.aborted === fake.requests.length && fake.requests.length > 0, 5_000)
   t.ok(fake.aborted >= 1, 'the HTTP request to the provider was aborted, not abandoned')
 })
 
@@ -68,7 +61,7 @@ t.test('two worker processes share one queue: each job runs once; SIGTERM drains
     })
   }
   // Two processes compiling TypeScript with tsx start slowly on a loaded CI machine.
-  await until(async () => (await h.queues.aliveWorkers()).filter((beat) => beat.queue === 'orchestrator').length === 2, 'both workers to beat', 120_000)
+  await waitFor('both workers to beat', async () => (await h.queues.aliveWorkers()).filter((beat) => beat.queue === 'orchestrator').length === 2, 120_000)
 
   const jobIds: string[] = []
   for (let n = 0; n < 8; n++) {

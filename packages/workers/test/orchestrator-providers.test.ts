@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { ModuleResult } from '@flashcards/queue-core'
 import { isGrounded } from '../src/pipeline/index.js'
-import { modelAnswer, type LlmRequest, type Reply } from './orchestrator/llm-servers.js'
+import { modelAnswer, type LlmRequest, type Reply } from '@flashcards/test-support/llm'
 import { CASES, lesson } from './orchestrator/provider-cases.js'
 import { orchestratorHarness } from './orchestrator/harness.js'
 

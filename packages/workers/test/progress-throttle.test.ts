@@ -1,15 +1,8 @@
 import t from 'tap'
+import { waitFor } from '@flashcards/test-support'
 import { ProgressThrottle } from '../src/runtime/progress-throttle.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(5)
-  }
-}
 
 /** A send that records values and can be held open, like a slow Redis round trip. */
 function recorder() {
@@ -42,7 +35,7 @@ t.test('values reported within the interval go out once, the latest; the final o
   await throttle.report(10)
   await throttle.report(15)
   t.same(r.sent, [], 'nothing written within the first interval')
-  await until(() => r.sent.length === 1, 'the coalesced write')
+  await waitFor('the coalesced write', () => r.sent.length === 1, 5_000, 5)
   t.same(r.sent, [15], 'only the latest of the three')
   await throttle.report(60)
   await throttle.report(100, true)
@@ -57,7 +50,7 @@ t.test('at most one write in flight; what arrives meanwhile follows it', async (
   r.holdFor(80)
   await throttle.report(1)
   for (const value of [2, 3, 4]) await throttle.report(value)
-  await until(() => r.sent.length === 2, 'the follow-up write')
+  await waitFor('the follow-up write', () => r.sent.length === 2, 5_000, 5)
   t.same(r.sent, [1, 4])
   t.equal(r.maxInFlight, 1)
 })
@@ -74,7 +67,7 @@ t.test('flush() writes what is pending; a final write that fails rejects, a back
   const errors: string[] = []
   const failing = new ProgressThrottle({ send: async () => Promise.reject(new Error('redis down')), onError: (err) => errors.push(err.message), intervalMs: 10, startedAt: 0 })
   await failing.report(7)
-  await until(() => errors.length === 1, 'the background error')
+  await waitFor('the background error', () => errors.length === 1, 5_000, 5)
   await t.rejects(failing.report(100, true), /redis down/)
   t.same(errors, ['redis down'])
 })

@@ -8,8 +8,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
 import { FlashcardQueues, type JobLogDocument } from '@flashcards/queue-core'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
-import { fakeOpenAi, modelAnswer } from './orchestrator/llm-servers.js'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
+import { waitFor } from '@flashcards/test-support'
+import { fakeOpenAi, modelAnswer } from '@flashcards/test-support/llm'
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
 
@@ -45,14 +46,6 @@ t.test('a job whose worker is killed runs again on another worker after STALLED_
     await deletePrefix(prefix)
     await rm(logDir, { recursive: true, force: true })
   })
-  const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number) => {
-    const deadline = Date.now() + timeoutMs
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
-
   const first = startWorker()
   const [job] = await queues.enqueueGeneration(
     {
@@ -62,8 +55,8 @@ t.test('a job whose worker is killed runs again on another worker after STALLED_
     },
     { tenant: 'acme', principal: 'ops' },
   )
-  await until('the job to be active on the first worker', async () => (await queues.getJob('orchestrator', job!.job_id, 'acme'))?.state === 'active', 15_000)
-  await until('the provider call to be in flight', async () => fake.requests.length > 0, 10_000)
+  await waitFor('the job to be active on the first worker', async () => (await queues.getJob('orchestrator', job!.job_id, 'acme'))?.state === 'active', 15_000, 100)
+  await waitFor('the provider call to be in flight', async () => fake.requests.length > 0, 10_000, 100)
   first.kill('SIGKILL')
   await new Promise((r) => first.once('exit', r))
   const readLog = async () => JSON.parse(await readFile(join(logDir, `${job!.job_id}.json`), 'utf8')) as JobLogDocument
@@ -72,7 +65,7 @@ t.test('a job whose worker is killed runs again on another worker after STALLED_
   const killedAt = Date.now()
   startWorker()
   // With the 30 s default this would not finish within the window below.
-  await until('the job to complete on the second worker', async () => (await queues.getJob('orchestrator', job!.job_id, 'acme'))?.state === 'completed', 12_000)
+  await waitFor('the job to complete on the second worker', async () => (await queues.getJob('orchestrator', job!.job_id, 'acme'))?.state === 'completed', 12_000, 100)
   const recoveredMs = Date.now() - killedAt
   t.comment(`recovered ${recoveredMs} ms after kill -9 (STALLED_INTERVAL_MS=1000, LOCK_DURATION_MS=2000)`)
   const status = await queues.getJob('orchestrator', job!.job_id, 'acme')

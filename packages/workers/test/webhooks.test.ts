@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
-import { TEST_REDIS_URL } from '../../../test/support/redis.js'
+import { TEST_REDIS_URL } from '@flashcards/test-support/redis'
 import { SIGNATURE_HEADER, verifyWebhook, WEBHOOK_QUEUE, type WebhookEvent } from '../src/webhooks/index.js'
 import { orchestratorHarness } from './orchestrator/harness.js'
 

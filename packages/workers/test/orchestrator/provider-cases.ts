@@ -1,4 +1,4 @@
-import { fakeGemini, fakeOpenAi, geminiRateLimited, type FakeLlm, type LlmRequest, type Reply } from './llm-servers.js'
+import { fakeGemini, fakeOpenAi, geminiRateLimited, type FakeLlm, type LlmRequest, type Reply } from '@flashcards/test-support/llm'
 
 /** The two wire formats every provider test runs over: Gemini's generateContent and OpenAI's chat completions. */
 export interface ProviderCase {

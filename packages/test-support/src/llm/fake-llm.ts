@@ -1,3 +1,7 @@
+/**
+ * Fake LLM servers on loopback speaking the real wire formats (Gemini's generateContent, OpenAI's
+ * chat completions), answering from a script: a JSON text, an HTTP error, or no answer at all.
+ */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -10,11 +14,22 @@ export interface LlmRequest {
   path: string
 }
 
-/** A scripted reply: a JSON text the fake model "writes", or an HTTP error in the real wire format. */
+/** A scripted reply: a JSON text the fake model "writes" (with its token usage), or an HTTP error in the real wire format. */
 export type Reply =
-  | { kind: 'answer'; text: string }
+  | { kind: 'answer'; text: string; usage?: TokenUsage }
   | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'hang' }
+
+export interface TokenUsage {
+  prompt: number
+  completion: number
+}
+
+/**
+ * Answers the `index`th request. A script may take its time (a gate, a latency): `closed` aborts
+ * when the client gives up on the request first.
+ */
+export type Script = (request: LlmRequest, index: number, closed: AbortSignal) => Reply | Promise<Reply>
 
 export interface FakeLlm {
   url: string
@@ -57,7 +72,9 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   return JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse, fake: FakeLlm) => Promise<void>): Promise<FakeLlm> {
+type Handler = (req: IncomingMessage, res: ServerResponse, fake: FakeLlm, closed: AbortSignal) => Promise<void>
+
+async function listen(handler: Handler): Promise<FakeLlm> {
   const server = createServer()
   const fake: FakeLlm = {
     url: '',
@@ -70,30 +87,37 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse, fake:
       }),
   }
   server.on('request', (req, res) => {
+    const closed = new AbortController()
     res.on('close', () => {
-      if (!res.writableFinished) fake.aborted++
+      if (res.writableFinished) return
+      fake.aborted++
+      closed.abort()
     })
-    handler(req, res, fake).catch((err: Error) => {
+    handler(req, res, fake, closed.signal).catch((err: Error) => {
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: err.message } }))
     })
   })
+  // Workers keep their connections to a model: so does a real server, longer than Node's 5 s.
+  server.keepAliveTimeout = 30_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return fake
 }
 
-function send(res: ServerResponse, reply: Reply, ok: (text: string) => unknown): void {
+const DEFAULT_USAGE: TokenUsage = { prompt: 100, completion: 20 }
+
+function send(res: ServerResponse, reply: Reply, ok: (text: string, usage: TokenUsage) => unknown): void {
   if (reply.kind === 'hang') return
   if (reply.kind === 'error') {
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body))
     return
   }
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(ok(reply.text)))
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(ok(reply.text, reply.usage ?? DEFAULT_USAGE)))
 }
 
 /** `POST /v1beta/models/{model}:generateContent` as the Gemini API speaks it. */
-export function fakeGemini(script: (request: LlmRequest, index: number) => Reply): Promise<FakeLlm> {
-  return listen(async (req, res, fake) => {
+export function fakeGemini(script: Script): Promise<FakeLlm> {
+  return listen(async (req, res, fake, closed) => {
     const body = await readBody(req)
     const config = (body.generationConfig ?? {}) as { responseJsonSchema?: { properties?: Record<string, unknown> } }
     const contents = (body.contents ?? []) as { parts: { text: string }[] }[]
@@ -105,16 +129,16 @@ export function fakeGemini(script: (request: LlmRequest, index: number) => Reply
       path: req.url ?? '',
     }
     fake.requests.push(request)
-    send(res, script(request, fake.requests.length - 1), (text) => ({
+    send(res, await script(request, fake.requests.length - 1, closed), (text, usage) => ({
       candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
-      usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 },
+      usageMetadata: { promptTokenCount: usage.prompt, candidatesTokenCount: usage.completion, totalTokenCount: usage.prompt + usage.completion },
       modelVersion: 'gemini-test',
     }))
   })
 }
 
 /** What a chat-completions body asks for: the stage (by its response schema's name) and the prompt. */
-export function chatRequest(body: Record<string, unknown>, headers: LlmRequest['headers'], path: string): LlmRequest {
+function chatRequest(body: Record<string, unknown>, headers: LlmRequest['headers'], path: string): LlmRequest {
   const format = body.response_format as { json_schema?: { name?: string } } | undefined
   const messages = (body.messages ?? []) as { role: string; content: string }[]
   return {
@@ -127,17 +151,17 @@ export function chatRequest(body: Record<string, unknown>, headers: LlmRequest['
 }
 
 /** `POST /v1/chat/completions` as OpenAI-compatible servers speak it. */
-export function fakeOpenAi(script: (request: LlmRequest, index: number) => Reply): Promise<FakeLlm> {
-  return listen(async (req, res, fake) => {
+export function fakeOpenAi(script: Script): Promise<FakeLlm> {
+  return listen(async (req, res, fake, closed) => {
     const request = chatRequest(await readBody(req), req.headers, req.url ?? '')
     fake.requests.push(request)
-    send(res, script(request, fake.requests.length - 1), (text) => ({
+    send(res, await script(request, fake.requests.length - 1, closed), (text, usage) => ({
       id: `chatcmpl-${fake.requests.length}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: request.body.model,
       choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
+      usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion },
     }))
   })
 }
