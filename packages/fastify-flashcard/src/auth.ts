@@ -12,7 +12,7 @@ import type { FlashcardAuthOptions, FlashcardPrincipal } from './options.js'
 
 export type Authenticate = (request: FastifyRequest) => Promise<FlashcardPrincipal | null>
 
-const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i
 
 /** The bearer token of a request; a 401 error when it is missing or malformed. */
 export function bearerToken(request: FastifyRequest): string {
@@ -86,7 +86,7 @@ export function parseApiTokens(text: string | undefined, variable = 'API_TOKENS'
       fail(`entry #${index + 1} is not "token:tenant" (value hidden)`)
     }
     if (token.length < 8) fail(`the token of entry #${index + 1} is shorter than 8 characters`)
-    if (!/^[A-Za-z0-9_.-]{1,128}$/.test(tenant)) {
+    if (!/^[\w.-]{1,128}$/.test(tenant)) {
       fail(`the tenant of entry #${index + 1} must be 1-128 letters, digits, _ . - (got ${JSON.stringify(tenant)})`)
     }
     if (token in tokens) fail(`entry #${index + 1} repeats an earlier token`)

@@ -118,7 +118,7 @@ export interface ResolvedOptions {
   review: boolean
 }
 
-const PREFIX_PATTERN = /^(\/[A-Za-z0-9._~-]+)*$/
+const PREFIX_PATTERN = /^(?:\/[\w.~-]+)*$/
 
 function fail(message: string): never {
   throw new InvalidOptionError(message)
@@ -203,6 +203,7 @@ function checkAuth(auth: unknown): FlashcardAuthOptions {
 
 function checkDecks(decks: unknown): DeckStore | DeckStoreSettings {
   if (decks === undefined) return { store: 'redis' }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the linter sees DeckStore (from queue-core's declarations) unresolved; this cast is what lets the checks below read its members
   const candidate = decks as Partial<DeckStore & DeckStoreSettings> | null
   if (candidate && typeof candidate === 'object' && typeof candidate.getDeck === 'function' && typeof candidate.listDecks === 'function') {
     return decks as DeckStore
@@ -210,7 +211,7 @@ function checkDecks(decks: unknown): DeckStore | DeckStoreSettings {
   if (candidate?.store === 'redis') return { store: 'redis' }
   if (candidate?.store === 'postgres') {
     // The URL holds a password: the message names the option, never the value.
-    if (typeof candidate.databaseUrl !== 'string' || !/^postgres(ql)?:\/\/./.test(candidate.databaseUrl)) {
+    if (typeof candidate.databaseUrl !== 'string' || !/^postgres(?:ql)?:\/\/./.test(candidate.databaseUrl)) {
       fail('option "decks.databaseUrl" must be a postgres:// or postgresql:// URL when decks.store is "postgres"')
     }
     return { store: 'postgres', databaseUrl: candidate.databaseUrl }

@@ -15,7 +15,7 @@ const HOUR_MS = 3_600_000
 /** QUEUE_PREFIX: the Redis key prefix the API and the workers must share. */
 export const QUEUE_PREFIX_RULE = {
   default: 'flashcard',
-  pattern: /^[A-Za-z0-9_.{}-]{1,64}$/,
+  pattern: /^[\w.{}-]{1,64}$/,
   allowed: '1 to 64 characters among letters, digits, _ . - { }',
 } as const
 

@@ -36,13 +36,20 @@ export interface CodedErrorOptions {
 export type ErrorClass = new (message?: string) => Error
 
 /**
+ * What `codedError` returns, written out so that the declaration file keeps "is an Error" (an
+ * inferred class type is flattened there into a plain object type, which type-aware tools such as
+ * ESLint's only-throw-error then take for a non-error).
+ */
+export type CodedErrorClass = new (message: string, options?: CodedErrorOptions) => CodedError
+
+/**
  * The one factory behind the error classes of queue-core and the workers: a base class whose
  * instances carry `spec` and are named after the class that extends it (`class X extends
  * codedError(…)` makes errors named "X"). `Base` makes them also another library's error, so
  * that library recognises them by class: `codedError(spec, UnrecoverableError)` fails a BullMQ
  * job without retries.
  */
-export function codedError(spec: ErrorSpec, Base: ErrorClass = Error) {
+export function codedError(spec: ErrorSpec, Base: ErrorClass = Error): CodedErrorClass {
   return class extends Base implements CodedError {
     readonly code: string = spec.code
     readonly statusCode: number = spec.statusCode

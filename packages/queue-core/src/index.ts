@@ -41,6 +41,7 @@ export {
   type CodedError,
   type CodedErrorOptions,
   type ErrorClass,
+  type CodedErrorClass,
   type ErrorSpec,
 } from './errors.js'
 export { assertValid, describeErrors, formatSchemaErrors, type SchemaError } from './validation.js'

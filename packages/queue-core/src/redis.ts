@@ -81,7 +81,7 @@ export function redisOptionsFor(
           // NOREPLICAS (min-replicas-to-write, docs/scaling.md) too: BullMQ retries a failed
           // script at once, so without the reconnect's backoff a worker spins on it, thousands
           // of errors a second, until the master has its replica back.
-          reconnectOnError: (err: Error) => /^(READONLY|NOREPLICAS)/.test(err.message),
+          reconnectOnError: (err: Error) => /^(?:READONLY|NOREPLICAS)/.test(err.message),
           sentinelRetryStrategy: retryStrategy,
         },
       }

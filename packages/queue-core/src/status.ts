@@ -1,5 +1,4 @@
 import Type, { type Static } from 'typebox'
-import type { JobState } from 'bullmq'
 import { clientSafeText } from './server-paths.js'
 import type { QueueName } from './queues.js'
 
@@ -61,7 +60,8 @@ const STATE_MAP: Record<string, JobStateName> = {
   failed: 'failed',
 }
 
-export function normaliseState(state: JobState | 'unknown' | string): JobStateName {
+/** A BullMQ `JobState`, `unknown`, or any state a newer BullMQ may report (which becomes `unknown`). */
+export function normaliseState(state: string): JobStateName {
   return STATE_MAP[state] ?? 'unknown'
 }
 

@@ -8,7 +8,7 @@ const compiled = new WeakMap<TSchema, Validator>()
 function validatorFor(schema: TSchema): Validator {
   let validator = compiled.get(schema)
   if (!validator) {
-    validator = Compile(schema) as unknown as Validator
+    validator = Compile(schema)
     compiled.set(schema, validator)
   }
   return validator
@@ -78,7 +78,7 @@ export function formatSchemaErrors(errors: readonly SchemaError[], root: string,
 
 /** One line per problem, each naming the field (see formatSchemaErrors). */
 export function describeErrors(schema: TSchema, value: unknown, root: string): string[] {
-  return formatSchemaErrors(validatorFor(schema).Errors(value) as unknown as SchemaError[], root)
+  return formatSchemaErrors(validatorFor(schema).Errors(value), root)
 }
 
 /**

@@ -44,8 +44,8 @@ export function startProcess(name: string, command: string, args: string[], env:
   if (child.pid === undefined) throw new Error(`${name}: could not spawn ${command}`)
   running.add(child)
   const chunks: Buffer[] = []
-  child.stdout!.on('data', (data: Buffer) => chunks.push(data))
-  child.stderr!.on('data', (data: Buffer) => chunks.push(data))
+  child.stdout.on('data', (data: Buffer) => chunks.push(data))
+  child.stderr.on('data', (data: Buffer) => chunks.push(data))
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
     child.once('exit', (code, signal) => {
       running.delete(child)

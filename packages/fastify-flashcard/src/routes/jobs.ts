@@ -51,7 +51,7 @@ const eventsSchema = (docs: JobRouteDocs) => ({
       200: {
         description: 'The event stream',
         content: { 'text/event-stream': { schema: Type.String({ examples: [SSE_EXAMPLE] }) } },
-      } as never,
+      },
     },
     [404, 429, 503],
   ),

@@ -18,7 +18,7 @@ import { listJobs } from './list.js'
 import { findOwnedJob } from './owned-job.js'
 import { checkTarget } from './request-rules.js'
 import { retryJob } from './retry.js'
-import { TenantIndex } from './tenant-index.js'
+import { TenantIndex, type IndexedJob } from './tenant-index.js'
 import type { CancelOutcome, EnqueuedJob, FlashcardQueuesOptions, JobPage, ListJobsQuery } from './types.js'
 import type { WorkerQueues } from './worker-queues.js'
 
@@ -124,7 +124,8 @@ export class FlashcardQueues implements WorkerQueues {
       const outcome = await cancelJob(job, queue, this.cancels)
       if (outcome === 'removed') {
         this.capacity.forget(queue)
-        await this.index.drop(queue, jobId, job.data)
+        // Found by findOwnedJob, so it is one of ours: BullMQ types a job's data as any.
+        await this.index.drop(queue, jobId, job.data as IndexedJob['data'])
       }
       return outcome
     })

@@ -80,7 +80,7 @@ export class TenantIndex {
     const replies = await multi.exec()
     if (!replies) throw new Error('the MULTI adding jobs was aborted')
     const failed = replies.find(([err]) => err)
-    if (failed) throw failed[0]
+    if (failed?.[0]) throw failed[0]
     // Each job has two replies: BullMQ's add (the job id) and the index script's.
     return jobs.map((_, i) => String(replies[2 * i]![1]))
   }

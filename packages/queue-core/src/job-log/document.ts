@@ -5,7 +5,7 @@ import { JobLogDocumentSchema } from './schema.js'
 import type { JobLogDocument, JobLogWriteOptions } from './types.js'
 
 /** Job ids the stores accept: the queue client's ids (UUIDs, BullMQ custom ids); never a path. */
-export const JOB_LOG_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
+export const JOB_LOG_ID_PATTERN = /^[\w-]{1,128}$/
 
 /** Throws a VALIDATION_ERROR unless `jobId` is safe as a file name and an S3 key part. */
 export function assertJobLogId(jobId: unknown): asserts jobId is string {
@@ -53,7 +53,7 @@ export function parseJobLog(text: string, jobId: string, location: string): JobL
   }
   if (!validator.Check(value)) throw new JobLogCorruptError(jobId, location, problems(value))
   if (value.jobId !== jobId) throw new JobLogCorruptError(jobId, location, `it belongs to job ${JSON.stringify(value.jobId)}`)
-  return value as JobLogDocument
+  return value
 }
 
 /**

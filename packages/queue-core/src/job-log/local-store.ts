@@ -44,8 +44,8 @@ export interface LocalJobLogStoreOptions {
   retention?: PruneOptions | false
 }
 
-const LOG_FILE = /^([A-Za-z0-9_-]{1,128})\.json$/
-const TEMP_FILE = /^\.[A-Za-z0-9_-]{1,128}\.[0-9a-f]{8}\.tmp$/
+const LOG_FILE = /^([\w-]{1,128})\.json$/
+const TEMP_FILE = /^\.[\w-]{1,128}\.[0-9a-f]{8}\.tmp$/
 
 /**
  * Job logs as `{dir}/{jobId}.json`. Every write goes to a temp file in the same directory, is

@@ -50,7 +50,7 @@ export function modelAnswer(request: LlmRequest): string {
     const end = request.prompt.lastIndexOf('\n\nList at most')
     const paragraphs = request.prompt.slice(start, end > start ? end : undefined).split('\n\n')
     const firstSentence = (text: string) => (text.split(/(?<=\.)\s/)[0] ?? text).trim()
-    const statements = paragraphs.filter((paragraph) => /\.(\s|$)/.test(paragraph)).map(firstSentence)
+    const statements = paragraphs.filter((paragraph) => /\.(?:\s|$)/.test(paragraph)).map(firstSentence)
     const concepts = (statements.length > 0 ? statements : [firstSentence(paragraphs[0] ?? request.prompt)]).map((statement) => ({
       term: statement.split(' ').slice(0, 3).join(' '),
       statement,

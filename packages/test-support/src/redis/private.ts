@@ -17,7 +17,7 @@ function pingPort(port: number): Promise<boolean> {
     socket.setTimeout(1_000, () => done(false))
     socket.on('error', () => done(false))
     socket.on('connect', () => socket.write('PING\r\n'))
-    socket.on('data', (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())))
+    socket.on('data', (data) => done(/^(?:\+PONG|-NOAUTH)/.test(data.toString())))
   })
 }
 

@@ -49,7 +49,7 @@ export async function loadHostConfig(file: string, config: Readonly<FlashcardCon
   try {
     module = (await import(pathToFileURL(path).href)) as { default?: unknown }
   } catch (err) {
-    throw new Error(`--config ${path}: cannot load the module: ${(err as Error).message}`)
+    throw new Error(`--config ${path}: cannot load the module: ${(err as Error).message}`, { cause: err })
   }
   let exported = module.default
   if (typeof exported === 'function') exported = await (exported as (config: Readonly<FlashcardConfig>) => unknown)(config)
@@ -62,5 +62,5 @@ export async function loadHostConfig(file: string, config: Readonly<FlashcardCon
     else if (value !== undefined && !CHECKS[key as keyof HostConfig](value)) problems.push(`"${key}" must be ${EXPECTED[key as keyof HostConfig]}`)
   }
   if (problems.length > 0) throw new Error(`--config ${path}: ${problems.join('; ')}`)
-  return exported as HostConfig
+  return exported
 }

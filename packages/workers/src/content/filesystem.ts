@@ -9,7 +9,7 @@ import type { ContentSource, ModuleRef, SourceDocument } from './types.js'
 export const SUPPORTED_EXTENSIONS = new Set(['.md', '.markdown', '.txt', '.html', '.htm', '.vtt', '.srt', '.pdf', '.docx'])
 /** A single content file larger than this is refused rather than read into memory. */
 export const MAX_CONTENT_FILE_BYTES = 50 * 1024 * 1024
-const TRANSCRIPT = /^(.+)\.transcript\.(vtt|md)$/
+const TRANSCRIPT = /^(.+)\.transcript\.(?:vtt|md)$/
 const WHERE = 'in the shared content or this tenant\'s submissions'
 
 /**

@@ -44,8 +44,8 @@ const MIME_FORMAT: Record<string, DocumentFormat> = {
 
 /** Formats that are binary: a hint claiming one of them is wrong when the magic bytes are absent. */
 const BINARY_FORMATS = new Set<DocumentFormat>(['pdf', 'docx'])
-const SRT_START = /^\uFEFF?\s*\d+[ \t]*\r?\n[ \t]*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->/
-const HTML_START = /^<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i
+const SRT_START = /^\s*\d+[ \t]*\r?\n[ \t]*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->/
+const HTML_START = /^<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i
 
 function extensionOf(filename: string | undefined): string | undefined {
   if (!filename) return undefined
@@ -62,7 +62,7 @@ function formatFromHint(hint: FileHint): DocumentFormat | undefined {
 }
 
 function hintIsMedia(hint: FileHint): boolean {
-  return /^(audio|video)\//i.test(hint.mimeType ?? '')
+  return /^(?:audio|video)\//i.test(hint.mimeType ?? '')
 }
 
 /**
@@ -103,7 +103,7 @@ export async function detectType(bytes: Uint8Array, hint: FileHint = {}): Promis
   }
 
   const head = new TextDecoder().decode(bytes.subarray(0, 4096))
-  if (/^\uFEFF?WEBVTT(\s|$)/.test(head)) return document('vtt')
+  if (/^\uFEFF?WEBVTT(?:\s|$)/.test(head)) return document('vtt')
   if (SRT_START.test(head)) return document('srt')
   if (HTML_START.test(withoutLeadingComments(head))) return document('html')
   if (claimed && BINARY_FORMATS.has(claimed)) {

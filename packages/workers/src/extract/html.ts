@@ -50,6 +50,7 @@ const H1_MARK = 'data-flashcards-h1'
 const ELEMENT_NODE = 1
 const TEXT_NODE = 3
 
+// linkedom's and turndown's declarations name DOM types this package does not load (no DOM lib), so the linter sees them unresolved; the casts to our own Dom* interfaces are what type these values.
 interface DomNode {
   nodeType: number
   nodeName: string
@@ -85,8 +86,8 @@ interface HtmlShape {
 interface Libraries {
   Turndown: typeof TurndownService
   Parser: typeof import('htmlparser2').Parser
-  parse(html: string): DomDocument
-  readability(document: DomDocument): { title?: string; content?: DomNode } | null
+  parse: (html: string) => DomDocument
+  readability: (document: DomDocument) => { title?: string; content?: DomNode } | null
 }
 
 let libraries: Promise<Libraries> | undefined
@@ -103,11 +104,13 @@ function loadLibraries(): Promise<Libraries> {
     return {
       Turndown,
       Parser,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-member-access -- DOM types unresolved, see the note on DomNode
       parse: (html) => parseHTML(html).document as unknown as DomDocument,
-      readability(document) {
+      readability: (document) => {
         // Classes kept: code languages and callout boxes live in them. The serializer hands
         // back the article's element rather than HTML to parse again.
         const options = { charThreshold: 0, keepClasses: true, serializer: (node: unknown) => node as DomNode }
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- DOM types unresolved, see the note on DomNode
         const article = new Readability<DomNode>(document as unknown as ConstructorParameters<typeof Readability>[0], options).parse()
         if (!article) return null
         return { ...(article.title ? { title: article.title } : {}), ...(article.content ? { content: article.content } : {}) }
@@ -173,6 +176,7 @@ function markdownService(Turndown: typeof TurndownService, codeBlocks: string[])
   const service = new Turndown({ headingStyle: 'atx', bulletListMarker: '-', emDelimiter: '*', strongDelimiter: '**', hr: '***' })
   service.remove([...DROPPED])
   const rule = (name: string, filter: TurndownService.Filter, replacement: (content: string, node: DomNode) => string) =>
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- DOM types unresolved, see the note on DomNode
     service.addRule(name, { filter, replacement: (content, node) => replacement(content, node as unknown as DomNode) })
 
   rule('codeBlock', 'pre', (_content, pre) => {
@@ -193,6 +197,7 @@ function markdownService(Turndown: typeof TurndownService, codeBlocks: string[])
     return `${marker} ${body}${item.nextSibling ? '\n' : ''}`
   })
   // A box carries its fence markers (see `prepare`); a quote box must not become `>` lines.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-member-access -- DOM types unresolved, see the note on DomNode
   rule('calloutQuote', (node) => node.nodeName === 'BLOCKQUOTE' && calloutName(node as unknown as DomNode) !== undefined, (content) => `\n\n${content}\n\n`)
   rule('tableCell', ['th', 'td'], (content) => ` ${content.replace(/\s+/g, ' ').trim().replaceAll('|', '\\|')} |`)
   rule('tableRow', 'tr', (content, row) => {
@@ -353,8 +358,9 @@ export async function htmlToMarkdown(html: string, options: HtmlToMarkdownOption
     // turndown converts a copy of the tree it is given, to leave the caller's intact. This tree
     // is a throwaway parse, and copying it cost a third of the time (linkedom nodes are dear).
     Object.defineProperty(root, 'cloneNode', { value: () => root })
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- DOM types unresolved, see the note on DomNode
     const markdown = markdownService(Turndown, codeBlocks).turndown(root as unknown as TurndownService.Node)
-    return markdown.replace(/\u0000(\d+)\u0000/g, (_, index: string) => codeBlocks[Number(index)]!).trim()
+    return markdown.replace(/\0(\d+)\0/g, (_, index: string) => codeBlocks[Number(index)]!).trim()
   }
   const { document, body } = page()
   const oneLine = (text: string | null | undefined) => text?.replace(/\s+/g, ' ').trim() || undefined

@@ -42,7 +42,7 @@ export function parseSubtitles(source: string, file = 'subtitles', limits: { max
     const timingIndex = lines.findIndex((line) => CUE_TIMING.test(line))
     // The timing is the first line, or the second after a cue identifier / SRT counter.
     if (timingIndex < 0 || timingIndex > 1) continue
-    if (/^(NOTE|STYLE|REGION)\b/.test(lines[0]!)) continue
+    if (/^(?:NOTE|STYLE|REGION)\b/.test(lines[0]!)) continue
     const match = CUE_TIMING.exec(lines[timingIndex]!)!
     const start = seconds(match[1], match[2]!, match[3]!, match[4]!)
     const end = seconds(match[5], match[6]!, match[7]!, match[8]!)

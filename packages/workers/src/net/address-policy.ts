@@ -41,7 +41,7 @@ export function guardedLookup(policy: (address: string) => string | undefined): 
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0)
-      const list = addresses as LookupAddress[]
+      const list = addresses
       for (const entry of list) {
         const reason = policy(entry.address)
         if (reason) return callback(new RefusedAddressError(hostname, entry.address, reason), '', 0)

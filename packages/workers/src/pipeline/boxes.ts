@@ -19,7 +19,7 @@ export function fencedDiv(line: string): { name?: string } | undefined {
   if (!text.startsWith(':::')) return undefined
   const rest = text.replace(/^:+/, '').replace(/:+$/, '').trim()
   if (rest === '') return {}
-  const name = /^\{?\s*\.?([A-Za-z][\w-]*)/.exec(rest)?.[1]
+  const name = /^\{?\s*\.?([A-Z][\w-]*)/i.exec(rest)?.[1]
   return name ? { name: name.toLowerCase() } : undefined
 }
 

@@ -17,6 +17,7 @@ export const MAX_FRONT_CHARS = 150
 export const MAX_ANSWER_WORDS = 8
 /** C6: a front asking for a whole set ("Name all …", "List the …", "What are the four …"); "a list" as a noun asks for none. */
 const ENUMERATION_QUESTION = /^list\b|\b(?:name|list) (?:all|every|each|the)\b|\bwhat are the (?:\d+|two|three|four|five|six|seven|eight|nine|ten|main|different)\b/i
+// eslint-disable-next-line regexp/no-super-linear-backtracking, regexp/no-unused-capturing-group -- one card's front (at most 1,000 characters): the lazy body and the optional hint trading colons costs little there; the groups keep the {{cN::text::hint}} shape readable
 const CLOZE = /\{\{c(\d+)::(.+?)(?:::[^}]*)?\}\}/g
 /** Linking and common verbs a blank must never hide (C1); not "mean", which is as often the statistic. */
 export const WEAK_VERBS = new Set(
@@ -28,8 +29,8 @@ export const WEAK_VERBS = new Set(
 const VAGUE = new Set(
   'important different several various certain many much more most other same new good bad main simple basic common useful possible always never often sometimes usually rarely even still just already'.split(' '),
 )
-const COMPARISON = /\b(like|unlike|than|whereas|while|instead of|difference|the former|the latter|but)\b/i
-const GENERIC_HEAD = /^(a|an|the)?\s*(way|function|program|something|thing|kind|type|tool|method|process)\b/i
+const COMPARISON = /\b(?:like|unlike|than|whereas|while|instead of|difference|the former|the latter|but)\b/i
+const GENERIC_HEAD = /^(?:a|an|the)?\s*(?:way|function|program|something|thing|kind|type|tool|method|process)\b/i
 /**
  * An answer that only points at a class ("a well-studied example", "the main process") or at
  * another answer ("the reverse process", "the same one") says nothing the learner can recall.
@@ -38,16 +39,16 @@ export const GENERIC_TAIL = /^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:example|p
 /** "a classic example of right-skewed data": the predicate files its subject under a class, it does not say what it is. */
 export const EXAMPLE_OF = /^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:example|instance|case|illustration|kind|type|sort)\s+of\b/i
 export const RELATIVE_HEAD = /^(?:the\s+)?(?:reverse|opposite|same|former|latter|other|remaining)\b/i
-const DEFINITION_QUESTION = /^(what|who) (is|are) (a |an |the )?[^?]{1,40}\?$/i
-const YES_NO_START = /^(is|are|does|do|can|should|must|will|has|have|was|were|did|could|would)\b/i
-const REFERENCE_START = /^(this|these|that|it|its|here|they|their|those|such)\b/i
+const DEFINITION_QUESTION = /^(?:what|who) (?:is|are) (?:a |an |the )?[^?]{1,40}\?$/i
+const YES_NO_START = /^(?:is|are|does|do|can|should|must|will|has|have|was|were|did|could|would)\b/i
+const REFERENCE_START = /^(?:this|these|that|it|its|here|they|their|those|such)\b/i
 /**
  * "this ratio", "these values", "the above", "as described below": a referent the card does not
  * carry (C9), anywhere in the front; "a rate above 100" compares and stays.
  */
-const REFERENCE_WORDS = /\b(the following|in this way|as shown|shown here|previous (?:section|example|episode)|th(?:is|ese) (?!is\b|are\b|was\b)[a-z]+|the (?:above|below))\b|\b(?:above|below)(?=\s*(?:[.,;:)!?]|$))/i
+const REFERENCE_WORDS = /\b(?:the following|in this way|as shown|shown here|previous (?:section|example|episode)|th(?:is|ese) (?!is\b|are\b|was\b)[a-z]+|the (?:above|below))\b|\b(?:above|below)(?=\s*(?:[.,;:)!?]|$))/i
 const MARKUP = /\]\(|\]\[|\{ref\}|\{term\}|\(\w[\w-]*\)=|\*\*|::::|<\/?kbd>|alt=|https?:\/\/|^\$ /
-const SHORTCUT_LINK = /\[[A-Za-z][^\]]{0,60}\](?!\()/
+const SHORTCUT_LINK = /\[[A-Z][^\]]{0,60}\](?!\()/i
 
 /** The answers of a card: the back of a basic card, the deletions of a cloze. */
 export function answersOf(card: LintableCard): string[] {
@@ -77,7 +78,7 @@ function contentStems(text: string): string[] {
 /** C1: the deletion hides only filler: stop words, a linking verb, an adverb or a vague adjective. */
 export function isWeakBlank(answer: string): boolean {
   // A quoted name ("a branch called 'main'") is a name, whatever its words.
-  if (/^(['"‘“]).+['"’”]$/.test(answer.trim())) return false
+  if (/^['"‘“].+['"’”]$/.test(answer.trim())) return false
   const tokens = words(answer)
   if (tokens.length === 0) return !/[^\s\p{L}\p{N}]/u.test(answer)
   return tokens.every((word) => STOP_WORDS.has(word) || WEAK_VERBS.has(word) || VAGUE.has(word) || (word.length > 4 && word.endsWith('ly')))
@@ -105,7 +106,7 @@ function sentenceCount(front: string): number {
 
 /** C6: items of an answer, as commas, semicolons, "and", slashes and newlines separate them. */
 function itemCount(answer: string): number {
-  return answer.split(/,|;|\/|\n|\band\b|\bor\b/).filter((part) => part.trim() !== '').length
+  return answer.split(/[,;/\n]|\band\b|\bor\b/).filter((part) => part.trim() !== '').length
 }
 
 /** C11: the answer stands in the source, ignoring case and punctuation; symbols compared raw. */

@@ -53,13 +53,13 @@ function prose(markdown: string, mark: (text: string, kind: TermMark) => string)
     markdown
       // Images and their alt text say nothing a card should ask.
       .replace(/!\[[^[\]]*\]\([^()]*\)/g, '')
-      .replace(/\[([^[\]]+)\]\(([^()\s]*)[^()]*\)/g, (_, label: string, target: string) => (GLOSSARY_TARGET.test(target) ? mark(label, 'glossary') : label))
+      .replace(/\[([^[\]]+)\]\(([^()\s]*)(?:\s[^()]*)?\)/g, (_, label: string, target: string) => (GLOSSARY_TARGET.test(target) ? mark(label, 'glossary') : label))
       // Reference links [label][ref] and shortcut links [Label] whose definition is elsewhere.
       .replace(/\[([^[\]]+)\]\[[^[\]]*\]/g, '$1')
-      .replace(/\[([A-Za-z][A-Za-z -]{0,60})\](?![(:])/g, (_, label: string) => mark(label, 'glossary'))
-      .replace(/<\/?(?:kbd|span|em|strong|b|i|code|sup|sub|br|a)\b[^>]*>/gi, '')
-      .replace(/(\*\*|__)([^*_]+?)\1/g, (_, _marker: string, term: string) => mark(term, 'bold'))
-      .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s).,;:!?]|$)/g, (_, before: string, term: string) => `${before}${mark(term, 'italic')}`)
+      .replace(/\[([A-Z][A-Z -]{0,60})\](?![(:])/gi, (_, label: string) => mark(label, 'glossary'))
+      .replace(/<\/?(?:kbd|span|em|strong|[bia]|code|sup|sub|br)\b[^>]*>/gi, '')
+      .replace(/(\*\*|__)([^*_]+)\1/g, (_, _marker: string, term: string) => mark(term, 'bold'))
+      .replace(/(^|[\s(])[*_]([^*_\s][^*_]*)[*_](?=[\s).,;:!?]|$)/g, (_, before: string, term: string) => `${before}${mark(term, 'italic')}`)
       .replace(/\\([\\`*_{}[\]()#+\-.!])/g, '$1')
   )
 }

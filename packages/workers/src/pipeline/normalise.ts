@@ -135,7 +135,7 @@ function normaliseMarkdown(name: string, text: string, title: string | undefined
     }
     // MyST: `(label)=` targets, `:option: value` lines of a directive, link definitions.
     if (/^\s*\([\w.:-]+\)=\s*$|^\s*:[\w-]+:(?:\s|$)|^\s{0,3}\[[^\]]+\]:\s/.test(line)) continue
-    const fence = /^\s*(```+|~~~+)\s*(\{[\w-]+\}|[\w+-]*)/.exec(line)
+    const fence = /^\s*(`{3,}|~{3,})\s*(\{[\w-]+\}|[\w+-]*)/.exec(line)
     if (fence) {
       flush()
       const marker = fence[1]!
@@ -176,7 +176,7 @@ function normaliseMarkdown(name: string, text: string, title: string | undefined
       extend(i)
       continue
     }
-    if (line.trim() === '' || /^\s*(<!--.*-->|---+|\*\*\*+)\s*$/.test(line)) {
+    if (line.trim() === '' || /^\s*(?:<!--.*-->|-{3,}|\*{3,})\s*$/.test(line)) {
       flushParagraph()
       // A blank line inside a list only ends it when the next line is not another item.
       if (list && !/^\s*(?:[-*+]|\d+[.)])\s+/.test(lines[i + 1] ?? '')) flushList()

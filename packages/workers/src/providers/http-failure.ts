@@ -99,7 +99,7 @@ function retryDelayMs(body: unknown, retryAfter: string | null | undefined): num
   }
   const header = retryAfter?.trim()
   if (!header) return undefined
-  if (/^\d+(\.\d+)?$/.test(header)) return Number(header) * 1000
+  if (/^\d+(?:\.\d+)?$/.test(header)) return Number(header) * 1000
   const date = Date.parse(header)
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }

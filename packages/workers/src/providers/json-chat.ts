@@ -41,7 +41,7 @@ export abstract class JsonChatProvider implements LlmProvider {
 
   async writeCards(request: CardRequest, options: { signal: AbortSignal }): Promise<ProviderAnswer<CardDraft[]>> {
     const answer = await this.ask(stageBMessages(request), { name: 'flashcards', schema: StageBOutput }, options.signal)
-    return { ...answer, value: answer.value.cards as CardDraft[] }
+    return { ...answer, value: answer.value.cards }
   }
 
   private async ask<S extends TSchema>(messages: ChatMessage[], format: ResponseFormat & { schema: S }, signal: AbortSignal): Promise<ProviderAnswer<Static<S>>> {

@@ -11,7 +11,7 @@ export const CANCEL_REASON = 'cancel requested'
 export interface AttemptSignal {
   signal: AbortSignal
   aborted: Promise<never>
-  dispose(): void
+  dispose: () => void
 }
 
 export function attemptSignal(jobId: string, timeoutMs: number, bullSignal: AbortSignal | undefined): AttemptSignal {

@@ -11,7 +11,7 @@ export async function startHeartbeat(
 ): Promise<() => Promise<void>> {
   const beat = () => queues.beat(queue, id).catch((err: Error) => logger.warn({ err: err.message }, 'heartbeat failed'))
   await beat()
-  const timer = setInterval(beat, intervalMs)
+  const timer = setInterval(() => void beat(), intervalMs)
   timer.unref()
   return async () => {
     clearInterval(timer)

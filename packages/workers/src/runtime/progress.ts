@@ -5,8 +5,8 @@ import { ProgressThrottle } from './progress-throttle.js'
 
 /** The context's `progress`: a job-log entry and a coalesced `job.updateProgress`, plus the flush the attempt ends with. */
 export interface ProgressReporter {
-  report(percent: number, step: string, message: string, extra?: Record<string, unknown>): Promise<void>
-  flush(): Promise<void>
+  report: (percent: number, step: string, message: string, extra?: Record<string, unknown>) => Promise<void>
+  flush: () => Promise<void>
 }
 
 export function progressReporter(job: Job, log: JobLogRecorder, logger: Logger, startedAt: number): ProgressReporter {

@@ -22,7 +22,7 @@ export interface ProcessorContext {
    * coalesced (at most one per 250 ms, the latest value wins); 100 % is written at once, and
    * whatever is pending is written before the attempt ends.
    */
-  progress(percent: number, step: string, message: string, data?: Record<string, unknown>): Promise<void>
+  progress: (percent: number, step: string, message: string, data?: Record<string, unknown>) => Promise<void>
   /** Counts a provider call (or stage-cache hit) for /metrics; written with the attempt's outcome in one transaction. */
   recordLlmCall(call: LlmCallRecord): void
   /** Queue client on the worker's command connection: enqueue follow-up jobs, record stats. */

@@ -20,7 +20,7 @@ const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '
 
 /** A field as Anki sorts and compares it: tags stripped, entities decoded. */
 export function plainText(html: string): string {
-  return html.replace(/<[^>]*>/g, ' ').replace(/&(lt|gt|quot|#39|amp);/g, (e) => ENTITIES[e]!).trim()
+  return html.replace(/<[^>]*>/g, ' ').replace(/&(?:lt|gt|quot|#39|amp);/g, (e) => ENTITIES[e]!).trim()
 }
 
 /** Anki's duplicate-check checksum: the first 8 hex digits of SHA-1 over the plain sort field. */

@@ -63,7 +63,7 @@ export class PostgresDeckStore implements DeckStore {
       // Cards kept from the previous revision (same id) keep their review.
       await tx`INSERT INTO deck_cards (deck_id, revision, card_id, position, card, status, edited, reviewed_at)
         SELECT ${deck!.id}, ${revision}, c.card->>'id', c.ord, c.card, coalesce(p.status, 'new'), p.edited, p.reviewed_at
-        FROM jsonb_array_elements(${tx.json(cards as never)}) WITH ORDINALITY AS c (card, ord)
+        FROM jsonb_array_elements(${tx.json(cards)}) WITH ORDINALITY AS c (card, ord)
         LEFT JOIN deck_cards p ON p.deck_id = ${deck!.id} AND p.revision = ${revision - 1} AND p.card_id = c.card->>'id'`
       await tx`UPDATE decks SET revisions = ${revision} WHERE id = ${deck!.id}`
       return { revision, created: true }

@@ -125,7 +125,7 @@ export class RedisDeckStore implements DeckStore {
       module_id: key.module_id,
       ...(info.module_title ? { module_title: info.module_title } : {}),
       revision,
-      updated_at: info.updated_at!,
+      updated_at: info.updated_at,
       card_count,
       counts,
     }

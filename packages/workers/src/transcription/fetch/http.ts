@@ -8,7 +8,7 @@ import { lastSegment, type FetchedFile, type FetchLimits } from './types.js'
 
 /** Declared types a course file may come with; anything else (JSON, images, archives) is refused before download. */
 const ACCEPTED_CONTENT_TYPE =
-  /^(text\/[\w.+-]+|audio\/[\w.+-]+|video\/[\w.+-]+|application\/(pdf|octet-stream|x-subrip|xhtml\+xml|mp4|ogg|vnd\.openxmlformats-officedocument\.wordprocessingml\.document)|binary\/octet-stream)$/i
+  /^(?:text\/[\w.+-]+|audio\/[\w.+-]+|video\/[\w.+-]+|application\/(?:pdf|octet-stream|x-subrip|xhtml\+xml|mp4|ogg|vnd\.openxmlformats-officedocument\.wordprocessingml\.document)|binary\/octet-stream)$/i
 
 export interface HttpFetchOptions extends FetchLimits {
   allowPrivate: boolean

@@ -22,7 +22,7 @@ export function mockFile(file: TranscriptionFile): FetchedFile {
   const seed = createHash('sha256').update(file.url).digest()
   const picked = Array.from({ length: 4 }, (_, i) => SENTENCES[(seed[i]! + i) % SENTENCES.length]!)
   const name = lastSegment(file.url.replace(/^[a-z0-9]+:\/\/[^/]*/i, '')) || file.file_id
-  const media = /^(audio|video)\//.test(file.mime_type ?? '') || /\.(mp3|mp4|m4a|wav|ogg|webm|mov|mkv|flac|aac)$/i.test(name)
+  const media = /^(?:audio|video)\//.test(file.mime_type ?? '') || /\.(?:mp3|mp4|m4a|wav|ogg|webm|mov|mkv|flac|aac)$/i.test(name)
   if (media) {
     const cues = picked.map((text, i) => `${formatTimestamp(i * 6)} --> ${formatTimestamp(i * 6 + 5.5)}\n${text}`)
     return { bytes: new TextEncoder().encode(`WEBVTT\n\n${cues.join('\n\n')}\n`), filename: `${file.file_id}.vtt`, mimeType: 'text/vtt' }
