@@ -15,10 +15,7 @@ export interface LlmRequest {
 }
 
 /** A scripted reply: a JSON text the fake model "writes" (with its token usage), or an HTTP error in the real wire format. */
-export type Reply =
-  | { kind: 'answer'; text: string; usage?: TokenUsage }
-  | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: 'hang' }
+export type Reply = { kind: 'answer'; text: string; usage?: TokenUsage } | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string> } | { kind: 'hang' }
 
 export interface TokenUsage {
   prompt: number
@@ -177,7 +174,10 @@ export function geminiRateLimited(retryDelaySeconds: number, quotaId = 'Generate
         message: 'You exceeded your current quota, please check your plan and billing details.',
         status: 'RESOURCE_EXHAUSTED',
         details: [
-          { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId }] },
+          {
+            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+            violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId }],
+          },
           { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryDelaySeconds}s` },
         ],
       },

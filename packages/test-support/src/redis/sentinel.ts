@@ -49,17 +49,10 @@ export async function startRedisSentinel(options: SentinelOptions = {}): Promise
     const replicaPort = await nodePort()
     dataPorts.push(masterPort, replicaPort)
     const master = spawnRedis(dir, `master-${masterPort}`, [...baseArgs(masterPort, dir), ...auth, ...safety], masterPort)
-    const replica = spawnRedis(
-      dir,
-      `replica-${replicaPort}`,
-      [...baseArgs(replicaPort, dir), ...auth, ...safety, '--replicaof', LOOPBACK, String(masterPort)],
-      replicaPort,
-    )
+    const replica = spawnRedis(dir, `replica-${replicaPort}`, [...baseArgs(replicaPort, dir), ...auth, ...safety, '--replicaof', LOOPBACK, String(masterPort)], replicaPort)
     processes.push(master, replica)
     await Promise.all([waitForPing(master, password), waitForPing(replica, password)])
-    await waitFor('the replica to be in sync with the master', () =>
-      withAdmin(masterPort, async (r) => /slave0:.*state=online/.test(await r.info('replication')), password),
-    )
+    await waitFor('the replica to be in sync with the master', () => withAdmin(masterPort, async (r) => /slave0:.*state=online/.test(await r.info('replication')), password))
 
     for (let i = 0; i < 3; i++) {
       const port = await nodePort()
@@ -109,8 +102,7 @@ export async function startRedisSentinel(options: SentinelOptions = {}): Promise
 
   const query = sentinelPassword ? `?sentinelPassword=${encodeURIComponent(sentinelPassword)}` : ''
   const userinfo = password ? `:${encodeURIComponent(password)}@` : ''
-  const askSentinel = (port: number) =>
-    withAdmin(port, async (r) => Number(((await r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as string[])[1]), sentinelPassword)
+  const askSentinel = (port: number) => withAdmin(port, async (r) => Number(((await r.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as string[])[1]), sentinelPassword)
   const role = (port: number) => withAdmin(port, async (r) => ((await r.call('ROLE')) as [string, ...unknown[]])[0], password)
 
   return {
@@ -122,9 +114,7 @@ export async function startRedisSentinel(options: SentinelOptions = {}): Promise
       const from = await askSentinel(sentinelPorts[0]!)
       const to = dataPorts.find((p) => p !== from)!
       // The replica must be in sync, or the sentinel refuses with NOGOODSLAVE.
-      await waitFor('the replica to be in sync before the failover', () =>
-        withAdmin(from, async (r) => /slave0:.*state=online/.test(await r.info('replication')), password),
-      )
+      await waitFor('the replica to be in sync before the failover', () => withAdmin(from, async (r) => /slave0:.*state=online/.test(await r.info('replication')), password))
       await withAdmin(sentinelPorts[0]!, (r) => r.call('SENTINEL', 'FAILOVER', MASTER_NAME), sentinelPassword)
       for (const port of sentinelPorts) {
         await waitFor(`sentinel ${port} to name ${to} as master`, async () => (await askSentinel(port)) === to, 30_000)
