@@ -12,8 +12,8 @@ import { promisify } from 'node:util'
 import Fastify from 'fastify'
 import swagger from '@fastify/swagger'
 import fastifyFlashcard from '@flashcards/fastify-flashcard'
-import { ROOT } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { ROOT } from '@flashcards/test-support'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 interface SpectralResult {
   code: string

@@ -15,8 +15,8 @@ import { promisify } from 'node:util'
 import Fastify from 'fastify'
 import fastifyFlashcard from '@flashcards/fastify-flashcard'
 import { startOrchestrator, type ManagedProcess } from './support/flashcard-stack.js'
-import { ROOT } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { ROOT } from '@flashcards/test-support'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const run = promisify(execFile)
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name)
