@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import type { QueueName } from '@flashcards/queue-core'
-import { CancelResultEnvelope, ENQUEUED_EXAMPLE, JobIdParams, type GenerationJobEnvelope, type TranscriptionJobEnvelope } from '../api-schemas.js'
+import { CancelResultEnvelope, ENQUEUED_EXAMPLE, JobIdParams, type GenerationJobEnvelope } from '../api-schemas.js'
 import { principalOf, type RouteContext, type TypedApp } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
 import { JobNotFoundError } from '../errors.js'
@@ -14,8 +14,8 @@ export interface JobRouteDocs {
   noun: string
   summary: string
   description: string
-  /** The named envelope of the queue's job (its `result` typed for that queue). */
-  envelope: typeof GenerationJobEnvelope | typeof TranscriptionJobEnvelope
+  /** The named envelope of the queue's job (its `result` typed for that queue); both queues' envelopes share this TypeBox type. */
+  envelope: typeof GenerationJobEnvelope
   example: unknown
 }
 
