@@ -11,8 +11,8 @@ import { join } from 'node:path'
 import Fastify from 'fastify'
 import fastifyFlashcard from '@flashcards/fastify-flashcard'
 import { readmeBlocks } from './support/readme-blocks.js'
-import { ROOT } from './support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.js'
+import { ROOT } from '@flashcards/test-support'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const READMES = ['README.md', ...['queue-core', 'fastify-flashcard', 'workers'].map((name) => `packages/${name}/README.md`)]
 const blocks = READMES.flatMap((file) => readmeBlocks(join(ROOT, file)))

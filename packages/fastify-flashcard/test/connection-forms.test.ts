@@ -6,7 +6,7 @@ import t from 'tap'
 import Fastify from 'fastify'
 import { Redis } from 'ioredis'
 import { fastifyFlashcard, type FlashcardPluginOptions } from '../src/index.js'
-import { deletePrefix, uniquePrefix } from '../../../test/support/redis.js'
+import { deletePrefix, uniquePrefix } from '@flashcards/test-support/redis'
 import { bearer, TEST_REDIS_URL, TOKEN_A, TOKENS } from './helpers.js'
 
 const url = new URL(TEST_REDIS_URL)

@@ -5,8 +5,8 @@ import t from 'tap'
 import { Redis, type RedisOptions } from 'ioredis'
 import { FlashcardQueues } from '../src/client/index.js'
 import { blockingConnections, connectionInputProblem, openConnection, type ConnectionInput } from '../src/redis.js'
-import { waitFor } from '../../../test/support/processes.js'
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../../../test/support/redis.js'
+import { waitFor } from '@flashcards/test-support'
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 const url = new URL(TEST_REDIS_URL)
 const hostPort = { host: url.hostname, port: Number(url.port || 6379) }
