@@ -122,7 +122,7 @@ class SentinelClient extends Redis {
 
 /** A single Redis, or one behind Sentinel when the options name sentinels. */
 function openSingle(options: RedisOptions): RedisConnection {
-  const { replyMapping: _legacy, ...single } = options as RedisOptions & { replyMapping?: unknown }
+  const { replyMapping: _legacy, ...single } = options
   return single.sentinels ? new SentinelClient(single) : new Redis(single)
 }
 
