@@ -32,24 +32,11 @@ export default defineConfig(
     },
   },
   {
-    // The offline generator is being rewritten in a concurrent change (issue 16 work in progress);
-    // these rules are checked there again once it lands. Its patterns run on one chunk of text.
+    // The offline generator's sentence patterns: each runs on one sentence of one chunk, and
+    // test/pathological-text.test.ts feeds them 100 KB of whitespace, commas and unclosed markup
+    // within the test's time budget; rewriting the 19 flagged patterns is left to a change of its own.
     files: ['packages/workers/src/providers/offline/**'],
-    rules: {
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
-      '@typescript-eslint/unbound-method': 'off',
-      'regexp/control-character-escape': 'off',
-      'regexp/no-dupe-characters-character-class': 'off',
-      'regexp/no-dupe-disjunctions': 'off',
-      'regexp/no-super-linear-backtracking': 'off',
-      'regexp/no-unused-capturing-group': 'off',
-      'regexp/no-useless-assertions': 'off',
-      'regexp/no-useless-character-class': 'off',
-      'regexp/no-useless-lazy': 'off',
-      'regexp/optimal-quantifier-concatenation': 'off',
-      'regexp/prefer-character-class': 'off',
-      'regexp/prefer-w': 'off',
-    },
+    rules: { 'regexp/no-super-linear-backtracking': 'off' },
   },
   {
     // Tests: tap queues t.test() itself (awaiting it is optional), and tests read JSON answers,

@@ -31,16 +31,18 @@ const QUANTIFIERS = new Set(
   'several some many few various such other own same certain particular significant main much more most less least first last next whole entire different numerous multiple individual valid useful corresponding specific single separate'.split(' '),
 )
 const MAX_BLANK_WORDS = 4
-const UNIT = '(?:%|percent|[kKMGT]B|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion)'
+const UNIT_WORDS = '%|percent|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion'
+const UNIT = `(?:${UNIT_WORDS}|[kKMGT]B)`
 // A clock time or a ratio ("10:00", "3:1") is one value: never split at its colon.
 const NUMBER = new RegExp(`(?<![\\w.$:-])(?:\\d{1,2}:\\d{2}|\\d[\\d,.]*(?:\\s?${UNIT})?)(?![\\w.:])`)
 /** A number with its unit ("1 TB", "six years"): a fact to recall, unlike a bare count of the story's data. */
 export function isQuantity(text: string): boolean {
-  return new RegExp(`\\s?${UNIT}$`).test(text) && (/\d/.test(text) || SPELLED_QUANTITY.test(text))
+  return UNIT_END.test(text) && (/\d/.test(text) || SPELLED_QUANTITY.test(text))
 }
+const UNIT_END = new RegExp(`${UNIT}$`)
 
 /** "within one month", "for six years": a quantity written out. */
-const SPELLED_QUANTITY = new RegExp(`\\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|hundred) ${UNIT}(?![\\w])`, 'i')
+const SPELLED_QUANTITY = new RegExp(`\\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|hundred) (?:${UNIT_WORDS})(?!\\w)`, 'i')
 
 /**
  * The blank of a sentence, or none when no word of it is worth hiding (R5). Best first: a term
@@ -165,7 +167,7 @@ export function nounPhrases(tokens: Token[]): string[] {
     // A comparative ("a chewier loaf") compares with another sentence's thing: no part of a blank.
     // Nor a superlative ("The {{highest magistrates}} were the two consuls"): the rank is not the thing.
     const comparative = token.pos === 'ADJ' && /(?:er|est)$/i.test(token.text) && token.lemma !== token.text.toLowerCase()
-    const word = PHRASE_POS.has(token.pos) && /^[\p{L}][\p{L}\p{N}'-]*$/u.test(token.text) && !QUANTIFIERS.has(token.text.toLowerCase()) && !comparative
+    const word = PHRASE_POS.has(token.pos) && /^\p{L}[\p{L}\p{N}'-]*$/u.test(token.text) && !QUANTIFIERS.has(token.text.toLowerCase()) && !comparative
     // A name after a plural noun starts another phrase: "For almost five centuries | Rome was governed".
     if (word && token.pos === 'PROPN' && run.length > 0 && run[run.length - 1]!.pos === 'NOUN' && /[^s]s$/.test(run[run.length - 1]!.text)) close()
     // An adjective after a noun starts another phrase: "files | consistent names".

@@ -18,7 +18,7 @@ const DECIDE = new RegExp(String.raw`^If you (?:decide|want|need|wish) to ([^:;,
 /** The command of a code block of one short line (a shell prompt removed), in backticks. */
 export function commandOf(code: string): string | undefined {
   const lines = code.split('\n').filter((line) => line.trim() !== '')
-  const line = lines.length === 1 ? lines[0]!.trim().replace(/^(?:\$|>|#|sql>|mysql>|>>>)\s+/, '') : ''
+  const line = lines.length === 1 ? lines[0]!.trim().replace(/^(?:[$>#]|sql>|mysql>|>>>)\s+/, '') : ''
   return line !== '' && line.length <= 60 && !line.includes('`') ? `\`${line}\`` : undefined
 }
 

@@ -21,7 +21,7 @@ const MIN_SENTENCE_CHARS = 25
  * state: no card can stand alone on them.
  */
 const LEANS_ON_CONTEXT = /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|welcome|he|she|i)\b/i
-const STORY = /\b(?:you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these\b|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
+const STORY = /\b(?:you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
 /** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
 const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down)\b|"[^"]{1,30}" tab\b/i
@@ -169,7 +169,7 @@ function clausesOf(sentence: Sentence): Sentence[] {
     const end = tokens.findIndex((token) => token.text === mark)
     const own = end < 0 ? tokens : tokens.slice(0, end)
     tokens = end < 0 ? [] : tokens.slice(end + 1)
-    const text = part.replace(/\u0000(\d+)\u0001/g, (_, i: string) => codes[Number(i)]!).trim()
+    const text = part.replace(/\0(\d+)\u0001/g, (_, i: string) => codes[Number(i)]!).trim()
     const raised = index === 0 ? text : text.charAt(0).toUpperCase() + text.slice(1)
     clauses.push({ text: /[.!?]$/.test(raised) ? raised : `${raised}.`, tokens: own })
   })
@@ -207,7 +207,7 @@ function standalone(sentence: string): string | undefined {
  * "However, an outlier can pull the mean away", "In the log, you will see that each version is …":
  * the connective ties to the sentence before, the lead-in addresses the reader; the statement stands without them.
  */
-const CONNECTIVE = /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-zA-Z`])/i
+const CONNECTIVE = /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-z`])/i
 
 /** "Tip: …", "Note: …": a callout's label names the box, not a term of the sentence. */
 const CALLOUT_LABEL = /^(?:Tip|Hint|Note|Warning|Caution|Important|Remember|Info|Aside|Did you know\??)s?\s*:\s+/i

@@ -24,7 +24,7 @@ export interface Definition {
   answer?: string
 }
 
-const CALLED = /^(.{6,100}?),?\s+(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as|said to be)\s+(?:an?\s+|the\s+|its\s+|their\s+)?(.{1,40}?)(?:\s+\(([^)]{1,30})\))?(?=[.,;:]|\s+(?:and|or|because|which|that|in|by|for)\b|$)/
+const CALLED = /^(.{6,100}?),?\s+(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as|said to be)\s+(?:an?\s+|the\s+|its\s+|their\s+)?(.{1,40}?)(?:\s+\([^)]{1,30}\))?(?=[.,;:]|\s+(?:and|or|because|which|that|in|by|for)\b|$)/
 /** "…, and the attraction between them is called an ionic bond", "…, called an SHA", "what chemists call a sea of electrons": a term without a question. */
 const CALLED_LATER = /(?:\b(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as|said to be)|,\s+(?:called|named|termed|known as)|\bwhat\s+[a-z]+\s+call|\b(?:an?|the|one)\s+(?:[a-z]+\s+){1,2}(?:called|named))\s+(?:an?\s+|the\s+|its\s+|their\s+)?(`[^`]+`|['"‘“][^.,;:()`'"‘’“”]{1,30}['"’”]|[^.,;:()`'"‘’“”]{1,40}?)(?=[.,;:]|\s+(?:and|or|because|which|that|where|when|to|with|in|by|for)\b|$)/
 /** "Commits should be 'atomic', meaning that …": the quoted or single word before "meaning" is the term. */
@@ -39,7 +39,7 @@ const IS_A = /^(?:(?:In|According to|Under|By) [^,]{1,40},\s+)?((?:an?|the)\s+)?
 const MEANS = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,2})\s+(?:means|refers to|denotes|represents)\s+\S/i
 
 /** Words that make a subject a pronoun, a clause or a judgement rather than a term. */
-const NOT_A_TERM = /^(it|this|that|these|those|there|here|they|he|she|we|you|i|one|each|all|some|such|what|which|who|how|why|when|where|another|other|both|either|neither|every|any|much|many|most|more|few|several|the (?:first|second|third|fourth|fifth|last|next|main|only|best|idea|problem|answer|result|goal|point|reason|advantage|difference|key|trick|rule|way|thing|example|purpose|following))\b/i
+const NOT_A_TERM = /^(?:it|this|that|these|those|there|here|they|he|she|we|you|i|one|each|all|some|such|what|which|who|how|why|when|where|another|other|both|either|neither|every|any|much|many|most|more|few|several|the (?:first|second|third|fourth|fifth|last|next|main|only|best|idea|problem|answer|result|goal|point|reason|advantage|difference|key|trick|rule|way|thing|example|purpose|following))\b/i
 
 /** The definition in a sentence, if it has one, with nouns checked by the parts of speech. */
 export function definitionIn(sentence: Sentence, marked: Set<string>): Definition | undefined {
@@ -98,7 +98,7 @@ function appositiveIn(sentence: Sentence, marked: Set<string>): Definition | und
   for (const term of marked) {
     const at = wordIndex(text.toLowerCase(), term)
     if (at < 0 || OPENING_PHRASE.test(text.slice(0, at))) continue
-    const rest = /^,\s+((?:an?|the)\s+.*)$/i.exec(text.slice(at + term.length))?.[1]
+    const rest = /^,\s+((?:an?|the)\s+(?:\S.*)?)$/i.exec(text.slice(at + term.length))?.[1]
     const answer = rest ? predicateOf(rest, sentence, true) : undefined
     // "…, a protein lets ions pass": a verb in the phrase makes it a clause, not a description.
     if (!answer || GENERIC_TAIL.test(answer) || verbBeforeRelative(answer, sentence)) continue
@@ -185,8 +185,8 @@ function withoutAside(subject: string): string {
 
 /** A "What is X called?" reads well only when X is one plain noun phrase that names its own referent. */
 function canAskAbout(described: string): boolean {
-  if (/\b(is|are|what)\b/.test(described) || NOT_A_TERM.test(described) || RELATIVE_HEAD.test(described)) return false
-  if (!/^(?:the|an?|[`a-z])/.test(described)) return false
+  if (/\b(?:is|are|what)\b/.test(described) || NOT_A_TERM.test(described) || RELATIVE_HEAD.test(described)) return false
+  if (!/^[`a-z]/.test(described)) return false
   return !/^\w*ly\b|^(?:sometimes|often|usually|also|then|now|when|if|because|although|while|since|as|after|before|once|unless|until|where)\b/i.test(described)
 }
 

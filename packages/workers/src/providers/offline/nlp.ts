@@ -43,15 +43,18 @@ function analyse(nlp: WinkMethods, paragraph: string): Sentence[] {
   const sentences: (Sentence & { start: number })[] = []
   let cursor = 0
   doc.sentences().each((sentence: ItemSentence) => {
-    const values = sentence.tokens().out() as string[]
-    const tags = sentence.tokens().out(its.pos) as string[]
-    const lemmas = sentence.tokens().out(its.lemma as typeof its.value) as string[]
+    const values = sentence.tokens().out()
+    // wink's its.* are plain accessor functions that never use `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const tags: string[] = sentence.tokens().out(its.pos)
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const lemmas: string[] = sentence.tokens().out(its.lemma as typeof its.value)
     const tokens = values.map((value, i) => {
       const code = PLACEHOLDER.exec(value.toLowerCase())
       return code ? { text: codes[Number(code[1])] ?? value, pos: 'CODE', lemma: value } : { text: value, pos: tags[i] ?? 'X', lemma: lemmas[i] ?? value.toLowerCase() }
     })
     repairVerbless(tokens)
-    const out = sentence.out() as string
+    const out = sentence.out()
     const found = masked.indexOf(out, cursor)
     const start = found >= 0 ? found : cursor
     const end = found >= 0 ? found + out.length : cursor

@@ -114,7 +114,7 @@ function asSubject(subject: Token[], names: ReadonlySet<string>): string {
 }
 
 /** "Branches should be used to keep the main branch clean.": the purpose a sentence gives its subject. */
-const USED_TO = /^((?:[\w`.-]+\s+){0,3}[\w`.-]+?)\s+(is|are|should|can|must|may)\s+(?:be\s+)?(?:mainly\s+|mostly\s+|often\s+|commonly\s+)?used\s+to\s+([a-z]+(?:\s+[^\s,;:]+){1,7})\.$/
+const USED_TO = /^((?:[\w`.-]+\s+){0,3}[\w`.-]+)\s+(is|are|should|can|must|may)\s+(?:be\s+)?(?:mainly\s+|mostly\s+|often\s+|commonly\s+)?used\s+to\s+([a-z]+(?:\s+[^\s,;:]+){1,7})\.$/
 
 /**
  * The question "What should branches be used to do?" answered by the purpose as the sentence
