@@ -13,6 +13,9 @@ import {
 import { component, ref } from './components.js'
 import { envelopeOf } from './envelope.js'
 
+/** Where a page of a list ends: the `offset` of the next page, null on the last. */
+export const NextOffset = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Offset of the next page; null on the last.' })
+
 /*
  * HTTP-only shapes around queue-core's schemas (which stay the single definition of the job
  * bodies and statuses), with the examples the OpenAPI document shows.
@@ -120,7 +123,7 @@ export const JobPageSchema = component(
   Type.Object(
     {
       items: Type.Array(ref(GenerationJobSchema)),
-      next_offset: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Offset of the next page; null on the last.' }),
+      next_offset: NextOffset,
     },
     { additionalProperties: false },
   ),

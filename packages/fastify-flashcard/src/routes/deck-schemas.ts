@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { Card, CourseId, DECK_PAGE_DEFAULT, DECK_PAGE_MAX, EXPORT_FORMATS, ModuleId, REVIEW_STATUSES } from '@flashcards/queue-core'
+import { NextOffset } from '../api-schemas.js'
 import { component, ref } from '../components.js'
 import { envelopeOf } from '../envelope.js'
 
@@ -83,7 +84,6 @@ const Counts = Type.Object(Object.fromEntries(REVIEW_STATUSES.map((s) => [s, Typ
   additionalProperties: false,
 })
 
-const nextOffset = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Offset of the next page; null on the last.' })
 
 export const DeckSchema = component(
   'Deck',
@@ -99,7 +99,7 @@ export const DeckSchema = component(
       module_title: Type.Optional(Type.String()),
       cards: Type.Array(ref(DeckCardSchema), { description: 'This page of cards, after the status filter.' }),
       total: Type.Integer({ minimum: 0, description: 'Cards matching the filter, over all pages.' }),
-      next_offset: nextOffset,
+      next_offset: NextOffset,
     },
     { additionalProperties: false },
   ),
@@ -127,7 +127,7 @@ export const DeckSummarySchema = component(
 export const DeckPageSchema = component(
   'DeckPage',
   Type.Object(
-    { items: Type.Array(ref(DeckSummarySchema)), total: Type.Integer({ minimum: 0 }), next_offset: nextOffset },
+    { items: Type.Array(ref(DeckSummarySchema)), total: Type.Integer({ minimum: 0 }), next_offset: NextOffset },
     { additionalProperties: false },
   ),
 )
