@@ -35,7 +35,10 @@ export async function registerDashboard(app: FastifyInstance, options: { tenant:
         const principal = await app.flashcards.authenticate(request).catch(() => null)
         if (principal?.tenant === options.tenant) return
         reply.header('www-authenticate', 'Basic realm="flashcard queues", charset="UTF-8"')
-        return reply.code(401).send({ success: false, error: { code: 'UNAUTHORIZED', message: "A token of the dashboard's operator tenant is required (as the Basic-auth password or a Bearer token)" } })
+        return reply.code(401).send({
+          success: false,
+          error: { code: 'UNAUTHORIZED', message: "A token of the dashboard's operator tenant is required (as the Basic-auth password or a Bearer token)" },
+        })
       })
       await scope.register(serverAdapter.registerPlugin())
     },

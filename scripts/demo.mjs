@@ -18,7 +18,6 @@ const TOKEN = `demo-${randomUUID().slice(0, 8)}`
 const QUEUE_PREFIX = `flashcard-demo-${randomUUID().slice(0, 8)}`
 const TARGET_CARD_COUNT = 8
 
-
 /** Starts a child whose output goes to a log file unless it fails, so the demo's own output stays readable. */
 function startProcess(name, command, args, env, logDir) {
   const logFile = join(logDir, `${name}.log`)
@@ -226,9 +225,7 @@ export async function runDemo({ redisUrl, keep }) {
       jobs.push({ module_id, job_id: job.job_id ?? job.id })
     }
     const board = new ProgressBoard(jobs.map((j) => j.module_id))
-    const outcomes = await Promise.all(
-      jobs.map((job, i) => follow(base, job.job_id, (percent, step) => board.update(i, percent, step))),
-    )
+    const outcomes = await Promise.all(jobs.map((job, i) => follow(base, job.job_id, (percent, step) => board.update(i, percent, step))))
     const results = []
     for (const [i, job] of jobs.entries()) {
       const status = await api(base, 'GET', `/orchestrator/jobs/${job.job_id}`)

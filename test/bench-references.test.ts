@@ -50,7 +50,10 @@ for (const { course, module, file } of files) {
     for (const reference of references) {
       t.ok(text.includes(fold(reference.source)), `source quoted verbatim from the lesson: ${reference.source}`)
       // covers() compares the source with the text of the chunk a card cites.
-      t.ok(chunks.some((chunk) => chunk.includes(normalise(reference.source))), `source inside one chunk of the pipeline: ${reference.source}`)
+      t.ok(
+        chunks.some((chunk) => chunk.includes(normalise(reference.source))),
+        `source inside one chunk of the pipeline: ${reference.source}`,
+      )
     }
   })
 }

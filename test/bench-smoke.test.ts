@@ -55,7 +55,9 @@ t.test('measureQuality counts accuracy, duplicates, near-duplicates and answer l
 })
 
 t.test('INFO commandstats parsing and per-job accounting', async (t) => {
-  const stats = parseCommandStats('# Commandstats\r\ncmdstat_evalsha:calls=300,usec=9,usec_per_call=0.03\r\ncmdstat_client|setname:calls=2,usec=1\r\ncmdstat_hset:calls=100,usec=1\r\n')
+  const stats = parseCommandStats(
+    '# Commandstats\r\ncmdstat_evalsha:calls=300,usec=9,usec_per_call=0.03\r\ncmdstat_client|setname:calls=2,usec=1\r\ncmdstat_hset:calls=100,usec=1\r\n',
+  )
   t.same(stats, { evalsha: 300, 'client|setname': 2, hset: 100 })
   t.same(perJob(stats, 100), { total: 4, byCommand: { evalsha: 3, hset: 1, 'client|setname': 0.02 } })
 })
@@ -73,8 +75,14 @@ t.test('the fake LLM server answers the real openai-compatible provider and coun
     { chunks: [chunk!], concepts: concepts.value.map((concept) => ({ ...concept, chunk_id: chunk!.id })), targetCount: 2, cardTypes: ['basic', 'cloze'], language: 'en' },
     { signal },
   )
-  t.same(cards.value.map((draft) => draft.type), ['basic', 'cloze'])
-  t.ok(cards.value.every((draft) => isGroundedVerbatim({ ...draft, sourceText: chunk!.text })), 'answers come from the chunk')
+  t.same(
+    cards.value.map((draft) => draft.type),
+    ['basic', 'cloze'],
+  )
+  t.ok(
+    cards.value.every((draft) => isGroundedVerbatim({ ...draft, sourceText: chunk!.text })),
+    'answers come from the chunk',
+  )
   t.match(llm.counts, { calls: 2, stageA: 1, stageB: 1 })
   t.equal(concepts.usage.inputTokens + cards.usage.inputTokens, llm.counts.promptTokens, 'usage reported = usage counted')
 })
@@ -104,9 +112,23 @@ t.test('the CARDS.md checks flag weak blanks, stem leaks, misdefinitions, yes/no
   t.same(lintCard({ type: 'cloze', front: 'In Python, {{c1::`self`}} names the instance a method is called on.', back: '`self`' }), [], 'a plain definition passes')
   t.same(lint('basic', 'Which command lists the files of a [directory](https://x.org)?', '`ls`'), ['C10'])
   t.same(lint('basic', 'Which command lists the files of a directory?', '`ls`'), [])
-  t.ok(sameFact({ type: 'cloze', front: 'The {{c1::ls}} command lists the files of a directory.', back: 'ls' }, { type: 'basic', front: 'Which command lists the files of a directory?', back: 'ls' }))
-  t.ok(sameFact({ type: 'cloze', front: 'The {{c1::shell}} has no trash bin.', back: 'shell' }, { type: 'cloze', front: 'The shell has no {{c1::trash bin}}.', back: 'trash bin' }), 'two blanks of one sentence are one fact')
-  t.notOk(sameFact({ type: 'cloze', front: '{{c1::`head`}} displays the first 10 lines of its input.', back: '`head`' }, { type: 'cloze', front: '{{c1::`tail`}} displays the last 10 lines of its input.', back: '`tail`' }), 'a confusable pair, each with its cue, is two facts')
+  t.ok(
+    sameFact(
+      { type: 'cloze', front: 'The {{c1::ls}} command lists the files of a directory.', back: 'ls' },
+      { type: 'basic', front: 'Which command lists the files of a directory?', back: 'ls' },
+    ),
+  )
+  t.ok(
+    sameFact({ type: 'cloze', front: 'The {{c1::shell}} has no trash bin.', back: 'shell' }, { type: 'cloze', front: 'The shell has no {{c1::trash bin}}.', back: 'trash bin' }),
+    'two blanks of one sentence are one fact',
+  )
+  t.notOk(
+    sameFact(
+      { type: 'cloze', front: '{{c1::`head`}} displays the first 10 lines of its input.', back: '`head`' },
+      { type: 'cloze', front: '{{c1::`tail`}} displays the last 10 lines of its input.', back: '`tail`' },
+    ),
+    'a confusable pair, each with its cue, is two facts',
+  )
   t.notOk(sameFact({ type: 'basic', front: 'Which command lists files?', back: 'ls' }, { type: 'basic', front: 'What do pipes connect?', back: 'Commands' }))
   t.ok(isVerbatim('..', 'cd .. goes up'), 'symbols compared raw')
   t.notOk(isVerbatim('>>', 'cd .. goes up'))

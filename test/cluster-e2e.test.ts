@@ -109,7 +109,10 @@ t.test(`${FIRST_BATCH} jobs through the API with two worker processes`, async (t
   t.equal(names[0], 'state', 'the event stream starts with the job state')
   t.equal(names.at(-1), 'completed', 'and ends with its completion')
   const perWorker = await checkRanOnce(t, ids, workers)
-  t.ok(perWorker.every((n) => n > 0), `both workers took jobs (${perWorker.join(' / ')})`)
+  t.ok(
+    perWorker.every((n) => n > 0),
+    `both workers took jobs (${perWorker.join(' / ')})`,
+  )
 
   t.equal(await metric('flashcard_jobs_enqueued_total'), FIRST_BATCH)
   t.equal(await metric('flashcard_jobs_failed_total'), 0)
@@ -119,7 +122,9 @@ t.test(`${FIRST_BATCH} jobs through the API with two worker processes`, async (t
   t.match(health.body, { success: true, status: 'healthy', data: { jobs_in_queue: 0, jobs_processing: 0 } })
   const page = await client.get('/orchestrator/jobs?state=completed&limit=5')
   t.equal(page.body.data.items.length, 5, 'listing works on the cluster')
-  t.comment(`cluster, 2 orchestrator processes: ${FIRST_BATCH} jobs in ${seconds.toFixed(1)} s = ${(FIRST_BATCH / seconds).toFixed(1)} jobs/s (per worker ${perWorker.join(' / ')})`)
+  t.comment(
+    `cluster, 2 orchestrator processes: ${FIRST_BATCH} jobs in ${seconds.toFixed(1)} s = ${(FIRST_BATCH / seconds).toFixed(1)} jobs/s (per worker ${perWorker.join(' / ')})`,
+  )
 })
 
 t.test('a transcription job fans out to file jobs and chains into generation on the cluster', async (t) => {
@@ -168,17 +173,17 @@ t.test(`horizontal: three orchestrator processes on one queue, ${SECOND_BATCH} j
   await waitFor('three live workers', async () => (await metric('flashcard_workers_alive')) === 3)
   const started = Date.now()
   const ids = await enqueue(FIRST_BATCH, SECOND_BATCH)
-  await waitFor(
-    'the second batch to complete',
-    async () => (await metric('flashcard_jobs_completed_total')) === FIRST_BATCH + 1 + SECOND_BATCH,
-    90_000,
-    250,
-  )
+  await waitFor('the second batch to complete', async () => (await metric('flashcard_jobs_completed_total')) === FIRST_BATCH + 1 + SECOND_BATCH, 90_000, 250)
   const seconds = (Date.now() - started) / 1000
   const perWorker = await checkRanOnce(t, ids, workers)
-  t.ok(perWorker.every((n) => n > 0), `all three workers took jobs (${perWorker.join(' / ')})`)
+  t.ok(
+    perWorker.every((n) => n > 0),
+    `all three workers took jobs (${perWorker.join(' / ')})`,
+  )
   t.equal(await metric('flashcard_jobs_completed_total'), FIRST_BATCH + 1 + SECOND_BATCH, 'no job completed twice')
-  t.comment(`cluster, 3 orchestrator processes: ${SECOND_BATCH} jobs in ${seconds.toFixed(1)} s = ${(SECOND_BATCH / seconds).toFixed(1)} jobs/s (per worker ${perWorker.join(' / ')})`)
+  t.comment(
+    `cluster, 3 orchestrator processes: ${SECOND_BATCH} jobs in ${seconds.toFixed(1)} s = ${(SECOND_BATCH / seconds).toFixed(1)} jobs/s (per worker ${perWorker.join(' / ')})`,
+  )
 })
 
 t.test('workers drain and exit by themselves on SIGTERM', async (t) => {

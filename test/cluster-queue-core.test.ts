@@ -79,7 +79,10 @@ t.test('jobs enqueued on the cluster are processed, with status, progress and re
   await waitFor('every job to complete', async () => (await queues.counts('orchestrator')).completed === JOBS, 30_000)
 
   t.equal(runs.size, JOBS, 'every job ran')
-  t.ok([...runs.values()].every((n) => n === 1), 'each exactly once')
+  t.ok(
+    [...runs.values()].every((n) => n === 1),
+    'each exactly once',
+  )
   const status = await queues.getJob('orchestrator', ids[7]!, owner.tenant)
   t.match(status, { id: ids[7], state: 'completed', result: { module_id: 'mod-7' } })
   t.equal(await queues.getJob('orchestrator', ids[7]!, 'another-tenant'), undefined, 'tenants stay apart on a cluster too')
@@ -97,7 +100,10 @@ t.test('jobs enqueued on the cluster are processed, with status, progress and re
 
 t.test('metrics, heartbeats and cancel requests work on the cluster', async (t) => {
   await queues.beat('orchestrator', 'worker-1')
-  t.same((await queues.aliveWorkers()).map((w) => w.id), ['worker-1'])
+  t.same(
+    (await queues.aliveWorkers()).map((w) => w.id),
+    ['worker-1'],
+  )
 
   const subscriber = createRedis(cluster.url, { role: 'worker', connectionName: 'test-cancel-listener' })
   subscriber.on('error', () => {})
@@ -130,7 +136,7 @@ t.test('without the hash tag BullMQ cannot run on a cluster (why the prefix is t
 // client: the store must tag its keys because the connection is a cluster, whatever the URL says.
 const hostConfig = (queuePrefix: string) => ({ decks: { store: 'redis' as const, databaseUrl: undefined }, queuePrefix, redisUrl: 'redis://localhost:6379' })
 
-t.test('the deck store contract on the cluster, through createDeckStore with the host\'s Cluster client', async (t) => {
+t.test("the deck store contract on the cluster, through createDeckStore with the host's Cluster client", async (t) => {
   deckStoreContract(t, async () => {
     const prefix = uniquePrefix('cluster-decks')
     const store = await createDeckStore(hostConfig(prefix), { redis: workerConnection })
@@ -144,7 +150,7 @@ t.test('the deck store contract on the cluster, through createDeckStore with the
   })
 })
 
-t.test('a course\'s deck keys share one slot; createDeckStore opens its own cluster client from a cluster REDIS_URL', async (t) => {
+t.test("a course's deck keys share one slot; createDeckStore opens its own cluster client from a cluster REDIS_URL", async (t) => {
   const prefix = uniquePrefix('cluster-decks')
   const store = await createDeckStore({ ...hostConfig(prefix), redisUrl: cluster.url })
   // Its own client keeps the process alive until closed, even when an assertion throws.
@@ -158,11 +164,17 @@ t.test('a course\'s deck keys share one slot; createDeckStore opens its own clus
   for (const module_id of ['m1', 'm2', 'm3']) {
     await store.writeRevision({ tenant: 'tenant-c', course_id: 'course-k', module_id }, { job_id: `job-${module_id}`, cards: cards(module_id) })
   }
-  t.same((await store.listDecks('tenant-c', 'course-k')).items.map((d) => d.module_id), ['m1', 'm2', 'm3'])
+  t.same(
+    (await store.listDecks('tenant-c', 'course-k')).items.map((d) => d.module_id),
+    ['m1', 'm2', 'm3'],
+  )
   t.equal(await store.deleteDeck({ tenant: 'tenant-c', course_id: 'course-k', module_id: 'm2' }), true)
 
   const keys = await keysEverywhere(workerConnection, `${prefix}:decks:*`)
   const holders = [...keys].filter(([, found]) => found.length > 0)
   t.equal(holders.length, 1, 'one master holds every key of the course')
-  t.ok(holders[0]![1].every((key) => key.includes('{tenant-c:course-k}')), 'each key carries the course\'s hash tag')
+  t.ok(
+    holders[0]![1].every((key) => key.includes('{tenant-c:course-k}')),
+    "each key carries the course's hash tag",
+  )
 })

@@ -21,10 +21,7 @@ t.test('bull-board answers only to API tokens (of the dashboard tenant when one 
     await app.close()
     await deletePrefix(prefix)
   })
-  await app.flashcards.queues.enqueueGeneration(
-    { mode: 'single_module', target: { course_id: 'c-1', module_id: 'm-1' } },
-    { tenant: 'acme', principal: 'alice' },
-  )
+  await app.flashcards.queues.enqueueGeneration({ mode: 'single_module', target: { course_id: 'c-1', module_id: 'm-1' } }, { tenant: 'acme', principal: 'alice' })
 
   const api = `${DASHBOARD_PATH}/api/queues`
   const none = await app.inject({ url: api })
@@ -32,7 +29,11 @@ t.test('bull-board answers only to API tokens (of the dashboard tenant when one 
   t.match(none.headers['www-authenticate'], /^Basic realm=/)
   t.equal((await app.inject({ url: api, headers: { authorization: basic('wrong-token-0000') } })).statusCode, 401)
   t.equal((await app.inject({ url: api, headers: { authorization: basic('tenant-token-5678') } })).statusCode, 401, 'other tenants are refused')
-  for (const [method, url] of [['PUT', `${api}/orchestrator/pause`], ['PUT', `${api}/orchestrator/clean/waiting`], ['POST', `${api}/orchestrator/add`]] as const) {
+  for (const [method, url] of [
+    ['PUT', `${api}/orchestrator/pause`],
+    ['PUT', `${api}/orchestrator/clean/waiting`],
+    ['POST', `${api}/orchestrator/add`],
+  ] as const) {
     const res = await app.inject({ method, url, headers: { authorization: basic('tenant-token-5678') }, payload: {} })
     t.equal(res.statusCode, 401, `another tenant cannot ${method} ${url.slice(api.length)}`)
   }

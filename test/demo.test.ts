@@ -47,9 +47,15 @@ t.test('with Redis it prints cards for every module of the sample course and wri
   // The deck, read back through the deck routes, as one Anki package: a subdeck per module.
   const apkg = await readApkg(readFileSync(join(ROOT, 'demo-output/deck.apkg')))
   t.equal(apkg.integrity, 'ok')
-  const subdecks = Object.values(apkg.col.decks).map((d) => String(d.name)).filter((name) => name.includes('::'))
+  const subdecks = Object.values(apkg.col.decks)
+    .map((d) => String(d.name))
+    .filter((name) => name.includes('::'))
   t.equal(subdecks.length, modules.length, 'a subdeck per module')
-  t.equal(apkg.notes.length, saved.reduce((n, m) => n + m.cards.length, 0), 'every generated card is a note')
+  t.equal(
+    apkg.notes.length,
+    saved.reduce((n, m) => n + m.cards.length, 0),
+    'every generated card is a note',
+  )
   t.ok(apkg.cards.length >= apkg.notes.length)
   t.match(output, new RegExp(`kept as ${modules.length} decks`))
 

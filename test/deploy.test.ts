@@ -23,7 +23,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>
 }
 
-t.test('docker-compose.redis.yml is the runbook\'s Redis', async (t) => {
+t.test("docker-compose.redis.yml is the runbook's Redis", async (t) => {
   const compose = parse(read('docker-compose.redis.yml')) as { services: Record<string, ComposeService>; volumes: object }
   const redis = compose.services.redis!
   t.match(String(redis.command), /--appendonly yes/)

@@ -36,13 +36,20 @@ const read = variablesRead()
 const runbook = documented('docs/runbook.md')
 const readme = documented('README.md')
 
-t.test('every variable loadConfig reads is in the runbook\'s environment table', async (t) => {
+t.test("every variable loadConfig reads is in the runbook's environment table", async (t) => {
   t.ok(read.size > 40, `${read.size} variables read`)
-  t.same([...read].filter((name) => !runbook.has(name)), [], 'none missing')
+  t.same(
+    [...read].filter((name) => !runbook.has(name)),
+    [],
+    'none missing',
+  )
 })
 
 t.test('the README documents no variable the runbook table lacks', async (t) => {
-  t.same([...readme].filter((name) => !runbook.has(name)), [])
+  t.same(
+    [...readme].filter((name) => !runbook.has(name)),
+    [],
+  )
 })
 
 t.test('the deck store and retention variables are read and documented in both', async (t) => {

@@ -49,8 +49,15 @@ async function clientProject(name: string, doc: unknown, skipLibCheck = false): 
   writeFileSync(join(project, 'openapi.json'), JSON.stringify(doc))
   writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module', private: true }))
   const compilerOptions = {
-    target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: ['node'],
-    strict: true, noUncheckedIndexedAccess: true, skipLibCheck, outDir: 'out',
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['ES2022', 'DOM'],
+    types: ['node'],
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck,
+    outDir: 'out',
   }
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['client.mts'] }))
   copyFileSync(join(ROOT, 'test', 'fixtures', 'typed-client', 'client.mts'), join(project, 'client.mts'))

@@ -60,7 +60,7 @@ function checkOneFastify(t: Test, host: HostApp): void {
   const pluginDir = realpathSync(host.path('node_modules/@flashcards/fastify-flashcard/package.json'))
   const pluginFastify = realpathSync(createRequire(pluginDir).resolve('fastify/package.json'))
   t.equal((JSON.parse(readFileSync(hostFastify, 'utf8')) as { version: string }).version, OLDEST_FASTIFY, `the host runs fastify ${OLDEST_FASTIFY}`)
-  t.equal(pluginFastify, hostFastify, 'the plugin resolves the host\'s fastify, not a copy of its own')
+  t.equal(pluginFastify, hostFastify, "the plugin resolves the host's fastify, not a copy of its own")
 }
 
 async function typeCheck(t: Test, host: HostApp): Promise<void> {
@@ -146,7 +146,7 @@ async function runHostsAndWorker(t: Test, host: HostApp): Promise<void> {
   await generateThrough(t, esm, worker, 'mod-esm')
   await generateThrough(t, cjs, worker, 'mod-cjs')
   const hostRoute = await fetch(`${esm.base.replace('/api/flashcards', '')}/my/course/course-pack/refresh`)
-  t.equal(hostRoute.status, 401, 'the README host route uses the plugin\'s auth')
+  t.equal(hostRoute.status, 401, "the README host route uses the plugin's auth")
 }
 
 for (const manager of ['npm', 'pnpm'] as const satisfies PackageManager[]) {
@@ -157,7 +157,7 @@ for (const manager of ['npm', 'pnpm'] as const satisfies PackageManager[]) {
     t.comment(`${manager} install took ${Date.now() - started} ms`)
     writeHostFiles(host)
 
-    t.test('one fastify, the host\'s', async (t) => checkOneFastify(t, host))
+    t.test("one fastify, the host's", async (t) => checkOneFastify(t, host))
     t.test('the README TypeScript host and a type probe pass tsc', async (t) => typeCheck(t, host))
     t.test('the installed bin answers --version', async (t) => {
       const { version } = JSON.parse(readFileSync(join(host.dir, 'node_modules/@flashcards/workers/package.json'), 'utf8')) as { version: string }

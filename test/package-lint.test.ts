@@ -10,8 +10,7 @@ const packed = await packAll()
 t.teardown(() => rmSync(packed.dir, { recursive: true, force: true }))
 
 const tarFiles = async (tarball: string) => (await run('tar', ['tzf', tarball])).stdout.split('\n').filter(Boolean)
-const manifest = async (tarball: string) =>
-  JSON.parse((await run('tar', ['xzf', tarball, '-O', 'package/package.json'])).stdout) as Record<string, unknown>
+const manifest = async (tarball: string) => JSON.parse((await run('tar', ['xzf', tarball, '-O', 'package/package.json'])).stdout) as Record<string, unknown>
 
 for (const name of PACKAGES) {
   const tarball = packed.tarballs[name]
@@ -27,7 +26,10 @@ for (const name of PACKAGES) {
   t.test(`${name}: licence, repository, public access, no workspace ranges`, async (t) => {
     const files = await tarFiles(tarball)
     t.ok(files.includes('package/LICENSE'), 'LICENSE shipped')
-    t.notOk(files.some((f) => f.endsWith('.cjs') && !f.endsWith('/index.cjs')), 'the only CommonJS file is the library entry')
+    t.notOk(
+      files.some((f) => f.endsWith('.cjs') && !f.endsWith('/index.cjs')),
+      'the only CommonJS file is the library entry',
+    )
     const pkg = await manifest(tarball)
     t.same(pkg.publishConfig, { access: 'public' })
     t.match(pkg.repository, { type: 'git', directory: `packages/${name}` })

@@ -52,7 +52,11 @@ t.test('JSON blocks parse', async (t) => {
 })
 
 t.test('every curl names a documented route, with a URL the shell passes as it is', async (t) => {
-  const curls = shellBlocks.flatMap((block) => commands(block.code).filter((c) => /^curl\b/.test(c)).map((command) => ({ block, command })))
+  const curls = shellBlocks.flatMap((block) =>
+    commands(block.code)
+      .filter((c) => /^curl\b/.test(c))
+      .map((command) => ({ block, command })),
+  )
   t.ok(curls.length > 0)
   for (const { block, command } of curls) {
     const where = `${block.where}: ${command.slice(0, 90)}`

@@ -47,7 +47,10 @@ const files = runnable.map((block, i) => {
 })
 writeFileSync(
   join(dir, 'tsconfig.json'),
-  JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], strict: true, skipLibCheck: true, noEmit: true }, files }),
+  JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], strict: true, skipLibCheck: true, noEmit: true },
+    files,
+  }),
 )
 writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
 
@@ -70,7 +73,15 @@ t.test('they run', async (t) => {
     const prefix = uniquePrefix(`readme-${i}`)
     t.teardown(() => deletePrefix(prefix))
     await seedReadmeDeck(prefix)
-    const env = { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, LOG_DIR: join(dir, 'logs'), LLM_PROVIDER: undefined, GEMINI_API_KEY: undefined, GOOGLE_AI_API_KEY: undefined, DECK_STORE: undefined }
+    const env = {
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      LOG_DIR: join(dir, 'logs'),
+      LLM_PROVIDER: undefined,
+      GEMINI_API_KEY: undefined,
+      GOOGLE_AI_API_KEY: undefined,
+      DECK_STORE: undefined,
+    }
     const proc = startProcess(label(block), process.execPath, ['--import', 'tsx', files[i]!], env, dir)
     if (block.tags.includes('service')) {
       await waitForWorkerStarted(proc)

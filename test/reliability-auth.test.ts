@@ -97,11 +97,7 @@ t.test('401 without a valid token, 404 for another tenant on every job route, co
     const forMissing = await apiRequest(api.base, method, path.replace(/[0-9a-f-]{36}/, missing), TOKEN_B)
     t.equal(asB.status, 404, `tenant B: ${method} ${path.replace(/[0-9a-f-]{36}/, ':id')} → 404`)
     if (asB.status === 404) crossTenant404++
-    t.same(
-      { status: asB.status, code: asB.body.error?.code },
-      { status: forMissing.status, code: forMissing.body.error?.code },
-      'indistinguishable from a job that does not exist',
-    )
+    t.same({ status: asB.status, code: asB.body.error?.code }, { status: forMissing.status, code: forMissing.body.error?.code }, 'indistinguishable from a job that does not exist')
   }
   // The queue dashboard shows every tenant's jobs: without DASHBOARD_TENANT it is not served at all.
   const dashboardOrigin = api.base.replace(/\/api\/flashcards$/, '')
@@ -135,7 +131,15 @@ t.test('401 without a valid token, 404 for another tenant on every job route, co
   const shape = (res: ApiResponse) => JSON.stringify({ status: res.status, body: res.body, auth: res.headers['www-authenticate'] })
   const shapes = new Set(Object.values(answers).flat().map(shape))
   t.equal(shapes.size, 1, 'a token wrong in its first character, its last, or its length gets the very same answer')
-  const medians = Object.fromEntries(Object.entries(answers).map(([k, list]) => [k, percentile(list.map((r) => r.ms), 50).toFixed(2)]))
+  const medians = Object.fromEntries(
+    Object.entries(answers).map(([k, list]) => [
+      k,
+      percentile(
+        list.map((r) => r.ms),
+        50,
+      ).toFixed(2),
+    ]),
+  )
 
   t.comment(
     `auth: protected_routes=${protectedRoutes.length} unauthorised_checks=${unauthorised}/${protectedRoutes.length * badCredentials.length} ` +

@@ -90,8 +90,7 @@ const backends: Record<'redis' | 'postgres', () => Promise<Backend>> = {
     return {
       target: hostPort(TEST_DATABASE_URL, 5432),
       writerEnv: (gatePort) => ({ DECK_STORE: 'postgres', DATABASE_URL: atGate(gatePort) }),
-      openStore: () =>
-        createDeckStore({ decks: { store: 'postgres', databaseUrl: TEST_DATABASE_URL }, queuePrefix: 'unused', redisUrl: TEST_REDIS_URL }, { schema }),
+      openStore: () => createDeckStore({ decks: { store: 'postgres', databaseUrl: TEST_DATABASE_URL }, queuePrefix: 'unused', redisUrl: TEST_REDIS_URL }, { schema }),
       partialWrite: (gate) =>
         withAdmin(async (sql) => {
           // The writer's backend (the gate's port towards PostgreSQL) is in the middle of the
@@ -186,8 +185,7 @@ async function crashDuringWrite(t: Test, name: keyof typeof backends, moment: Mo
 
   // The gate is set while the writer's connection is idle, then the writer starts its write.
   const halfway = Math.floor(REVISION_BYTES / 2)
-  const held =
-    moment === 'half the revision sent' ? gate.holdRequestsAfter(halfway) : gate.holdRepliesAt(backend.acknowledgement)
+  const held = moment === 'half the revision sent' ? gate.holdRequestsAfter(halfway) : gate.holdRepliesAt(backend.acknowledgement)
   proc.signal('SIGUSR2')
   await within(held, 30_000, `the gate to stop the write at "${moment}"`, proc)
 
@@ -210,7 +208,11 @@ async function crashDuringWrite(t: Test, name: keyof typeof backends, moment: Mo
   if (moment === 'half the revision sent') {
     t.equal(deck.revisions, 1, 'the old revision is the latest')
     t.same(deck.cards.map(generated), OLD.cards, 'whole and unchanged: every card, in order')
-    t.same(deck.cards.filter((card) => card.status !== 'new').map((card) => [card.id, card.status]), [['old-0001', 'approved']], 'its review too')
+    t.same(
+      deck.cards.filter((card) => card.status !== 'new').map((card) => [card.id, card.status]),
+      [['old-0001', 'approved']],
+      'its review too',
+    )
     t.equal(await fresh.getDeck(key, { revision: 2 }), null, 'no revision 2')
     t.equal(await backend.revision2Traces(), 0, 'and nothing of it stored')
     t.same(await fresh.writeRevision(key, { job_id: NEW.job_id, cards: NEW_CARDS }), { revision: 2, created: true }, "the job's retry writes it")
@@ -218,7 +220,10 @@ async function crashDuringWrite(t: Test, name: keyof typeof backends, moment: Mo
     t.equal(deck.revisions, 2, 'the new revision is the latest')
     t.equal(deck.cards.length, NEW.count, `all ${NEW.count} cards`)
     t.same(deck.cards.map(generated), NEW_CARDS, 'whole: every card as written, in order')
-    t.ok(deck.cards.every((card) => card.status === 'new'), 'none carries a review of another revision')
+    t.ok(
+      deck.cards.every((card) => card.status === 'new'),
+      'none carries a review of another revision',
+    )
     t.same(await fresh.writeRevision(key, { job_id: NEW.job_id, cards: NEW_CARDS }), { revision: 2, created: false }, "the job's retry finds its revision")
   }
   t.equal((await readAll(fresh)).cards.length, NEW.count, 'and revision 2 is whole after the retry')

@@ -22,7 +22,12 @@ import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-sup
 const TOKEN = `hostile-${randomUUID()}`
 t.teardown(closeHttpAgent)
 
-interface Outcome { state: string; error: string | null; attempts: number; ms: number }
+interface Outcome {
+  state: string
+  error: string | null
+  attempts: number
+  ms: number
+}
 
 /** A loopback file server for the given bodies, by path. */
 async function fileServer(t: Test, files: Record<string, Uint8Array | string>) {
@@ -43,7 +48,12 @@ async function stack(t: Test, workerEnv: Record<string, string>) {
   const env = { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, LOG_DIR: dirs.logs.path }
   const api: ApiServer = await startApiServer({ ...env, API_TOKENS: `${TOKEN}:tenant-hostile` })
   const worker: ManagedProcess = startWorkerCli('transcription', {
-    ...env, CONTENT_DIR: dirs.content.path, LOCAL_FILE_ROOT: dirs.local.path, ALLOW_PRIVATE_FILE_URLS: 'true', JOB_ATTEMPTS: '2', ...workerEnv,
+    ...env,
+    CONTENT_DIR: dirs.content.path,
+    LOCAL_FILE_ROOT: dirs.local.path,
+    ALLOW_PRIVATE_FILE_URLS: 'true',
+    JOB_ATTEMPTS: '2',
+    ...workerEnv,
   })
   const health: number[] = []
   let polling = true
@@ -69,12 +79,17 @@ async function stack(t: Test, workerEnv: Record<string, string>) {
     return created.body.data.job_id as string
   }
   const outcome = (jobId: string) =>
-    waitFor(`transcription job ${jobId} to finish`, async () => {
-      const { data } = (await apiRequest(api.base, 'GET', `/transcription/jobs/${jobId}`, TOKEN)).body
-      if (data?.state !== 'completed' && data?.state !== 'failed') return false
-      // The module job's own timings include its children; the failure is the file's.
-      return { state: data.state, error: data.error, attempts: data.attempts_made, ms: Date.parse(data.finished_at) - Date.parse(data.created_at) } as Outcome
-    }, 120_000, 100).catch((err: Error) => {
+    waitFor(
+      `transcription job ${jobId} to finish`,
+      async () => {
+        const { data } = (await apiRequest(api.base, 'GET', `/transcription/jobs/${jobId}`, TOKEN)).body
+        if (data?.state !== 'completed' && data?.state !== 'failed') return false
+        // The module job's own timings include its children; the failure is the file's.
+        return { state: data.state, error: data.error, attempts: data.attempts_made, ms: Date.parse(data.finished_at) - Date.parse(data.created_at) } as Outcome
+      },
+      120_000,
+      100,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${tailOf(worker)}`)
     })
   return { api, worker, dirs, health, enqueue, outcome }
@@ -135,12 +150,14 @@ const SANDBOX_LIMITS = [
   {
     name: 'time',
     env: { EXTRACT_TIMEOUT_MS: '2000', EXTRACT_MAX_HEAP_MB: '1024' },
-    error: /^1 of 1 files could not be transcribed: File book \([^)]+\): reading the file took longer than the limit of 2,000 ms \(EXTRACT_TIMEOUT_MS\); its extraction thread was stopped$/,
+    error:
+      /^1 of 1 files could not be transcribed: File book \([^)]+\): reading the file took longer than the limit of 2,000 ms \(EXTRACT_TIMEOUT_MS\); its extraction thread was stopped$/,
   },
   {
     name: 'heap',
     env: { EXTRACT_TIMEOUT_MS: '120000', EXTRACT_MAX_HEAP_MB: '48' },
-    error: /^1 of 1 files could not be transcribed: File book \([^)]+\): reading the file needed more memory than the limit of 48 MB \(EXTRACT_MAX_HEAP_MB\); its extraction thread was stopped$/,
+    error:
+      /^1 of 1 files could not be transcribed: File book \([^)]+\): reading the file needed more memory than the limit of 48 MB \(EXTRACT_MAX_HEAP_MB\); its extraction thread was stopped$/,
   },
 ]
 
@@ -160,6 +177,8 @@ for (const limit of SANDBOX_LIMITS) {
     t.equal(controlOutcome.state, 'completed', 'the control job completes')
     t.ok(s.worker.alive() && s.worker.pid === pid, 'the worker process lives on')
     t.same([...new Set(s.health)], [200], `health answered 200 on all ${s.health.length} polls`)
-    t.comment(`${limit.name} limit: docx_bytes=${docx.length} ${JSON.stringify(limit.env)} failed_after_ms=${bookOutcome.ms} control=${controlOutcome.state} health_polls=${s.health.length} statuses=[200] worker_rss_mb=${Math.round(rssOf(pid) / 1024 / 1024)}`)
+    t.comment(
+      `${limit.name} limit: docx_bytes=${docx.length} ${JSON.stringify(limit.env)} failed_after_ms=${bookOutcome.ms} control=${controlOutcome.state} health_polls=${s.health.length} statuses=[200] worker_rss_mb=${Math.round(rssOf(pid) / 1024 / 1024)}`,
+    )
   })
 }

@@ -151,7 +151,22 @@ function generateCases(): FuzzCase[] {
       post(`${route} ${nestedKey} key ${key}`, route, JSON.stringify(nested).replace(JSON.stringify(inner), withRawKey(inner, key, { polluted: true })))
     }
     // 3. Invalid JSON and non-object JSON.
-    for (const raw of ['{', '{"mode":', '}', '[]', 'null', '0', '"text"', 'true', '{"a":1,}', "{'mode':'course'}", '{"mode":"course"}garbage', '\u0000', '[' .repeat(5_000), '{"a":'.repeat(2_000)]) {
+    for (const raw of [
+      '{',
+      '{"mode":',
+      '}',
+      '[]',
+      'null',
+      '0',
+      '"text"',
+      'true',
+      '{"a":1,}',
+      "{'mode':'course'}",
+      '{"mode":"course"}garbage',
+      '\u0000',
+      '['.repeat(5_000),
+      '{"a":'.repeat(2_000),
+    ]) {
       post(`${route} invalid body ${JSON.stringify(raw.slice(0, 20))}`, route, raw)
     }
     // 4. Wrong content types, and JSON sent without one.
@@ -184,9 +199,35 @@ function generateCases(): FuzzCase[] {
 
   // 6. Hostile job ids on every job route (raw paths: no client-side normalisation).
   const ids = [
-    '..', '../..', '..%2f..%2fetc%2fpasswd', '%2e%2e', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '....//....//etc/passwd', '..\\..\\windows',
-    '__proto__', 'constructor', 'prototype', 'x'.repeat(65), 'z'.repeat(4_000), '%00', 'a%00b', 'a%20b', '%3Cscript%3E', "'%20OR%201=1",
-    '*', '%2A', 'job%3Fx', 'caf%C3%A9', '%F0%9F%99%82', '-', '0', randomUUID(), '%', '%zz', 'a;b', 'a$b',
+    '..',
+    '../..',
+    '..%2f..%2fetc%2fpasswd',
+    '%2e%2e',
+    '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+    '....//....//etc/passwd',
+    '..\\..\\windows',
+    '__proto__',
+    'constructor',
+    'prototype',
+    'x'.repeat(65),
+    'z'.repeat(4_000),
+    '%00',
+    'a%00b',
+    'a%20b',
+    '%3Cscript%3E',
+    "'%20OR%201=1",
+    '*',
+    '%2A',
+    'job%3Fx',
+    'caf%C3%A9',
+    '%F0%9F%99%82',
+    '-',
+    '0',
+    randomUUID(),
+    '%',
+    '%zz',
+    'a;b',
+    'a$b',
   ]
   const jobRoutes: [string, (id: string) => string][] = [
     ['GET', (id) => `/orchestrator/jobs/${id}`],
@@ -201,28 +242,68 @@ function generateCases(): FuzzCase[] {
     for (const id of ids) cases.push({ name: `${method} ${route(':id')} id=${id.slice(0, 30)}`, method, path: route(id), headers: { authorization: `Bearer ${TOKEN}` } })
   }
   // Traversal out of the prefix and unknown routes and methods.
-  for (const path of ['/../../etc/passwd', '/orchestrator/../../../etc/passwd', '/orchestrator/jobs/a/b/c', '/orchestrator/generate-batch/..', '/%2e%2e/%2e%2e/etc/passwd', '/orchestrator//jobs', '/orchestrator/jobs/%2F']) {
+  for (const path of [
+    '/../../etc/passwd',
+    '/orchestrator/../../../etc/passwd',
+    '/orchestrator/jobs/a/b/c',
+    '/orchestrator/generate-batch/..',
+    '/%2e%2e/%2e%2e/etc/passwd',
+    '/orchestrator//jobs',
+    '/orchestrator/jobs/%2F',
+  ]) {
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) cases.push({ name: `${method} ${path}`, method, path, headers: { authorization: `Bearer ${TOKEN}` } })
   }
   for (const method of ['PUT', 'PATCH']) {
-    for (const path of ['/orchestrator/generate-batch', '/orchestrator/jobs', '/transcription/jobs']) cases.push({ name: `${method} ${path}`, method, path, headers: json, body: JSON.stringify(VALID_GENERATE) })
+    for (const path of ['/orchestrator/generate-batch', '/orchestrator/jobs', '/transcription/jobs'])
+      cases.push({ name: `${method} ${path}`, method, path, headers: json, body: JSON.stringify(VALID_GENERATE) })
   }
 
   // 7. Query strings.
   const queries = [
-    'state=bogus', 'state=', 'state[]=active', 'limit=0', 'limit=101', 'limit=-5', 'limit=abc', 'limit=1e3', 'offset=-1', 'offset=100001',
-    'offset=x', 'module_id=' + 'm'.repeat(200), 'course_id=' + 'c'.repeat(200), 'extra=1', '__proto__[polluted]=1', '__proto__=x',
-    'constructor[prototype][polluted]=1', 'limit=1&limit=2', 'state=active&state=failed', '%zz=1', 'limit=%00', 'a'.repeat(5_000) + '=1',
+    'state=bogus',
+    'state=',
+    'state[]=active',
+    'limit=0',
+    'limit=101',
+    'limit=-5',
+    'limit=abc',
+    'limit=1e3',
+    'offset=-1',
+    'offset=100001',
+    'offset=x',
+    'module_id=' + 'm'.repeat(200),
+    'course_id=' + 'c'.repeat(200),
+    'extra=1',
+    '__proto__[polluted]=1',
+    '__proto__=x',
+    'constructor[prototype][polluted]=1',
+    'limit=1&limit=2',
+    'state=active&state=failed',
+    '%zz=1',
+    'limit=%00',
+    'a'.repeat(5_000) + '=1',
   ]
-  for (const query of queries) cases.push({ name: `GET /orchestrator/jobs?${query.slice(0, 40)}`, method: 'GET', path: `/orchestrator/jobs?${query}`, headers: { authorization: `Bearer ${TOKEN}` } })
+  for (const query of queries)
+    cases.push({ name: `GET /orchestrator/jobs?${query.slice(0, 40)}`, method: 'GET', path: `/orchestrator/jobs?${query}`, headers: { authorization: `Bearer ${TOKEN}` } })
   for (const query of ['link=maybe', 'link=2', 'link[]=1', 'extra=1', '__proto__[x]=1']) {
     cases.push({ name: `GET logs?${query}`, method: 'GET', path: `/orchestrator/jobs/${randomUUID()}/logs?${query}`, headers: { authorization: `Bearer ${TOKEN}` } })
   }
 
   // 8. Hostile Authorization and other headers on every route.
   const authHeaders = [
-    '', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', `Bearer ${TOKEN} extra`, `Bearer ${TOKEN.slice(0, -1)}`, `Bearer ${'t'.repeat(8_000)}`,
-    `bearer${TOKEN}`, `Token ${TOKEN}`, 'Bearer __proto__', 'Bearer constructor', `Bearer ${TOKEN}\t\tx`, 'Bearer %00',
+    '',
+    'Bearer',
+    'Bearer ',
+    'Basic dXNlcjpwYXNz',
+    `Bearer ${TOKEN} extra`,
+    `Bearer ${TOKEN.slice(0, -1)}`,
+    `Bearer ${'t'.repeat(8_000)}`,
+    `bearer${TOKEN}`,
+    `Token ${TOKEN}`,
+    'Bearer __proto__',
+    'Bearer constructor',
+    `Bearer ${TOKEN}\t\tx`,
+    'Bearer %00',
   ]
   const everyRoute: [string, string][] = [
     ['POST', '/orchestrator/generate-batch'],
@@ -239,7 +320,13 @@ function generateCases(): FuzzCase[] {
   for (const [method, path] of everyRoute) {
     const body = method === 'POST' ? JSON.stringify(path.includes('transcription') ? VALID_TRANSCRIPTION : VALID_GENERATE) : undefined
     for (const auth of authHeaders) {
-      cases.push({ name: `${method} ${path.slice(0, 30)} authorization=${JSON.stringify(auth.slice(0, 20))}`, method, path, headers: { 'content-type': 'application/json', authorization: auth }, ...(body ? { body } : {}) })
+      cases.push({
+        name: `${method} ${path.slice(0, 30)} authorization=${JSON.stringify(auth.slice(0, 20))}`,
+        method,
+        path,
+        headers: { 'content-type': 'application/json', authorization: auth },
+        ...(body ? { body } : {}),
+      })
     }
     cases.push({ name: `${method} ${path.slice(0, 30)} 40 KB header`, method, path, headers: { authorization: `Bearer ${TOKEN}`, 'x-padding': 'h'.repeat(40_000) } })
   }
@@ -294,7 +381,9 @@ t.test('over a thousand malformed requests on every route: only 4xx, never 5xx, 
   const cases = generateCases()
   const started = Date.now()
   const results = await mapLimit(cases, 16, async (c): Promise<ApiResponse | Error> =>
-    rawRequest(api.base, c.method, c.path, { fresh: true, ...(c.headers ? { headers: c.headers } : {}), ...(c.body !== undefined ? { body: c.body } : {}) }).catch((err: Error) => err),
+    rawRequest(api.base, c.method, c.path, { fresh: true, ...(c.headers ? { headers: c.headers } : {}), ...(c.body !== undefined ? { body: c.body } : {}) }).catch(
+      (err: Error) => err,
+    ),
   )
   const elapsedMs = Date.now() - started
   const statuses: Record<string, number> = {}
@@ -310,11 +399,16 @@ t.test('over a thousand malformed requests on every route: only 4xx, never 5xx, 
       failures.push(`${cases[i]!.name} → ${status} ${result instanceof Error ? '' : JSON.stringify(result.body).slice(0, 200)}`)
     }
   }
-  const fiveXx = Object.entries(statuses).filter(([s]) => s.startsWith('5')).reduce((n, [, c]) => n + c, 0)
+  const fiveXx = Object.entries(statuses)
+    .filter(([s]) => s.startsWith('5'))
+    .reduce((n, [, c]) => n + c, 0)
   t.ok(cases.length >= 1_000, `${cases.length} generated cases (at least 1,000)`)
   t.same(failures, [], 'every case answered 4xx')
   const enveloped = results.filter((r) => !(r instanceof Error) && r.body?.success === false && typeof r.body.error?.message === 'string').length
-  t.ok(enveloped >= cases.length * 0.9, `refusals come in the error envelope with a message (${enveloped}; the rest are Fastify's own answers outside the plugin's prefix or to oversized headers)`)
+  t.ok(
+    enveloped >= cases.length * 0.9,
+    `refusals come in the error envelope with a message (${enveloped}; the rest are Fastify's own answers outside the plugin's prefix or to oversized headers)`,
+  )
 
   t.same([await queues.counts('orchestrator'), await queues.counts('transcription')], countsBefore, 'queue counts unchanged: no job enqueued')
   t.same(await snapshot(redis, prefix), keysBefore, 'no Redis key added or removed under the prefix')
@@ -358,10 +452,15 @@ t.test('transcription file URLs on loopback or the metadata address are refused 
           { module_id: `mod-ssrf-${name}`, course_id: 'course-ssrf', files: [{ file_id: 'notes', url, mime_type: 'text/plain' }] },
           { tenant: 'tenant-ssrf', principal: 'ssrf-test' },
         )
-        outcomes[name] = await waitFor(`the ${name} transcription job to finish`, async () => {
-          const status = await queues.getJob('transcription', job.job_id, 'tenant-ssrf')
-          return status && (status.state === 'completed' || status.state === 'failed') ? { state: status.state, reason: String(status.error ?? '') } : false
-        }, 30_000, 100).catch((err: Error) => {
+        outcomes[name] = await waitFor(
+          `the ${name} transcription job to finish`,
+          async () => {
+            const status = await queues.getJob('transcription', job.job_id, 'tenant-ssrf')
+            return status && (status.state === 'completed' || status.state === 'failed') ? { state: status.state, reason: String(status.error ?? '') } : false
+          },
+          30_000,
+          100,
+        ).catch((err: Error) => {
           throw new Error(`${err.message}\n${tailOf(worker)}`)
         })
       }

@@ -61,7 +61,11 @@ t.test('a burst while Redis is down or paused gets fast, bounded 503s and no mem
   const jobId = first.body.data.jobs[0].job_id as string
 
   // Warm-up so the RSS baseline includes the JIT-compiled request path.
-  await mapLimit(Array.from({ length: 200 }, (_, i) => i + 1), 50, (i) => burstRequest(api.base, i, jobId))
+  await mapLimit(
+    Array.from({ length: 200 }, (_, i) => i + 1),
+    50,
+    (i) => burstRequest(api.base, i, jobId),
+  )
 
   await redis.kill()
   const metrics = await apiRequest(api.base, 'GET', '/orchestrator/metrics')
@@ -71,16 +75,30 @@ t.test('a burst while Redis is down or paused gets fast, bounded 503s and no mem
   t.equal(metrics.headers['retry-after'], '5', 'with Retry-After')
   const BURST = 1_000
   const rssBefore = rssOf(api.proc.pid)
-  const down = await mapLimit(Array.from({ length: BURST }, (_, i) => i), 50, (i) => burstRequest(api.base, i, jobId))
+  const down = await mapLimit(
+    Array.from({ length: BURST }, (_, i) => i),
+    50,
+    (i) => burstRequest(api.base, i, jobId),
+  )
   const rssAfterFirst = rssOf(api.proc.pid)
-  const again = await mapLimit(Array.from({ length: BURST }, (_, i) => i), 50, (i) => burstRequest(api.base, i, jobId))
+  const again = await mapLimit(
+    Array.from({ length: BURST }, (_, i) => i),
+    50,
+    (i) => burstRequest(api.base, i, jobId),
+  )
   const rssAfterSecond = rssOf(api.proc.pid)
   const downStats = summarise([...down, ...again])
-  const slowest = [...down, ...again].map((res, i) => ({ i, ms: res.ms })).sort((a, b) => b.ms - a.ms).slice(0, 5)
+  const slowest = [...down, ...again]
+    .map((res, i) => ({ i, ms: res.ms }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5)
   t.comment(`slowest while down: ${slowest.map((s) => `#${s.i}:${s.ms.toFixed(0)}ms`).join(' ')}`)
   t.same(downStats.statuses, { 503: 2 * BURST }, `all ${2 * BURST} requests answered 503 while Redis is down`)
   t.ok(downStats.max < 1_000, `every answer took < 1 s (p50 ${downStats.p50.toFixed(1)} ms, p99 ${downStats.p99.toFixed(1)} ms, max ${downStats.max.toFixed(1)} ms)`)
-  t.ok(down.every((res) => res.body?.error?.code === 'UNAVAILABLE'), 'each says UNAVAILABLE')
+  t.ok(
+    down.every((res) => res.body?.error?.code === 'UNAVAILABLE'),
+    'each says UNAVAILABLE',
+  )
   t.ok(down.filter((res) => res.headers['retry-after'] !== undefined).length > 0, 'enqueue refusals carry Retry-After')
   const growth = (rssAfterSecond - rssBefore) / MB
   const secondGrowth = (rssAfterSecond - rssAfterFirst) / MB
@@ -97,7 +115,11 @@ t.test('a burst while Redis is down or paused gets fast, bounded 503s and no mem
   const pausedAt = Date.now()
   const PAUSED_BURST = 100
   // All at once: a client that keeps sending while Redis is paused.
-  const paused = await mapLimit(Array.from({ length: PAUSED_BURST }, (_, i) => i), PAUSED_BURST, (i) => burstRequest(api.base, i, jobId))
+  const paused = await mapLimit(
+    Array.from({ length: PAUSED_BURST }, (_, i) => i),
+    PAUSED_BURST,
+    (i) => burstRequest(api.base, i, jobId),
+  )
   const pausedStats = summarise(paused)
   const burstDoneMs = Date.now() - pausedAt
   admin.disconnect()
@@ -134,9 +156,17 @@ t.test('MAX_QUEUE_DEPTH: a full backlog answers 429 with Retry-After and enqueue
 
   const accepted: ApiResponse[] = []
   for (let i = 0; i < LIMIT; i++) accepted.push(await enqueue(i))
-  t.same(accepted.map((res) => res.status), Array(LIMIT).fill(202), `the first ${LIMIT} jobs are accepted`)
+  t.same(
+    accepted.map((res) => res.status),
+    Array(LIMIT).fill(202),
+    `the first ${LIMIT} jobs are accepted`,
+  )
 
-  const refused = await mapLimit(Array.from({ length: 50 }, (_, i) => LIMIT + i), 10, enqueue)
+  const refused = await mapLimit(
+    Array.from({ length: 50 }, (_, i) => LIMIT + i),
+    10,
+    enqueue,
+  )
   t.same(new Set(refused.map((res) => res.status)), new Set([429]), 'every further enqueue answers 429')
   t.equal(refused[0]!.headers['retry-after'], '30', 'with Retry-After')
   t.equal(refused[0]!.body.error.code, 'QUEUE_FULL', 'and the QUEUE_FULL code')
@@ -151,5 +181,7 @@ t.test('MAX_QUEUE_DEPTH: a full backlog answers 429 with Retry-After and enqueue
   const removed = await apiRequest(api.base, 'DELETE', `/orchestrator/jobs/${accepted[0]!.body.data.jobs[0].job_id}`, TOKEN)
   t.equal(removed.status, 200, 'cancelling a waiting job frees a slot')
   t.equal((await enqueue(999)).status, 202, 'and the next enqueue is accepted')
-  t.comment(`queue depth: limit=${LIMIT} accepted=${LIMIT + 1} refused_429=${refused.length + 1} retry_after_s=${refused[0]!.headers['retry-after']} backlog_after=${await waiting()}`)
+  t.comment(
+    `queue depth: limit=${LIMIT} accepted=${LIMIT + 1} refused_429=${refused.length + 1} retry_after_s=${refused[0]!.headers['retry-after']} backlog_after=${await waiting()}`,
+  )
 })

@@ -48,16 +48,20 @@ t.test('Redis killed and restarted mid-run: every job completes exactly once, AP
   })
 
   // Hundreds of jobs queued through the API before any worker runs.
-  const enqueued = await mapLimit(Array.from({ length: JOBS }, (_, i) => i), 16, async (i) => {
-    const res = await apiRequest(api.base, 'POST', '/orchestrator/generate-batch', TOKEN, {
-      mode: 'single_module',
-      target: { course_id: 'course-redis', module_id: `mod-redis-${i}` },
-      settings: { target_card_count: 2 },
-      content: content(i),
-    })
-    if (res.status !== 202) throw new Error(`enqueue ${i}: HTTP ${res.status} ${JSON.stringify(res.body)}`)
-    return res.body.data.jobs[0].job_id as string
-  })
+  const enqueued = await mapLimit(
+    Array.from({ length: JOBS }, (_, i) => i),
+    16,
+    async (i) => {
+      const res = await apiRequest(api.base, 'POST', '/orchestrator/generate-batch', TOKEN, {
+        mode: 'single_module',
+        target: { course_id: 'course-redis', module_id: `mod-redis-${i}` },
+        settings: { target_card_count: 2 },
+        content: content(i),
+      })
+      if (res.status !== 202) throw new Error(`enqueue ${i}: HTTP ${res.status} ${JSON.stringify(res.body)}`)
+      return res.body.data.jobs[0].job_id as string
+    },
+  )
   const jobIds = new Set(enqueued)
   t.equal(jobIds.size, JOBS, `${JOBS} distinct jobs enqueued`)
 
@@ -66,10 +70,15 @@ t.test('Redis killed and restarted mid-run: every job completes exactly once, AP
   await Promise.all(workers.map((w) => waitForWorkerStarted(w)))
   const pids = workers.map((w) => w.pid)
 
-  const completedAtKill = await waitFor('a quarter of the jobs to complete before the crash', () => {
-    const done = readMarkers(markers.path).size
-    return done >= JOBS / 4 ? done : false
-  }, 60_000, 10)
+  const completedAtKill = await waitFor(
+    'a quarter of the jobs to complete before the crash',
+    () => {
+      const done = readMarkers(markers.path).size
+      return done >= JOBS / 4 ? done : false
+    },
+    60_000,
+    10,
+  )
   t.ok(completedAtKill < JOBS, `Redis is killed mid-run (${completedAtKill}/${JOBS} done)`)
 
   await redis.kill()
@@ -89,17 +98,26 @@ t.test('Redis killed and restarted mid-run: every job completes exactly once, AP
     for (const res of answers) downLatencies.push(res.ms)
     whileDown.push(...answers)
   }
-  t.same(whileDown.filter((res) => res.status !== 503).map((res) => res.status), [], `all ${whileDown.length} requests during the outage answered 503`)
+  t.same(
+    whileDown.filter((res) => res.status !== 503).map((res) => res.status),
+    [],
+    `all ${whileDown.length} requests during the outage answered 503`,
+  )
   t.equal(whileDown[0]!.body.status, 'unhealthy', 'health says unhealthy')
   t.ok(Math.max(...downLatencies) < 1_000, `every answer during the outage took < 1 s (max ${Math.max(...downLatencies).toFixed(0)} ms)`)
   const completedWhileDown = readMarkers(markers.path).size
 
   await redis.restart()
   const downMs = Date.now() - downAt
-  const healthyAfterMs = await waitFor('the API to report healthy after the restart', async () => {
-    const res = await apiRequest(api.base, 'GET', '/orchestrator/health')
-    return res.status === 200 ? Date.now() - downAt - downMs : false
-  }, 30_000, 100)
+  const healthyAfterMs = await waitFor(
+    'the API to report healthy after the restart',
+    async () => {
+      const res = await apiRequest(api.base, 'GET', '/orchestrator/health')
+      return res.status === 200 ? Date.now() - downAt - downMs : false
+    },
+    30_000,
+    100,
+  )
 
   await waitFor(
     `all ${JOBS} jobs to complete after the restart`,
@@ -124,12 +142,23 @@ t.test('Redis killed and restarted mid-run: every job completes exactly once, AP
   const calls = readMarkers(markers.path)
   const duplicated = [...calls].filter(([, lines]) => lines.length !== 1)
   t.same(duplicated, [], 'the result hook ran exactly once for every job')
-  t.same([...jobIds].filter((id) => !calls.has(id)), [], 'no enqueued job is missing a result')
-  t.same([...calls.keys()].filter((id) => !jobIds.has(id) && id !== lastJob), [], 'no result for a job that was not enqueued')
+  t.same(
+    [...jobIds].filter((id) => !calls.has(id)),
+    [],
+    'no enqueued job is missing a result',
+  )
+  t.same(
+    [...calls.keys()].filter((id) => !jobIds.has(id) && id !== lastJob),
+    [],
+    'no result for a job that was not enqueued',
+  )
   const counts = await admin.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')
   t.same(counts, { waiting: 0, active: 0, delayed: 0, completed: JOBS + 1, failed: 0 }, 'BullMQ agrees: all completed, none failed or left')
   const completedAfterRestartBy = new Set([...calls.values()].flat())
-  t.ok(pids.every((pid) => completedAfterRestartBy.has(String(pid))), 'both worker processes completed jobs')
+  t.ok(
+    pids.every((pid) => completedAfterRestartBy.has(String(pid))),
+    'both worker processes completed jobs',
+  )
   t.ok(workers.every((w) => w.alive()) && api.proc.alive(), 'no process was restarted: the same API and worker processes are running')
   t.ok(completedWhileDown < JOBS, 'jobs were still left when Redis came back, and the same workers finished them')
   t.equal(redis.starts, 2, 'redis-server was started twice (once killed)')

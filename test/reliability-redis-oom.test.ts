@@ -68,7 +68,10 @@ t.test('Redis out of memory: writes answer 503 UNAVAILABLE, reads work, health i
   await filler.config('SET', 'maxmemory', String(20 * 1024 * 1024))
   const refusals = [
     ['enqueue a generation job', await generate('mod-during')],
-    ['enqueue a transcription job', await call('POST', '/transcription/jobs', { module_id: 'm', course_id: 'course-oom', files: [{ file_id: 'f', url: 'https://cdn.example.com/f.txt' }] })],
+    [
+      'enqueue a transcription job',
+      await call('POST', '/transcription/jobs', { module_id: 'm', course_id: 'course-oom', files: [{ file_id: 'f', url: 'https://cdn.example.com/f.txt' }] }),
+    ],
     ['edit a card', await call('PATCH', `/decks/course-oom/mod-before/cards/${cardId}`, { status: 'approved' })],
   ] as const
   for (const [what, res] of refusals) {

@@ -56,10 +56,15 @@ t.test('Redis restarted empty, or flushed: health is unhealthy with the reason a
   const resetAt = Date.now()
   await redisServer.kill()
   await redisServer.restart()
-  const report = await waitFor('health to report the loss', async () => {
-    const res = await health()
-    return res.status === 503 && LOST.test(res.body.reason) ? res : undefined
-  }, 30_000, 100)
+  const report = await waitFor(
+    'health to report the loss',
+    async () => {
+      const res = await health()
+      return res.status === 503 && LOST.test(res.body.reason) ? res : undefined
+    },
+    30_000,
+    100,
+  )
   const detectedMs = Date.now() - resetAt
   t.equal(report.body.status, 'unhealthy')
   t.match(report.body.reason, LOST, 'the reason names the lost epoch')
@@ -76,10 +81,15 @@ t.test('Redis restarted empty, or flushed: health is unhealthy with the reason a
   // The acknowledgement: restart the API. It adopts the new Redis's epoch.
   await api.stop()
   api = await startApiServer(apiEnv)
-  const afterRestart = await waitFor('health after the API restart', async () => {
-    const res = await health()
-    return res.body.status === 'healthy' ? res : undefined
-  }, 20_000, 100)
+  const afterRestart = await waitFor(
+    'health after the API restart',
+    async () => {
+      const res = await health()
+      return res.body.status === 'healthy' ? res : undefined
+    },
+    20_000,
+    100,
+  )
   t.equal(afterRestart.status, 200, 'healthy again after the API restarted')
   t.equal(lossLines(api).length, 0, 'the new API process logs no loss')
 

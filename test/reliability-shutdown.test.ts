@@ -94,7 +94,9 @@ t.test('SIGTERM during load: in-flight jobs finish, nothing is left active, exit
   const states = await statesOf(queues, jobIds)
   t.same(states, { completed: CONCURRENCY, waiting: JOBS - CONCURRENCY }, 'the in-flight jobs completed; the waiting ones are untouched for the next worker')
   t.equal((await queues.queue('orchestrator').getJobCounts('active')).active, 0, 'no job is left active')
-  t.comment(`graceful shutdown: jobs=${JOBS} in_flight_at_sigterm=${CONCURRENCY} completed_during_drain=${states.completed} left_waiting=${states.waiting} left_active=0 exit_code=${exit.code} exit_ms=${exitMs} deadline_ms=${DEADLINE_MS}`)
+  t.comment(
+    `graceful shutdown: jobs=${JOBS} in_flight_at_sigterm=${CONCURRENCY} completed_during_drain=${states.completed} left_waiting=${states.waiting} left_active=0 exit_code=${exit.code} exit_ms=${exitMs} deadline_ms=${DEADLINE_MS}`,
+  )
 })
 
 t.test('a second signal forces the exit at once', async (t) => {

@@ -73,7 +73,10 @@ t.test('a stream flood from one token is capped; other tenants get through; memo
   // One waiting job per tenant (no worker runs): its stream stays open.
   const jobs: Record<string, string> = {}
   for (const [tenant, token] of Object.entries(TOKENS)) {
-    const res = await apiRequest(api.base, 'POST', '/orchestrator/generate-batch', token, { mode: 'single_module', target: { course_id: 'course-flood', module_id: `mod-${tenant}` } })
+    const res = await apiRequest(api.base, 'POST', '/orchestrator/generate-batch', token, {
+      mode: 'single_module',
+      target: { course_id: 'course-flood', module_id: `mod-${tenant}` },
+    })
     jobs[tenant] = res.body.data.jobs[0].job_id
   }
   // Warm-up: open and close a tenant's worth of streams, so the baseline includes the stream path.
@@ -101,7 +104,10 @@ t.test('a stream flood from one token is capped; other tenants get through; memo
   const first = await cycle()
   t.equal(count(first.flood, 200), PER_TENANT, `tenant A holds exactly ${PER_TENANT} of ${FLOOD} streams`)
   t.equal(count(first.flood, 429), FLOOD - PER_TENANT, 'every other attempt is refused with 429')
-  t.ok(first.flood.filter((o) => o.status === 429).every((o) => o.retryAfter === '10'), 'each with Retry-After')
+  t.ok(
+    first.flood.filter((o) => o.status === 429).every((o) => o.retryAfter === '10'),
+    'each with Retry-After',
+  )
   t.equal(first.duringFlood.status, 200, 'tenant B reads its job during the flood')
   t.equal(count(first.streamsB, 200), PER_TENANT, `tenant B opens its ${PER_TENANT} streams`)
   t.equal(count(first.streamsC, 200), TOTAL - 2 * PER_TENANT, `tenant C gets what is left of the total ${TOTAL}`)
@@ -112,7 +118,10 @@ t.test('a stream flood from one token is capped; other tenants get through; memo
   // machine it moved 34 → 70 → 102 MB over three floods in one run and stayed flat in another,
   // so a threshold here would be a flaky test; the memory figure belongs to a bench.
   const later = [await cycle(), await cycle()]
-  t.ok(later.every((c) => count(c.flood, 200) === PER_TENANT), 'later floods are capped the same way')
+  t.ok(
+    later.every((c) => count(c.flood, 200) === PER_TENANT),
+    'later floods are capped the same way',
+  )
   t.comment(
     `stream flood: attempts=${FLOOD}x3 accepted_a=${count(first.flood, 200)} refused_429=${count(first.flood, 429)} accepted_b=${count(first.streamsB, 200)} ` +
       `accepted_c=${count(first.streamsC, 200)} refused_503=${count(first.streamsC, 503)} rss_baseline_mb=${(rssBaseline / MB).toFixed(1)} ` +

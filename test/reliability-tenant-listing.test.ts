@@ -54,7 +54,7 @@ t.test("a tenant's job is listed behind 10,000 jobs of another tenant; no list s
   t.equal(aSame.body.data.items.length, 1, "tenant A's own job with those ids")
   t.not(ids(aSame)[0], myJob, "not tenant B's")
   const pages: string[] = []
-  for (let offset: number | null = 0; offset !== null && pages.length < 300; ) {
+  for (let offset: number | null = 0; offset !== null && pages.length < 300;) {
     const page = await list(TOKEN_A, `?course_id=shared-course&limit=40&offset=${offset}`)
     pages.push(...ids(page))
     offset = page.body.data.next_offset
@@ -63,11 +63,12 @@ t.test("a tenant's job is listed behind 10,000 jobs of another tenant; no list s
   t.notOk(pages.includes(myJob), "and never tenant B's job")
 
   const rssBefore = rssOf(api.proc.pid)
-  const concurrent = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => list(i % 2 ? TOKEN_A : TOKEN_B, i % 4 < 2 ? '?limit=100' : '?module_id=mod-0')),
-  )
+  const concurrent = await Promise.all(Array.from({ length: 20 }, (_, i) => list(i % 2 ? TOKEN_A : TOKEN_B, i % 4 < 2 ? '?limit=100' : '?module_id=mod-0')))
   const rssAfter = rssOf(api.proc.pid)
-  t.ok(concurrent.every((res) => res.status === 200), '20 concurrent lists answer 200')
+  t.ok(
+    concurrent.every((res) => res.status === 200),
+    '20 concurrent lists answer 200',
+  )
   const ms = concurrent.map((res) => res.ms)
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
   t.comment(

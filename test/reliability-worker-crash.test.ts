@@ -100,11 +100,7 @@ t.test('a worker killed with SIGKILL mid-job: its jobs are recovered as stalled 
   second = startTunedWorker('worker-B', tuning, env)
   await waitForWorkerStarted(second)
   const secondReadyAt = Date.now()
-  await waitFor(
-    `all ${JOBS} jobs to complete on worker-B`,
-    async () => (await queue.getJobCounts('completed')).completed === JOBS,
-    30_000,
-  ).catch((err: Error) => {
+  await waitFor(`all ${JOBS} jobs to complete on worker-B`, async () => (await queue.getJobCounts('completed')).completed === JOBS, 30_000).catch((err: Error) => {
     throw new Error(`${err.message}\n${tailOf(second!)}`)
   })
   const recoveryMs = Date.now() - killedAt
@@ -127,8 +123,19 @@ t.test('a worker killed with SIGKILL mid-job: its jobs are recovered as stalled 
     t.equal(log.status, 'completed', `the log of ${jobId} says completed`)
     t.equal(log.entries.filter((e) => e.step === 'job_complete').length, 1, `the log of ${jobId} records one completion`)
     const starts = log.entries.filter((e) => e.step === 'job_start')
-    t.same(starts.map((e) => [e.attempt, String(e.data?.worker).split(':')[1]]), [[1, String(first.pid)], [2, String(second.pid)]], `the log of ${jobId} records both starts: worker-A's killed attempt and worker-B's`)
-    t.match(log.entries.filter((e) => e.step === 'attempt_lost'), [{ attempt: 2, data: { lost_attempt: 1 } }], `and that attempt 1 was lost`)
+    t.same(
+      starts.map((e) => [e.attempt, String(e.data?.worker).split(':')[1]]),
+      [
+        [1, String(first.pid)],
+        [2, String(second.pid)],
+      ],
+      `the log of ${jobId} records both starts: worker-A's killed attempt and worker-B's`,
+    )
+    t.match(
+      log.entries.filter((e) => e.step === 'attempt_lost'),
+      [{ attempt: 2, data: { lost_attempt: 1 } }],
+      `and that attempt 1 was lost`,
+    )
     lostAttempts += log.entries.filter((e) => e.step === 'attempt_lost').length
   }
   t.equal(calls.size, JOBS, 'the result hook ran for these jobs only')

@@ -111,7 +111,9 @@ t.test('jobs keep flowing through SENTINEL FAILOVER: none lost, none stuck activ
     200,
   ).catch(async (err: Error) => {
     const states = await Promise.all(ids.map(async (id) => [id, (await queues.getJob('orchestrator', id, owner.tenant))?.state ?? 'missing'] as const))
-    throw new Error(`${err.message}; counts ${JSON.stringify(await queues.counts('orchestrator'))}; not completed: ${JSON.stringify(states.filter(([, state]) => state !== 'completed'))}`)
+    throw new Error(
+      `${err.message}; counts ${JSON.stringify(await queues.counts('orchestrator'))}; not completed: ${JSON.stringify(states.filter(([, state]) => state !== 'completed'))}`,
+    )
   })
   const after = await queues.counts('orchestrator')
   const elapsed = (Date.now() - started) / 1000

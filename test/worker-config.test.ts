@@ -13,7 +13,7 @@ const catalog = JSON.parse(readFileSync(exportFile, 'utf8')) as {
   courses: Record<string, { modules: { id: string; body: string }[] }>
 }
 
-t.test('course mode expands through the CMS source and the hook persists every module\'s cards', async (t) => {
+t.test("course mode expands through the CMS source and the hook persists every module's cards", async (t) => {
   const prefix = uniquePrefix('worker-config')
   const cardsDir = mkdtempSync(join(tmpdir(), 'flashcard-cards-'))
   const worker = spawn(process.execPath, ['packages/workers/dist/cli.js', 'orchestrator', '--config', 'examples/worker-config.mjs'], {

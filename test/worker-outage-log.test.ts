@@ -32,7 +32,11 @@ t.test('a Redis outage is one line per component, its end one more; nothing unha
     const { role, msg } = JSON.parse(line) as { role?: string; msg: string }
     perComponent.set(`${role} ${msg}`, (perComponent.get(`${role} ${msg}`) ?? 0) + 1)
   }
-  t.same([...perComponent.values()].filter((n) => n > 1), [], `no repeated line within the minute: ${JSON.stringify(Object.fromEntries(perComponent))}`)
+  t.same(
+    [...perComponent.values()].filter((n) => n > 1),
+    [],
+    `no repeated line within the minute: ${JSON.stringify(Object.fromEntries(perComponent))}`,
+  )
   t.ok(outageLines.length <= 4, `at most one line per component (orchestrator, transcription, webhooks, decks): ${outageLines.length}`)
   t.equal(count(output, /Unhandled error event/), 0, 'no unhandled connection error')
   t.equal(count(output, /^Error: connect/m), 0, 'no bare error printed')
@@ -53,7 +57,10 @@ t.test('a Redis that comes back empty: each worker says so at error level, once'
   await redis.kill()
   await redis.restart()
   await waitFor('the loss to be logged', () => /Redis lost its data/.test(workers.output()), 30_000, 100)
-  const lines = workers.output().split('\n').filter((line) => line.includes('Redis lost its data'))
+  const lines = workers
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('Redis lost its data'))
   t.equal(lines.length, 1, lines.join('\n'))
   t.match(JSON.parse(lines[0]!), { level: 50, detected_at: String }, 'pino error level')
   workers.signal('SIGTERM')

@@ -55,6 +55,13 @@ export function forQuality(module: CourseModule, result: ModuleResult, target: n
   return {
     module_id: module.module_id,
     target,
-    cards: result.cards.map((card) => ({ type: card.type, front: card.front, back: card.back, sourceText: module.chunkText.get(card.source.chunk_id) ?? '', chunk_id: card.source.chunk_id, ...(card.tags?.includes('reverse') ? { reverse: true } : {}) })),
+    cards: result.cards.map((card) => ({
+      type: card.type,
+      front: card.front,
+      back: card.back,
+      sourceText: module.chunkText.get(card.source.chunk_id) ?? '',
+      chunk_id: card.source.chunk_id,
+      ...(card.tags?.includes('reverse') ? { reverse: true } : {}),
+    })),
   }
 }

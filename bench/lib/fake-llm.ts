@@ -77,7 +77,14 @@ function conceptsFrom(prompt: string): { term: string; statement: string }[] {
   const chunk = start >= 0 && end > start ? prompt.slice(start, end) : prompt
   return sentencesOf(chunk)
     .slice(0, 12)
-    .map((statement) => ({ term: statement.split(' ').slice(0, 4).join(' ').replace(/[^\p{L}\p{N} -]/gu, ''), statement }))
+    .map((statement) => ({
+      term: statement
+        .split(' ')
+        .slice(0, 4)
+        .join(' ')
+        .replace(/[^\p{L}\p{N} -]/gu, ''),
+      statement,
+    }))
     .filter((concept) => concept.term !== '')
 }
 

@@ -85,11 +85,17 @@ const CLOZE = /\{\{c\d+::(.+?)(?:::[^}]*)?\}\}/g
 
 /** Lower case, punctuation and markup to single spaces, padded so `includes` matches whole words. */
 export function normalise(text: string): string {
-  return ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `
+  return ` ${text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()} `
 }
 
 export function words(text: string): string[] {
-  return normalise(text).trim().split(' ').filter((word) => word !== '')
+  return normalise(text)
+    .trim()
+    .split(' ')
+    .filter((word) => word !== '')
 }
 
 /** The answers of a card: the back of a basic card, the deletions of a cloze. */

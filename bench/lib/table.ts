@@ -22,7 +22,13 @@ export function renderTable(results: Record<string, any>): string {
   if (!failed('worker_overhead')) {
     const w = results.worker_overhead
     rows.push([`worker jobs/s (${w.jobs} jobs, c=${w.concurrency})`, `${w.orchestrator.jobs_per_second}`, `${w.bare.jobs_per_second} bare BullMQ`, `${w.ratio}×`, '≥ 0.5×'])
-    rows.push(['Redis commands / job', `${w.orchestrator.commands_per_job}`, `${w.bare.commands_per_job}`, `${(w.orchestrator.commands_per_job / w.bare.commands_per_job).toFixed(1)}×`, 'listed'])
+    rows.push([
+      'Redis commands / job',
+      `${w.orchestrator.commands_per_job}`,
+      `${w.bare.commands_per_job}`,
+      `${(w.orchestrator.commands_per_job / w.bare.commands_per_job).toFixed(1)}×`,
+      'listed',
+    ])
     rows.push(['Lua scripts (EVALSHA) / job', `${w.orchestrator.scripts_per_job}`, `${w.bare.scripts_per_job}`, '', ''])
   }
   if (!failed('scaling')) {
@@ -43,7 +49,13 @@ export function renderTable(results: Record<string, any>): string {
   }
   if (!failed('memory')) {
     const m = results.memory
-    rows.push([`worker RSS MB over ${m.jobs} jobs`, `${m.worker_rss_mb.after_warmup} → ${m.worker_rss_mb.after_jobs}`, `peak ${m.worker_rss_mb.peak}`, `${(m.rss_growth * 100).toFixed(1)} %`, '< 10 %'])
+    rows.push([
+      `worker RSS MB over ${m.jobs} jobs`,
+      `${m.worker_rss_mb.after_warmup} → ${m.worker_rss_mb.after_jobs}`,
+      `peak ${m.worker_rss_mb.peak}`,
+      `${(m.rss_growth * 100).toFixed(1)} %`,
+      '< 10 %',
+    ])
     rows.push(['Redis used_memory MB after', `${m.redis.used_memory_after_mb}`, `${m.redis.used_memory_empty_mb} empty`, '', 'bounded'])
     rows.push(['  of which stage cache', `${m.redis.stage_cache_mb} MB, ${m.redis.stage_cache_keys} keys`, `${m.redis.completed_jobs_kept} completed jobs kept`, '', ''])
     rows.push(['  of which decks', `${m.redis.deck_mb} MB, ${m.redis.deck_keys} keys`, 'kept: retention never removes decks', '', ''])
@@ -57,8 +69,20 @@ export function renderTable(results: Record<string, any>): string {
     for (const [course, byProvider] of Object.entries<any>(results.quality.per_course ?? {})) {
       const q = byProvider.offline
       if (!q) continue
-      rows.push([`  offline ${course}: count / lint / grounded`, `${pct(q.count_accuracy)} / ${pct(q.lint_flagged_rate)} / ${pct(q.grounding_rate)}`, q.coverage ? `coverage ${q.coverage.matched}/${q.coverage.references}` : '', '', '≥ 95 / ≤ 10 / 100 %'])
-      rows.push([`    same-fact / weak blank / stem leak / long / misdef.`, [q.same_fact_rate, q.weak_blank_rate, q.stem_leak_rate, q.long_front_rate, q.misdefinition_rate].map(pct).join(' / '), '', '', 'same-fact ≤ 2 %'])
+      rows.push([
+        `  offline ${course}: count / lint / grounded`,
+        `${pct(q.count_accuracy)} / ${pct(q.lint_flagged_rate)} / ${pct(q.grounding_rate)}`,
+        q.coverage ? `coverage ${q.coverage.matched}/${q.coverage.references}` : '',
+        '',
+        '≥ 95 / ≤ 10 / 100 %',
+      ])
+      rows.push([
+        `    same-fact / weak blank / stem leak / long / misdef.`,
+        [q.same_fact_rate, q.weak_blank_rate, q.stem_leak_rate, q.long_front_rate, q.misdefinition_rate].map(pct).join(' / '),
+        '',
+        '',
+        'same-fact ≤ 2 %',
+      ])
     }
   }
   const header: Row = ['measure', 'flashcard', 'baseline', 'ratio', 'target']

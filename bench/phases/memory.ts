@@ -84,7 +84,9 @@ export async function memoryPhase(ctx: BenchContext): Promise<MemoryResults> {
         other_keys: census.otherKeys,
       },
     }
-    ctx.progress(`  after ${jobs} more jobs: RSS ${mb(afterJobs)} MB (${round(results.rss_growth * 100, 1)} %), Redis used_memory ${results.redis.used_memory_after_mb} MB, ${census.jobHashes} job hashes kept, ${census.cacheKeys} stage-cache keys (${results.redis.stage_cache_mb} MB), ${census.deckKeys} deck keys (${results.redis.deck_mb} MB)`)
+    ctx.progress(
+      `  after ${jobs} more jobs: RSS ${mb(afterJobs)} MB (${round(results.rss_growth * 100, 1)} %), Redis used_memory ${results.redis.used_memory_after_mb} MB, ${census.jobHashes} job hashes kept, ${census.cacheKeys} stage-cache keys (${results.redis.stage_cache_mb} MB), ${census.deckKeys} deck keys (${results.redis.deck_mb} MB)`,
+    )
     return results
   } finally {
     clearInterval(sampler)
@@ -93,7 +95,14 @@ export async function memoryPhase(ctx: BenchContext): Promise<MemoryResults> {
   }
 }
 
-interface Census { jobHashes: number; cacheKeys: number; cacheBytes: number; deckKeys: number; deckBytes: number; otherKeys: number }
+interface Census {
+  jobHashes: number
+  cacheKeys: number
+  cacheBytes: number
+  deckKeys: number
+  deckBytes: number
+  otherKeys: number
+}
 
 async function keyCensus(client: Redis, prefix: string): Promise<Census> {
   const jobHash = new RegExp(`^${prefix}:orchestrator:[0-9a-f-]{36}$`)

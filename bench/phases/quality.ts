@@ -13,8 +13,7 @@ import { referencesOf } from '../lib/references.js'
 export const QUALITY_TARGET = 10
 
 export type QualityResults =
-  | { courses: string[]; target_card_count: number; providers: Record<string, QualityReport>; per_course: Record<string, Record<string, QualityReport>> }
-  | { skipped: string }
+  { courses: string[]; target_card_count: number; providers: Record<string, QualityReport>; per_course: Record<string, Record<string, QualityReport>> } | { skipped: string }
 
 /**
  * Phase 7: the CARDS.md checks on every provider's cards, per course: the repository's
@@ -76,7 +75,13 @@ export function row(report: QualityReport): string {
 /** Course folders: examples/content/* and the siblings of the bench corpus course (never copied into the repo). */
 export function qualityCourses(corpusCourseDir: string): string[] {
   const isCourse = (dir: string) => statSync(dir).isDirectory() && readdirSync(dir).some((module) => statSync(join(dir, module)).isDirectory())
-  const children = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort().map((name) => join(dir, name)).filter(isCourse) : [])
+  const children = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .sort()
+          .map((name) => join(dir, name))
+          .filter(isCourse)
+      : []
   return [...children(join(ROOT, 'examples', 'content')), ...children(dirname(corpusCourseDir))]
 }
 

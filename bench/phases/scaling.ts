@@ -33,7 +33,13 @@ export interface ScalingResults {
  */
 export async function scalingPhase(ctx: BenchContext): Promise<ScalingResults> {
   const llm = await startFakeLlm({ latencyMs: MODEL_LATENCY_MS })
-  const layouts: [processes: number, concurrency: number][] = [[1, 1], [1, 4], [1, 16], [1, 64], [2, 32]]
+  const layouts: [processes: number, concurrency: number][] = [
+    [1, 1],
+    [1, 4],
+    [1, 16],
+    [1, 64],
+    [2, 32],
+  ]
   const runs: ScalingRun[] = []
   try {
     for (const [processes, concurrency] of layouts) {
@@ -53,7 +59,11 @@ export async function scalingPhase(ctx: BenchContext): Promise<ScalingResults> {
         start: async () => {
           for (let index = 0; index < processes; index++) {
             workers.push(
-              startOrchestrator(ctx, { WORKER_CONCURRENCY: String(concurrency), LLM_PROVIDER: 'openai-compatible', OPENAI_BASE_URL: llm.baseUrl, OPENAI_MODEL: 'fake-200ms', WORKER_ID: `w${index}` }, null),
+              startOrchestrator(
+                ctx,
+                { WORKER_CONCURRENCY: String(concurrency), LLM_PROVIDER: 'openai-compatible', OPENAI_BASE_URL: llm.baseUrl, OPENAI_MODEL: 'fake-200ms', WORKER_ID: `w${index}` },
+                null,
+              ),
             )
           }
         },
@@ -73,7 +83,9 @@ export async function scalingPhase(ctx: BenchContext): Promise<ScalingResults> {
         max_in_flight: llm.counts.maxInFlight,
       }
       runs.push(run)
-      ctx.progress(`  ${processes} process(es) × concurrency ${concurrency}: ${run.jobs_per_second} jobs/s of ideal ${run.ideal_jobs_per_second} (${Math.round(run.efficiency * 100)} %), ${run.llm_calls} calls`)
+      ctx.progress(
+        `  ${processes} process(es) × concurrency ${concurrency}: ${run.jobs_per_second} jobs/s of ideal ${run.ideal_jobs_per_second} (${Math.round(run.efficiency * 100)} %), ${run.llm_calls} calls`,
+      )
     }
   } finally {
     await llm.close()

@@ -4,8 +4,7 @@ import autocannon from 'autocannon'
 
 const [url, token, payload, seconds, connections] = process.argv.slice(2)
 let counter = 0
-const body = (moduleId: string) =>
-  JSON.stringify({ mode: 'single_module', target: { course_id: 'course-bench', module_id: moduleId }, settings: { target_card_count: 10 } })
+const body = (moduleId: string) => JSON.stringify({ mode: 'single_module', target: { course_id: 'course-bench', module_id: moduleId }, settings: { target_card_count: 10 } })
 const fixed = body('mod-same')
 
 const result = await autocannon({

@@ -6,7 +6,10 @@
 const NO_USAGE = { inputTokens: 0, outputTokens: 0 }
 
 function firstSentence(text) {
-  const prose = text.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#')).join(' ')
+  const prose = text
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .join(' ')
   return (prose.split(/(?<=\.)\s/)[0] ?? prose).trim()
 }
 

@@ -11,7 +11,7 @@ export function ensureChromium() {
     console.warn(`• ${CHROMIUM} is missing and this is not root: the browser tests will say how to install it`)
     return
   }
-  console.log('• installing Debian\'s chromium for the browser tests (apt-get)…')
+  console.log("• installing Debian's chromium for the browser tests (apt-get)…")
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
   execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env })

@@ -22,7 +22,6 @@ export function ping(url) {
   })
 }
 
-
 function hasRedisServer() {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
 }

@@ -143,7 +143,8 @@ async function loadCards() {
     $('deck-placeholder').hidden = true
     $('deck-view').hidden = false
     $('deck-title').textContent = deck.module_title ?? deck.key.module_id
-    $('deck-meta').textContent = `${deck.course_title ?? deck.key.course_id} · revision ${deck.revision} of ${deck.revisions} · updated ${new Date(deck.updated_at).toLocaleString()}`
+    $('deck-meta').textContent =
+      `${deck.course_title ?? deck.key.course_id} · revision ${deck.revision} of ${deck.revisions} · updated ${new Date(deck.updated_at).toLocaleString()}`
     $('deck-count').textContent = `${deck.total} card${deck.total === 1 ? '' : 's'}`
     for (const card of deck.cards) $('cards').append(cardItem(card))
     state.offset = deck.next_offset ?? state.offset

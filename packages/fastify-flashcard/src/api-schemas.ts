@@ -1,15 +1,5 @@
 import Type from 'typebox'
-import {
-  Card,
-  CourseResult,
-  JobId,
-  JobLogDocumentSchema,
-  JobStateName,
-  JobStatus,
-  ModuleResult,
-  QUEUE_NAMES,
-  TranscriptionResult,
-} from '@flashcards/queue-core'
+import { Card, CourseResult, JobId, JobLogDocumentSchema, JobStateName, JobStatus, ModuleResult, QUEUE_NAMES, TranscriptionResult } from '@flashcards/queue-core'
 import { component, ref } from './components.js'
 import { envelopeOf } from './envelope.js'
 
@@ -52,10 +42,7 @@ export const ENQUEUED_EXAMPLE = {
 
 export const GenerateBatchResult = component(
   'EnqueuedJobs',
-  Type.Object(
-    { jobs: Type.Array(ref(EnqueuedJobSchema), { description: 'One job per module (or one course job).' }) },
-    { additionalProperties: false },
-  ),
+  Type.Object({ jobs: Type.Array(ref(EnqueuedJobSchema), { description: 'One job per module (or one course job).' }) }, { additionalProperties: false }),
 )
 export const EnqueuedJobsEnvelope = envelopeOf(GenerateBatchResult)
 
@@ -68,13 +55,7 @@ export const TranscriptionResultSchema = component('TranscriptionResult', Transc
 
 /** A job status whose `result` is the queue's own result type (null until completed). */
 function jobSchema(name: string, result: ReturnType<typeof ref>[], description: string) {
-  return component(
-    name,
-    Type.Object(
-      { ...JobStatus.properties, result: Type.Union([...result, Type.Null()], { description }) },
-      { additionalProperties: false },
-    ),
-  )
+  return component(name, Type.Object({ ...JobStatus.properties, result: Type.Union([...result, Type.Null()], { description }) }, { additionalProperties: false }))
 }
 
 export const GenerationJobSchema = jobSchema(
@@ -165,10 +146,7 @@ export const wantsLink = (link: (typeof LINK_VALUES)[number] | undefined): boole
 const JobLogSchema = component('JobLog', JobLogDocumentSchema)
 const LogLink = component(
   'JobLogLink',
-  Type.Object(
-    { url: Type.String(), expires_in: Type.Integer({ description: 'Seconds the link stays valid.' }) },
-    { additionalProperties: false },
-  ),
+  Type.Object({ url: Type.String(), expires_in: Type.Integer({ description: 'Seconds the link stays valid.' }) }, { additionalProperties: false }),
 )
 
 export const LogOrLink = component('JobLogOrLink', Type.Union([ref(JobLogSchema), ref(LogLink)]))
@@ -196,10 +174,7 @@ export const HealthData = Type.Object(
     jobs_processing: Type.Integer({ description: 'Active jobs, both queues.' }),
     last_successful_run: Type.Union([Type.String(), Type.Null()], { description: 'When a worker last completed a job.' }),
     uptime: Type.Integer({ description: 'Seconds this API process has been up.' }),
-    workers: Type.Object(
-      { orchestrator: Type.Integer(), transcription: Type.Integer() },
-      { description: 'Workers with a fresh heartbeat, per queue.' },
-    ),
+    workers: Type.Object({ orchestrator: Type.Integer(), transcription: Type.Integer() }, { description: 'Workers with a fresh heartbeat, per queue.' }),
   },
   { additionalProperties: false },
 )
@@ -228,8 +203,7 @@ export const HealthyBody = Type.Object(
       {
         success: true,
         status: 'degraded',
-        reason:
-          'Redis is out of memory (512.0 MB used of maxmemory 512.0 MB, policy noeviction): it refuses writes, so new jobs are refused with 503 until memory is freed',
+        reason: 'Redis is out of memory (512.0 MB used of maxmemory 512.0 MB, policy noeviction): it refuses writes, so new jobs are refused with 503 until memory is freed',
         data: HEALTH_EXAMPLE,
       },
     ],

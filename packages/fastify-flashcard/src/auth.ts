@@ -1,13 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { registerSecrets } from '@flashcards/queue-core'
-import {
-  ApiTokensInvalidError,
-  ApiTokensMissingError,
-  InvalidPrincipalError,
-  MalformedAuthorizationError,
-  MissingCredentialsError,
-} from './errors.js'
+import { ApiTokensInvalidError, ApiTokensMissingError, InvalidPrincipalError, MalformedAuthorizationError, MissingCredentialsError } from './errors.js'
 import type { FlashcardAuthOptions, FlashcardPrincipal } from './options.js'
 
 export type Authenticate = (request: FastifyRequest) => Promise<FlashcardPrincipal | null>

@@ -16,10 +16,7 @@ export const ErrorBody = component(
 )
 
 /** Every failure answer: `{ success: false, error }`. */
-const ErrorEnvelopeSchema = component(
-  'ErrorEnvelope',
-  Type.Object({ success: Type.Literal(false), error: ref(ErrorBody) }, { additionalProperties: false }),
-)
+const ErrorEnvelopeSchema = component('ErrorEnvelope', Type.Object({ success: Type.Literal(false), error: ref(ErrorBody) }, { additionalProperties: false }))
 
 export interface ErrorEnvelope {
   success: false

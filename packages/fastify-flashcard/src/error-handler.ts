@@ -76,7 +76,5 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     if (failure.statusCode >= 500) request.log.error({ err: redact(err) }, 'flashcard API request failed')
     return sendFailure(reply, failure)
   })
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
-    sendFailure(reply, new RouteNotFoundError(request.method, request.url.split('?')[0] ?? '')),
-  )
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => sendFailure(reply, new RouteNotFoundError(request.method, request.url.split('?')[0] ?? '')))
 }

@@ -10,18 +10,9 @@ import { FLASHCARD_ERROR_CODES, type FlashcardErrorCode } from '@flashcards/queu
 
 /** Every `error.code` the API answers with. */
 export type ApiErrorCode =
-  | FlashcardErrorCode
-  | 'UNAUTHORIZED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'NOT_IMPLEMENTED'
-  | 'BAD_REQUEST'
-  | 'RATE_LIMITED'
-  | 'INTERNAL_ERROR'
+  FlashcardErrorCode | 'UNAUTHORIZED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'NOT_IMPLEMENTED' | 'BAD_REQUEST' | 'RATE_LIMITED' | 'INTERNAL_ERROR'
 
-const QUEUE_CORE_STATUS = Object.fromEntries(
-  Object.entries(FLASHCARD_ERROR_CODES).map(([code, spec]) => [code, spec.statusCode]),
-) as Record<FlashcardErrorCode, number>
+const QUEUE_CORE_STATUS = Object.fromEntries(Object.entries(FLASHCARD_ERROR_CODES).map(([code, spec]) => [code, spec.statusCode])) as Record<FlashcardErrorCode, number>
 
 /** The HTTP status of each envelope code: queue-core's codes with its statuses, and the plugin's own. */
 export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
@@ -110,18 +101,13 @@ export const DeckNotFoundError = apiError('NOT_FOUND', 'No deck for module %s of
 export const RevisionNotFoundError = apiError('NOT_FOUND', 'Revision %s of the deck of module %s not found', (revision: number, _moduleId: string) => ({
   details: { revision },
 }))
-export const CardNotFoundError = apiError(
-  'NOT_FOUND',
-  'Card %s not found in the deck of module %s',
-  (cardId: string, moduleId: string, courseId: string) => ({ details: { course_id: courseId, module_id: moduleId, card_id: cardId } }),
-)
+export const CardNotFoundError = apiError('NOT_FOUND', 'Card %s not found in the deck of module %s', (cardId: string, moduleId: string, courseId: string) => ({
+  details: { course_id: courseId, module_id: moduleId, card_id: cardId },
+}))
 
 // 413, 415: bodies the plugin does not read.
 export const BodyTooLargeError = apiError<[limit: number]>('PAYLOAD_TOO_LARGE', 'The request body is larger than %d bytes')
-export const UnsupportedMediaTypeError = apiError(
-  'UNSUPPORTED_MEDIA_TYPE',
-  'This endpoint accepts application/json only: send the header "Content-Type: application/json"',
-)
+export const UnsupportedMediaTypeError = apiError('UNSUPPORTED_MEDIA_TYPE', 'This endpoint accepts application/json only: send the header "Content-Type: application/json"')
 
 // 429, 503: try again later (with Retry-After).
 export const TooManyRequestsError = apiError(
@@ -143,11 +129,10 @@ export const StreamsExhaustedError = apiError('UNAVAILABLE', 'The server holds a
 export const OverloadedError = apiError('UNAVAILABLE', 'The server is overloaded; try again shortly', () => ({
   retryAfterSeconds: OVERLOAD_RETRY_AFTER_SECONDS,
 }))
-export const MetricsUnavailableError = apiError(
-  'UNAVAILABLE',
-  'Redis is unreachable; metrics are unavailable, try again shortly',
-  (cause: unknown) => ({ retryAfterSeconds: OVERLOAD_RETRY_AFTER_SECONDS, cause }),
-)
+export const MetricsUnavailableError = apiError('UNAVAILABLE', 'Redis is unreachable; metrics are unavailable, try again shortly', (cause: unknown) => ({
+  retryAfterSeconds: OVERLOAD_RETRY_AFTER_SECONDS,
+  cause,
+}))
 /** The health check's 503 (its body adds the report to the envelope; load balancers poll again on their own). */
 export const UnhealthyError = apiError<[reason: string]>('UNAVAILABLE', '%s')
 
@@ -188,12 +173,7 @@ export class ApiError extends Error implements EnvelopeError {
  * Failures of the host's setup or of the plugin itself: thrown at registration or reported as a 500,
  * never answered with their own code.
  */
-export const InvalidOptionError = createError<'FLASHCARD_INVALID_OPTION', 500, [problem: string]>(
-  'FLASHCARD_INVALID_OPTION',
-  'fastify-flashcard: %s',
-  500,
-  TypeError,
-)
+export const InvalidOptionError = createError<'FLASHCARD_INVALID_OPTION', 500, [problem: string]>('FLASHCARD_INVALID_OPTION', 'fastify-flashcard: %s', 500, TypeError)
 export const AlreadyRegisteredError = createError(
   'FLASHCARD_ALREADY_REGISTERED',
   'fastify-flashcard is already registered on this instance (fastify.flashcards exists); register it once',
@@ -205,11 +185,7 @@ export const InvalidPrincipalError = createError(
   500,
   TypeError,
 )
-export const MissingPrincipalError = createError(
-  'FLASHCARD_MISSING_PRINCIPAL',
-  'fastify-flashcard: route reached without an authenticated principal',
-  500,
-)
+export const MissingPrincipalError = createError('FLASHCARD_MISSING_PRINCIPAL', 'fastify-flashcard: route reached without an authenticated principal', 500)
 export const EventHubClosedError = createError('FLASHCARD_EVENT_HUB_CLOSED', 'fastify-flashcard: the job event hub is closed', 500)
 export const ReviewAssetsMissingError = createError<'FLASHCARD_REVIEW_ASSETS_MISSING', 500, [dir: string]>(
   'FLASHCARD_REVIEW_ASSETS_MISSING',
@@ -222,8 +198,4 @@ export const ApiTokensMissingError = createError<'FLASHCARD_API_TOKENS_MISSING',
   '%s is not set: set it to token:tenant[,token:tenant…], e.g. %s=s3cret-token-a:tenant-a',
   500,
 )
-export const ApiTokensInvalidError = createError<'FLASHCARD_API_TOKENS_INVALID', 500, [variable: string, problem: string]>(
-  'FLASHCARD_API_TOKENS_INVALID',
-  '%s: %s',
-  500,
-)
+export const ApiTokensInvalidError = createError<'FLASHCARD_API_TOKENS_INVALID', 500, [variable: string, problem: string]>('FLASHCARD_API_TOKENS_INVALID', '%s: %s', 500)

@@ -34,8 +34,7 @@ export async function registerLoadShedding(api: FastifyInstance, options: Resolv
       // After each route's onRequest auth hook, so the tenant is known.
       hook: 'preHandler',
       keyGenerator: rateLimitKey,
-      errorResponseBuilder: (_request, context) =>
-        new TooManyRequestsError(context.max, Math.round(timeWindowMs / 1000), timeWindowMs, Math.max(1, Math.ceil(context.ttl / 1000))),
+      errorResponseBuilder: (_request, context) => new TooManyRequestsError(context.max, Math.round(timeWindowMs / 1000), timeWindowMs, Math.max(1, Math.ceil(context.ttl / 1000))),
     })
   }
 }

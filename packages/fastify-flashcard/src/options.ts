@@ -1,5 +1,17 @@
 import type { FastifyRequest } from 'fastify'
-import { connectionInputProblem, DEFAULT_RETENTION, INT_SETTINGS, QUEUE_PREFIX_RULE, RETENTION_BOUNDS, type ConnectionInput, type DeckStore, type IntRange, type DeckStoreKind, type JobLogStore, type JobRetention } from '@flashcards/queue-core'
+import {
+  connectionInputProblem,
+  DEFAULT_RETENTION,
+  INT_SETTINGS,
+  QUEUE_PREFIX_RULE,
+  RETENTION_BOUNDS,
+  type ConnectionInput,
+  type DeckStore,
+  type IntRange,
+  type DeckStoreKind,
+  type JobLogStore,
+  type JobRetention,
+} from '@flashcards/queue-core'
 import { InvalidOptionError } from './errors.js'
 import type { StreamLimits } from './events/stream-limits.js'
 
@@ -14,9 +26,7 @@ export interface FlashcardPrincipal {
  * - `verify`: the host's own check (JWT, session, API-key table…); return null to reject.
  * - `tokens`: a static map `token → tenant` for simple deployments, compared in constant time.
  */
-export type FlashcardAuthOptions =
-  | { verify: (token: string, request: FastifyRequest) => Promise<FlashcardPrincipal | null> }
-  | { tokens: Record<string, string> }
+export type FlashcardAuthOptions = { verify: (token: string, request: FastifyRequest) => Promise<FlashcardPrincipal | null> } | { tokens: Record<string, string> }
 
 export interface FlashcardPluginOptions {
   /**

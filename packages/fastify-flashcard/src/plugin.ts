@@ -75,9 +75,7 @@ const flashcardPlugin: FastifyPluginAsync<FlashcardPluginOptions> = async (fasti
   // Event streams never end on their own while a job runs: end them before the server waits for idle sockets.
   fastify.addHook('preClose', async () => resources.streams.endAll())
   // Said once, at error level, when this process notices: health then reports it until a restart.
-  const stopWatching = resources.queues.onDataLoss((loss) =>
-    fastify.log.error({ epoch_written_at: loss.epochWrittenAt, detected_at: loss.detectedAt }, loss.reason),
-  )
+  const stopWatching = resources.queues.onDataLoss((loss) => fastify.log.error({ epoch_written_at: loss.epochWrittenAt, detected_at: loss.detectedAt }, loss.reason))
   fastify.addHook('onClose', async () => {
     stopWatching()
     await resources.close()

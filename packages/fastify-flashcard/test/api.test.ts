@@ -161,7 +161,10 @@ t.test('list filters by state, module and course, and paginates by offset', asyn
   t.equal(page3.data.items.length, 1)
   t.equal(page3.data.next_offset, null)
   const byModule = (await app.inject({ url: `${BASE}/orchestrator/jobs?module_id=mod-list-3`, headers: bearer(TOKEN_A) })).json()
-  t.same(byModule.data.items.map((job: { id: string }) => job.id), [ids[3]])
+  t.same(
+    byModule.data.items.map((job: { id: string }) => job.id),
+    [ids[3]],
+  )
   const failed = (await app.inject({ url: `${BASE}/orchestrator/jobs?state=failed&course_id=course-list`, headers: bearer(TOKEN_A) })).json()
   t.same(failed.data.items, [])
   const badState = await app.inject({ url: `${BASE}/orchestrator/jobs?state=finished`, headers: bearer(TOKEN_A) })
@@ -200,7 +203,7 @@ t.test('transcription jobs: enqueue, read, validation naming the field', async (
   const asOrchestrator = await app.inject({ url: `${BASE}/orchestrator/jobs/${job.job_id}`, headers: bearer(TOKEN_A) })
   t.equal(asOrchestrator.statusCode, 404, 'a transcription job is not an orchestrator job')
   const otherTenant = await app.inject({ method: 'DELETE', url: `${BASE}/transcription/jobs/${job.job_id}`, headers: bearer(TOKEN_B) })
-  t.equal(otherTenant.statusCode, 404, "another tenant cannot cancel it")
+  t.equal(otherTenant.statusCode, 404, 'another tenant cannot cancel it')
   const cancel = await app.inject({ method: 'DELETE', url: `${BASE}/transcription/jobs/${job.job_id}`, headers: bearer(TOKEN_A) })
   t.same(cancel.json(), { success: true, data: { job_id: job.job_id, outcome: 'removed' } }, 'a waiting transcription job is cancelled (removed)')
   t.equal(await queues.queue('transcription').getJob(job.job_id), undefined)
@@ -210,7 +213,13 @@ t.test('transcription jobs: enqueue, read, validation naming the field', async (
     method: 'POST',
     url: `${BASE}/transcription/jobs`,
     headers: bearer(TOKEN_A),
-    payload: { ...body, files: [{ file_id: 'a', url: '' }, { file_id: 'b', url: 'x', size: 1 }] },
+    payload: {
+      ...body,
+      files: [
+        { file_id: 'a', url: '' },
+        { file_id: 'b', url: 'x', size: 1 },
+      ],
+    },
   })
   t.equal(bad.statusCode, 400)
   t.match(bad.json().error.message, /body\.files\.0\.url must not have fewer than 1 characters/)

@@ -121,7 +121,11 @@ function deckRouteSuite(t: Test, name: keyof typeof backends): void {
     t.equal(second.next_offset, null)
     t.not(second.items[0].module_id, first.items[0].module_id)
 
-    t.same((await get('/decks/shell', TOKEN_B)).json().data.items.map((d: { module_id: string }) => d.module_id), ['theirs'], 'only the caller tenant')
+    t.same(
+      (await get('/decks/shell', TOKEN_B)).json().data.items.map((d: { module_id: string }) => d.module_id),
+      ['theirs'],
+      'only the caller tenant',
+    )
     t.same((await get('/decks/nothing-here')).json().data, { items: [], total: 0, next_offset: null })
     t.equal((await get('/decks/shell?limit=0')).statusCode, 400)
     t.equal((await get('/decks/bad..id')).statusCode, 400)
@@ -146,7 +150,10 @@ function deckRouteSuite(t: Test, name: keyof typeof backends): void {
 
     await patch('/decks/shell/pipes/cards/pipes-sort', { status: 'rejected' })
     const rejected = (await get('/decks/shell/pipes?status=rejected')).json().data
-    t.same(rejected.cards.map((c: { id: string }) => c.id), ['pipes-sort'])
+    t.same(
+      rejected.cards.map((c: { id: string }) => c.id),
+      ['pipes-sort'],
+    )
     t.equal(rejected.total, 1)
 
     t.equal((await get('/decks/shell/pipes?status=bogus')).statusCode, 400)
@@ -181,7 +188,11 @@ function deckRouteSuite(t: Test, name: keyof typeof backends): void {
 
     t.equal((await patch('/decks/shell/loops/cards/no-such-card', { status: 'approved' })).statusCode, 404)
     t.equal((await patch(url, { status: 'approved' }, TOKEN_B)).statusCode, 404, 'another tenant')
-    t.match((await get('/decks/shell/loops')).json().data.cards.find((c: { id: string }) => c.id === 'loops-pipe'), { status: 'new' }, 'unchanged by the refusals')
+    t.match(
+      (await get('/decks/shell/loops')).json().data.cards.find((c: { id: string }) => c.id === 'loops-pipe'),
+      { status: 'new' },
+      'unchanged by the refusals',
+    )
   })
 
   t.test('DELETE a card and a deck; another tenant gets 404', async (t) => {
@@ -226,20 +237,28 @@ function deckRouteSuite(t: Test, name: keyof typeof backends): void {
     const json = await get('/decks/shell/export?format=json')
     t.equal(json.headers['content-type'], 'application/json; charset=utf-8')
     t.equal(json.headers['content-disposition'], 'attachment; filename="shell.json"')
-    t.same(json.json().decks.map((d: { key: { module_id: string } }) => d.key.module_id).sort(), ['loops', 'pipes'])
+    t.same(
+      json
+        .json()
+        .decks.map((d: { key: { module_id: string } }) => d.key.module_id)
+        .sort(),
+      ['loops', 'pipes'],
+    )
 
     t.equal((await get('/decks/shell/pipes/export', TOKEN_B)).statusCode, 404)
     t.equal((await get('/decks/other-course/export')).statusCode, 404)
     const theirs = await get('/decks/shell/export?format=json', TOKEN_B)
-    t.same(theirs.json().decks.map((d: { key: { module_id: string } }) => d.key.module_id), ['theirs'])
+    t.same(
+      theirs.json().decks.map((d: { key: { module_id: string } }) => d.key.module_id),
+      ['theirs'],
+    )
     const bad = await get('/decks/shell/export?format=pdf')
     t.equal(bad.statusCode, 400)
     t.match(bad.json().error.message, /format/)
   })
 
-
   t.test(`the decks are in the ${name} store`, async (t) => {
-    t.equal(await backend.deckCount(), 3, 'pipes, loops and the other tenant\'s deck (scratch was deleted)')
+    t.equal(await backend.deckCount(), 3, "pipes, loops and the other tenant's deck (scratch was deleted)")
     if (name === 'postgres') {
       const redis = new Redis(TEST_REDIS_URL)
       t.teardown(() => redis.disconnect())
@@ -268,7 +287,10 @@ t.test('the OpenAPI document names every deck route', async (t) => {
   const doc = (await get('/openapi.json')).json()
   const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((ops) => Object.values(ops).map((op) => op.operationId))
   for (const id of ['listDecks', 'getDeck', 'updateDeckCard', 'deleteDeckCard', 'deleteDeck', 'exportCourseDecks', 'exportDeck']) t.ok(ids.includes(id), id)
-  t.notOk(Object.keys(doc.paths).some((p) => p.includes('/review')), 'the static page is not an API route')
+  t.notOk(
+    Object.keys(doc.paths).some((p) => p.includes('/review')),
+    'the static page is not an API route',
+  )
 })
 
 t.test('review page: static assets without a token, strict CSP', async (t) => {

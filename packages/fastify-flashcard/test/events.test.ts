@@ -173,10 +173,9 @@ t.test('closing the app ends open streams instead of waiting for them', async (t
   const otherPrefix = uniquePrefix('events-close')
   const other = await buildApp(otherPrefix, { metrics: false, openapi: false })
   const otherAddress = await other.listen({ host: '127.0.0.1', port: 0 })
-  const { job_id } = (await other.flashcards.queues.enqueueGeneration(
-    { mode: 'single_module', target: { module_id: 'm', course_id: 'c' } },
-    { tenant: 'tenant-a', principal: 'alice' },
-  ))[0]!
+  const { job_id } = (
+    await other.flashcards.queues.enqueueGeneration({ mode: 'single_module', target: { module_id: 'm', course_id: 'c' } }, { tenant: 'tenant-a', principal: 'alice' })
+  )[0]!
   const res = await fetch(`${otherAddress}/api/flashcards/orchestrator/jobs/${job_id}/events`, { headers: bearer(TOKEN_A) })
   const reading = readEvents(res)
   await waitFor('the stream to open', () => other.flashcards.events.listenerCount === 1)

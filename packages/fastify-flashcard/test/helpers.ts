@@ -60,4 +60,3 @@ export function logDocument(jobId: string, tenant: string): JobLogDocument {
     error: null,
   }
 }
-

@@ -30,8 +30,7 @@ t.test('streams beyond the per-tenant limit get 429, beyond the total 503, both 
   const jobB = await jobOf(app, 'tenant-b')
   const controller = new AbortController()
   t.teardown(() => controller.abort())
-  const open = (jobId: string, token: string) =>
-    fetch(`${address}/api/flashcards/orchestrator/jobs/${jobId}/events`, { headers: bearer(token), signal: controller.signal })
+  const open = (jobId: string, token: string) => fetch(`${address}/api/flashcards/orchestrator/jobs/${jobId}/events`, { headers: bearer(token), signal: controller.signal })
 
   const a1 = await open(jobA, TOKEN_A)
   const a2 = await open(jobA, TOKEN_A2)
@@ -59,7 +58,10 @@ t.test('streams beyond the per-tenant limit get 429, beyond the total 503, both 
 t.test('a stream ends with a timeout event when idle, and after its maximum lifetime', async (t) => {
   const idle = await listening(t, { eventStreams: { idleTimeoutMs: 200, maxLifetimeMs: 60_000 } })
   const lifetime = await listening(t, { eventStreams: { idleTimeoutMs: 60_000, maxLifetimeMs: 300 }, eventsHeartbeatMs: 100 })
-  for (const [name, { app, address }] of [['idle', idle], ['lifetime', lifetime]] as const) {
+  for (const [name, { app, address }] of [
+    ['idle', idle],
+    ['lifetime', lifetime],
+  ] as const) {
     const jobId = await jobOf(app, 'tenant-a')
     const res = await fetch(`${address}/api/flashcards/orchestrator/jobs/${jobId}/events`, { headers: bearer(TOKEN_A) })
     const text = await res.text()

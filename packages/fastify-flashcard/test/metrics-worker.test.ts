@@ -51,10 +51,14 @@ t.test('counters count the jobs a worker in another process ran', async (t) => {
     })
     t.equal(res.statusCode, 202)
   }
-  await waitFor('the worker to finish the five jobs', async () => {
-    const s = await scrape()
-    return s.get('flashcard_jobs_completed_total{type="orchestrator"}') === 3 && s.get('flashcard_jobs_failed_total{type="orchestrator"}') === 2
-  }, 30_000)
+  await waitFor(
+    'the worker to finish the five jobs',
+    async () => {
+      const s = await scrape()
+      return s.get('flashcard_jobs_completed_total{type="orchestrator"}') === 3 && s.get('flashcard_jobs_failed_total{type="orchestrator"}') === 2
+    },
+    30_000,
+  )
 
   const s = await scrape()
   t.equal(s.get('flashcard_jobs_enqueued_total{type="orchestrator"}'), 5)
@@ -78,7 +82,10 @@ t.test('counters count the jobs a worker in another process ran', async (t) => {
 
   const failedList = await app.inject({ url: `${BASE}/jobs?state=failed`, headers: bearer(TOKEN_A) })
   t.same(
-    failedList.json().data.items.map((job: { module_id: string; error: string }) => [job.module_id, job.error]).sort(),
+    failedList
+      .json()
+      .data.items.map((job: { module_id: string; error: string }) => [job.module_id, job.error])
+      .sort(),
     [
       ['fail-1', 'deliberate failure'],
       ['fail-2', 'deliberate failure'],

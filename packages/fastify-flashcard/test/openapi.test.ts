@@ -34,8 +34,8 @@ function deref(schema: Record<string, any>): Record<string, any> {
 }
 const hasExample = (media: Media | undefined) =>
   media !== undefined && (media.example !== undefined || Object.keys(media.examples ?? {}).length > 0 || (media.schema.examples?.length ?? 0) > 0)
-const operations: Array<[string, Operation]> = Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(
-  ([path, methods]) => Object.entries(methods).map(([method, op]): [string, Operation] => [`${method.toUpperCase()} ${path}`, op]),
+const operations: Array<[string, Operation]> = Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(([path, methods]) =>
+  Object.entries(methods).map(([method, op]): [string, Operation] => [`${method.toUpperCase()} ${path}`, op]),
 )
 
 t.test('the document is served and valid OpenAPI 3.1 for an independent validator', async (t) => {
@@ -71,7 +71,10 @@ t.test("every route of DESIGN.md's table is documented", async (t) => {
   ]
   const documented = operations.map(([name]) => name)
   for (const route of expected) t.ok(documented.includes(route), route)
-  t.notOk(documented.some((name) => name.includes('openapi.json')), 'the document route itself is hidden')
+  t.notOk(
+    documented.some((name) => name.includes('openapi.json')),
+    'the document route itself is hidden',
+  )
 })
 
 t.test('every operation has tags, summary, description, security, examples and its error statuses', async (t) => {
@@ -115,25 +118,38 @@ t.test('every operation has a unique camelCase operationId', async (t) => {
   const ids = operations.map(([, op]) => (op as { operationId?: string }).operationId)
   for (const [index, [name]] of operations.entries()) t.match(ids[index], /^[a-z][A-Za-z]+$/, `${name}: operationId`)
   t.equal(new Set(ids).size, ids.length, 'no two operations share an operationId')
-  t.same(
-    Object.fromEntries(operations.map(([name, op]) => [name, (op as { operationId?: string }).operationId]).filter(([name]) => /jobs\/\{jobId\}$/.test(name!))),
-    {
-      'GET /api/flashcards/orchestrator/jobs/{jobId}': 'getGenerationJob',
-      'DELETE /api/flashcards/orchestrator/jobs/{jobId}': 'cancelGenerationJob',
-      'GET /api/flashcards/transcription/jobs/{jobId}': 'getTranscriptionJob',
-      'DELETE /api/flashcards/transcription/jobs/{jobId}': 'cancelTranscriptionJob',
-    },
-  )
+  t.same(Object.fromEntries(operations.map(([name, op]) => [name, (op as { operationId?: string }).operationId]).filter(([name]) => /jobs\/\{jobId\}$/.test(name!))), {
+    'GET /api/flashcards/orchestrator/jobs/{jobId}': 'getGenerationJob',
+    'DELETE /api/flashcards/orchestrator/jobs/{jobId}': 'cancelGenerationJob',
+    'GET /api/flashcards/transcription/jobs/{jobId}': 'getTranscriptionJob',
+    'DELETE /api/flashcards/transcription/jobs/{jobId}': 'cancelTranscriptionJob',
+  })
 })
 
 t.test('envelopes, jobs, cards and decks are named components the operations refer to', async (t) => {
-  const named = ['Error', 'ErrorEnvelope', 'Card', 'ModuleResult', 'GenerationJob', 'GenerationJobEnvelope', 'GenerationJobPage', 'GenerationJobPageEnvelope',
-    'TranscriptionJob', 'EnqueuedJobs', 'EnqueuedJobsEnvelope', 'Deck', 'DeckEnvelope', 'DeckCard', 'DeckPage', 'DeckPageEnvelope', 'DeckSummary']
+  const named = [
+    'Error',
+    'ErrorEnvelope',
+    'Card',
+    'ModuleResult',
+    'GenerationJob',
+    'GenerationJobEnvelope',
+    'GenerationJobPage',
+    'GenerationJobPageEnvelope',
+    'TranscriptionJob',
+    'EnqueuedJobs',
+    'EnqueuedJobsEnvelope',
+    'Deck',
+    'DeckEnvelope',
+    'DeckCard',
+    'DeckPage',
+    'DeckPageEnvelope',
+    'DeckSummary',
+  ]
   for (const name of named) t.ok(doc.components.schemas[name], `components.schemas.${name}`)
   const refs = res.body.match(/"\$ref":"#\/components\/schemas\/[A-Za-z]+"/g) ?? []
   t.ok(refs.length >= 100, `${refs.length} references to named schemas`)
-  const ref = (path: string, method: string, status: string) =>
-    doc.paths[`/api/flashcards${path}`][method].responses[status].content['application/json'].schema.$ref
+  const ref = (path: string, method: string, status: string) => doc.paths[`/api/flashcards${path}`][method].responses[status].content['application/json'].schema.$ref
   t.equal(ref('/orchestrator/jobs/{jobId}', 'get', '200'), '#/components/schemas/GenerationJobEnvelope')
   t.equal(ref('/orchestrator/jobs', 'get', '200'), '#/components/schemas/GenerationJobPageEnvelope')
   t.equal(ref('/decks/{courseId}/{moduleId}', 'get', '200'), '#/components/schemas/DeckEnvelope')
@@ -145,11 +161,7 @@ t.test('envelopes, jobs, cards and decks are named components the operations ref
 
 t.test("a job's result is typed: a generation job's cards are the card schema", async (t) => {
   const { GenerationJob, TranscriptionJob, ModuleResult } = doc.components.schemas
-  t.same(GenerationJob.properties.result.anyOf, [
-    { $ref: '#/components/schemas/ModuleResult' },
-    { $ref: '#/components/schemas/CourseResult' },
-    { type: 'null' },
-  ])
+  t.same(GenerationJob.properties.result.anyOf, [{ $ref: '#/components/schemas/ModuleResult' }, { $ref: '#/components/schemas/CourseResult' }, { type: 'null' }])
   t.same(ModuleResult.properties.cards, { type: 'array', items: { $ref: '#/components/schemas/Card' } })
   t.same(doc.components.schemas.Card.required, ['id', 'type', 'front', 'back', 'source'])
   t.same(TranscriptionJob.properties.result.anyOf, [{ $ref: '#/components/schemas/TranscriptionResult' }, { type: 'null' }])
@@ -161,14 +173,13 @@ t.test('servers, contact and licence', async (t) => {
   t.same(doc.info.license, { name: 'MIT', identifier: 'MIT' })
 })
 
-t.test("`link` is declared as the docs write it (?link=1), and ids show examples of their own kind", async (t) => {
+t.test('`link` is declared as the docs write it (?link=1), and ids show examples of their own kind', async (t) => {
   const logs = doc.paths['/api/flashcards/orchestrator/jobs/{jobId}/logs'].get
   const link = logs.parameters.find((p: { name: string }) => p.name === 'link')
   t.same(link.schema.enum, ['1', 'true', '0', 'false'])
   t.equal(link.example, '1')
   t.match(logs.description, /\?link=1/)
-  const examplesOf = (key: string) =>
-    [...res.body.matchAll(new RegExp(`"${key}":\\{[^{}]*"examples":\\[("[^"]*")`, 'g'))].map((m) => JSON.parse(m[1]!) as string)
+  const examplesOf = (key: string) => [...res.body.matchAll(new RegExp(`"${key}":\\{[^{}]*"examples":\\[("[^"]*")`, 'g'))].map((m) => JSON.parse(m[1]!) as string)
   t.ok(examplesOf('course_id').length > 0, 'course_id examples')
   t.same([...new Set(examplesOf('course_id'))], ['course-hr-2025'], 'every course_id example is a course')
   t.same([...new Set(examplesOf('module_id'))], ['mod-hr-101'])

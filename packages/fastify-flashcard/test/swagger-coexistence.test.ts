@@ -24,7 +24,11 @@ async function hostApp(t: Test, order: 'host-first' | 'plugin-first') {
   })
   const hostSwagger = async () => {
     await app.register(swagger, {
-      openapi: { openapi: '3.1.0', info: { title: 'Host API', version: '1.0.0' }, components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } } },
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: 'Host API', version: '1.0.0' },
+        components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
+      },
     })
     await app.register(swaggerUi, { routePrefix: '/docs' })
   }

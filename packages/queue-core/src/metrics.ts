@@ -130,12 +130,42 @@ const durationSamples = (read: Read) => async (): Promise<Sample[]> => {
 
 function flashcardMetrics(read: Read): RedisBackedMetric[] {
   return [
-    new RedisBackedMetric(METRIC_NAMES.enqueued, 'Total number of jobs enqueued', 'counter', perQueue(read, (s, q) => s.stats[q].enqueued)),
-    new RedisBackedMetric(METRIC_NAMES.failed, 'Total number of failed jobs', 'counter', perQueue(read, (s, q) => s.stats[q].failed)),
-    new RedisBackedMetric(METRIC_NAMES.completed, 'Total number of completed jobs', 'counter', perQueue(read, (s, q) => s.stats[q].completed)),
-    new RedisBackedMetric(METRIC_NAMES.inProgress, 'Number of jobs currently in progress', 'gauge', perQueue(read, (s, q) => s.counts[q].active ?? 0)),
-    new RedisBackedMetric(METRIC_NAMES.cards, 'Total number of flashcards generated', 'counter', perQueue(read, (s, q) => s.stats[q].cards)),
-    new RedisBackedMetric(METRIC_NAMES.workers, 'Workers with a fresh heartbeat', 'gauge', perQueue(read, (s, q) => s.workers[q])),
+    new RedisBackedMetric(
+      METRIC_NAMES.enqueued,
+      'Total number of jobs enqueued',
+      'counter',
+      perQueue(read, (s, q) => s.stats[q].enqueued),
+    ),
+    new RedisBackedMetric(
+      METRIC_NAMES.failed,
+      'Total number of failed jobs',
+      'counter',
+      perQueue(read, (s, q) => s.stats[q].failed),
+    ),
+    new RedisBackedMetric(
+      METRIC_NAMES.completed,
+      'Total number of completed jobs',
+      'counter',
+      perQueue(read, (s, q) => s.stats[q].completed),
+    ),
+    new RedisBackedMetric(
+      METRIC_NAMES.inProgress,
+      'Number of jobs currently in progress',
+      'gauge',
+      perQueue(read, (s, q) => s.counts[q].active ?? 0),
+    ),
+    new RedisBackedMetric(
+      METRIC_NAMES.cards,
+      'Total number of flashcards generated',
+      'counter',
+      perQueue(read, (s, q) => s.stats[q].cards),
+    ),
+    new RedisBackedMetric(
+      METRIC_NAMES.workers,
+      'Workers with a fresh heartbeat',
+      'gauge',
+      perQueue(read, (s, q) => s.workers[q]),
+    ),
     new RedisBackedMetric(METRIC_NAMES.queueDepth, 'Jobs in the queue by state', 'gauge', queueDepthSamples(read)),
     new RedisBackedMetric(METRIC_NAMES.duration, 'Job duration in seconds', 'histogram', durationSamples(read)),
     new RedisBackedMetric(

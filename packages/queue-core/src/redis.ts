@@ -245,10 +245,7 @@ export function queuePrefixFor(prefix: string, cluster: boolean): string {
 export async function closeRedis(connection: RedisConnection): Promise<void> {
   if (connection.status === 'end') return
   try {
-    await Promise.race([
-      connection.quit(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), 1_000).unref()),
-    ])
+    await Promise.race([connection.quit(), new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), 1_000).unref())])
   } catch {
     connection.disconnect()
   }

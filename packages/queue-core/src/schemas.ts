@@ -38,12 +38,8 @@ export const TARGET_CARD_COUNT_MAX = 200
 
 export const GenerationSettings = Type.Object(
   {
-    target_card_count: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: TARGET_CARD_COUNT_MAX, default: 10, description: 'Cards to aim for per module.' }),
-    ),
-    card_types: Type.Optional(
-      Type.Array(CardType, { minItems: 1, maxItems: 2, uniqueItems: true, description: 'Card types to produce.' }),
-    ),
+    target_card_count: Type.Optional(Type.Integer({ minimum: 1, maximum: TARGET_CARD_COUNT_MAX, default: 10, description: 'Cards to aim for per module.' })),
+    card_types: Type.Optional(Type.Array(CardType, { minItems: 1, maxItems: 2, uniqueItems: true, description: 'Card types to produce.' })),
     language: Type.Optional(
       Type.String({
         pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$',
@@ -78,10 +74,9 @@ export function resolveSettings(settings: GenerationSettings | undefined): Resol
   }
 }
 
-export const ContentFormat = Type.Union(
-  [Type.Literal('markdown'), Type.Literal('text'), Type.Literal('html'), Type.Literal('vtt'), Type.Literal('srt')],
-  { description: 'How `text` is written.' },
-)
+export const ContentFormat = Type.Union([Type.Literal('markdown'), Type.Literal('text'), Type.Literal('html'), Type.Literal('vtt'), Type.Literal('srt')], {
+  description: 'How `text` is written.',
+})
 export type ContentFormat = Static<typeof ContentFormat>
 
 export const INLINE_CONTENT_MAX_CHARS = 500_000
@@ -96,10 +91,9 @@ export const InlineContent = Type.Object(
 )
 export type InlineContent = Static<typeof InlineContent>
 
-export const GenerateMode = Type.Union(
-  [Type.Literal('single_module'), Type.Literal('modules'), Type.Literal('course')],
-  { description: '`single_module`: target.module_id. `modules`: target.module_ids. `course`: every module of target.course_id.' },
-)
+export const GenerateMode = Type.Union([Type.Literal('single_module'), Type.Literal('modules'), Type.Literal('course')], {
+  description: '`single_module`: target.module_id. `modules`: target.module_ids. `course`: every module of target.course_id.',
+})
 export type GenerateMode = Static<typeof GenerateMode>
 
 export const MODULES_PER_REQUEST_MAX = 100
@@ -130,9 +124,7 @@ export const GenerateBatchBody = Type.Object(
   },
   {
     additionalProperties: false,
-    examples: [
-      { mode: 'single_module', target: { module_id: 'mod-hr-101', course_id: 'course-hr-2025' }, settings: { target_card_count: 10 } },
-    ],
+    examples: [{ mode: 'single_module', target: { module_id: 'mod-hr-101', course_id: 'course-hr-2025' }, settings: { target_card_count: 10 } }],
   },
 )
 export type GenerateBatchBody = Static<typeof GenerateBatchBody>
@@ -188,9 +180,7 @@ export const TranscriptionFile = Type.Object(
       description: 'http(s) URL, s3://bucket/key, or a path inside the allowed local root.',
       examples: ['https://cdn.example.com/courses/hr/intro.mp4'],
     }),
-    mime_type: Type.Optional(
-      Type.String({ maxLength: 127, pattern: '^[a-z]+/[a-zA-Z0-9.+_-]+$', examples: ['video/mp4'] }),
-    ),
+    mime_type: Type.Optional(Type.String({ maxLength: 127, pattern: '^[a-z]+/[a-zA-Z0-9.+_-]+$', examples: ['video/mp4'] })),
   },
   { additionalProperties: false },
 )
@@ -277,9 +267,7 @@ export const ModuleResult = Type.Object(
     module_id: ModuleId,
     course_id: CourseId,
     cards: Type.Array(Card),
-    deck: Type.Optional(
-      Type.Object({ revision: Type.Integer({ minimum: 1 }) }, { description: 'The deck revision these cards were stored as.' }),
-    ),
+    deck: Type.Optional(Type.Object({ revision: Type.Integer({ minimum: 1 }) }, { description: 'The deck revision these cards were stored as.' })),
     stats: Type.Record(Type.String(), Type.Unknown(), { description: 'Counts and timings of the run.' }),
     shortfall: Type.Optional(Shortfall),
   },
@@ -291,10 +279,9 @@ export type ModuleResult = Static<typeof ModuleResult>
 export const CourseResult = Type.Object(
   {
     course_id: CourseId,
-    modules: Type.Array(
-      Type.Object({ module_id: ModuleId, job_id: Type.String(), deduplicated: Type.Boolean() }, { additionalProperties: false }),
-      { description: 'One generation job per module of the course.' },
-    ),
+    modules: Type.Array(Type.Object({ module_id: ModuleId, job_id: Type.String(), deduplicated: Type.Boolean() }, { additionalProperties: false }), {
+      description: 'One generation job per module of the course.',
+    }),
   },
   { additionalProperties: false },
 )

@@ -57,18 +57,12 @@ t.test('the same module with the same settings returns the queued job', async (t
   t.not(otherSettings!.job_id, first!.job_id, 'different settings are different work')
   const [otherTenant] = await queues.enqueueGeneration(single('mod-dup'), bob)
   t.not(otherTenant!.job_id, first!.job_id, 'tenants never share jobs')
-  const [otherContent] = await queues.enqueueGeneration(
-    single('mod-dup', { content: { format: 'text', text: 'Inline content.' } }),
-    alice,
-  )
+  const [otherContent] = await queues.enqueueGeneration(single('mod-dup', { content: { format: 'text', text: 'Inline content.' } }), alice)
   t.not(otherContent!.job_id, first!.job_id, 'different content is different work')
 })
 
 t.test('modules and course modes', async (t) => {
-  const jobs = await queues.enqueueGeneration(
-    { mode: 'modules', target: { course_id: 'course-2', module_ids: ['m-a', 'm-b', 'm-c'] } },
-    alice,
-  )
+  const jobs = await queues.enqueueGeneration({ mode: 'modules', target: { course_id: 'course-2', module_ids: ['m-a', 'm-b', 'm-c'] } }, alice)
   t.equal(jobs.length, 3)
   t.same(
     jobs.map((j) => j.module_id),
@@ -102,7 +96,7 @@ t.test('invalid requests name the field and enqueue nothing', async (t) => {
   t.equal(await queues.queue('orchestrator').getJobCountByTypes('waiting'), before)
 })
 
-t.test('tenants cannot read, list, cancel or retry each other\'s jobs', async (t) => {
+t.test("tenants cannot read, list, cancel or retry each other's jobs", async (t) => {
   const [job] = await queues.enqueueGeneration(single('mod-private'), alice)
   t.equal(await queues.getJob('orchestrator', job!.job_id, bob.tenant), undefined)
   t.equal(await queues.cancel('orchestrator', job!.job_id, bob.tenant), undefined)
@@ -217,10 +211,7 @@ t.test('metrics read the shared counters from Redis', async (t) => {
   })
   await q.enqueueGeneration(single('x-1'), alice)
   await q.enqueueGeneration(single('x-1'), alice) // deduplicated: not counted twice
-  await q.enqueueTranscription(
-    { module_id: 'x-1', course_id: 'course-1', files: [{ file_id: 'f', url: 'https://example.com/a.mp3' }] },
-    alice,
-  )
+  await q.enqueueTranscription({ module_id: 'x-1', course_id: 'course-1', files: [{ file_id: 'f', url: 'https://example.com/a.mp3' }] }, alice)
   // Another process (a worker) records what it finished through its own connection.
   const other = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p })
   await other.ready()
@@ -242,7 +233,7 @@ t.test('metrics read the shared counters from Redis', async (t) => {
   t.match(text, /# TYPE flashcard_job_duration_seconds histogram/)
 })
 
-t.test('an attempt\'s statistics in one transaction count the same as call-by-call recording', async (t) => {
+t.test("an attempt's statistics in one transaction count the same as call-by-call recording", async (t) => {
   const [p1, p2] = [uniquePrefix('stats-each'), uniquePrefix('stats-attempt')]
   const each = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p1 })
   const batched = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p2 })
@@ -329,5 +320,9 @@ t.test('concurrent calls before the first connect share one wait', async (t) => 
   t.equal(fresh.connection.listenerCount('ready') - before, 1, 'one listener for all 50 callers')
   await Promise.all(waits)
   await new Promise((r) => setImmediate(r))
-  t.same(warnings.filter((w) => w.name === 'MaxListenersExceededWarning'), [], 'no listener leak warning')
+  t.same(
+    warnings.filter((w) => w.name === 'MaxListenersExceededWarning'),
+    [],
+    'no listener leak warning',
+  )
 })

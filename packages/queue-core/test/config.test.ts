@@ -8,7 +8,7 @@ t.test('defaults follow the runbook', async (t) => {
   t.equal(config.workerConcurrency, 2)
   t.equal(config.jobAttempts, 3)
   t.equal(config.jobTimeoutMs, 600_000)
-  t.equal(config.stalledIntervalMs, 30_000, 'the runbook\'s stalledInterval')
+  t.equal(config.stalledIntervalMs, 30_000, "the runbook's stalledInterval")
   t.equal(config.lockDurationMs, 30_000)
   t.equal(config.queuePrefix, 'flashcard')
   t.equal(config.logStore, 'local')
@@ -18,17 +18,24 @@ t.test('defaults follow the runbook', async (t) => {
   t.equal(config.mockFileUrls, false)
   t.equal(config.llm.provider, 'offline')
   t.equal(config.port, 5000)
-  t.same(config.decks, { store: 'redis', databaseUrl: undefined }, 'decks in the queues\' Redis unless told otherwise')
+  t.same(config.decks, { store: 'redis', databaseUrl: undefined }, "decks in the queues' Redis unless told otherwise")
   t.same(config.webhooks, { url: undefined, secret: undefined })
   t.same(config.retention, { removeOnComplete: { count: 1000, age: 86400 }, removeOnFail: { count: 5000, age: 604800 } }, 'a day / 1,000 and a week / 5,000')
 })
 
-t.test('the workers\' and the example server\'s own variables are read here too', async (t) => {
+t.test("the workers' and the example server's own variables are read here too", async (t) => {
   const defaults = loadConfig({})
   t.equal(defaults.shutdownTimeoutMs, 30_000)
   t.same(defaults.extract, { timeoutMs: 120_000, maxHeapMb: 512, threads: 2 })
-  t.same(defaults.transcription, { localRoot: undefined, maxFileBytes: 500 * 1024 * 1024, fetchTimeoutMs: 300_000, maxRedirects: 5, openaiTranscriptionModel: 'whisper-1', s3AllowedBuckets: undefined })
-  t.equal(defaults.maxQueueDepth, 100_000, 'the runbook\'s MAX_QUEUE_DEPTH')
+  t.same(defaults.transcription, {
+    localRoot: undefined,
+    maxFileBytes: 500 * 1024 * 1024,
+    fetchTimeoutMs: 300_000,
+    maxRedirects: 5,
+    openaiTranscriptionModel: 'whisper-1',
+    s3AllowedBuckets: undefined,
+  })
+  t.equal(defaults.maxQueueDepth, 100_000, "the runbook's MAX_QUEUE_DEPTH")
   const config = loadConfig({
     SHUTDOWN_TIMEOUT_MS: '5000',
     EXTRACT_THREADS: '4',
@@ -144,9 +151,7 @@ t.test('every problem is reported at once', async (t) => {
 })
 
 t.test('secret values never appear in the message', async (t) => {
-  const err = t.throws(() =>
-    loadConfig({ REDIS_URL: 'redis://:hunter2-secret@host:notaport', LLM_PROVIDER: 'nope', GEMINI_API_KEY: 'AIzaSecretValue' }),
-  ) as unknown as ConfigError
+  const err = t.throws(() => loadConfig({ REDIS_URL: 'redis://:hunter2-secret@host:notaport', LLM_PROVIDER: 'nope', GEMINI_API_KEY: 'AIzaSecretValue' })) as unknown as ConfigError
   t.notMatch(err.message, /hunter2-secret/)
   t.notMatch(err.message, /AIzaSecretValue/)
   t.match(err.message, /REDIS_URL="redis:\/\/:\[REDACTED\]@host:notaport"/)

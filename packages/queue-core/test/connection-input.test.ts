@@ -39,7 +39,7 @@ for (const [name, connection, owned] of forms) {
   })
 }
 
-t.test('options: the role defaults apply under the caller\'s values; a worker connection never limits retries', async (t) => {
+t.test("options: the role defaults apply under the caller's values; a worker connection never limits retries", async (t) => {
   const producer = openConnection({ ...hostPort, connectionName: 'flashcard-test-producer', commandTimeout: 1_234 }, { role: 'producer' })
   const worker = openConnection({ ...hostPort, maxRetriesPerRequest: 3 }, { role: 'worker', connectionName: 'flashcard-test-worker' })
   t.teardown(() => {

@@ -59,10 +59,16 @@ t.test('apkg: the collection Anki opens, checked through SQLite', async (t) => {
   const basic = apkg.col.models[BASIC_MODEL_ID]
   const cloze = apkg.col.models[CLOZE_MODEL_ID]
   t.equal(basic.type, 0)
-  t.same(basic.flds.map((f: { name: string }) => f.name), ['Front', 'Back', 'Source'])
+  t.same(
+    basic.flds.map((f: { name: string }) => f.name),
+    ['Front', 'Back', 'Source'],
+  )
   t.equal(cloze.type, 1)
   t.equal(cloze.tmpls[0].qfmt, '{{cloze:Text}}')
-  t.same(cloze.flds.map((f: { name: string }) => f.name), ['Text', 'Back Extra'])
+  t.same(
+    cloze.flds.map((f: { name: string }) => f.name),
+    ['Text', 'Back Extra'],
+  )
   t.ok(apkg.col.dconf[String(apkg.col.decks[deckIdByName(apkg, 'Default')!].conf)], 'decks point at an existing options group')
 
   const pipes = deckIdByName(apkg, 'Unix Shell::Pipes')
@@ -80,7 +86,11 @@ t.test('apkg: the collection Anki opens, checked through SQLite', async (t) => {
   t.equal(xss.sfld, XSS, 'sort field is the plain text')
   t.equal(xss.csum, parseInt(createHash('sha1').update(XSS).digest('hex').slice(0, 8), 16), "Anki's checksum of the sort field")
   t.same(xss.tags, ['course:shell', 'module:m1', 'section:Pipes_and_Filters', 'kind:definition', 'two_words'])
-  t.same(apkg.notes.flatMap((n) => n.tags).filter((tag) => /\s/.test(tag)), [], 'tags have no spaces')
+  t.same(
+    apkg.notes.flatMap((n) => n.tags).filter((tag) => /\s/.test(tag)),
+    [],
+    'tags have no spaces',
+  )
 
   t.same(note(m1, 'e1').fields.slice(0, 2), ['Edited front', 'Edited back'], 'edited text exported')
   t.equal(note(m1, 'e1').mod, Date.parse('2026-12-01T11:00:00.000Z') / 1000, 'mod moves with the edit')
@@ -90,9 +100,20 @@ t.test('apkg: the collection Anki opens, checked through SQLite', async (t) => {
   t.equal(oneCloze.mid, CLOZE_MODEL_ID)
   t.same(oneCloze.fields, ['In the shell, | between two commands is a {{c1::pipe}}.', 'Pipes and Filters'])
   const cardsOf = (nid: number) => apkg.cards.filter((c) => c.nid === nid)
-  t.same(cardsOf(oneCloze.id).map((c) => c.ord), [0])
-  t.same(cardsOf(note(m1, 'z2').id).map((c) => c.ord), [0, 1], 'one card per cloze deletion')
-  t.same(cardsOf(xss.id).map((c) => [c.ord, c.did, c.type, c.queue]), [[0, pipes, 0, 0]], 'a new card in its module subdeck')
+  t.same(
+    cardsOf(oneCloze.id).map((c) => c.ord),
+    [0],
+  )
+  t.same(
+    cardsOf(note(m1, 'z2').id).map((c) => c.ord),
+    [0, 1],
+    'one card per cloze deletion',
+  )
+  t.same(
+    cardsOf(xss.id).map((c) => [c.ord, c.did, c.type, c.queue]),
+    [[0, pipes, 0, 0]],
+    'a new card in its module subdeck',
+  )
   t.equal(cardsOf(note(m2, 'b2').id)[0]!.did, second)
   t.equal(apkg.cards.length, 7)
 })
@@ -100,8 +121,14 @@ t.test('apkg: the collection Anki opens, checked through SQLite', async (t) => {
 t.test('apkg: GUIDs and ids stay the same across exports, differ across tenants', async (t) => {
   const first = await readApkg((await exportDecks([m1], 'apkg', { course_id: 'shell', module_id: 'm1' })).body as Buffer)
   const again = await readApkg((await exportDecks([m1], 'apkg', { course_id: 'shell', module_id: 'm1' })).body as Buffer)
-  t.same(again.notes.map((n) => [n.id, n.guid]), first.notes.map((n) => [n.id, n.guid]))
-  t.same(again.cards.map((c) => c.id), first.cards.map((c) => c.id))
+  t.same(
+    again.notes.map((n) => [n.id, n.guid]),
+    first.notes.map((n) => [n.id, n.guid]),
+  )
+  t.same(
+    again.cards.map((c) => c.id),
+    first.cards.map((c) => c.id),
+  )
   const other = deck('m1', m1.cards, { key: { tenant: 'globex', course_id: 'shell', module_id: 'm1' } })
   const theirs = await readApkg((await exportDecks([other], 'apkg', { course_id: 'shell' })).body as Buffer)
   const ours = new Set(first.notes.map((n) => n.guid))
@@ -123,12 +150,12 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++
+      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++)
       else if (c === '"') quoted = false
       else cell += c
     } else if (c === '"') quoted = true
-    else if (c === ',') row.push(cell), (cell = '')
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++
+    else if (c === ',') (row.push(cell), (cell = ''))
+    else if (c === '\r' && text[i + 1] === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''), i++)
     else cell += c
   }
   return rows
@@ -151,8 +178,15 @@ t.test('csv: Anki import headers, RFC 4180 quoting, no formulas', async (t) => {
   const formula = row(m2, 'b2')
   t.equal(formula[3], '&#61;HYPERLINK(&quot;http://evil&quot;)', 'leading = becomes an entity Anki renders as =')
   t.equal(formula[4], '&#45;p', 'leading - likewise')
-  t.same(rows.flat().filter((c) => /^[=+\-@\t\r]/.test(c)), [], 'no cell starts like a formula')
-  t.notOk(rows.some((r) => r[0] === noteGuid(m1.key, 'r1')), 'rejected card not exported')
+  t.same(
+    rows.flat().filter((c) => /^[=+\-@\t\r]/.test(c)),
+    [],
+    'no cell starts like a formula',
+  )
+  t.notOk(
+    rows.some((r) => r[0] === noteGuid(m1.key, 'r1')),
+    'rejected card not exported',
+  )
 })
 
 t.test('csv with commas, quotes and line breaks in the deck title', async (t) => {

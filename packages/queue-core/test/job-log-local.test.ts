@@ -126,7 +126,7 @@ t.test('concurrent writers of one job: every attempt kept, nothing half-written'
   reading = false
   await reader
   const final = await store.read(jobId)
-  t.equal(final?.entries.length, 100, 'no writer lost another one\'s entries')
+  t.equal(final?.entries.length, 100, "no writer lost another one's entries")
   t.same([...new Set(final?.entries.map((e) => e.attempt))], attempts, 'entries ordered by attempt')
   t.equal(final?.attempt, 20)
   t.equal(final?.status, 'completed', 'the latest attempt decides the status')

@@ -55,8 +55,7 @@ const llmOutput = {
 
 function failure(): Error {
   const cause = new Error(`connect to redis://:${SECRETS.redisPassword}@cache.internal:6379 refused`)
-  const error = new Error(`Gemini returned 403 for ?key=${SECRETS.googleKey} (Authorization: Bearer ${SECRETS.bearer})`, { cause }) as Error &
-    Record<string, unknown>
+  const error = new Error(`Gemini returned 403 for ?key=${SECRETS.googleKey} (Authorization: Bearer ${SECRETS.bearer})`, { cause }) as Error & Record<string, unknown>
   error.config = { headers: { 'x-goog-api-key': SECRETS.googleKey }, password: SECRETS.password }
   return error
 }
@@ -93,7 +92,11 @@ t.test('no planted secret reaches a local log file', async (t) => {
   t.same(files, ['job-redaction-local.json'])
   assertClean(t, 'local file', await readFile(join(dir, 'job-redaction-local.json'), 'utf8'))
   const doc = await store.read('job-redaction-local')
-  t.same(doc?.entries.map((e) => e.attempt), [1, 1, 2], 'both attempts are in the log')
+  t.same(
+    doc?.entries.map((e) => e.attempt),
+    [1, 1, 2],
+    'both attempts are in the log',
+  )
 })
 
 t.test('no planted secret reaches S3', async (t) => {

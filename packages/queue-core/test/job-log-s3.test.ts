@@ -152,10 +152,13 @@ t.test('the writer keeps earlier attempts on S3 and replaces a re-run attempt', 
     await second.finish('completed', { result: { cards: 3 } })
   }
   const back = await store.read('job-s3-attempts')
-  t.same(back?.entries.map((e) => [e.attempt, e.message]), [
-    [1, 'attempt one'],
-    [2, 'attempt two, stalled re-run'],
-  ])
+  t.same(
+    back?.entries.map((e) => [e.attempt, e.message]),
+    [
+      [1, 'attempt one'],
+      [2, 'attempt two, stalled re-run'],
+    ],
+  )
   t.equal(back?.status, 'completed')
   t.equal(back?.error, null)
 })

@@ -82,11 +82,14 @@ t.test('retries append; re-running an attempt replaces its entries', async (t) =
     await second.finish('completed', { result: { ok: true } })
   }
   const final = await store.read('job-w-retry')
-  t.same(final?.entries.map((e) => `${e.attempt}:${e.message}`), ['1:try 1', '2:try 2b', '2:done 2b'])
-  t.equal(final?.startedAt, '2025-12-12T00:00:00.000Z', 'startedAt is the first attempt\'s')
+  t.same(
+    final?.entries.map((e) => `${e.attempt}:${e.message}`),
+    ['1:try 1', '2:try 2b', '2:done 2b'],
+  )
+  t.equal(final?.startedAt, '2025-12-12T00:00:00.000Z', "startedAt is the first attempt's")
   t.equal(final?.completedAt, '2025-12-12T01:00:03.000Z')
   t.equal(final?.status, 'completed')
-  t.equal(final?.error, null, 'the failed attempt\'s error no longer describes the job')
+  t.equal(final?.error, null, "the failed attempt's error no longer describes the job")
   t.same(final?.rawOutputs, { stageA: 'first' }, 'raw outputs of earlier attempts stay unless replaced')
 })
 
@@ -102,10 +105,14 @@ t.test('a stale attempt finishing late does not overwrite the newer one', async 
   t.equal(final?.status, 'completed')
   t.equal(final?.attempt, 2)
   t.same(final?.result, { cards: 2 })
-  t.same(final?.entries.map((e) => e.attempt), [1, 2], 'both attempts\' entries kept')
+  t.same(
+    final?.entries.map((e) => e.attempt),
+    [1, 2],
+    "both attempts' entries kept",
+  )
 })
 
-t.test('flush makes a running job\'s log readable', async (t) => {
+t.test("flush makes a running job's log readable", async (t) => {
   const store = await localStore(t)
   const log = await JobLogWriter.open(store, target('job-w-flush'))
   log.entry('info', 'job_start', 'started')
@@ -124,7 +131,10 @@ t.test('entries beyond the limit are counted, not kept', async (t) => {
   const log = await JobLogWriter.open(store, target('job-w-many'), { maxEntries: 3 })
   for (let i = 0; i < 10; i++) log.entry('debug', 'chunk', `chunk ${i}`)
   const written = await log.finish('completed')
-  t.same(written.entries.map((e) => e.step), ['chunk', 'chunk', 'chunk', 'log_truncated'])
+  t.same(
+    written.entries.map((e) => e.step),
+    ['chunk', 'chunk', 'chunk', 'log_truncated'],
+  )
   t.match(written.entries[3]?.message, /7 more entries of attempt 1 were dropped \(limit 3\)/)
 })
 
@@ -135,7 +145,10 @@ t.test('a corrupt log is replaced, saying so', async (t) => {
   log.entry('info', 'job_start', 'started')
   await log.finish('completed')
   const final = await store.read('job-w-corrupt')
-  t.same(final?.entries.map((e) => e.step), ['log_recovered', 'job_start'])
+  t.same(
+    final?.entries.map((e) => e.step),
+    ['log_recovered', 'job_start'],
+  )
   t.match(final?.entries[0]?.message, /job-w-corrupt\.json is not a valid job log: not JSON.*replaced by this attempt's log/)
 })
 
@@ -163,7 +176,10 @@ t.test('stores without update() are written through read + write', async (t) => 
     log.entry('info', 'job_start', `attempt ${attempt}`)
     await log.finish('completed')
   }
-  t.same((await minimal.read('job-w-min'))?.entries.map((e) => e.attempt), [1, 2])
+  t.same(
+    (await minimal.read('job-w-min'))?.entries.map((e) => e.attempt),
+    [1, 2],
+  )
 })
 
 t.test('an attempt reads the log once, when it opens, and writes it once at its start and once at its end', async (t) => {
@@ -193,12 +209,13 @@ t.test('an attempt reads the log once, when it opens, and writes it once at its 
       log.close()
     } else await log.finish('completed', { result: { cards: 1 } })
   }
-  t.same(calls, [
-    'read', 'write running (redacted)', 'write running (redacted)',
-    'read', 'write running (redacted)', 'write completed (redacted)',
-  ], 'no re-read before a write; one write at the start and one at the end of each attempt')
+  t.same(
+    calls,
+    ['read', 'write running (redacted)', 'write running (redacted)', 'read', 'write running (redacted)', 'write completed (redacted)'],
+    'no re-read before a write; one write at the start and one at the end of each attempt',
+  )
   const stored = await local.read('job-w-count')
-  t.equal(stored?.entries.length, 102, 'both attempts\' entries, none twice')
+  t.equal(stored?.entries.length, 102, "both attempts' entries, none twice")
   t.equal(stored?.entries[1]?.message, 'chunk 0 Bearer [REDACTED]', 'redacted once, when recorded')
   t.same(stored?.entries[1]?.data, { api_key: '[REDACTED]' })
   t.equal(openLogsOf(counting).size, 0, 'nothing is kept per job once its attempts are closed')

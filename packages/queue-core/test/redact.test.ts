@@ -48,7 +48,31 @@ t.test('redactText is idempotent', async (t) => {
 })
 
 t.test('isSecretKey: names of secrets, not of counts', async (t) => {
-  const secret = ['apiKey', 'api_key', 'APIKey', 'x-api-key', 'x-goog-api-key', 'GEMINI_API_KEY', 'token', 'accessToken', 'refresh_token', 'secret', 'client_secret', 'secretAccessKey', 'accessKeyId', 'privateKey', 'password', 'PASSWORD', 'passwordHash', 'authorization', 'Authorization', 'cookie', 'Set-Cookie', 'credentials', 'basicAuth']
+  const secret = [
+    'apiKey',
+    'api_key',
+    'APIKey',
+    'x-api-key',
+    'x-goog-api-key',
+    'GEMINI_API_KEY',
+    'token',
+    'accessToken',
+    'refresh_token',
+    'secret',
+    'client_secret',
+    'secretAccessKey',
+    'accessKeyId',
+    'privateKey',
+    'password',
+    'PASSWORD',
+    'passwordHash',
+    'authorization',
+    'Authorization',
+    'cookie',
+    'Set-Cookie',
+    'credentials',
+    'basicAuth',
+  ]
   const plain = ['key', 'Key', 'cacheKey', 'inputTokens', 'totalTokenCount', 'tokenCount', 'max_tokens', 'author', 'authorized', 'module_id', 'step', 'message']
   for (const key of secret) t.ok(isSecretKey(key), key)
   for (const key of plain) t.notOk(isSecretKey(key), key)
@@ -87,7 +111,7 @@ t.test('redact: errors keep their shape, lose their secrets', async (t) => {
   error.request = { headers: { 'x-goog-api-key': 'AIzaSyD-planted-google-key-0123456789abc' } }
   error.status = 403
   const out = redact({ err: error }) as { err: TypeError & Record<string, unknown> }
-  t.ok(out.err instanceof TypeError, 'same prototype, so instanceof and pino\'s err serializer work')
+  t.ok(out.err instanceof TypeError, "same prototype, so instanceof and pino's err serializer work")
   t.not(out.err, error)
   t.equal(out.err.message, `Gemini said 403 for key ${REDACTED}`)
   t.match(out.err.stack, /^TypeError: Gemini said 403 for key \[REDACTED\]\n\s+at /)
@@ -117,7 +141,10 @@ t.test('redact: cycles, Buffers, Maps, Sets, Dates, URLs, functions, __proto__',
     twice: [shared, shared],
     buf: Buffer.from('password=hunter2'),
     bytes: new Uint8Array(3),
-    map: new Map<unknown, unknown>([['token', 't'], ['plain', 'redis://:pw@h']]),
+    map: new Map<unknown, unknown>([
+      ['token', 't'],
+      ['plain', 'redis://:pw@h'],
+    ]),
     set: new Set(['AKIAIOSFODNN7EXAMPLE']),
     date: new Date(0),
     url: new URL('https://u:pw@example.com/'),

@@ -82,12 +82,19 @@ t.test('a tenant is listed behind 10,000 jobs of another tenant, with the same R
   const costAfter = await costs()
   for (const query of queries) {
     const page = await listB(query)
-    t.same(page.items.map((job) => job.id), [mine!.job_id], `tenant-b's job, behind 10,000 newer jobs of tenant-a: ${JSON.stringify(query)}`)
+    t.same(
+      page.items.map((job) => job.id),
+      [mine!.job_id],
+      `tenant-b's job, behind 10,000 newer jobs of tenant-a: ${JSON.stringify(query)}`,
+    )
   }
   t.same(costAfter, costBefore, 'each list runs the same Redis commands with and without the 10,000 other jobs')
   const aPage = await own.listJobs({ queue: 'orchestrator', tenant: 'tenant-a', limit: 100 })
   t.equal(aPage.items.length, 100, "tenant-a's own first page is full")
-  t.ok(aPage.items.every((job) => job.id !== mine!.job_id), "and never shows tenant-b's job")
+  t.ok(
+    aPage.items.every((job) => job.id !== mine!.job_id),
+    "and never shows tenant-b's job",
+  )
   const aLast = await own.listJobs({ queue: 'orchestrator', tenant: 'tenant-a', limit: 100, offset: 9_900 })
   t.equal(aLast.items.length, 100, 'the last page of 10,000')
   t.equal(aLast.next_offset, null)
@@ -103,7 +110,7 @@ t.test('a tenant is listed behind 10,000 jobs of another tenant, with the same R
   )
 })
 
-t.test('no tenant name reaches into another tenant\'s index', async (t) => {
+t.test("no tenant name reaches into another tenant's index", async (t) => {
   await queues.enqueueGeneration(modules('crs', ['m-x']), owner('acme'))
   // Names that spell acme's course and module index keys, were tenants not encoded.
   for (const tenant of ['acme:c:crs', 'acme:m:m-x', 'acme%3Ac%3Acrs', 'acme:', 'ACME']) {

@@ -53,7 +53,9 @@ export class FileFailedError extends codedError(E.FILE_FAILED, UnrecoverableErro
 /** A media file arrived but no speech-to-text provider is configured: the operator must set one. */
 export class SpeechToTextMissingError extends codedError(E.STT_NOT_CONFIGURED, UnrecoverableError) {
   constructor() {
-    super('speech-to-text is not configured: set GEMINI_API_KEY (or GOOGLE_AI_API_KEY) to use Gemini, or OPENAI_BASE_URL to use an OpenAI-compatible /v1/audio/transcriptions server')
+    super(
+      'speech-to-text is not configured: set GEMINI_API_KEY (or GOOGLE_AI_API_KEY) to use Gemini, or OPENAI_BASE_URL to use an OpenAI-compatible /v1/audio/transcriptions server',
+    )
   }
 }
 

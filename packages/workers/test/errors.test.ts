@@ -78,7 +78,11 @@ t.test('BullMQ fails a job at once on an error of the table that extends Unrecov
     for (const open of connections) open.disconnect()
   })
   await events.waitUntilReady()
-  for (const [name, attemptsMade] of [['cancelled', 1], ['missing', 1], ['timeout', 2]] as const) {
+  for (const [name, attemptsMade] of [
+    ['cancelled', 1],
+    ['missing', 1],
+    ['timeout', 2],
+  ] as const) {
     const job = await queue.add(name, {}, { attempts: 2, backoff: { type: 'fixed', delay: 10 } })
     await t.rejects(job.waitUntilFinished(events, 10_000))
     const done = await queue.getJob(job.id!)

@@ -9,8 +9,7 @@ import { normaliseDocument } from '../src/pipeline/normalise.js'
 import { makeWordDocument, wordParagraph, wordRun } from './fixtures/documents.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
-const page = (body: string, title = 'Lesson') =>
-  `<!doctype html><html><head><title>${title}</title><style>p { color: red }</style></head><body>${body}</body></html>`
+const page = (body: string, title = 'Lesson') => `<!doctype html><html><head><title>${title}</title><style>p { color: red }</style></head><body>${body}</body></html>`
 
 // Before anything in this file converts a document: importing the extractors loads no converter.
 const moduleCache = createRequire(import.meta.url).cache
@@ -63,17 +62,27 @@ t.test('an HTML lesson keeps its structure through Readability', async (t) => {
   t.notMatch(md, /Home|Setup|newsletter|trackVisitor|color: red/, 'navigation, footer, script and style dropped (Readability ran)')
   t.match(md, /^# Repeating Actions with Loops$/m, 'the h1 keeps its level (Readability makes it an h2)')
   t.match(md, /^## Loop variables$/m)
-  t.ok(md.includes('A **for loop** runs a block of code once for each item of a *collection*. The loop variable, here `number`, takes each value in turn (see [loop](../reference.html#loop)).'), 'bold, italic, inline code and the link in one paragraph')
+  t.ok(
+    md.includes(
+      'A **for loop** runs a block of code once for each item of a *collection*. The loop variable, here `number`, takes each value in turn (see [loop](../reference.html#loop)).',
+    ),
+    'bold, italic, inline code and the link in one paragraph',
+  )
   t.ok(md.includes('```python\nfor number in [1, 2, 3]:\n    if number > 1:\n        print(number)\n```'), 'the code block, its language and indentation exact')
   t.ok(md.includes('| Keyword | Meaning |\n| --- | --- |\n| `for` | starts a loop |\n| `in` | names the collection \\| sequence |'), 'a GFM table')
   t.ok(md.includes('3. Write the header.\n4. Indent the body:\n   - four spaces\n   - or one tab'), 'an ordered list from its start, a nested list under its item')
   t.ok(md.includes('::::: objectives\n\nExplain what a *for loop* does.\n\n:::::'), 'the objectives box')
   t.ok(
-    md.includes('::::: challenge\n\n### Summing a list\n\nWrite a loop that adds up the numbers in a list.\n\n::::: solution\n\n```python\ntotal = 0\nfor n in [1, 2, 3]:\n    total = total + n\n```\n\n:::::\n\n:::::'),
+    md.includes(
+      '::::: challenge\n\n### Summing a list\n\nWrite a loop that adds up the numbers in a list.\n\n::::: solution\n\n```python\ntotal = 0\nfor n in [1, 2, 3]:\n    total = total + n\n```\n\n:::::\n\n:::::',
+    ),
     'the challenge, its solution nested inside',
   )
   t.ok(md.includes('::::: callout\n\nA box of a single paragraph, which Readability would unwrap.\n\n:::::'), 'a one-paragraph box survives Readability')
-  t.ok(md.includes('::::: keypoints\n\n- Use `for variable in sequence` to process a sequence one item at a time.\n- The body of a loop must be indented.\n\n:::::'), 'a quote box is a box, not `>` lines')
+  t.ok(
+    md.includes('::::: keypoints\n\n- Use `for variable in sequence` to process a sequence one item at a time.\n- The body of a loop must be indented.\n\n:::::'),
+    'a quote box is a box, not `>` lines',
+  )
 })
 
 t.test('the page converted whole gives the same boxes and code', async (t) => {
@@ -95,7 +104,11 @@ t.test('the pipeline reads the Markdown as a lesson: key points under their own 
   t.same(keypoints?.path, ['Repeating Actions with Loops', 'Key points'])
   t.match(keypoints?.blocks[0], { kind: 'list', box: 'keypoints' })
   const blocks = doc.sections.flatMap((section) => section.blocks)
-  t.match(blocks.find((block) => block.kind === 'code' && block.text.startsWith('total')), { box: 'exercise', lang: 'python' }, 'the solution is an exercise block')
+  t.match(
+    blocks.find((block) => block.kind === 'code' && block.text.startsWith('total')),
+    { box: 'exercise', lang: 'python' },
+    'the solution is an exercise block',
+  )
   const paragraph = blocks.find((block) => block.kind === 'paragraph' && block.text.startsWith('A for loop'))
   if (paragraph?.kind !== 'paragraph') return t.fail('the first paragraph is read')
   t.same(
@@ -115,14 +128,28 @@ t.test('the pipeline reads the Markdown as a lesson: key points under their own 
 t.test('code blocks: language from the usual classes, text verbatim, fence longer than any run of backticks', async (t) => {
   const convert = async (html: string) => (await htmlToMarkdown(html)).markdown
   t.equal(await convert('<pre class="sourceCode bash"><code class="sourceCode bash">ls -F\n</code></pre>'), '```bash\nls -F\n```', "Pandoc's sourceCode class")
-  t.equal(await convert('<div class="language-sql highlighter-rouge"><div class="highlight"><pre class="highlight"><code>SELECT *\n  FROM t;</code></pre></div></div>'), '```sql\nSELECT *\n  FROM t;\n```', "Jekyll's wrapper class")
-  t.equal(await convert('<pre>\n\tindented with a tab\n  *not* emphasis_here\n</pre>'), '```\n\tindented with a tab\n  *not* emphasis_here\n```', 'the newline after <pre> dropped, nothing escaped')
+  t.equal(
+    await convert('<div class="language-sql highlighter-rouge"><div class="highlight"><pre class="highlight"><code>SELECT *\n  FROM t;</code></pre></div></div>'),
+    '```sql\nSELECT *\n  FROM t;\n```',
+    "Jekyll's wrapper class",
+  )
+  t.equal(
+    await convert('<pre>\n\tindented with a tab\n  *not* emphasis_here\n</pre>'),
+    '```\n\tindented with a tab\n  *not* emphasis_here\n```',
+    'the newline after <pre> dropped, nothing escaped',
+  )
   t.equal(await convert('<pre><code>echo ```\n````</code></pre>'), '`````\necho ```\n````\n`````')
-  t.equal(await convert('<pre><code><span class="kw">def</span> <span class="nf">f</span>():\n    <a href="#l2"></a>pass</code></pre>'), '```\ndef f():\n    pass\n```', 'highlighting markup is only text')
+  t.equal(
+    await convert('<pre><code><span class="kw">def</span> <span class="nf">f</span>():\n    <a href="#l2"></a>pass</code></pre>'),
+    '```\ndef f():\n    pass\n```',
+    'highlighting markup is only text',
+  )
 })
 
 t.test('headings, emphasis and text that looks like Markdown', async (t) => {
-  const { markdown } = await htmlToMarkdown('<h3>Lists\n and  <em>loops</em></h3><p>2. is not a list; *stars* and _under_scores stay text. <b>Bold</b>, <i>italic</i>, <kbd>Ctrl</kbd>+<kbd>C</kbd>.</p><hr><p>After the rule.</p>')
+  const { markdown } = await htmlToMarkdown(
+    '<h3>Lists\n and  <em>loops</em></h3><p>2. is not a list; *stars* and _under_scores stay text. <b>Bold</b>, <i>italic</i>, <kbd>Ctrl</kbd>+<kbd>C</kbd>.</p><hr><p>After the rule.</p>',
+  )
   t.equal(markdown, '### Lists and *loops*\n\n2\\. is not a list; \\*stars\\* and \\_under\\_scores stay text. **Bold**, *italic*, Ctrl+C.\n\n***\n\nAfter the rule.')
 })
 
@@ -130,7 +157,9 @@ t.test('a Word document: code styles become code blocks, bold and italic stay', 
   const bytes = await makeWordDocument(
     [
       wordParagraph('Functions', 'Heading1'),
-      wordParagraph(`${wordRun('A ')}${wordRun('function', { bold: true })}${wordRun(' is defined with ')}${wordRun('def', { style: 'VerbatimChar' })}${wordRun('; its ')}${wordRun('parameters', { italic: true })}${wordRun(' go in brackets.')}`),
+      wordParagraph(
+        `${wordRun('A ')}${wordRun('function', { bold: true })}${wordRun(' is defined with ')}${wordRun('def', { style: 'VerbatimChar' })}${wordRun('; its ')}${wordRun('parameters', { italic: true })}${wordRun(' go in brackets.')}`,
+      ),
       wordParagraph('def area(width, height):', 'SourceCode'),
       wordParagraph('    if width < 0:', 'SourceCode'),
       wordParagraph('        raise ValueError(width)', 'SourceCode'),
@@ -201,7 +230,9 @@ t.test('large or deep pages skip Readability and are converted whole', async (t)
   const siblings = await extractText(utf8(furniture(Array.from({ length: 10_000 }, (_, i) => `<p>Paragraph ${i} of the lesson.</p>`).join(''))), { filename: 'siblings.html' })
   t.match(siblings.text, /Site footer$/, '10,000 sibling <p>: Readability skipped (it would drop the footer)')
   t.equal(siblings.text.split('\n\n').length, 10_001, 'every paragraph and the footer')
-  const deep = await extractText(utf8(furniture(`${'<div>'.repeat(HTML_LIMITS.readabilityMaxDepth)}<p>Deep lesson text.</p>${'</div>'.repeat(HTML_LIMITS.readabilityMaxDepth)}`)), { filename: 'deep.html' })
+  const deep = await extractText(utf8(furniture(`${'<div>'.repeat(HTML_LIMITS.readabilityMaxDepth)}<p>Deep lesson text.</p>${'</div>'.repeat(HTML_LIMITS.readabilityMaxDepth)}`)), {
+    filename: 'deep.html',
+  })
   t.equal(deep.text, 'Deep lesson text.\n\nSite footer', 'deeper than readabilityMaxDepth: Readability skipped')
   const small = await extractText(utf8(furniture('<p>A short lesson, found by Readability as the main content of this page.</p>')), { filename: 'small.html' })
   t.equal(small.text, 'A short lesson, found by Readability as the main content of this page.', 'a small page goes through Readability')

@@ -20,11 +20,23 @@ async function refused(t: Test, bytes: Uint8Array, filename: string, message: Re
 t.test('a zip bomb DOCX is refused from its directory, before anything is inflated', async (t) => {
   const bomb = await zipBombDocx()
   t.ok(bomb.length < 2 * MB, `the 300 MB bomb is ${bomb.length} bytes`)
-  const ms = await refused(t, bomb, 'bomb.docx', /^bomb\.docx: DOCX part word\/document\.xml would inflate to 3\d\d,\d{3},\d{3} bytes, over the limit of 33,554,432 bytes per part$/)
+  const ms = await refused(
+    t,
+    bomb,
+    'bomb.docx',
+    /^bomb\.docx: DOCX part word\/document\.xml would inflate to 3\d\d,\d{3},\d{3} bytes, over the limit of 33,554,432 bytes per part$/,
+  )
   t.ok(ms < 1000, `refused in ${ms} ms`)
   const ratioBomb = await zipBombDocx(8 * MB)
-  const ratioMs = await refused(t, ratioBomb, 'ratio.docx', /^ratio\.docx: DOCX part word\/document\.xml would inflate \d+ times \([\d,]+ bytes to [89],\d{3},\d{3} bytes\), over the limit of 100:1$/)
-  t.comment(`zip bomb: file_bytes=${bomb.length} xml_bytes_target=${300 * MB} refused_ms=${ms}; ratio bomb: file_bytes=${ratioBomb.length} xml_bytes_target=${8 * MB} refused_ms=${ratioMs}`)
+  const ratioMs = await refused(
+    t,
+    ratioBomb,
+    'ratio.docx',
+    /^ratio\.docx: DOCX part word\/document\.xml would inflate \d+ times \([\d,]+ bytes to [89],\d{3},\d{3} bytes\), over the limit of 100:1$/,
+  )
+  t.comment(
+    `zip bomb: file_bytes=${bomb.length} xml_bytes_target=${300 * MB} refused_ms=${ms}; ratio bomb: file_bytes=${ratioBomb.length} xml_bytes_target=${8 * MB} refused_ms=${ratioMs}`,
+  )
 })
 
 t.test('a DOCX part that inflates past the size it declares is stopped at that size', async (t) => {
@@ -47,6 +59,11 @@ t.test('a PDF declaring 200,000 pages is refused by its page count; pages are re
 })
 
 t.test('a subtitle cue of 80,000 characters is refused', async (t) => {
-  const ms = await refused(t, new TextEncoder().encode(longCueVtt()), 'lecture.vtt', /^lecture\.vtt: the cue at 00:00:03\.000 holds 80,000 characters, over the limit of 10,000 per cue$/)
+  const ms = await refused(
+    t,
+    new TextEncoder().encode(longCueVtt()),
+    'lecture.vtt',
+    /^lecture\.vtt: the cue at 00:00:03\.000 holds 80,000 characters, over the limit of 10,000 per cue$/,
+  )
   t.comment(`long cue: chars=80000 limit=${EXTRACT_LIMITS.subtitles.maxCueChars} refused_ms=${ms}`)
 })

@@ -26,12 +26,7 @@ t.test('the thread pool stops a task over its time or heap, or whose thread exit
   t.teardown(() => Promise.all([pool.close(), roomy.close()]))
   const ticker = loopTicker()
   const started = Date.now()
-  const [spin, regex, allocate, exit] = await Promise.allSettled([
-    pool.run({ do: 'spin' }),
-    pool.run({ do: 'regex' }),
-    roomy.run({ do: 'allocate' }),
-    pool.run({ do: 'exit' }),
-  ])
+  const [spin, regex, allocate, exit] = await Promise.allSettled([pool.run({ do: 'spin' }), pool.run({ do: 'regex' }), roomy.run({ do: 'allocate' }), pool.run({ do: 'exit' })])
   const elapsed = Date.now() - started
   const controls = await Promise.all([1, 2, 3, 4, 5].map((value) => pool.run({ do: 'echo', value })))
   const ticks = ticker.stop()
@@ -39,7 +34,11 @@ t.test('the thread pool stops a task over its time or heap, or whose thread exit
   t.match(regex, { status: 'rejected', reason: { kind: 'time' } }, 'so is a catastrophic regular expression')
   t.match(allocate, { status: 'rejected', reason: { kind: 'memory', message: /out of memory/i } }, 'a thread over its heap limit is stopped')
   t.match(exit, { status: 'rejected', reason: { kind: 'exit', message: 'the thread exited with code 3' } }, 'a thread that exits fails its task')
-  t.same(controls.map((reply) => reply.echo), [1, 2, 3, 4, 5], 'tasks after them run on fresh threads')
+  t.same(
+    controls.map((reply) => reply.echo),
+    [1, 2, 3, 4, 5],
+    'tasks after them run on fresh threads',
+  )
   t.ok(pool.size <= 3, `never more than 3 threads (${pool.size} now)`)
   t.ok(ticks > elapsed / 10 / 4, `the main event loop kept turning (${ticks} ticks of 10 ms in ${elapsed} ms)`)
   t.comment(`thread pool: 4 hostile tasks stopped (time, regex, heap 64 MB, exit) in ${elapsed} ms; main loop ticks=${ticks}; 5 control tasks answered`)
@@ -69,10 +68,18 @@ t.test('the sandbox names the file and the limit; media is only detected', async
     sandbox.analyse(new TextEncoder().encode('Tides follow the moon.'), { filename: 'notes.txt' }),
     sandbox.analyse(makeWav(), { filename: 'talk.wav' }),
   ])
-  t.match(bomb, { status: 'rejected', reason: { name: 'ExtractionError', reason: 'limit', file: 'bomb.docx', message: /^bomb\.docx: DOCX part word\/document\.xml would inflate to/ } })
+  t.match(bomb, {
+    status: 'rejected',
+    reason: { name: 'ExtractionError', reason: 'limit', file: 'bomb.docx', message: /^bomb\.docx: DOCX part word\/document\.xml would inflate to/ },
+  })
   t.match(tooSlow, {
     status: 'rejected',
-    reason: { name: 'ExtractionError', reason: 'limit', message: /^book\.docx: reading the file (took longer than the limit of 2,000 ms \(EXTRACT_TIMEOUT_MS\)|needed more memory than the limit of 64 MB \(EXTRACT_MAX_HEAP_MB\)); its extraction thread was stopped$/ },
+    reason: {
+      name: 'ExtractionError',
+      reason: 'limit',
+      message:
+        /^book\.docx: reading the file (took longer than the limit of 2,000 ms \(EXTRACT_TIMEOUT_MS\)|needed more memory than the limit of 64 MB \(EXTRACT_MAX_HEAP_MB\)); its extraction thread was stopped$/,
+    },
   })
   t.match(text, { status: 'fulfilled', value: { detected: { kind: 'document', format: 'text' }, document: { text: 'Tides follow the moon.' } } })
   t.match(media, { status: 'fulfilled', value: { detected: { kind: 'media', mime: 'audio/wav' } } })

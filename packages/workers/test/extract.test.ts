@@ -99,7 +99,12 @@ t.test('bad input fails with an error naming the file and the reason', async (t)
     [pdf.slice(0, 400), 'cut.pdf', 'corrupt', /^cut\.pdf: corrupt PDF/],
     [utf8('not really a pdf'), 'fake.pdf', 'corrupt', /^fake\.pdf: is not a valid PDF/],
     [(await makeDocx('a', ['b'])).slice(0, 120), 'cut.docx', 'corrupt', /^cut\.docx: corrupt DOCX/],
-    [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]), 'photo.txt', 'unsupported', /^photo\.txt: unsupported file type image\/png/],
+    [
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]),
+      'photo.txt',
+      'unsupported',
+      /^photo\.txt: unsupported file type image\/png/,
+    ],
     [new Uint8Array([0, 1, 2, 3, 250, 251, 252, 0, 7]), 'blob.bin', 'unsupported', /^blob\.bin: unsupported file type: binary content/],
     [new Uint8Array(), 'empty.md', 'empty', /^empty\.md: the file is empty$/],
     [utf8('  \n\n '), 'blank.txt', 'empty', /^blank\.txt: the text file contains no text$/],
@@ -127,6 +132,12 @@ t.test('Latin-1 (Windows-1252) text is decoded, not refused as binary', async (t
   t.same(vtt.segments, [{ start: 1, end: 2, text: 'Écoutez bien.' }])
   const utf8 = await extractText(new TextEncoder().encode(text), { filename: 'utf8.txt' })
   t.equal(utf8.text, text, 'UTF-8 stays UTF-8')
-  t.comment(`latin-1: txt, md (title "${markdown.title}") and vtt read as Windows-1252; 0x80 → €; UTF-8 unchanged; undefined bytes 0x81 0x8D 0x8F 0x90 0x9D still refused as binary`)
-  await t.rejects(extractText(new Uint8Array([0x81, 0x8d, 0x41, 0x42, 0x8f, 0x90, 0x9d, 0x43]), { filename: 'odd.txt' }), { name: 'ExtractionError', message: /^odd\.txt: unsupported file type: binary content/ }, 'bytes Windows-1252 leaves undefined are not text')
+  t.comment(
+    `latin-1: txt, md (title "${markdown.title}") and vtt read as Windows-1252; 0x80 → €; UTF-8 unchanged; undefined bytes 0x81 0x8D 0x8F 0x90 0x9D still refused as binary`,
+  )
+  await t.rejects(
+    extractText(new Uint8Array([0x81, 0x8d, 0x41, 0x42, 0x8f, 0x90, 0x9d, 0x43]), { filename: 'odd.txt' }),
+    { name: 'ExtractionError', message: /^odd\.txt: unsupported file type: binary content/ },
+    'bytes Windows-1252 leaves undefined are not text',
+  )
 })

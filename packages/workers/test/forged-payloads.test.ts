@@ -62,8 +62,10 @@ t.test('forged transcription jobs fail at once and write nothing; a valid job be
   t.equal(fetchedForForged, 0, 'only the valid job fetched its file')
   t.notOk(escaped, 'nothing written outside CONTENT_DIR')
   t.same(await readdir(h.contentDir), ['.tenants'], 'inside it only the submissions folder')
-  t.same(await readdir(join(h.contentDir, '.tenants')), ['acme'], 'holding the valid job\'s tenant only, not the forged owner\'s')
-  t.comment(`forged payloads: transcription jobs=${forged.length} failed_at_once=${outcomes.filter((j) => j.attemptsMade === 1).length} files_fetched_for_them=${fetchedForForged} written_outside=${escaped} elapsed_ms=${elapsed}`)
+  t.same(await readdir(join(h.contentDir, '.tenants')), ['acme'], "holding the valid job's tenant only, not the forged owner's")
+  t.comment(
+    `forged payloads: transcription jobs=${forged.length} failed_at_once=${outcomes.filter((j) => j.attemptsMade === 1).length} files_fetched_for_them=${fetchedForForged} written_outside=${escaped} elapsed_ms=${elapsed}`,
+  )
 })
 
 t.test('forged generation and webhook jobs fail at once', async (t) => {
@@ -71,7 +73,11 @@ t.test('forged generation and webhook jobs fail at once', async (t) => {
   await h.start({ webhookBackoffMs: 10 })
   const orchestrator = h.queues.queue('orchestrator')
   const moduleJob = await orchestrator.add(JOB_NAMES.module, { kind: 'module', course_id: '../../etc', module_id: 'passwd', settings, owner: victim }, { attempts: 3 })
-  const courseJob = await orchestrator.add(JOB_NAMES.course, { kind: 'course', course_id: 'c', settings: { ...settings, target_card_count: 10_000 }, owner: victim }, { attempts: 3 })
+  const courseJob = await orchestrator.add(
+    JOB_NAMES.course,
+    { kind: 'course', course_id: 'c', settings: { ...settings, target_card_count: 10_000 }, owner: victim },
+    { attempts: 3 },
+  )
   const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null })
   const webhooks = new Queue(WEBHOOK_QUEUE, { connection, prefix: h.prefix })
   t.teardown(async () => {
@@ -87,5 +93,9 @@ t.test('forged generation and webhook jobs fail at once', async (t) => {
   t.match(forgedModule.failedReason, /^Invalid generate-module job payload: job\.data\.course_id must match pattern/)
   t.match(forgedCourse.failedReason, /^Invalid expand-course job payload: job\.data\.settings\.target_card_count must be <= 200/)
   t.match(forgedDelivery.failedReason, /^Invalid deliver job payload: job\.data\.url must match pattern.*job\.data\.event\.type is required/)
-  t.same([forgedModule, forgedCourse, forgedDelivery].map((job) => job.attemptsMade), [1, 1, 1], 'none retried')
+  t.same(
+    [forgedModule, forgedCourse, forgedDelivery].map((job) => job.attemptsMade),
+    [1, 1, 1],
+    'none retried',
+  )
 })

@@ -17,7 +17,10 @@ t.test('429 is rate limited, for the delay the server asks', async (t) => {
   t.notOk(isUnrecoverable(header))
 
   // The Google SDK puts the JSON body after a prefix in its message.
-  const google = failure(429, 'got status: 429 Too Many Requests. {"error":{"code":429,"message":"slow down","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"37s"}]}}')
+  const google = failure(
+    429,
+    'got status: 429 Too Many Requests. {"error":{"code":429,"message":"slow down","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"37s"}]}}',
+  )
   t.equal((google as RateLimitedError).delayMs, 37_000, "Google's RetryInfo")
   t.match(google.message, /slow down/)
 

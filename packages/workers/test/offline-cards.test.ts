@@ -14,7 +14,12 @@ const log = { entry() {}, info() {}, warn() {}, raw() {} }
 async function cardsOf(markdown: string, options: { target?: number; cardTypes?: CardType[] } = {}) {
   const documents = [{ name: 'lesson.md', content: { format: 'markdown' as const, text: markdown } }]
   const result = await generateModuleCards(
-    { course_id: 'course-test', module_id: 'mod-test', settings: { target_card_count: options.target ?? 10, card_types: options.cardTypes ?? ['basic', 'cloze'], language: 'en' }, documents },
+    {
+      course_id: 'course-test',
+      module_id: 'mod-test',
+      settings: { target_card_count: options.target ?? 10, card_types: options.cardTypes ?? ['basic', 'cloze'], language: 'en' },
+      documents,
+    },
     { provider: new OfflineProvider(), signal: new AbortController().signal, progress: async () => {}, log },
   )
   const chunks = new Map(chunkDocuments(documents.map(normaliseDocument)).map((chunk) => [chunk.id, chunk.text]))
@@ -30,7 +35,11 @@ function assertRules(t: Test, cards: Card[], chunks: Map<string, string>) {
     t.ok(card.front.replace(/\{\{c1::|\}\}/g, '').length <= 150, 'front ≤ 150 characters')
     t.ok(card.back.split(/\s+/).length <= 8, 'answer ≤ 8 words')
     // A card tagged `reverse` asks an earlier card's fact from the other side, on purpose (R10).
-    if (!card.tags?.includes('reverse')) t.notOk(cards.slice(0, index).some((earlier) => sameFact(earlier, card)), `no earlier card on the same fact: ${card.front}`)
+    if (!card.tags?.includes('reverse'))
+      t.notOk(
+        cards.slice(0, index).some((earlier) => sameFact(earlier, card)),
+        `no earlier card on the same fact: ${card.front}`,
+      )
   })
 }
 
@@ -52,7 +61,10 @@ t.test('glossary links and bold and italic terms become the blanks; definitions 
   t.equal(cards.length, 6, show(cards))
   const answers = cards.map((card) => card.back.toLowerCase())
   for (const term of ['cell', 'formula', 'cell address', 'absolute reference']) t.ok(answers.includes(term), `${term} is asked:\n${show(cards)}`)
-  t.ok(cards.some((card) => card.type === 'basic' && /called\?$/.test(card.front)), 'an "is called" sentence is asked as a question')
+  t.ok(
+    cards.some((card) => card.type === 'basic' && /called\?$/.test(card.front)),
+    'an "is called" sentence is asked as a question',
+  )
   assertRules(t, cards, chunks)
 })
 
@@ -77,8 +89,14 @@ The pattern \`*.csv\` matches every name that ends in .csv in the current direct
 t.test('code keeps its backticks and case; command output and file names make no card', async (t) => {
   const { cards, chunks } = await cardsOf(CODE_HEAVY, { target: 4 })
   t.ok(cards.length >= 3, show(cards))
-  t.ok(cards.some((card) => card.back === '`ls`' || card.back === '`-a`' || card.back === '`-l`'), `code is a blank, with backticks:\n${show(cards)}`)
-  t.notOk(cards.some((card) => /drwx|root/.test(card.front)), 'no card from command output')
+  t.ok(
+    cards.some((card) => card.back === '`ls`' || card.back === '`-a`' || card.back === '`-l`'),
+    `code is a blank, with backticks:\n${show(cards)}`,
+  )
+  t.notOk(
+    cards.some((card) => /drwx|root/.test(card.front)),
+    'no card from command output',
+  )
   assertRules(t, cards, chunks)
 })
 
@@ -115,7 +133,10 @@ t.test('a prose textbook section without marked terms reaches the count from its
   t.ok(words >= 250, `the lesson has ${words} words`)
   const { cards, chunks } = await cardsOf(TEXTBOOK, { target: 10 })
   t.equal(cards.length, 10, show(cards))
-  t.ok(cards.some((card) => card.back === 'osmosis'), `the defined term is asked:\n${show(cards)}`)
+  t.ok(
+    cards.some((card) => card.back === 'osmosis'),
+    `the defined term is asked:\n${show(cards)}`,
+  )
   t.ok(new Set(cards.map((card) => card.source.heading)).size === 2, 'cards come from both sections')
   assertRules(t, cards, chunks)
 })
@@ -168,22 +189,30 @@ A missing value in a field is stored as NULL, which is not the same as zero.
 
 t.test('Carpentries fenced divs: challenges and solutions make no card, key points cite their own heading', async (t) => {
   const { cards, chunks } = await cardsOf(CARPENTRIES, { target: 8 })
-  t.notOk(cards.some((card) => /never repeats|name, id or year/.test(card.front)), `nothing from the challenge:\n${show(cards)}`)
+  t.notOk(
+    cards.some((card) => /never repeats|name, id or year/.test(card.front)),
+    `nothing from the challenge:\n${show(cards)}`,
+  )
   t.notOk(cards.some((card) => card.source.heading === 'Solution' || card.source.heading === 'Which column is the key?'))
-  t.ok(cards.some((card) => card.source.heading === 'Key points'), 'the key-points box cites "Key points"')
+  t.ok(
+    cards.some((card) => card.source.heading === 'Key points'),
+    'the key-points box cites "Key points"',
+  )
   t.ok(cards.some((card) => card.back === 'foreign key'))
   assertRules(t, cards, chunks)
 })
 
 t.test('sentences that lean on their context, tell a story or instruct make no card; a sentence with no good blank makes none', async (t) => {
   // No card at all: the job fails rather than completing empty.
-  await t.rejects(cardsOf(`# Notes
+  await t.rejects(
+    cardsOf(`# Notes
 
 This makes it much easier to work.
 We will now look at the next example in this lesson.
 Run the command again and look at what it prints.
 It is very important to be careful here.
-`))
+`),
+  )
 })
 
 t.test('only basic cards: definitions keep their question, other facts are asked as a fill-in', async (t) => {
@@ -218,7 +247,10 @@ t.test('definitions stated late in a sentence, superlatives and "meaning" make c
   t.match(by('Fluorine'), { type: 'cloze', front: '{{c1::Fluorine}} is the most electronegative element.' }, 'a superlative is no "What is fluorine?"')
   t.match(by('atomic'), { type: 'cloze' }, "X should be 'Y', meaning that: Y is the term")
   t.match(by('covalent bonds'), { front: 'Water and methane are held together by {{c1::covalent bonds}}.' }, 'a capitalised first word is not taken for a name')
-  t.notOk(cards.some((card) => /well-studied|reverse process|Congratulations/.test(card.front + card.back)), 'no card names without saying, leans on another answer or cheers')
+  t.notOk(
+    cards.some((card) => /well-studied|reverse process|Congratulations/.test(card.front + card.back)),
+    'no card names without saying, leans on another answer or cheers',
+  )
   assertRules(t, cards, chunks)
 })
 
@@ -247,25 +279,48 @@ t.test('a term marked in one sentence is the blank where a later one mentions it
   const fronts = cards.map((card) => card.front)
   t.ok(fronts.includes('Lists are {{c1::mutable}}, while strings are immutable.'), `the key point hides the term the body defined:\n${show(cards)}`)
   t.ok(fronts.includes('Strings and numbers are {{c1::immutable}}.'), 'a later sentence hides the known term')
-  t.ok(cards.some((card) => card.back === '`-`'), 'a one-symbol answer in backticks survives grounding')
-  t.ok(fronts.some((front) => front.startsWith('The command {{c1::`git revert HEAD`}} creates a new commit')), '"This command" under a one-line code block names it')
+  t.ok(
+    cards.some((card) => card.back === '`-`'),
+    'a one-symbol answer in backticks survives grounding',
+  )
+  t.ok(
+    fronts.some((front) => front.startsWith('The command {{c1::`git revert HEAD`}} creates a new commit')),
+    '"This command" under a one-line code block names it',
+  )
   assertRules(t, cards, chunks)
 })
 
 t.test('when the concepts run out, a definition is also asked from its other side, never twice the same question', async (t) => {
-  const { cards, chunks } = await cardsOf(`# Cells
+  const { cards, chunks } = await cardsOf(
+    `# Cells
 
 The boundary around a cell is called the plasma membrane.
 A gene is a stretch of DNA coding for a protein.
-`, { target: 4 })
-  t.same(cards.map((card) => [card.front, card.back]).sort(), [
-    ['A {{c1::gene}} is a stretch of DNA coding for a protein.', 'gene'],
-    ['What is a gene?', 'A stretch of DNA coding for a protein'],
-    ['What is the boundary around a cell called?', 'plasma membrane'],
-    ['What is the plasma membrane?', 'The boundary around a cell'],
-  ].sort(), show(cards))
-  t.same(cards.filter((card) => card.tags?.includes('reverse')).map((card) => card.front).sort(), ['A {{c1::gene}} is a stretch of DNA coding for a protein.', 'What is the plasma membrane?'], 'the second side of each pair is tagged reverse')
-  t.ok(cards.every((card) => card.tags?.includes('kind:definition')), 'each card carries its concept kind')
+`,
+    { target: 4 },
+  )
+  t.same(
+    cards.map((card) => [card.front, card.back]).sort(),
+    [
+      ['A {{c1::gene}} is a stretch of DNA coding for a protein.', 'gene'],
+      ['What is a gene?', 'A stretch of DNA coding for a protein'],
+      ['What is the boundary around a cell called?', 'plasma membrane'],
+      ['What is the plasma membrane?', 'The boundary around a cell'],
+    ].sort(),
+    show(cards),
+  )
+  t.same(
+    cards
+      .filter((card) => card.tags?.includes('reverse'))
+      .map((card) => card.front)
+      .sort(),
+    ['A {{c1::gene}} is a stretch of DNA coding for a protein.', 'What is the plasma membrane?'],
+    'the second side of each pair is tagged reverse',
+  )
+  t.ok(
+    cards.every((card) => card.tags?.includes('kind:definition')),
+    'each card carries its concept kind',
+  )
   assertRules(t, cards, chunks)
 })
 
@@ -281,14 +336,17 @@ You can have as many branches off of branches as you desire (for example, Featur
 You must commit any work in progress before you switch to another branch.
 `
 
-t.test('confusable pairs both stay; clauses after a semicolon, quoted names, leading conditions, written-out quantities and demanded actions make cards; asides do not', async (t) => {
-  const { cards, chunks } = await cardsOf(PROSE_RULES, { target: 8 })
-  const backs = cards.map((card) => card.back)
-  for (const back of ['`head`', '`tail`', 'filter', "'main'", '`*`', 'one month', 'commit']) t.ok(backs.includes(back), `${back} is asked:\n${show(cards)}`)
-  t.notOk(backs.includes('Feature A-1'), 'an example in parentheses is no blank')
-  t.ok(cards.find((card) => card.back === 'filter')?.front.startsWith('A {{c1::filter}} is a program'), 'the clause after the semicolon stands alone, capitalised')
-  assertRules(t, cards, chunks)
-})
+t.test(
+  'confusable pairs both stay; clauses after a semicolon, quoted names, leading conditions, written-out quantities and demanded actions make cards; asides do not',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(PROSE_RULES, { target: 8 })
+    const backs = cards.map((card) => card.back)
+    for (const back of ['`head`', '`tail`', 'filter', "'main'", '`*`', 'one month', 'commit']) t.ok(backs.includes(back), `${back} is asked:\n${show(cards)}`)
+    t.notOk(backs.includes('Feature A-1'), 'an example in parentheses is no blank')
+    t.ok(cards.find((card) => card.back === 'filter')?.front.startsWith('A {{c1::filter}} is a program'), 'the clause after the semicolon stands alone, capitalised')
+    assertRules(t, cards, chunks)
+  },
+)
 
 t.test('every card cites its file, section and the character range of its passage in the extracted text', async (t) => {
   const { cards } = await cardsOf(TERMS_ELSEWHERE, { target: 6 })
@@ -304,7 +362,8 @@ t.test('every card cites its file, section and the character range of its passag
 })
 
 t.test('GUI click paths, verbless fragments, cut-off asides and adverb blanks make no card', async (t) => {
-  const { cards } = await cardsOf(`# Setting up
+  const { cards } = await cardsOf(
+    `# Setting up
 
 In DB Browser for SQLite, click on the "Open Database" button to open the database.
 SQL queries can be written in the box located under the "Execute SQL" tab.
@@ -312,24 +371,38 @@ One field per type of information.
 You can see in the surveys table that most fields contain numbers (BIGINT, or big integer.
 Although SQL queries often read like plain English, it is always useful to add comments.
 In SQL, comments are started by \`--\` and end at the end of the line.
-`, { target: 4 })
-  t.same(cards.map((card) => card.back), ['`--`'], show(cards))
+`,
+    { target: 4 },
+  )
+  t.same(
+    cards.map((card) => card.back),
+    ['`--`'],
+    show(cards),
+  )
 })
 
 t.test('two definitions joined by ", and" are two cards; "above 100" is a comparison, not a pointer', async (t) => {
-  const { cards, chunks } = await cardsOf(`# Pulse
+  const { cards, chunks } = await cardsOf(
+    `# Pulse
 
 A pulse rate above 100 beats per minute is called *tachycardia*, and a rate below 60 is called *bradycardia*.
-`, { target: 2 })
-  t.same(cards.map((card) => [card.front, card.back]), [
-    ['What is a pulse rate above 100 beats per minute called?', 'tachycardia'],
-    ['What is a rate below 60 called?', 'bradycardia'],
-  ], show(cards))
+`,
+    { target: 2 },
+  )
+  t.same(
+    cards.map((card) => [card.front, card.back]),
+    [
+      ['What is a pulse rate above 100 beats per minute called?', 'tachycardia'],
+      ['What is a rate below 60 called?', 'bradycardia'],
+    ],
+    show(cards),
+  )
   assertRules(t, cards, chunks)
 })
 
 t.test('a one-line command under "To …, run the following command:" is asked by its purpose; a lead-in that leans on another sentence is not', async (t) => {
-  const { cards, chunks } = await cardsOf(`# Containers
+  const { cards, chunks } = await cardsOf(
+    `# Containers
 
 To see which containers are running, run the following command:
 
@@ -348,16 +421,23 @@ You can remove an unused container using:
 \`\`\`
 docker rm web
 \`\`\`
-`, { target: 4 })
-  t.same(cards.map((card) => [card.type, card.front, card.back]), [
-    ['basic', 'How do you see which containers are running?', '`docker ps`'],
-    ['basic', 'How do you remove an unused container?', '`docker rm web`'],
-  ], show(cards))
+`,
+    { target: 4 },
+  )
+  t.same(
+    cards.map((card) => [card.type, card.front, card.back]),
+    [
+      ['basic', 'How do you see which containers are running?', '`docker ps`'],
+      ['basic', 'How do you remove an unused container?', '`docker rm web`'],
+    ],
+    show(cards),
+  )
   assertRules(t, cards, chunks)
 })
 
 t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
-  const { cards, chunks } = await cardsOf(`# Tides
+  const { cards, chunks } = await cardsOf(
+    `# Tides
 
 The Moon raises two bulges in the oceans of the Earth.
 Ocean tides follow the position of the Moon.
@@ -365,11 +445,23 @@ Coastal engineers study tide tables before they build harbours.
 A tide gauge records water levels at a fixed point.
 Sailors should explain their route to the harbour master.
 Tide tables help people plan, access and compare safe sailing times.
-`, { target: 6 })
+`,
+    { target: 6 },
+  )
   const backs = cards.map((card) => card.back)
   const asked = cards.filter((card) => card.type === 'basic').map((card) => [card.front, card.back])
-  t.match(asked, [['What do coastal engineers study?', 'Tide tables'], ['What does a tide gauge record?', 'Water levels']], show(cards))
-  t.notOk(asked.some(([front]) => /^What does (?:The|Ocean)/.test(front!)), 'a common noun keeps no capital in the question')
+  t.match(
+    asked,
+    [
+      ['What do coastal engineers study?', 'Tide tables'],
+      ['What does a tide gauge record?', 'Water levels'],
+    ],
+    show(cards),
+  )
+  t.notOk(
+    asked.some(([front]) => /^What does (?:The|Ocean)/.test(front!)),
+    'a common noun keeps no capital in the question',
+  )
   for (const verb of ['explain', 'access', 'raises']) t.notOk(backs.includes(verb), `"${verb}" is no blank`)
   assertRules(t, cards, chunks)
 })
@@ -380,15 +472,22 @@ t.test('lint: "a list" on a front asks for no enumeration, "List the …" does; 
   t.same(lintCard({ type: 'basic', front: 'What are the four steps of version control?', back: 'Snapshot' }), ['C6'])
   t.same(lintCard({ type: 'cloze', front: 'The {{c1::mean}} is the sum of all values divided by their number.', back: 'mean' }), [])
   t.same(lintCard({ type: 'cloze', front: 'A key {{c1::means}} a unique identifier.', back: 'means' }), ['C1'])
-  await t.rejects(cardsOf(`# Skew
+  await t.rejects(
+    cardsOf(
+      `# Skew
 
 Income is a classic example of right-skewed data.
 Production costs are the most important.
-`, { target: 2 }), /no card passed validation \(asked 2\); stage A found 0 concept/)
+`,
+      { target: 2 },
+    ),
+    /no card passed validation \(asked 2\); stage A found 0 concept/,
+  )
 })
 
 t.test('a clock time is one blank; a learning objective ("Explain …") makes no card; "the third route" is asked about by nothing', async (t) => {
-  const { cards, chunks } = await cardsOf(`---
+  const { cards, chunks } = await cardsOf(
+    `---
 title: Leave
 objectives:
   - "Explain the purpose of the sickness report."
@@ -398,16 +497,25 @@ objectives:
 
 Sick leave must be reported to the line manager before 10:00 on the first day of absence.
 The third route is the confidential speak-up line.
-`, { target: 3 })
+`,
+    { target: 3 },
+  )
   const backs = cards.map((card) => card.back)
   t.ok(backs.includes('10:00'), show(cards))
-  t.notOk(cards.some((card) => card.front.startsWith('Explain')), 'no card from the objective')
-  t.notOk(cards.some((card) => card.front === 'What is the third route?'), 'no question about an ordinal')
+  t.notOk(
+    cards.some((card) => card.front.startsWith('Explain')),
+    'no card from the objective',
+  )
+  t.notOk(
+    cards.some((card) => card.front === 'What is the third route?'),
+    'no question about an ordinal',
+  )
   assertRules(t, cards, chunks)
 })
 
 t.test('a numbered list under its lead-in gives one cloze per step with its neighbours shown; an unnumbered list does not', async (t) => {
-  const { cards, chunks } = await cardsOf(`# Brewing
+  const { cards, chunks } = await cardsOf(
+    `# Brewing
 
 Brewing a pot of tea proceeds as follows:
 
@@ -422,20 +530,29 @@ Useful extras:
 - Lemon slices
 - Honey
 - Oat biscuits
-`, { target: 6 })
+`,
+    { target: 6 },
+  )
   const steps = cards.filter((card) => card.front.includes(' → '))
   t.ok(steps.length >= 2, `one card per step that has a blank not shown by its neighbours:\n${show(cards)}`)
   for (const card of steps) {
     t.equal(card.type, 'cloze')
     t.ok(card.front.startsWith('Brewing a pot of tea: '), `labelled by its lead-in: ${card.front}`)
   }
-  t.ok(steps.some((card) => card.front.includes('{{c1::four minutes}}') && card.front.includes('per cup → steep')), `a step shows the one before it:\n${show(steps)}`)
-  t.notOk(cards.some((card) => /Honey|biscuits/.test(card.front)), 'no card from the unnumbered list of extras')
+  t.ok(
+    steps.some((card) => card.front.includes('{{c1::four minutes}}') && card.front.includes('per cup → steep')),
+    `a step shows the one before it:\n${show(steps)}`,
+  )
+  t.notOk(
+    cards.some((card) => /Honey|biscuits/.test(card.front)),
+    'no card from the unnumbered list of extras',
+  )
   assertRules(t, cards, chunks)
 })
 
 t.test('a term a sentence defines is never cut in two by a later blank, in its section or another', async (t) => {
-  const { cards, chunks } = await cardsOf(`# Supply
+  const { cards, chunks } = await cardsOf(
+    `# Supply
 
 The quantity supplied is the amount of a good that producers will sell at one particular price.
 
@@ -443,16 +560,25 @@ The quantity supplied is the amount of a good that producers will sell at one pa
 
 The price elasticity of supply measures how strongly the quantity supplied responds to a change in price.
 Supply is elastic when the quantity supplied changes by a larger percentage than the price.
-`, { target: 4 })
-  t.notOk(cards.some((card) => card.back === 'quantity'), show(cards))
-  t.ok(cards.some((card) => card.back === 'quantity supplied'), show(cards))
+`,
+    { target: 4 },
+  )
+  t.notOk(
+    cards.some((card) => card.back === 'quantity'),
+    show(cards),
+  )
+  t.ok(
+    cards.some((card) => card.back === 'quantity supplied'),
+    show(cards),
+  )
   assertRules(t, cards, chunks)
 })
 
 t.test('a placeholder in code leaks nothing; a lead-in without its colon still names the command; "you will see that" and ", called an SHA" are read through', async (t) => {
   t.same(lintCard({ type: 'basic', front: 'How do you change between branches?', back: '`git checkout name_of_the_branch`' }), [])
   t.same(lintCard({ type: 'basic', front: 'How do you see all branches?', back: '`git branch`' }), ['C2'])
-  const { cards, chunks } = await cardsOf(`# Versions
+  const { cards, chunks } = await cardsOf(
+    `# Versions
 
 To change between branches, use the following command:
 
@@ -467,17 +593,24 @@ git stash list
 \`\`\`
 
 In the log, you will see that each version is tagged with a unique string of letters, called an SHA.
-`, { target: 3 })
-  t.same(cards.map((card) => [card.front, card.back]).sort(), [
-    ['How do you change between branches?', '`git checkout name_of_the_branch`'],
-    ['How do you show the work you put aside?', '`git stash list`'],
-    ['Each version is tagged with a unique string of letters, called an {{c1::SHA}}.', 'SHA'],
-  ].sort(), show(cards))
+`,
+    { target: 3 },
+  )
+  t.same(
+    cards.map((card) => [card.front, card.back]).sort(),
+    [
+      ['How do you change between branches?', '`git checkout name_of_the_branch`'],
+      ['How do you show the work you put aside?', '`git stash list`'],
+      ['Each version is tagged with a unique string of letters, called an {{c1::SHA}}.', 'SHA'],
+    ].sort(),
+    show(cards),
+  )
   assertRules(t, cards, chunks)
 })
 
 t.test('an object pronoun ("Git uses it to …") or a story character ("she\'ll") leans on other sentences; "make it easier" does not', async (t) => {
-  const { cards } = await cardsOf(`# Tracking
+  const { cards } = await cardsOf(
+    `# Tracking
 
 A tracking branch follows a branch on a remote server.
 Git uses it to tell you how many commits you are ahead or behind.
@@ -485,7 +618,9 @@ If Nelle runs the script by hand, she'll have to open a file 1520 times.
 Clear and concise commit messages make it easier to find a past version.
 Economists distinguish between supply and demand.
 In contrast, \`git pull\` fetches and then merges the new commits.
-`, { target: 6 })
+`,
+    { target: 6 },
+  )
   const fronts = cards.map((card) => card.front).join('\n')
   t.notMatch(fronts, /Git uses it|she'll/, fronts)
   t.match(fronts, /make it easier/, fronts)
@@ -527,15 +662,39 @@ t.test('an appositive after a marked term defines it; a callout label, a pointin
   // Too long with its relative clause, whole without it.
   t.equal(asked('What is caramelisation?'), 'The browning of sugar molecules under strong heat', show(cards))
   t.equal(asked('What is hyperinflation?'), 'Extremely rapid inflation', 'an article-less noun phrase defines a one-word subject')
-  t.ok(cards.some((card) => card.front === 'A long, cold rise in the refrigerator, called {{c1::retarding}}, gives a more complex taste.'), `the lead-in "Bakers use this on purpose:" is dropped:\n${show(cards)}`)
-  t.notOk(cards.some((card) => /Tip/.test(card.front) || card.back === 'Tip:'), 'a callout label is no term')
+  t.ok(
+    cards.some((card) => card.front === 'A long, cold rise in the refrigerator, called {{c1::retarding}}, gives a more complex taste.'),
+    `the lead-in "Bakers use this on purpose:" is dropped:\n${show(cards)}`,
+  )
+  t.notOk(
+    cards.some((card) => /Tip/.test(card.front) || card.back === 'Tip:'),
+    'a callout label is no term',
+  )
   // "°C. The inside" ends a sentence: the next one is read on its own, not glued to the definition.
-  t.notOk(cards.some((card) => card.front.includes('°C. The')), 'a unit ends the sentence')
-  t.notOk(cards.some((card) => /^What does the alcohol evaporate/.test(card.front)), '"in the oven" names a place: no question')
-  t.notOk(cards.some((card) => /einkorn|emmer|spelt/.test(card.back)), 'one item of a list of four is no blank')
-  t.notOk(cards.some((card) => /In both cases|government/.test(card.front)), '"In both cases" leans on the sentence before')
-  t.notOk(cards.some((card) => /damp towel|dough is shaped/.test(card.front)), 'an order after "Once …," is an instruction')
-  t.notOk(cards.some((card) => /\{\{c1::concise labels\}\}/.test(card.front)), 'a blank never splits "clear and concise"')
+  t.notOk(
+    cards.some((card) => card.front.includes('°C. The')),
+    'a unit ends the sentence',
+  )
+  t.notOk(
+    cards.some((card) => /^What does the alcohol evaporate/.test(card.front)),
+    '"in the oven" names a place: no question',
+  )
+  t.notOk(
+    cards.some((card) => /einkorn|emmer|spelt/.test(card.back)),
+    'one item of a list of four is no blank',
+  )
+  t.notOk(
+    cards.some((card) => /In both cases|government/.test(card.front)),
+    '"In both cases" leans on the sentence before',
+  )
+  t.notOk(
+    cards.some((card) => /damp towel|dough is shaped/.test(card.front)),
+    'an order after "Once …," is an instruction',
+  )
+  t.notOk(
+    cards.some((card) => /\{\{c1::concise labels\}\}/.test(card.front)),
+    'a blank never splits "clear and concise"',
+  )
   assertRules(t, cards, chunks)
 })
 
@@ -552,8 +711,14 @@ The lone column is only included in the query above to illustrate where the defa
 
 Her next step is to decide what to call the files that the analysis program will create.
 `)
-  t.ok(cards.some((card) => card.front === 'In {{c1::facilitated diffusion}}, a channel or carrier protein lets a substance move down its concentration gradient.'), show(cards))
-  t.notOk(cards.some((card) => /still\.$|Filtering|Another|query above|Her next/.test(card.front)), show(cards))
+  t.ok(
+    cards.some((card) => card.front === 'In {{c1::facilitated diffusion}}, a channel or carrier protein lets a substance move down its concentration gradient.'),
+    show(cards),
+  )
+  t.notOk(
+    cards.some((card) => /still\.$|Filtering|Another|query above|Her next/.test(card.front)),
+    show(cards),
+  )
 })
 
 t.test('"is said to be" names a term; a verb read as a noun before an article is a verb; relational nouns and comparatives are no blank', async (t) => {
@@ -567,14 +732,25 @@ A loaf is done when it sounds hollow when you tap the bottom.
 
 Bread flour has more protein than cake flour, which is why it gives a chewier loaf.
 `)
-  t.ok(cards.some((card) => card.front.includes('said to be {{c1::settled}}')), show(cards))
-  t.ok(cards.some((card) => card.back === 'two percent'), `the sentence has a verb ("target"), so it makes a card:\n${show(cards)}`)
-  t.notOk(cards.some((card) => card.back === 'bottom' || card.back === 'chewier loaf'), show(cards))
+  t.ok(
+    cards.some((card) => card.front.includes('said to be {{c1::settled}}')),
+    show(cards),
+  )
+  t.ok(
+    cards.some((card) => card.back === 'two percent'),
+    `the sentence has a verb ("target"), so it makes a card:\n${show(cards)}`,
+  )
+  t.notOk(
+    cards.some((card) => card.back === 'bottom' || card.back === 'chewier loaf'),
+    show(cards),
+  )
   assertRules(t, cards, chunks)
 })
 
-t.test('a command under "create X and switch to it" or "If you decide to X you can … with:" is asked by its purpose; "This gives …" under a command names it; "X should be used to Y" asks the purpose', async (t) => {
-  const { cards, chunks } = await cardsOf(`# Containers
+t.test(
+  'a command under "create X and switch to it" or "If you decide to X you can … with:" is asked by its purpose; "This gives …" under a command names it; "X should be used to Y" asks the purpose',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(`# Containers
 
 You can create a container and start it using:
 
@@ -598,16 +774,22 @@ This prints a table with an identifier next to each running container.
 
 Volumes should be used to keep database files outside the container.
 `)
-  const asked = (front: string) => cards.find((card) => card.front === front)?.back
-  t.equal(asked('How do you create a container and start it?'), '`docker run -d nginx`', show(cards))
-  t.equal(asked('How do you get rid of an old image?'), '`docker rmi old_image`', show(cards))
-  t.ok(cards.some((card) => /^(?:`docker ps`|\{\{c1::`docker ps`\}\}) prints a table with an/.test(card.front)), `"This prints" names the command above:\n${show(cards)}`)
-  t.equal(asked('What should volumes be used to do?'), 'Keep database files outside the container', show(cards))
-  assertRules(t, cards, chunks)
-})
+    const asked = (front: string) => cards.find((card) => card.front === front)?.back
+    t.equal(asked('How do you create a container and start it?'), '`docker run -d nginx`', show(cards))
+    t.equal(asked('How do you get rid of an old image?'), '`docker rmi old_image`', show(cards))
+    t.ok(
+      cards.some((card) => /^(?:`docker ps`|\{\{c1::`docker ps`\}\}) prints a table with an/.test(card.front)),
+      `"This prints" names the command above:\n${show(cards)}`,
+    )
+    t.equal(asked('What should volumes be used to do?'), 'Keep database files outside the container', show(cards))
+    assertRules(t, cards, chunks)
+  },
+)
 
-t.test('"According to X," opens a definition; ", while a …" splits a contrast into two statements; a clause before "is called" is no question; a plural noun before a name ends its phrase', async (t) => {
-  const { cards, chunks } = await cardsOf(`# Acids
+t.test(
+  '"According to X," opens a definition; ", while a …" splits a contrast into two statements; a clause before "is called" is no question; a plural noun before a name ends its phrase',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(`# Acids
 
 According to the Brønsted–Lowry definition, an **acid** is a substance that donates a proton.
 
@@ -617,13 +799,26 @@ Pure water at 25 °C has a pH of 7 and is called *neutral*.
 
 For almost five centuries Rome was governed by elected magistrates.
 `)
-  t.equal(cards.find((card) => card.front === 'What is an acid?')?.back, 'A substance that donates a proton', show(cards))
-  t.ok(cards.some((card) => card.front === 'A {{c1::strong acid}} ionises completely in water.'), show(cards))
-  t.notOk(cards.some((card) => /has a pH of 7 and called\?/.test(card.front)), 'no question built on a clause')
-  t.ok(cards.some((card) => card.front === 'Pure water at 25 °C has a pH of 7 and is called {{c1::neutral}}.'), show(cards))
-  t.notOk(cards.some((card) => card.back === 'centuries Rome'), 'no blank across a time phrase and a name')
-  assertRules(t, cards, chunks)
-})
+    t.equal(cards.find((card) => card.front === 'What is an acid?')?.back, 'A substance that donates a proton', show(cards))
+    t.ok(
+      cards.some((card) => card.front === 'A {{c1::strong acid}} ionises completely in water.'),
+      show(cards),
+    )
+    t.notOk(
+      cards.some((card) => /has a pH of 7 and called\?/.test(card.front)),
+      'no question built on a clause',
+    )
+    t.ok(
+      cards.some((card) => card.front === 'Pure water at 25 °C has a pH of 7 and is called {{c1::neutral}}.'),
+      show(cards),
+    )
+    t.notOk(
+      cards.some((card) => card.back === 'centuries Rome'),
+      'no blank across a time phrase and a name',
+    )
+    assertRules(t, cards, chunks)
+  },
+)
 
 t.test('"a year earlier" is a time, not a pointer to an earlier lesson', async (t) => {
   const { cards } = await cardsOf(`# Prices
@@ -633,10 +828,16 @@ The inflation rate is the percentage change in the index, usually compared with 
 As we saw earlier, prices rose quickly in the winter.
 `)
   t.equal(cards.find((card) => card.front === 'What is the inflation rate?')?.back, 'The percentage change in the index', show(cards))
-  t.notOk(cards.some((card) => /saw earlier/.test(card.front)), show(cards))
+  t.notOk(
+    cards.some((card) => /saw earlier/.test(card.front)),
+    show(cards),
+  )
   // The number stays the blank of a later sentence that mentions the defined term.
   const later = await cardsOf(`# Prices\n\nThe inflation rate is the percentage change in the index.\n\nMost central banks target an inflation rate of about two percent.\n`)
-  t.ok(later.cards.some((card) => card.back === 'two percent'), show(later.cards))
+  t.ok(
+    later.cards.some((card) => card.back === 'two percent'),
+    show(later.cards),
+  )
 })
 
 t.test('a long sentence naming two ways ("by creating … and including …") is cut before the second', async (t) => {
@@ -646,6 +847,12 @@ You can instruct Git to ignore certain files by creating a file called \`.gitign
 
 When you collaborate with others, and everyone works on the same branch simultaneously, there could be a lot of confusion and conflicting changes.
 `)
-  t.ok(cards.some((card) => card.front === 'You can instruct Git to ignore certain files by creating a file called {{c1::`.gitignore`}}.'), show(cards))
-  t.notOk(cards.some((card) => /lot of \{\{c1::confusion\}\}\.$/.test(card.front)), `"and conflicting changes" is no second way:\n${show(cards)}`)
+  t.ok(
+    cards.some((card) => card.front === 'You can instruct Git to ignore certain files by creating a file called {{c1::`.gitignore`}}.'),
+    show(cards),
+  )
+  t.notOk(
+    cards.some((card) => /lot of \{\{c1::confusion\}\}\.$/.test(card.front)),
+    `"and conflicting changes" is no second way:\n${show(cards)}`,
+  )
 })

@@ -65,7 +65,7 @@ for (const provider of CASES) {
     t.equal(result.cards.length, 3, 'the count is reached')
     t.equal(result.shortfall, undefined)
     t.equal(result.stats.card_rounds, 2)
-    t.same(result.stats.dropped, { ungrounded: 2 }, 'the first round\'s bad drafts stay counted')
+    t.same(result.stats.dropped, { ungrounded: 2 }, "the first round's bad drafts stay counted")
 
     const calls = stageBCalls(fake.requests)
     t.equal(calls.length, 2, 'stage B, then one top-up round')
@@ -79,9 +79,7 @@ for (const provider of CASES) {
 
   t.test(`${provider.name}: material that cannot support the count gives an honest shortfall after two top-up rounds`, async (t) => {
     const onlyPartOne = (request: LlmRequest): Reply =>
-      request.stage === 'stageA'
-        ? { kind: 'answer', text: modelAnswer(request) }
-        : drafts(request, (draft) => (draft.front.includes('"Part 1"') ? draft : ungrounded(draft)))
+      request.stage === 'stageA' ? { kind: 'answer', text: modelAnswer(request) } : drafts(request, (draft) => (draft.front.includes('"Part 1"') ? draft : ungrounded(draft)))
     const { job, fake, result, log } = await runJob(t, provider, onlyPartOne, 'mod-short', lesson('short', 3), 3)
     t.equal(await job.getState(), 'completed', String(job.failedReason))
     t.equal(result.cards.length, 1, 'never padded')

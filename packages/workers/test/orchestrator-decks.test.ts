@@ -46,8 +46,12 @@ t.test('a completed module job writes its deck revision once, through retries, a
   const store = deckStoreFor(t, h.prefix)
   const deck = await store.getDeck({ tenant: owner.tenant, course_id: 'course-pay', module_id: 'mod-pay' })
   t.match(deck, { revision: 1, revisions: 1, job_id: job!.job_id, module_title: 'Payslips', total: result.cards.length })
-  t.same(deck!.cards.map((c) => c.id), result.cards.map((c) => c.id), 'the deck holds the job\'s cards')
-  t.equal(await store.getDeck({ tenant: 'someone-else', course_id: 'course-pay', module_id: 'mod-pay' }), null, 'under the job\'s tenant only')
+  t.same(
+    deck!.cards.map((c) => c.id),
+    result.cards.map((c) => c.id),
+    "the deck holds the job's cards",
+  )
+  t.equal(await store.getDeck({ tenant: 'someone-else', course_id: 'course-pay', module_id: 'mod-pay' }), null, "under the job's tenant only")
 })
 
 t.test('job retention never touches decks: 1,100 jobs kept to 10, every revision intact', async (t) => {
@@ -58,7 +62,10 @@ t.test('job retention never touches decks: 1,100 jobs kept to 10, every revision
     Array.from({ length: runs }, (_, run) => ({
       name: 'generate-module',
       data: {
-        kind: 'module', module_id, course_id: 'course-ret', owner,
+        kind: 'module',
+        module_id,
+        course_id: 'course-ret',
+        owner,
         settings: { target_card_count: 1, card_types: ['basic'], language: 'en' },
         content: { format: 'text', text: `${TEXT}\n\nRun ${run} of ${module_id}.` },
       },

@@ -44,7 +44,11 @@ t.test('two worker processes share one queue: each job runs once; SIGTERM drains
   }
   const processes: { child: ChildProcess; lines: string[]; exit: Promise<number | null> }[] = []
   for (let i = 0; i < 2; i++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'orchestrator'], { cwd: WORKERS_DIR, env: { ...env, WORKER_ID: `w${i}` }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'orchestrator'], {
+      cwd: WORKERS_DIR,
+      env: { ...env, WORKER_ID: `w${i}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const lines: string[] = []
     let buffered = ''
     child.stdout!.on('data', (data: Buffer) => {
@@ -71,17 +75,30 @@ t.test('two worker processes share one queue: each job runs once; SIGTERM drains
   for (const id of jobIds) t.equal(await (await h.finished(id, 30_000)).getState(), 'completed', `job ${id} completed`)
 
   const started = processes.map(({ lines }) =>
-    lines.map((line) => JSON.parse(line) as { msg: string; jobId?: string }).filter((entry) => entry.msg === 'job started').map((entry) => entry.jobId!),
+    lines
+      .map((line) => JSON.parse(line) as { msg: string; jobId?: string })
+      .filter((entry) => entry.msg === 'job started')
+      .map((entry) => entry.jobId!),
   )
   const all = started.flat()
   t.same([...all].sort(), [...jobIds].sort(), 'every job started exactly once across both processes')
-  t.ok(started.every((ids) => ids.length > 0), `both processes took jobs (${started.map((ids) => ids.length).join(' + ')})`)
+  t.ok(
+    started.every((ids) => ids.length > 0),
+    `both processes took jobs (${started.map((ids) => ids.length).join(' + ')})`,
+  )
   // One log shape: the process's name once, the job's as job_name, an ISO time.
   const startLines = processes.flatMap(({ lines }) => lines.filter((line) => line.includes('"msg":"job started"')))
-  t.ok(startLines.every((line) => line.match(/"name":/g)?.length === 1 && /"job_name":"generate-module"/.test(line) && /"time":"\d{4}-\d\d-\d\dT[^"]+Z"/.test(line)), startLines[0] ?? 'no job started line')
+  t.ok(
+    startLines.every((line) => line.match(/"name":/g)?.length === 1 && /"job_name":"generate-module"/.test(line) && /"time":"\d{4}-\d\d-\d\dT[^"]+Z"/.test(line)),
+    startLines[0] ?? 'no job started line',
+  )
 
   for (const { child } of processes) child.kill('SIGTERM')
   const codes = await Promise.all(processes.map(({ exit }) => exit))
   t.same(codes, [0, 0], 'graceful shutdown exits 0')
-  t.same((await h.queues.aliveWorkers()).filter((beat) => beat.queue === 'orchestrator'), [], 'heartbeats removed on shutdown')
+  t.same(
+    (await h.queues.aliveWorkers()).filter((beat) => beat.queue === 'orchestrator'),
+    [],
+    'heartbeats removed on shutdown',
+  )
 })

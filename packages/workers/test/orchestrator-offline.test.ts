@@ -17,7 +17,11 @@ t.test('offline provider on the sample course: count, schema, grounding, no dupl
   const course = await h.finished(courseJob!.job_id)
   t.equal(await course.getState(), 'completed', String(course.failedReason))
   const { modules } = course.returnvalue as CourseResult
-  t.same(modules.map((m) => m.module_id), ['mod-hr-101', 'mod-hr-102', 'mod-hr-103', 'mod-hr-104'], 'one module job per module folder')
+  t.same(
+    modules.map((m) => m.module_id),
+    ['mod-hr-101', 'mod-hr-102', 'mod-hr-103', 'mod-hr-104'],
+    'one module job per module folder',
+  )
 
   const source = new FilesystemContentSource(EXAMPLES_CONTENT)
   const allIds = new Set<string>()

@@ -27,7 +27,10 @@ for (const provider of CASES) {
     const result = job.returnvalue as ModuleResult
     t.equal(result.cards.length, 2)
     for (const card of result.cards) t.ok(/amount|statement/.test(card.back), `grounded answer: ${card.back}`)
-    t.ok(result.cards.every((card) => isGrounded(card, lesson('wire'))), 'answers come from the lesson')
+    t.ok(
+      result.cards.every((card) => isGrounded(card, lesson('wire'))),
+      'answers come from the lesson',
+    )
     t.equal(fake.requests.length, 2, 'the two short sections in one stage-A call, one stage B call')
     t.equal(result.stats.chunks, 2, 'still two chunks: each card cites its own section')
     t.same(result.cards.map((card) => card.source.heading).sort(), ['Part 1', 'Part 2'])
@@ -78,7 +81,10 @@ for (const provider of CASES) {
     t.equal(fake.requests.length, 3, 'the stage ran again after the pause')
     t.ok(job.processedOn! - limitedAt >= 950, 'the run after the pause started once the server delay (1 s) had passed')
     const log = JSON.parse(await readFile(join(h.logDir, `${enqueued!.job_id}.json`), 'utf8'))
-    t.ok(log.entries.some((entry: { step: string }) => entry.step === 'rate_limited'), 'the pause is in the job log')
+    t.ok(
+      log.entries.some((entry: { step: string }) => entry.step === 'rate_limited'),
+      'the pause is in the job log',
+    )
   })
 
   t.test(`${provider.name}: malformed output is repaired once, then fails clearly`, async (t) => {

@@ -45,7 +45,11 @@ t.test('markdown links, images and tags left open over 100 KB', async (t) => {
 
 t.test('subtitles: a cue of 80,000 "<" and unclosed styling', async (t) => {
   const vtt = `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${'<'.repeat(80_000)}\n\n00:00:03.000 --> 00:00:04.000\n<v.${'<'.repeat(1000)}${'\t'.repeat(30_000)}x\n\n00:00:05.000 --> 00:00:06.000\n${'{\\'.repeat(40_000)}\n`
-  t.throws(() => parseSubtitles(vtt, 'evil.vtt'), { name: 'ExtractionError', reason: 'limit', message: 'evil.vtt: the cue at 00:00:01.000 holds 80,000 characters, over the limit of 10,000 per cue' })
+  t.throws(() => parseSubtitles(vtt, 'evil.vtt'), {
+    name: 'ExtractionError',
+    reason: 'limit',
+    message: 'evil.vtt: the cue at 00:00:01.000 holds 80,000 characters, over the limit of 10,000 per cue',
+  })
   // Past the cue limit, to show the markup cleaning stays linear on such cues.
   const segments = parseSubtitles(vtt, 'evil.vtt', { maxCueChars: Infinity })
   t.equal(segments.length, 3, 'every cue is read')
@@ -63,7 +67,13 @@ t.test('html detection past a run of unclosed comments', async (t) => {
 
 t.test('offline concepts, inline markup, fences and card checks on 100 KB of whitespace and unclosed markup', async (t) => {
   const analyse = await loadAnalyser()
-  const paragraphs = [`A\t${'\t '.repeat(50_000)}(`, `${'0,'.repeat(40_000)}T,T`, `'${'TO\tT\u0000'.repeat(30_000)}\t`, `X is called ${' '.repeat(60_000)}y.`, `A b${' '.repeat(60_000)}is a c.`]
+  const paragraphs = [
+    `A\t${'\t '.repeat(50_000)}(`,
+    `${'0,'.repeat(40_000)}T,T`,
+    `'${'TO\tT\u0000'.repeat(30_000)}\t`,
+    `X is called ${' '.repeat(60_000)}y.`,
+    `A b${' '.repeat(60_000)}is a c.`,
+  ]
   const text = paragraphs.join('\n\n')
   const [chunk] = chunkDocuments([normaliseDocument({ name: 'evil.md', content: { format: 'markdown', text } })], 1_000_000)
   t.ok(Array.isArray(offlineConcepts(chunk!, analyse)), 'read to the end')

@@ -20,7 +20,11 @@ t.test('transcription results, errors and job logs carry no server path', async 
   const h = await transcriptionHarness(t, { JOB_ATTEMPTS: '1' })
   await h.start()
   const done = await h.finished((await h.enqueue('mod-paths', [{ file_id: 'notes', url: `${files.url}/notes.txt` }])).job_id)
-  t.match(done.returnvalue.transcripts, [{ file_id: 'notes', path: 'course-1/mod-paths/notes.transcript.md' }], 'the transcript path is relative to the tenant\'s submissions folder')
+  t.match(
+    done.returnvalue.transcripts,
+    [{ file_id: 'notes', path: 'course-1/mod-paths/notes.transcript.md' }],
+    "the transcript path is relative to the tenant's submissions folder",
+  )
   // A file where the course folder should be: mkdir fails with an error naming the absolute path.
   await mkdir(join(h.contentDir, '.tenants', 'acme'), { recursive: true })
   await writeFile(join(h.contentDir, '.tenants', 'acme', 'course-blocked'), 'not a folder')
@@ -29,7 +33,12 @@ t.test('transcription results, errors and job logs carry no server path', async 
   t.match(blocked.failedReason, /File notes \([^)]+\): ENOTDIR: not a directory, mkdir '…\/mod-blocked'/, 'the failure says what happened, with the last segment only')
   const child = await h.queues.queue('transcription').getJob(`${blocked.id}-file-0`)
   const logs = await jobLogs(h.logDir)
-  for (const [where, text] of [['result', JSON.stringify(done.returnvalue)], ['module error', blocked.failedReason], ['file error', child!.failedReason], ['job logs', logs]] as const) {
+  for (const [where, text] of [
+    ['result', JSON.stringify(done.returnvalue)],
+    ['module error', blocked.failedReason],
+    ['file error', child!.failedReason],
+    ['job logs', logs],
+  ] as const) {
     t.notOk(text.includes(h.contentDir), `no CONTENT_DIR path in the ${where}`)
   }
   t.match(logs, /Transcript of notes written to course-1\/mod-paths\/notes\.transcript\.md/)

@@ -79,7 +79,11 @@ function checkAttemptTrace(t: Test, crashed: JobLogDocument, recovered: JobLogDo
   t.equal(crashed.status, 'running', 'the killed attempt left its log behind, still running')
   t.match(crashed.entries, [{ step: 'job_start', attempt: 1, data: { worker: new RegExp(`:${killedPid}$`) } }], 'with an "attempt started" record naming the killed worker')
   const steps = recovered.entries.map((entry) => `${entry.attempt}:${entry.step}`)
-  t.same(steps.filter((step) => /job_start|attempt_lost|job_complete/.test(step)), ['1:job_start', '2:job_start', '2:attempt_lost', '2:job_complete'], 'the log shows both attempts')
+  t.same(
+    steps.filter((step) => /job_start|attempt_lost|job_complete/.test(step)),
+    ['1:job_start', '2:job_start', '2:attempt_lost', '2:job_complete'],
+    'the log shows both attempts',
+  )
   const lost = recovered.entries.find((entry) => entry.step === 'attempt_lost')!
   t.match(lost.message, new RegExp(`^Attempt 1 \\(started [^)]+ on worker [^ ]+:${killedPid}\\) left no outcome: its worker stopped mid-attempt`))
   t.comment(`crashed attempt trace: entries_after_kill=${crashed.entries.length} (job_start of attempt 1 on pid ${killedPid}) log_after_recovery=${steps.join(',')}`)

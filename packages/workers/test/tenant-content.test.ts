@@ -16,9 +16,11 @@ import { orchestratorHarness } from './orchestrator/harness.js'
 
 const A: Owner = { tenant: 'tenant-a', principal: 'alice' }
 const B: Owner = { tenant: 'tenant-b', principal: 'bob' }
-const A_TEXT = '# Vault procedures\n\nThe vault code is a six-digit number that only the night manager knows.\n\nA dual control is a rule that two people must be present to open the vault.\n'
+const A_TEXT =
+  '# Vault procedures\n\nThe vault code is a six-digit number that only the night manager knows.\n\nA dual control is a rule that two people must be present to open the vault.\n'
 const B_TEXT = '# Garden care\n\nMulch is a layer of material that covers the soil to keep moisture in.\n\nCompost is decayed organic matter that feeds the soil.\n'
-const SHARED = '# Tides\n\nA tide is the regular rise and fall of the sea caused by the pull of the moon.\n\nA spring tide is a tide with the greatest range, at full and new moon.\n'
+const SHARED =
+  '# Tides\n\nA tide is the regular rise and fall of the sea caused by the pull of the moon.\n\nA spring tide is a tide with the greatest range, at full and new moon.\n'
 
 t.test("tenant B cannot generate from tenant A's transcript nor overwrite it; shared material serves both", async (t) => {
   const files = await loopback(t, fileHandler({ '/a.md': { body: A_TEXT, type: 'text/markdown' }, '/b.md': { body: B_TEXT, type: 'text/markdown' } }))

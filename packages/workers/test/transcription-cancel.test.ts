@@ -17,14 +17,17 @@ t.test('a module job whose files are being transcribed is cancelled with its fil
   t.teardown(() => held.forEach((release) => release()))
   const h = await transcriptionHarness(t, { WORKER_CONCURRENCY: '3', JOB_ATTEMPTS: '3' })
   await h.start()
-  const job = await h.enqueue('mod-cancel', ['a', 'b', 'c', 'd'].map((id) => ({ file_id: id, url: `${files.url}/${id}.txt` })))
+  const job = await h.enqueue(
+    'mod-cancel',
+    ['a', 'b', 'c', 'd'].map((id) => ({ file_id: id, url: `${files.url}/${id}.txt` })),
+  )
   const queue = h.queues.queue('transcription')
   // The module job parks; three of its four files are fetched at once (concurrency 3), the fourth waits.
   for (const deadline = Date.now() + 60_000; files.requests.length < 3; await new Promise((r) => setTimeout(r, 25))) {
     if (Date.now() > deadline) throw new Error(`only ${files.requests.length} downloads started`)
   }
   const cancelledAt = Date.now()
-  t.equal(await h.queues.cancel('transcription', job.job_id, 'another-tenant'), undefined, "another tenant cannot cancel it")
+  t.equal(await h.queues.cancel('transcription', job.job_id, 'another-tenant'), undefined, 'another tenant cannot cancel it')
   t.equal(await h.queues.cancel('transcription', job.job_id, owner.tenant), 'cancel_requested', 'running files: the worker is asked to abort')
   const parent = await h.finished(job.job_id)
   const elapsed = Date.now() - cancelledAt
@@ -39,7 +42,9 @@ t.test('a module job whose files are being transcribed is cancelled with its fil
   t.equal(files.requests.length, 3, 'the waiting file was never fetched')
   t.same(await readdir(h.contentDir), [], 'no transcript written')
   t.ok(elapsed < 15_000, `cancelled within ${elapsed} ms`)
-  t.comment(`transcription cancel: files=4 running_at_cancel=3 waiting_at_cancel=1 fetched=${files.requests.length} children_cancelled=4 module_job=failed (cancelled) cancel_to_failed_ms=${elapsed} transcripts_written=0`)
+  t.comment(
+    `transcription cancel: files=4 running_at_cancel=3 waiting_at_cancel=1 fetched=${files.requests.length} children_cancelled=4 module_job=failed (cancelled) cancel_to_failed_ms=${elapsed} transcripts_written=0`,
+  )
 })
 
 t.test('a module job that has not started is removed with its file jobs', async (t) => {

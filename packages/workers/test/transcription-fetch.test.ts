@@ -31,7 +31,26 @@ async function problem(options: Partial<FileFetcherOptions>, url: string): Promi
 }
 
 t.test('address policy: private, loopback, link-local and metadata ranges are refused', async (t) => {
-  for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00:ec2::254', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '::7f00:1', '::a9fe:a9fe', '::a00:1', '64:ff9b::7f00:1', '2002:7f00:1::', '100::1']) {
+  for (const address of [
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fd00:ec2::254',
+    'fe80::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    '::7f00:1',
+    '::a9fe:a9fe',
+    '::a00:1',
+    '64:ff9b::7f00:1',
+    '2002:7f00:1::',
+    '100::1',
+  ]) {
     t.ok(refusedRange(address), `${address} refused`)
   }
   t.match(refusedRange('169.254.169.254'), /metadata/)
@@ -44,7 +63,14 @@ t.test('SSRF: loopback, metadata and private URLs are refused before any byte is
   const server = await serve((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('secret'))
   t.teardown(() => server.close())
   const port = new URL(server.url).port
-  for (const url of [`http://127.0.0.1:${port}/a.txt`, `http://localhost:${port}/a.txt`, `http://[::1]:${port}/a.txt`, 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/a.txt', 'http://192.168.0.10/a.txt']) {
+  for (const url of [
+    `http://127.0.0.1:${port}/a.txt`,
+    `http://localhost:${port}/a.txt`,
+    `http://[::1]:${port}/a.txt`,
+    'http://169.254.169.254/latest/meta-data/',
+    'http://10.0.0.1/a.txt',
+    'http://192.168.0.10/a.txt',
+  ]) {
     const err = await problem({}, url)
     t.equal(err.retryable, false, `${url} not retried`)
     t.match(err.message, /refused to fetch from .*ALLOW_PRIVATE_FILE_URLS=true/, url)
@@ -66,7 +92,11 @@ t.test('SSRF: a redirect to a refused address is checked again at the next hop',
   const policy = (address: string) => (address === '127.0.0.1' ? undefined : refusedRange(address))
   const err = await fetchFile({ file_id: 'f', url: `${server.url}/go` }, { ...base, addressPolicy: policy }, signal).catch((e: FileProblem) => e)
   t.match((err as Error).message, /refused to fetch from 127\.0\.0\.2: it resolves to 127\.0\.0\.2, a loopback address/)
-  t.same(server.requests.map((r) => r.path), ['/go'], 'the redirect target was never requested')
+  t.same(
+    server.requests.map((r) => r.path),
+    ['/go'],
+    'the redirect target was never requested',
+  )
   const loop = await fetchFile({ file_id: 'f', url: `${server.url}/loop` }, { ...base, addressPolicy: policy }, signal).catch((e: FileProblem) => e)
   t.match((loop as Error).message, /more than 3 redirects/)
 })
@@ -114,9 +144,15 @@ t.test('s3:// URLs may name only the allowed buckets; a bad S3_ALLOWED_BUCKETS s
     throw new Error('no S3 client may be made for a refused bucket')
   }
   const options = { s3: noClient, s3Buckets: new Set(['course-media']) }
-  t.match((await problem(options, 's3://payroll-exports/2025/salaries.csv')).message, /^S3 bucket payroll-exports is not one this worker may read: s3:\/\/ URLs may name only the buckets in S3_ALLOWED_BUCKETS \(default: S3_BUCKET\)$/)
+  t.match(
+    (await problem(options, 's3://payroll-exports/2025/salaries.csv')).message,
+    /^S3 bucket payroll-exports is not one this worker may read: s3:\/\/ URLs may name only the buckets in S3_ALLOWED_BUCKETS \(default: S3_BUCKET\)$/,
+  )
   t.match((await problem({ s3: noClient }, 's3://course-media/a.vtt')).message, /S3 bucket course-media is not one/, 'no bucket allowed: every s3:// URL is refused')
   t.same(loadConfig({ S3_ALLOWED_BUCKETS: ' course-media , media.example-2 ' }).transcription.s3AllowedBuckets, ['course-media', 'media.example-2'])
   t.equal(loadConfig({}).transcription.s3AllowedBuckets, undefined, 'unset: the worker falls back to S3_BUCKET')
-  t.throws(() => loadConfig({ S3_ALLOWED_BUCKETS: 'ok-bucket,Bad_Bucket' }), { name: 'ConfigError', message: /S3_ALLOWED_BUCKETS="ok-bucket,Bad_Bucket" is invalid: "Bad_Bucket" is not an S3 bucket name/ })
+  t.throws(() => loadConfig({ S3_ALLOWED_BUCKETS: 'ok-bucket,Bad_Bucket' }), {
+    name: 'ConfigError',
+    message: /S3_ALLOWED_BUCKETS="ok-bucket,Bad_Bucket" is invalid: "Bad_Bucket" is not an S3 bucket name/,
+  })
 })

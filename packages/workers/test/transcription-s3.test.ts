@@ -83,6 +83,11 @@ t.test('a module file on S3 is downloaded and transcribed; a missing object fail
   )
   const refused = await finished(other.job_id)
   t.equal(await refused.getState(), 'failed', 'an object of another bucket is not read, though the credentials could')
-  t.comment(`s3 allowlist: allowed=course-media (S3_BUCKET, S3_ALLOWED_BUCKETS unset) allowed_object=${await done.getState()} other_bucket=payroll-exports refused=${await refused.getState()} attempts=${refused.attemptsMade}`)
-  t.match(refused.failedReason, /File salaries \(s3:\/\/payroll-exports\/salaries\.vtt\): S3 bucket payroll-exports is not one this worker may read: s3:\/\/ URLs may name only the buckets in S3_ALLOWED_BUCKETS/)
+  t.comment(
+    `s3 allowlist: allowed=course-media (S3_BUCKET, S3_ALLOWED_BUCKETS unset) allowed_object=${await done.getState()} other_bucket=payroll-exports refused=${await refused.getState()} attempts=${refused.attemptsMade}`,
+  )
+  t.match(
+    refused.failedReason,
+    /File salaries \(s3:\/\/payroll-exports\/salaries\.vtt\): S3 bucket payroll-exports is not one this worker may read: s3:\/\/ URLs may name only the buckets in S3_ALLOWED_BUCKETS/,
+  )
 })

@@ -45,7 +45,10 @@ t.test('every document type over HTTP becomes a transcript the orchestrator read
     ],
   )
   t.equal(result.segments, 6)
-  t.equal(result.characters, result.transcripts.reduce((n: number, r: { characters: number }) => n + r.characters, 0))
+  t.equal(
+    result.characters,
+    result.transcripts.reduce((n: number, r: { characters: number }) => n + r.characters, 0),
+  )
   t.equal(result.generation_job, null, 'no chaining unless ENQUEUE_MODULE_JOB_ON_COMPLETE=true')
   const dir = join(tenantRoot(contentDir, owner.tenant), 'course-1', 'mod-docs')
   t.same((await readdir(dir)).sort(), ids.map((n) => `${n.replace(/\W/g, '-')}.transcript.${/vtt|srt/.test(n) ? 'vtt' : 'md'}`).sort(), 'no temporary files left')
@@ -78,11 +81,19 @@ t.test('Gemini: small audio inline, large audio through the resumable Files API 
   const { start, enqueue, finished } = await setup(t, { GEMINI_API_KEY: 'test-gemini-key', GEMINI_BASE_URL: gemini.url })
   await start()
   const job = await finished(
-    (await enqueue('mod-gemini', [{ file_id: 'short', url: `${files.url}/short.wav` }, { file_id: 'long', url: `${files.url}/long.wav` }])).job_id,
+    (
+      await enqueue('mod-gemini', [
+        { file_id: 'short', url: `${files.url}/short.wav` },
+        { file_id: 'long', url: `${files.url}/long.wav` },
+      ])
+    ).job_id,
     60_000,
   )
   t.equal(job.failedReason, undefined)
-  t.same(job.returnvalue.transcripts.map((r: { segments: number }) => r.segments), [2, 2])
+  t.same(
+    job.returnvalue.transcripts.map((r: { segments: number }) => r.segments),
+    [2, 2],
+  )
   t.equal(state.uploads.size, 1, 'only the large file is uploaded')
   const [chunks] = [...state.uploads.values()]
   t.ok(chunks!.length >= 2, 'uploaded in chunks')
@@ -90,9 +101,18 @@ t.test('Gemini: small audio inline, large audio through the resumable Files API 
   const generate = gemini.requests.filter((r) => r.path.endsWith(':generateContent')).map((r) => JSON.parse(r.body.toString()))
   t.equal(generate.length, 2)
   const parts = generate.flatMap((body) => body.contents[0].parts)
-  t.ok(parts.some((p: { fileData?: { fileUri: string } }) => p.fileData?.fileUri === 'https://generativelanguage.example/v1beta/files/upload-1'), 'generateContent references the uploaded file')
-  t.ok(parts.some((p: { inlineData?: { mimeType: string } }) => p.inlineData?.mimeType === 'audio/wav'), 'the short file goes inline')
-  t.ok(gemini.requests.some((r) => r.method === 'GET' && r.path.startsWith('/v1beta/files/upload-1')), 'waited for processing')
+  t.ok(
+    parts.some((p: { fileData?: { fileUri: string } }) => p.fileData?.fileUri === 'https://generativelanguage.example/v1beta/files/upload-1'),
+    'generateContent references the uploaded file',
+  )
+  t.ok(
+    parts.some((p: { inlineData?: { mimeType: string } }) => p.inlineData?.mimeType === 'audio/wav'),
+    'the short file goes inline',
+  )
+  t.ok(
+    gemini.requests.some((r) => r.method === 'GET' && r.path.startsWith('/v1beta/files/upload-1')),
+    'waited for processing',
+  )
   t.same(state.deleted, ['files/upload-1'], 'the upload is deleted afterwards')
   t.equal(SPOKEN.length, 2)
 })
@@ -119,7 +139,8 @@ t.test('failures name the file and the reason; only transient ones are retried',
     }
     if (path === '/big.txt') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(5000))
     if (path === '/cut.pdf') return void res.writeHead(200, { 'content-type': 'application/pdf' }).end(pdf.slice(0, 400))
-    if (path === '/photo.png') return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000', 'hex'))
+    if (path === '/photo.png')
+      return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000', 'hex'))
     if (path === '/data.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
     res.writeHead(404).end()
   })
@@ -152,7 +173,11 @@ t.test('failures name the file and the reason; only transient ones are retried',
   t.match(reason, /File json \([^)]+\): the server sent content type application\/json/)
   t.notMatch(reason, /File flaky/)
   const children = await Promise.all([0, 1, 2, 3, 4, 5, 6].map((i) => queues.queue('transcription').getJob(`${job.id}-file-${i}`)))
-  t.same(children.map((c) => c!.attemptsMade), [2, 1, 1, 1, 1, 1, 1], 'the 503 was retried and then succeeded; the rest failed at once')
+  t.same(
+    children.map((c) => c!.attemptsMade),
+    [2, 1, 1, 1, 1, 1, 1],
+    'the 503 was retried and then succeeded; the rest failed at once',
+  )
   t.equal(await children[0]!.getState(), 'completed')
 })
 
@@ -165,7 +190,10 @@ t.test('MOCK_FILE_URLS gives deterministic sample content without any network', 
   ]
   const first = await finished((await enqueue('mod-mock', files)).job_id)
   t.equal(first.failedReason, undefined)
-  t.match(first.returnvalue.transcripts, [{ file_id: 'intro', format: 'vtt', segments: 4 }, { file_id: 'handbook', format: 'md', segments: 0 }])
+  t.match(first.returnvalue.transcripts, [
+    { file_id: 'intro', format: 'vtt', segments: 4 },
+    { file_id: 'handbook', format: 'md', segments: 0 },
+  ])
   const video = await readFile(join(tenantRoot(contentDir, owner.tenant), 'course-1', 'mod-mock', 'intro.transcript.vtt'), 'utf8')
   const again = await finished((await enqueue('mod-mock-2', files)).job_id)
   t.equal(again.failedReason, undefined)
@@ -189,7 +217,12 @@ t.test('chaining: two workers finishing the files of a module at once enqueue ex
   for (const worker of [a, b]) worker.worker.on('completed', (job) => job.name === TRANSCRIBE_FILE_JOB && ranOn.set(String(job.id), worker.id + String(worker === a)))
   const modules = Array.from({ length: MODULES }, (_, m) => `mod-race-${m}`)
   const jobs = await Promise.all(
-    modules.map((module_id) => enqueue(module_id, Array.from({ length: FILES_PER_MODULE }, (_, f) => ({ file_id: `f${f}`, url: `${files.url}/${module_id}/f${f}.txt` })))),
+    modules.map((module_id) =>
+      enqueue(
+        module_id,
+        Array.from({ length: FILES_PER_MODULE }, (_, f) => ({ file_id: `f${f}`, url: `${files.url}/${module_id}/f${f}.txt` })),
+      ),
+    ),
   )
   const done = await Promise.all(jobs.map((job) => finished(job.job_id)))
   for (const job of done) t.equal(job.failedReason, undefined)

@@ -11,7 +11,10 @@ import { orchestratorHarness } from './orchestrator/harness.js'
 const SECRET = 'whsec-test-secret'
 const TEXT = 'A payslip is the monthly statement of what an employee earned and what was deducted.\n\nGross pay is the amount earned before tax and other deductions.'
 
-interface Received { headers: IncomingMessage['headers']; body: string }
+interface Received {
+  headers: IncomingMessage['headers']
+  body: string
+}
 
 /** A real receiver on loopback: answers 500 to the first POST, 200 after, and resolves each POST in turn. */
 async function receiver(t: { teardown(fn: () => unknown): void }) {
@@ -67,8 +70,13 @@ t.test('a completed job is announced, signed, and retried after a 500', async (t
   t.match(event, {
     id: `${job!.job_id}-completed`,
     type: 'job.completed',
-    data: { job_id: job!.job_id, tenant: 'acme', course_id: 'course-hook', module_id: 'mod-hook',
-      deck: { module_id: 'mod-hook', revision: 1, card_count: (done.returnvalue as { cards: unknown[] }).cards.length, counts: { approved: 0 } } },
+    data: {
+      job_id: job!.job_id,
+      tenant: 'acme',
+      course_id: 'course-hook',
+      module_id: 'mod-hook',
+      deck: { module_id: 'mod-hook', revision: 1, card_count: (done.returnvalue as { cards: unknown[] }).cards.length, counts: { approved: 0 } },
+    },
   })
   t.equal(first.headers['flashcard-event'], 'job.completed')
 })

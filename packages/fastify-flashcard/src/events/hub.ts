@@ -3,11 +3,7 @@ import type { FlashcardQueues, QueueName, RedisConnection } from '@flashcards/qu
 import { EventHubClosedError } from '../errors.js'
 
 /** What happened to one job, as relayed to its event-stream subscribers. */
-export type JobEvent =
-  | { type: 'progress'; data: unknown }
-  | { type: 'completed' }
-  | { type: 'failed'; reason: string }
-  | { type: 'removed' }
+export type JobEvent = { type: 'progress'; data: unknown } | { type: 'completed' } | { type: 'failed'; reason: string } | { type: 'removed' }
 
 export type JobEventListener = (event: JobEvent) => void
 

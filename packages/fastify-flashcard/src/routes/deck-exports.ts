@@ -10,8 +10,7 @@ import { DECKS_TAG } from './decks.js'
 
 const FILE_RESPONSE = {
   200: Type.Unsafe<string>({
-    description:
-      'The file, as an attachment: `application/octet-stream` (.apkg, open it with Anki), `text/csv` (Anki text import) or `application/json`.',
+    description: 'The file, as an attachment: `application/octet-stream` (.apkg, open it with Anki), `text/csv` (Anki text import) or `application/json`.',
     content: {
       'application/octet-stream': { schema: { type: 'string', format: 'binary' }, example: 'a zip holding collection.anki2 (SQLite) and media' },
       'text/csv': {
@@ -63,7 +62,7 @@ export async function deckExportRoutes(fastify: FastifyInstance, ctx: RouteConte
     app.get(
       route.url,
       {
-          schema: {
+        schema: {
           operationId: route.operationId,
           tags: [DECKS_TAG],
           summary: route.summary,

@@ -4,16 +4,16 @@ import { NextOffset } from '../api-schemas.js'
 import { component, ref } from '../components.js'
 import { envelopeOf } from '../envelope.js'
 
-const ReviewStatusSchema = Type.Union(REVIEW_STATUSES.map((s) => Type.Literal(s)), {
-  description: '`new` (not reviewed), `approved`, `rejected` (left out of exports) or `edited` (the reviewer rewrote it).',
-})
+const ReviewStatusSchema = Type.Union(
+  REVIEW_STATUSES.map((s) => Type.Literal(s)),
+  {
+    description: '`new` (not reviewed), `approved`, `rejected` (left out of exports) or `edited` (the reviewer rewrote it).',
+  },
+)
 
 export const CourseParams = Type.Object({ courseId: CourseId }, { additionalProperties: false })
 export const DeckParams = Type.Object({ courseId: CourseId, moduleId: ModuleId }, { additionalProperties: false })
-export const CardParams = Type.Object(
-  { courseId: CourseId, moduleId: ModuleId, cardId: Type.String({ minLength: 1, maxLength: 64 }) },
-  { additionalProperties: false },
-)
+export const CardParams = Type.Object({ courseId: CourseId, moduleId: ModuleId, cardId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false })
 
 const pageFields = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: DECK_PAGE_MAX, default: DECK_PAGE_DEFAULT, description: 'Page size.' })),
@@ -34,10 +34,13 @@ export const DeckReadQuery = Type.Object(
 export const ExportQuery = Type.Object(
   {
     format: Type.Optional(
-      Type.Union(EXPORT_FORMATS.map((f) => Type.Literal(f)), {
-        default: 'apkg',
-        description: '`apkg` (Anki package), `csv` (Anki text import with headers) or `json` (the decks as this API returns them).',
-      }),
+      Type.Union(
+        EXPORT_FORMATS.map((f) => Type.Literal(f)),
+        {
+          default: 'apkg',
+          description: '`apkg` (Anki package), `csv` (Anki text import with headers) or `json` (the decks as this API returns them).',
+        },
+      ),
     ),
   },
   { additionalProperties: false },
@@ -84,7 +87,6 @@ const Counts = Type.Object(Object.fromEntries(REVIEW_STATUSES.map((s) => [s, Typ
   additionalProperties: false,
 })
 
-
 export const DeckSchema = component(
   'Deck',
   Type.Object(
@@ -126,10 +128,7 @@ export const DeckSummarySchema = component(
 
 export const DeckPageSchema = component(
   'DeckPage',
-  Type.Object(
-    { items: Type.Array(ref(DeckSummarySchema)), total: Type.Integer({ minimum: 0 }), next_offset: NextOffset },
-    { additionalProperties: false },
-  ),
+  Type.Object({ items: Type.Array(ref(DeckSummarySchema)), total: Type.Integer({ minimum: 0 }), next_offset: NextOffset }, { additionalProperties: false }),
 )
 export const DeckPageEnvelope = envelopeOf(DeckPageSchema)
 

@@ -1,15 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { GenerateBatchBody, type FlashcardQueues } from '@flashcards/queue-core'
-import {
-  ENQUEUED_EXAMPLE,
-  EnqueuedJobsEnvelope,
-  GenerationJobEnvelope,
-  JOB_STATUS_EXAMPLE,
-  JobIdParams,
-  JobPageEnvelope,
-  ListJobsQuery,
-} from '../api-schemas.js'
+import { ENQUEUED_EXAMPLE, EnqueuedJobsEnvelope, GenerationJobEnvelope, JOB_STATUS_EXAMPLE, JobIdParams, JobPageEnvelope, ListJobsQuery } from '../api-schemas.js'
 import { ownerOf, principalOf, type RouteContext, type TypedApp } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
 import { JobNotFoundError } from '../errors.js'

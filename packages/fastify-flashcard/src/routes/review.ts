@@ -10,8 +10,7 @@ import { ReviewAssetsMissingError } from '../errors.js'
  * text slipped into the markup, no inline script or foreign resource would run.
  */
 export const REVIEW_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
-  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 const ASSETS: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',

@@ -25,9 +25,7 @@ export async function transcriptionRoutes(fastify: FastifyInstance, ctx: RouteCo
     operationId: 'enqueueTranscription',
     tags: [TAG],
     summary: 'Enqueue a transcription job',
-    description:
-      "Transcribes a module's files. With ENQUEUE_MODULE_JOB_ON_COMPLETE=true on the workers, the module's generation " +
-      'is enqueued once every file is done.',
+    description: "Transcribes a module's files. With ENQUEUE_MODULE_JOB_ON_COMPLETE=true on the workers, the module's generation " + 'is enqueued once every file is done.',
     body: TranscriptionBody,
     response: responses(
       { 202: dataEnvelope(EnqueuedJobEnvelope, { ...ENQUEUED_EXAMPLE, queue: 'transcription', kind: 'transcription' }, 'Accepted: the job to follow') },

@@ -22,11 +22,10 @@ export class QueueCapacity {
     if (this.maxDepth <= 0) return
     const backlog = await this.backlog(queue)
     if (backlog + adding > this.maxDepth) {
-      throw new FlashcardError(
-        'QUEUE_FULL',
-        `The ${queue} queue holds ${backlog} waiting jobs (limit ${this.maxDepth}); try again later`,
-        { retryAfterSeconds: 30, details: { backlog, limit: this.maxDepth } },
-      )
+      throw new FlashcardError('QUEUE_FULL', `The ${queue} queue holds ${backlog} waiting jobs (limit ${this.maxDepth}); try again later`, {
+        retryAfterSeconds: 30,
+        details: { backlog, limit: this.maxDepth },
+      })
     }
   }
 

@@ -144,9 +144,7 @@ export class FlashcardQueues implements WorkerQueues {
 
   /** Job counts per state, for health and metrics. */
   counts(queue: QueueName): Promise<Record<string, number>> {
-    return this.availability.guard(() =>
-      this.queues[queue].getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'completed', 'failed'),
-    )
+    return this.availability.guard(() => this.queues[queue].getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'waiting-children', 'completed', 'failed'))
   }
 
   /** Why Redis refuses writes now (its memory is full: INFO memory of every master), or undefined. Reads still work then. */

@@ -46,13 +46,7 @@ export function ownedStatus(queue: QueueName, id: string, snapshot: JobSnapshot,
  * A job's status from one atomic read of its hash and state (never "completed" read before the
  * result was written), if the job exists and `tenant` owns it.
  */
-export async function readOwnedStatus(
-  connection: RedisConnection,
-  queue: Queue,
-  name: QueueName,
-  jobId: string,
-  tenant: string,
-): Promise<JobStatus | undefined> {
+export async function readOwnedStatus(connection: RedisConnection, queue: Queue, name: QueueName, jobId: string, tenant: string): Promise<JobStatus | undefined> {
   if (!isJobId(jobId)) return undefined
   const snapshot = await readJobSnapshot(connection, queue, jobId)
   return snapshot && ownedStatus(name, jobId, snapshot, tenant)

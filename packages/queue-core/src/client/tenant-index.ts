@@ -74,7 +74,15 @@ export class TenantIndex {
       // BullMQ queues its add script on the MULTI at once; the promise only settles its bookkeeping.
       adds.push(job.addJob(multi as never))
       const member = memberOf(jobId, data.course_id, data.module_id)
-      multi.flashcardIndexJob(queue.toKey(jobId), this.tenantKey(name, data.owner.tenant), auxKey(this.prefix, name, 'jobs:sweep'), member, job.timestamp, queue.toKey(''), SWEEP_PER_ADD)
+      multi.flashcardIndexJob(
+        queue.toKey(jobId),
+        this.tenantKey(name, data.owner.tenant),
+        auxKey(this.prefix, name, 'jobs:sweep'),
+        member,
+        job.timestamp,
+        queue.toKey(''),
+        SWEEP_PER_ADD,
+      )
     }
     await Promise.all(adds)
     const replies = await multi.exec()
@@ -96,7 +104,7 @@ export class TenantIndex {
     const alsoCourse = kind === 'm' ? (query.course_id ?? '') : ''
     const head = [...stateKeys(queue), this.tenantKey(query.queue, query.tenant), queue.toKey(''), kind, value, alsoCourse, query.state ?? '']
     const out: IndexedSnapshot[] = []
-    for (let rank = 0; ; ) {
+    for (let rank = 0; ;) {
       const chunk = Math.min(READ_CHUNK_MAX, Math.max(skip + want - out.length, 50))
       const [next, skipLeft, exhausted, entries] = await scriptsOf(this.connection).flashcardReadIndex(...head, rank, chunk, skip, want - out.length)
       for (const [id, state, flat] of entries) out.push({ id, snapshot: { state, fields: fieldsOf(flat) } })

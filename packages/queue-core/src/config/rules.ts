@@ -37,7 +37,12 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
 
 /** S3_ALLOWED_BUCKETS as a list of names (blank entries dropped), or undefined when unset. */
 export function bucketList(raw: string | undefined): string[] | undefined {
-  return raw === undefined ? undefined : raw.split(',').map((name) => name.trim()).filter((name) => name !== '')
+  return raw === undefined
+    ? undefined
+    : raw
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== '')
 }
 
 function bucketProblem(raw: string | undefined): string[] {
@@ -51,7 +56,11 @@ export const geminiApiKey = (env: { GEMINI_API_KEY?: string | undefined; GOOGLE_
   env.GEMINI_API_KEY ?? env.GOOGLE_AI_API_KEY
 
 /** LLM_PROVIDER, defaulting to gemini when a Gemini key is set. */
-export function llmProvider<P extends string>(env: { LLM_PROVIDER?: P | undefined; GEMINI_API_KEY?: string | undefined; GOOGLE_AI_API_KEY?: string | undefined }): P | 'gemini' | 'offline' {
+export function llmProvider<P extends string>(env: {
+  LLM_PROVIDER?: P | undefined
+  GEMINI_API_KEY?: string | undefined
+  GOOGLE_AI_API_KEY?: string | undefined
+}): P | 'gemini' | 'offline' {
   return env.LLM_PROVIDER ?? (geminiApiKey(env) ? 'gemini' : 'offline')
 }
 

@@ -10,8 +10,7 @@ import { DEFAULT_RETENTION } from '../queues.js'
  */
 
 const HOUR_MS = 3_600_000
-const int = (fallback: number, min: number, max: number) =>
-  Type.Integer({ default: fallback, minimum: min, maximum: max, expected: `an integer from ${min} to ${max}` })
+const int = (fallback: number, min: number, max: number) => Type.Integer({ default: fallback, minimum: min, maximum: max, expected: `an integer from ${min} to ${max}` })
 const range = (setting: IntRange) => int(setting.default, setting.min, setting.max)
 const bool = (fallback = false) => Type.Boolean({ default: fallback, expected: 'true or false (also 1/0, yes/no, on/off)' })
 const oneOf = <const T extends string[]>(values: [...T], fallback?: T[number]) =>

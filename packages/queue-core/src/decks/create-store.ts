@@ -22,10 +22,7 @@ export interface CreateDeckStoreOptions {
  * loads its driver only now and applies the schema migrations before it returns. Either way the
  * store it returns can answer at once.
  */
-export async function createDeckStore(
-  config: Pick<FlashcardConfig, 'decks' | 'queuePrefix' | 'redisUrl'>,
-  options: CreateDeckStoreOptions = {},
-): Promise<DeckStore> {
+export async function createDeckStore(config: Pick<FlashcardConfig, 'decks' | 'queuePrefix' | 'redisUrl'>, options: CreateDeckStoreOptions = {}): Promise<DeckStore> {
   if (config.decks.store === 'postgres') {
     const { openPostgresDeckStore } = await import('./postgres/store.js')
     if (!config.decks.databaseUrl) throw new ConfigError(['DECK_STORE=postgres needs DATABASE_URL'])

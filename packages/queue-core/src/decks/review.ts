@@ -1,16 +1,7 @@
 import { FlashcardError } from '../errors.js'
 import { Card } from '../schemas.js'
 import { describeErrors } from '../validation.js'
-import {
-  DECK_PAGE_DEFAULT,
-  DECK_PAGE_MAX,
-  REVIEW_STATUSES,
-  type CardPatch,
-  type DeckCard,
-  type DeckQuery,
-  type DeckRevisionInput,
-  type ReviewStatus,
-} from './types.js'
+import { DECK_PAGE_DEFAULT, DECK_PAGE_MAX, REVIEW_STATUSES, type CardPatch, type DeckCard, type DeckQuery, type DeckRevisionInput, type ReviewStatus } from './types.js'
 
 /**
  * The rules both deck backends share: what a valid revision, edit and query are, and how a
@@ -56,7 +47,7 @@ function checkEditedText(card: Card, front: string, back: string): void {
   if (card.type !== 'cloze') return
   const deletions = [...front.matchAll(CLOZE_DELETION)]
   if (deletions.length !== 1 || deletions[0]![1] !== '1' || deletions[0]![2]!.trim() === '') {
-    throw invalid('A cloze card\'s front must hold exactly one {{c1::…}} deletion', { front })
+    throw invalid("A cloze card's front must hold exactly one {{c1::…}} deletion", { front })
   }
 }
 

@@ -15,10 +15,7 @@ export interface CreateJobLogStoreOptions {
  * @example
  *   const store = createJobLogStore(loadConfig())
  */
-export function createJobLogStore(
-  config: Pick<FlashcardConfig, 'logStore' | 'logDir' | 's3'>,
-  options: CreateJobLogStoreOptions = {},
-): JobLogStore {
+export function createJobLogStore(config: Pick<FlashcardConfig, 'logStore' | 'logDir' | 's3'>, options: CreateJobLogStoreOptions = {}): JobLogStore {
   if (config.logStore === 's3') {
     const { bucket, region, endpoint, forcePathStyle } = config.s3
     if (!bucket) throw new TypeError('LOG_STORE=s3 needs S3_BUCKET: set it to the bucket that receives job logs')

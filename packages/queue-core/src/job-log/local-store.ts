@@ -127,9 +127,7 @@ export class LocalJobLogStore implements JobLogStore {
     }
     logs.sort((a, b) => b.mtimeMs - a.mtimeMs)
     const doomed = logs.filter(
-      (log, index) =>
-        (options.maxAgeMs !== undefined && now - log.mtimeMs > options.maxAgeMs) ||
-        (options.maxFiles !== undefined && index >= options.maxFiles),
+      (log, index) => (options.maxAgeMs !== undefined && now - log.mtimeMs > options.maxAgeMs) || (options.maxFiles !== undefined && index >= options.maxFiles),
     )
     const removed: string[] = []
     for (const { jobId } of doomed) {

@@ -190,10 +190,7 @@ function copy(value: unknown, ancestors: Set<object>, depth: number): unknown {
 
 function assign(out: object, key: string, value: unknown, ancestors: Set<object>, depth: number): void {
   const verdict = verdictFor(key)
-  const safe =
-    verdict.secret && value !== null && value !== undefined && typeof value !== 'boolean'
-      ? REDACTED
-      : copy(value, ancestors, depth + 1)
+  const safe = verdict.secret && value !== null && value !== undefined && typeof value !== 'boolean' ? REDACTED : copy(value, ancestors, depth + 1)
   define(out, verdict.name, safe)
 }
 

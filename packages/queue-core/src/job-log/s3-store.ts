@@ -115,11 +115,7 @@ export class S3JobLogStore implements JobLogStore {
       if (isNotFound(err)) return undefined
       throw s3Failure('check', this.locationOf(jobId), err)
     }
-    return getSignedUrl(
-      client,
-      new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentType: 'application/json' }),
-      { expiresIn: expiresInSeconds },
-    )
+    return getSignedUrl(client, new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentType: 'application/json' }), { expiresIn: expiresInSeconds })
   }
 
   async close(): Promise<void> {

@@ -141,12 +141,7 @@ export class JobLogWriter {
     this.open.leave(this.target.jobId)
   }
 
-  private async save(
-    status: JobLogDocument['status'],
-    completedAt: string | null,
-    error: string | null,
-    result: unknown = null,
-  ): Promise<JobLogDocument> {
+  private async save(status: JobLogDocument['status'], completedAt: string | null, error: string | null, result: unknown = null): Promise<JobLogDocument> {
     const entries = [...this.entries]
     if (this.dropped > 0) {
       entries.push({
@@ -181,5 +176,5 @@ export class JobLogWriter {
 
 function messageOf(error: unknown): string {
   if (error instanceof Error) return redactText(`${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`)
-  return redactText(typeof error === 'string' ? error : JSON.stringify(redact(error)) ?? String(error))
+  return redactText(typeof error === 'string' ? error : (JSON.stringify(redact(error)) ?? String(error)))
 }

@@ -31,7 +31,11 @@ function packageVersion(): string {
 export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number | undefined> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } } })
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+    })
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`)
     return 2

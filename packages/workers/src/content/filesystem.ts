@@ -10,7 +10,7 @@ export const SUPPORTED_EXTENSIONS = new Set(['.md', '.markdown', '.txt', '.html'
 /** A single content file larger than this is refused rather than read into memory. */
 export const MAX_CONTENT_FILE_BYTES = 50 * 1024 * 1024
 const TRANSCRIPT = /^(.+)\.transcript\.(?:vtt|md)$/
-const WHERE = 'in the shared content or this tenant\'s submissions'
+const WHERE = "in the shared content or this tenant's submissions"
 
 /**
  * Reads `CONTENT_DIR/<course_id>/<module_id>/`: every supported file, in name order, through the

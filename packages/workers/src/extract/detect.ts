@@ -49,7 +49,11 @@ const HTML_START = /^<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i
 
 function extensionOf(filename: string | undefined): string | undefined {
   if (!filename) return undefined
-  const base = filename.split(/[/\\?#]/).filter(Boolean).pop() ?? ''
+  const base =
+    filename
+      .split(/[/\\?#]/)
+      .filter(Boolean)
+      .pop() ?? ''
   const dot = base.lastIndexOf('.')
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : undefined
 }

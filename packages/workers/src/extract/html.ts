@@ -40,7 +40,27 @@ export const HTML_LIMITS = {
  */
 const CALLOUTS = ['keypoints', 'challenge', 'solution', 'objectives', 'questions', 'testimonial', 'instructor', 'instructor-note', 'discussion', 'prereq', 'checklist', 'callout']
 /** Elements that are page furniture or scripting, never lesson text. */
-const DROPPED = ['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'embed', 'canvas', 'video', 'audio', 'nav', 'form', 'button', 'select', 'img', 'head', 'title'] as const
+const DROPPED = [
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+  'iframe',
+  'object',
+  'embed',
+  'canvas',
+  'video',
+  'audio',
+  'nav',
+  'form',
+  'button',
+  'select',
+  'img',
+  'head',
+  'title',
+] as const
 
 /** The parser options linkedom builds its tree with: the measuring pass must see the same tree. */
 const PARSER_OPTIONS = { lowerCaseAttributeNames: false, decodeEntities: true, xmlMode: false }
@@ -197,8 +217,12 @@ function markdownService(Turndown: typeof TurndownService, codeBlocks: string[])
     return `${marker} ${body}${item.nextSibling ? '\n' : ''}`
   })
   // A box carries its fence markers (see `prepare`); a quote box must not become `>` lines.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-member-access -- DOM types unresolved, see the note on DomNode
-  rule('calloutQuote', (node) => node.nodeName === 'BLOCKQUOTE' && calloutName(node as unknown as DomNode) !== undefined, (content) => `\n\n${content}\n\n`)
+  rule(
+    'calloutQuote',
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-member-access -- DOM types unresolved, see the note on DomNode
+    (node) => node.nodeName === 'BLOCKQUOTE' && calloutName(node as unknown as DomNode) !== undefined,
+    (content) => `\n\n${content}\n\n`,
+  )
   rule('tableCell', ['th', 'td'], (content) => ` ${content.replace(/\s+/g, ' ').trim().replaceAll('|', '\\|')} |`)
   rule('tableRow', 'tr', (content, row) => {
     if (!isFirstRow(row)) return `\n|${content}`

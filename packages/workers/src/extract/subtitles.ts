@@ -35,7 +35,10 @@ function plainCueText(lines: string[]): string {
  * markup is cleaned: no spoken cue is that long.
  */
 export function parseSubtitles(source: string, file = 'subtitles', limits: { maxCueChars: number } = EXTRACT_LIMITS.subtitles): TimedSegment[] {
-  const blocks = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/)
+  const blocks = source
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n/)
   const segments: TimedSegment[] = []
   for (const block of blocks) {
     const lines = block.split('\n')
@@ -50,7 +53,11 @@ export function parseSubtitles(source: string, file = 'subtitles', limits: { max
     const length = cue.reduce((sum, line) => sum + line.length, 0)
     const max = limits.maxCueChars
     if (length > max) {
-      throw new ExtractionError(file, 'limit', `the cue at ${formatTimestamp(start)} holds ${length.toLocaleString('en')} characters, over the limit of ${max.toLocaleString('en')} per cue`)
+      throw new ExtractionError(
+        file,
+        'limit',
+        `the cue at ${formatTimestamp(start)} holds ${length.toLocaleString('en')} characters, over the limit of ${max.toLocaleString('en')} per cue`,
+      )
     }
     const text = plainCueText(cue)
     if (text === '' || end < start) continue
@@ -72,8 +79,6 @@ export function formatTimestamp(totalSeconds: number): string {
 
 /** Serialises segments as a WebVTT document (the transcript format the orchestrator reads back). */
 export function toWebVtt(segments: readonly TimedSegment[]): string {
-  const cues = segments.map(
-    (segment) => `${formatTimestamp(segment.start)} --> ${formatTimestamp(segment.end)}\n${segment.text.replace(/-->/g, '->').replace(/\n\s*\n/g, '\n')}`,
-  )
+  const cues = segments.map((segment) => `${formatTimestamp(segment.start)} --> ${formatTimestamp(segment.end)}\n${segment.text.replace(/-->/g, '->').replace(/\n\s*\n/g, '\n')}`)
   return `WEBVTT\n\n${cues.join('\n\n')}\n`
 }

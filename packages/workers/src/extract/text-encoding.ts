@@ -43,5 +43,7 @@ export function looksLikeText(bytes: Uint8Array): boolean {
 
 /** A text file's content: decoded as above, without a byte order mark, newlines as `\n`. */
 export function decodeText(bytes: Uint8Array): string {
-  return decodeWithFallback(bytes).text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+  return decodeWithFallback(bytes)
+    .text.replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
 }

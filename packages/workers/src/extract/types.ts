@@ -32,9 +32,7 @@ export interface FileHint {
 export type TextExtractor = (bytes: Uint8Array, hint: FileHint, signal?: AbortSignal) => Promise<ExtractedDocument>
 
 /** The outcome of `detectType`: a document to extract, or media for speech-to-text. */
-export type DetectedType =
-  | { kind: 'document'; format: DocumentFormat; mime: string }
-  | { kind: 'media'; mime: string; ext: string }
+export type DetectedType = { kind: 'document'; format: DocumentFormat; mime: string } | { kind: 'media'; mime: string; ext: string }
 
 /** Why a file gives no text; `limit`: it is beyond a limit that keeps a worker responsive (HTML depth or size). */
 export type ExtractionFailure = 'unsupported' | 'corrupt' | 'empty' | 'media' | 'limit'

@@ -37,7 +37,9 @@ export function checkZip(bytes: Uint8Array, file: string, limits = EXTRACT_LIMIT
     if (part.size > limits.maxPartBytes) throw refuse(`part ${part.name} would inflate to ${bytesText(part.size)}, over the limit of ${bytesText(limits.maxPartBytes)} per part`)
     const ratio = part.size / Math.max(1, part.compressedSize)
     if (part.size > limits.ratioFloorBytes && ratio > limits.maxRatio) {
-      throw refuse(`part ${part.name} would inflate ${Math.round(ratio)} times (${bytesText(part.compressedSize)} to ${bytesText(part.size)}), over the limit of ${limits.maxRatio}:1`)
+      throw refuse(
+        `part ${part.name} would inflate ${Math.round(ratio)} times (${bytesText(part.compressedSize)} to ${bytesText(part.size)}), over the limit of ${limits.maxRatio}:1`,
+      )
     }
     total += part.size
     if (total > limits.maxTotalBytes) throw refuse(`parts would inflate to more than ${bytesText(limits.maxTotalBytes)} together, the limit`)
@@ -60,10 +62,11 @@ function readCentralDirectory(buffer: Buffer, file: string): ZipEntry[] {
   const count = buffer.readUInt16LE(eocd + 10)
   const size = buffer.readUInt32LE(eocd + 12)
   const start = buffer.readUInt32LE(eocd + 16)
-  if (size === ZIP64_MARK || start === ZIP64_MARK || count === 0xffff) throw new ExtractionError(file, 'limit', 'DOCX is a ZIP64 archive (over 4 GB or 65,535 entries), beyond what a course document may be')
+  if (size === ZIP64_MARK || start === ZIP64_MARK || count === 0xffff)
+    throw new ExtractionError(file, 'limit', 'DOCX is a ZIP64 archive (over 4 GB or 65,535 entries), beyond what a course document may be')
   if (start + size > eocd) throw corrupt('the central directory lies outside the file')
   const entries: ZipEntry[] = []
-  for (let at = start; at < start + size; ) {
+  for (let at = start; at < start + size;) {
     if (buffer.readUInt32LE(at) !== CENTRAL_SIGNATURE) throw corrupt(`bad central directory entry at byte ${at}`)
     const nameLength = buffer.readUInt16LE(at + 28)
     const entry: ZipEntry = {

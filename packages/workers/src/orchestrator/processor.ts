@@ -58,7 +58,11 @@ async function expandCourse(data: CourseJobData, options: OrchestratorProcessorO
   for (const [index, module_id] of moduleIds.entries()) {
     context.signal.throwIfAborted()
     const job = await context.queues.enqueueModule({
-      module_id, course_id: data.course_id, settings: data.settings, owner: data.owner, ...(data.callback_url ? { callback_url: data.callback_url } : {}),
+      module_id,
+      course_id: data.course_id,
+      settings: data.settings,
+      owner: data.owner,
+      ...(data.callback_url ? { callback_url: data.callback_url } : {}),
     })
     modules.push({ module_id, job_id: job.job_id, deduplicated: job.deduplicated })
     await report(context.progress, PROGRESS.enqueueModule(index + 1, moduleIds.length, module_id, job.job_id, job.deduplicated))
@@ -66,13 +70,7 @@ async function expandCourse(data: CourseJobData, options: OrchestratorProcessorO
   return { course_id: data.course_id, modules }
 }
 
-async function generateModule(
-  job: Job,
-  data: ModuleJobData,
-  options: OrchestratorProcessorOptions,
-  context: ProcessorContext,
-  prefix: string,
-): Promise<ModuleResult> {
+async function generateModule(job: Job, data: ModuleJobData, options: OrchestratorProcessorOptions, context: ProcessorContext, prefix: string): Promise<ModuleResult> {
   const documents = await loadDocuments(data, options, context.signal)
   await report(context.progress, PROGRESS.loadContent(documents.length, data.content ? 'the job' : options.contentSource.name), {
     documents: documents.map((doc) => ({ name: doc.name, format: doc.content.format, chars: doc.content.text.length })),

@@ -50,10 +50,16 @@ export async function startOrchestratorWorker(options: OrchestratorWorkerOptions
   const extract = sandbox.extractText.bind(sandbox)
   const contentSource = options.contentSource ?? new FilesystemContentSource(options.config.contentDir, { extract })
   // A Redis deck store gets a connection whose errors go to the outage log, like every other.
-  const deckRedis = options.deckStore || options.config.decks.store !== 'redis' ? undefined : watchedRedis(options.config, 'flashcard-decks', createOutageLog(options.logger, 'redis unavailable for decks'))
+  const deckRedis =
+    options.deckStore || options.config.decks.store !== 'redis'
+      ? undefined
+      : watchedRedis(options.config, 'flashcard-decks', createOutageLog(options.logger, 'redis unavailable for decks'))
   const deckStore = options.deckStore ?? (await createDeckStore(options.config, { role: 'worker', ...(deckRedis ? { redis: deckRedis } : {}) }))
   const webhooks = await startWebhooks({
-    config: options.config, logger: options.logger, deckStore, ...(options.webhookBackoffMs ? { backoffMs: options.webhookBackoffMs } : {}),
+    config: options.config,
+    logger: options.logger,
+    deckStore,
+    ...(options.webhookBackoffMs ? { backoffMs: options.webhookBackoffMs } : {}),
   })
   options.logger.info({ provider: provider.name, model: provider.model, contentSource: contentSource.name, deckStore: options.config.decks.store }, 'orchestrator configured')
   const handle = await startQueueWorker<unknown, OrchestratorResult>({

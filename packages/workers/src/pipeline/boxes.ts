@@ -24,7 +24,9 @@ export function fencedDiv(line: string): { name?: string } | undefined {
 }
 
 const EXERCISE = new Set(
-  'challenge solution solutions questions objectives instructor instructor-note discussion spoiler hint exercise exercises quiz prereq prerequisite checklist testimonial setup output'.split(' '),
+  'challenge solution solutions questions objectives instructor instructor-note discussion spoiler hint exercise exercises quiz prereq prerequisite checklist testimonial setup output'.split(
+    ' ',
+  ),
 )
 const KEYPOINTS = new Set(['keypoints', 'key-points', 'takeaways', 'summary', 'key-point'])
 /** MyST directives that hold prose (their body is read) and those whose body is no text (figures). */

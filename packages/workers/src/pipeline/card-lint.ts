@@ -27,7 +27,9 @@ export const WEAK_VERBS = new Set(
 )
 /** Vague adjectives and adverbs of frequency or degree: never the fact a blank should hide. */
 const VAGUE = new Set(
-  'important different several various certain many much more most other same new good bad main simple basic common useful possible always never often sometimes usually rarely even still just already'.split(' '),
+  'important different several various certain many much more most other same new good bad main simple basic common useful possible always never often sometimes usually rarely even still just already'.split(
+    ' ',
+  ),
 )
 const COMPARISON = /\b(?:like|unlike|than|whereas|while|instead of|difference|the former|the latter|but)\b/i
 const GENERIC_HEAD = /^(?:a|an|the)?\s*(?:way|function|program|something|thing|kind|type|tool|method|process)\b/i
@@ -35,7 +37,8 @@ const GENERIC_HEAD = /^(?:a|an|the)?\s*(?:way|function|program|something|thing|k
  * An answer that only points at a class ("a well-studied example", "the main process") or at
  * another answer ("the reverse process", "the same one") says nothing the learner can recall.
  */
-export const GENERIC_TAIL = /^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:example|process|thing|one|case|kind|type|way|command|function|program|tool|method|option|file|value|part)s?\.?$/i
+export const GENERIC_TAIL =
+  /^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:example|process|thing|one|case|kind|type|way|command|function|program|tool|method|option|file|value|part)s?\.?$/i
 /** "a classic example of right-skewed data": the predicate files its subject under a class, it does not say what it is. */
 export const EXAMPLE_OF = /^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:example|instance|case|illustration|kind|type|sort)\s+of\b/i
 export const RELATIVE_HEAD = /^(?:the\s+)?(?:reverse|opposite|same|former|latter|other|remaining)\b/i
@@ -46,7 +49,8 @@ const REFERENCE_START = /^(?:this|these|that|it|its|here|they|their|those|such)\
  * "this ratio", "these values", "the above", "as described below": a referent the card does not
  * carry (C9), anywhere in the front; "a rate above 100" compares and stays.
  */
-const REFERENCE_WORDS = /\b(?:the following|in this way|as shown|shown here|previous (?:section|example|episode)|th(?:is|ese) (?!is\b|are\b|was\b)[a-z]+|the (?:above|below))\b|\b(?:above|below)(?=\s*(?:[.,;:)!?]|$))/i
+const REFERENCE_WORDS =
+  /\b(?:the following|in this way|as shown|shown here|previous (?:section|example|episode)|th(?:is|ese) (?!is\b|are\b|was\b)[a-z]+|the (?:above|below))\b|\b(?:above|below)(?=\s*(?:[.,;:)!?]|$))/i
 const MARKUP = /\]\(|\]\[|\{ref\}|\{term\}|\(\w[\w-]*\)=|\*\*|::::|<\/?kbd>|alt=|https?:\/\/|^\$ /
 const SHORTCUT_LINK = /\[[A-Z][^\]]{0,60}\](?!\()/i
 
@@ -127,7 +131,11 @@ export function lintCard(card: LintableCard, source?: string): CheckId[] {
   if (question.length > MAX_FRONT_CHARS || sentenceCount(question) > 1) failed.add('C4')
   if (answers.some((answer) => words(answer).length > MAX_ANSWER_WORDS || answer.includes(';'))) failed.add('C5')
   if (answers.some((answer) => itemCount(answer) > 3) || ENUMERATION_QUESTION.test(question)) failed.add('C6')
-  if (DEFINITION_QUESTION.test(question) && answers.some((answer) => COMPARISON.test(answer) || GENERIC_HEAD.test(answer) || GENERIC_TAIL.test(answer) || RELATIVE_HEAD.test(answer) || words(answer).length > 15)) failed.add('C7')
+  if (
+    DEFINITION_QUESTION.test(question) &&
+    answers.some((answer) => COMPARISON.test(answer) || GENERIC_HEAD.test(answer) || GENERIC_TAIL.test(answer) || RELATIVE_HEAD.test(answer) || words(answer).length > 15)
+  )
+    failed.add('C7')
   if (card.type === 'basic' && YES_NO_START.test(question.trim())) failed.add('C8')
   if (REFERENCE_START.test(question.trim()) || REFERENCE_WORDS.test(question)) failed.add('C9')
   if ([card.front, card.back].some((text) => MARKUP.test(text) || SHORTCUT_LINK.test(text.replace(CLOZE, '')))) failed.add('C10')

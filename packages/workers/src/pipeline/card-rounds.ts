@@ -64,7 +64,13 @@ export async function writeModuleCards(concepts: Concept[], context: CardRoundsC
     cards = finalised.cards
     rejected.push(...finalised.rejected)
     Object.assign(outcome, { drafts: outcome.drafts + repaired.drafts.length, repairedChunkIds: outcome.repairedChunkIds + repaired.repaired, rounds: round + 1 })
-    if (round === 0) await report(context.progress, PROGRESS.stageB(repaired.drafts.length), { drafts: repaired.drafts.length, repaired_chunk_ids: repaired.repaired, cached: answer.cached, ...usageData(answer) })
+    if (round === 0)
+      await report(context.progress, PROGRESS.stageB(repaired.drafts.length), {
+        drafts: repaired.drafts.length,
+        repaired_chunk_ids: repaired.repaired,
+        cached: answer.cached,
+        ...usageData(answer),
+      })
     pending = pending.filter((concept) => !kept.some((draft) => covers(draft, concept)))
   }
   context.log.raw('stageB', raw)

@@ -15,7 +15,10 @@ export function repairChunkIds(drafts: CardDraft[], chunks: Chunk[]): { drafts: 
   let repaired = 0
   const result = drafts.map((draft) => {
     if (offered.has(draft.chunk_id)) return draft
-    const home = bestChunk(draft, chunks.filter((chunk) => isGrounded(draft, chunk.text)))
+    const home = bestChunk(
+      draft,
+      chunks.filter((chunk) => isGrounded(draft, chunk.text)),
+    )
     if (!home) return draft
     repaired++
     return { ...draft, chunk_id: home.id }

@@ -80,7 +80,9 @@ function makeChunk(id: string, document: string, heading: string | undefined, bl
     tokens: estimateTokens(text),
     ...(spans.length > 0 ? { char_start: Math.min(...spans.map(([start]) => start)), char_end: Math.max(...spans.map(([, end]) => end)) } : {}),
     ...(cues.length > 0 ? { start_seconds: cues[0]!.start, end_seconds: cues[cues.length - 1]!.end } : {}),
-    hash: createHash('sha256').update(`${heading ?? ''}\n${text}`).digest('hex'),
+    hash: createHash('sha256')
+      .update(`${heading ?? ''}\n${text}`)
+      .digest('hex'),
   }
 }
 

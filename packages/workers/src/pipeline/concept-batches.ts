@@ -51,7 +51,9 @@ function mergedView(group: Chunk[]): Chunk {
     tokens: group.reduce((sum, chunk) => sum + chunk.tokens, 0),
     ...(first.start_seconds !== undefined ? { start_seconds: first.start_seconds } : {}),
     ...(last.end_seconds !== undefined ? { end_seconds: last.end_seconds } : {}),
-    hash: createHash('sha256').update(group.map((chunk) => chunk.hash).join('\n')).digest('hex'),
+    hash: createHash('sha256')
+      .update(group.map((chunk) => chunk.hash).join('\n'))
+      .digest('hex'),
   }
 }
 

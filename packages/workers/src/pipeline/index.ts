@@ -7,6 +7,19 @@ export { StageCache, STAGE_CACHE_TTL_SECONDS, hashOf, type StageCacheKey, type S
 export { type LlmCallEvent } from './stage-runner.js'
 export { MAX_TOP_UP_ROUNDS } from './card-rounds.js'
 export { PROGRESS, type ProgressReport } from './progress-steps.js'
-export { lintCard, sameFact, isVerbatim, isWeakBlank, leaksStem, stem, answersOf, questionOf, MAX_FRONT_CHARS, MAX_ANSWER_WORDS, type CheckId, type LintableCard } from './card-lint.js'
+export {
+  lintCard,
+  sameFact,
+  isVerbatim,
+  isWeakBlank,
+  leaksStem,
+  stem,
+  answersOf,
+  questionOf,
+  MAX_FRONT_CHARS,
+  MAX_ANSWER_WORDS,
+  type CheckId,
+  type LintableCard,
+} from './card-lint.js'
 export { inlineText, type MarkedTerm, type TermMark, type InlineText } from './inline-markup.js'
 export { boxOf, type Box } from './boxes.js'

@@ -63,7 +63,7 @@ export async function generateModuleCards(input: PipelineInput, deps: PipelineDe
   if (chunks.length === 0) {
     throw new NoCardsError(`Module ${input.module_id} has no text to make cards from (documents: ${input.documents.map((doc) => doc.name).join(', ')})`)
   }
-  const batchTokens = deps.conceptBatchTokens ?? (provider.conceptBatchTokens ?? DEFAULT_CONCEPT_BATCH_TOKENS)
+  const batchTokens = deps.conceptBatchTokens ?? provider.conceptBatchTokens ?? DEFAULT_CONCEPT_BATCH_TOKENS
   const batches = conceptBatches(chunks, batchTokens)
   const tokens = chunks.reduce((sum, chunk) => sum + chunk.tokens, 0)
   await report(deps.progress, PROGRESS.chunk(chunks.length, batches.length), { chunks: chunks.length, batches: batches.length, tokens })
@@ -85,7 +85,8 @@ export async function generateModuleCards(input: PipelineInput, deps: PipelineDe
   await report(deps.progress, PROGRESS.validate(written.cards.length, written.drafts), { cards: written.cards.length, dropped })
   const shortfall = shortfallOf(asked, written.cards.length, written.rejected, concepts.length)
   if (shortfall) log.warn('validate', `Only ${shortfall.produced} card(s) for a target of ${asked}: ${shortfall.reason}`, { shortfall })
-  if (written.cards.length === 0) throw new NoCardsError(`Module ${input.module_id}: no card passed validation (asked ${asked}); ${dropSummary(written.rejected, concepts.length).why}`)
+  if (written.cards.length === 0)
+    throw new NoCardsError(`Module ${input.module_id}: no card passed validation (asked ${asked}); ${dropSummary(written.rejected, concepts.length).why}`)
 
   return {
     module_id: input.module_id,

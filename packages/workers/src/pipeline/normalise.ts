@@ -96,7 +96,9 @@ function normaliseMarkdown(name: string, text: string, title: string | undefined
     const where = list ? takeSpan() : {}
     if (list && list.length > 0) {
       const parsed = list.map(inlineText).filter((item) => item.text !== '')
-      current().blocks.push(withBox({ kind: 'list', items: parsed.map((item) => item.text), terms: parsed.flatMap((item) => item.terms), ...(ordered ? { ordered } : {}), ...where }))
+      current().blocks.push(
+        withBox({ kind: 'list', items: parsed.map((item) => item.text), terms: parsed.flatMap((item) => item.terms), ...(ordered ? { ordered } : {}), ...where }),
+      )
     }
     list = undefined
   }

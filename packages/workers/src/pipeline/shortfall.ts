@@ -30,5 +30,11 @@ export function shortfallOf(asked: number, produced: number, rejected: Rejection
 }
 
 function lineOf(check: string): string {
-  return [...new Set(Object.values(DROP_CHECKS).filter((entry) => entry.check === check).map((entry) => entry.line))].join(' / ')
+  return [
+    ...new Set(
+      Object.values(DROP_CHECKS)
+        .filter((entry) => entry.check === check)
+        .map((entry) => entry.line),
+    ),
+  ].join(' / ')
 }

@@ -29,7 +29,9 @@ export class StageCache {
   ) {}
 
   private key(key: StageCacheKey): string {
-    const id = createHash('sha256').update(JSON.stringify([this.tenant, key.stage, key.contentHash, key.provider, key.model, key.promptVersion])).digest('hex')
+    const id = createHash('sha256')
+      .update(JSON.stringify([this.tenant, key.stage, key.contentHash, key.provider, key.model, key.promptVersion]))
+      .digest('hex')
     return auxKey(this.prefix, 'orchestrator', `cache:${key.stage}:${id}`)
   }
 

@@ -16,5 +16,8 @@ export function contentWords(text: string): string[] {
 
 /** Lower case, punctuation to spaces: how texts are compared for grounding and duplicates. */
 export function comparable(text: string): string {
-  return ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `
+  return ` ${text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()} `
 }

@@ -61,11 +61,7 @@ export function isGrounded(card: Pick<CardDraft, 'type' | 'front' | 'back'>, chu
  * empty, ungrounded, duplicate and near-duplicate cards dropped (and counted), the rest cut to
  * the target. Card ids are stable hashes, so a re-run yields the same ids.
  */
-export function finaliseCards(
-  drafts: CardDraft[],
-  chunks: Chunk[],
-  options: { module_id: string; cardTypes: CardType[]; targetCount: number },
-): FinalisedCards {
+export function finaliseCards(drafts: CardDraft[], chunks: Chunk[], options: { module_id: string; cardTypes: CardType[]; targetCount: number }): FinalisedCards {
   const chunkById = new Map(chunks.map((chunk) => [chunk.id, chunk]))
   const dropped: FinalisedCards['dropped'] = {}
   const rejected: Rejection[] = []
@@ -80,12 +76,27 @@ export function finaliseCards(
   for (const draft of drafts) {
     const front = draft.front?.trim() ?? ''
     const back = draft.back?.trim() ?? ''
-    if (front === '' || back === '') { drop(draft, 'empty'); continue }
-    if (!options.cardTypes.includes(draft.type)) { drop(draft, 'type'); continue }
+    if (front === '' || back === '') {
+      drop(draft, 'empty')
+      continue
+    }
+    if (!options.cardTypes.includes(draft.type)) {
+      drop(draft, 'type')
+      continue
+    }
     const chunk = chunkById.get(draft.chunk_id)
-    if (!chunk) { drop(draft, 'unknown_chunk'); continue }
-    if (draft.type === 'cloze' && !/\{\{c\d+::[^{}]+\}\}/.test(front)) { drop(draft, 'not_cloze'); continue }
-    if (!isGrounded({ type: draft.type, front, back }, chunk.text)) { drop(draft, 'ungrounded'); continue }
+    if (!chunk) {
+      drop(draft, 'unknown_chunk')
+      continue
+    }
+    if (draft.type === 'cloze' && !/\{\{c\d+::[^{}]+\}\}/.test(front)) {
+      drop(draft, 'not_cloze')
+      continue
+    }
+    if (!isGrounded({ type: draft.type, front, back }, chunk.text)) {
+      drop(draft, 'ungrounded')
+      continue
+    }
 
     const tags = [...(draft.kind ? [`kind:${draft.kind}`] : []), ...(draft.reverse ? ['reverse'] : [])]
     const card: Card = {
@@ -103,13 +114,22 @@ export function finaliseCards(
         ...timesOf(chunk, draft.type === 'cloze' ? [...front.matchAll(CLOZE)].map((match) => match[1]!) : [back]),
       },
     }
-    if (describeErrors(Card, card, 'card').length > 0) { drop(draft, 'invalid'); continue }
+    if (describeErrors(Card, card, 'card').length > 0) {
+      drop(draft, 'invalid')
+      continue
+    }
 
     const cardWords = new Set(contentWords(`${front.replace(CLOZE, '$1')} ${back}`))
     // A reverse card shares its pair's words by design; only the same question twice is a duplicate.
     const duplicate = draft.reverse ? keptFronts.has(comparable(front)) : keptWords.some((kept) => jaccard(kept, cardWords) >= NEAR_DUPLICATE_SIMILARITY)
-    if (duplicate) { drop(draft, 'duplicate'); continue }
-    if (cards.length >= options.targetCount) { drop(draft, 'over_target'); continue }
+    if (duplicate) {
+      drop(draft, 'duplicate')
+      continue
+    }
+    if (cards.length >= options.targetCount) {
+      drop(draft, 'over_target')
+      continue
+    }
     keptWords.push(cardWords)
     keptFronts.add(comparable(front))
     cards.push(card)

@@ -86,9 +86,7 @@ function isInvalidKey(body: unknown): boolean {
 function isDailyQuota(body: unknown): boolean {
   const code = (body as { error?: { code?: unknown; type?: unknown } })?.error
   if (code?.code === 'insufficient_quota' || code?.type === 'insufficient_quota') return true
-  return details(body).some((detail) =>
-    (detail.violations ?? []).some((violation) => /per ?day/i.test(`${violation.quotaId ?? ''} ${violation.quotaMetric ?? ''}`)),
-  )
+  return details(body).some((detail) => (detail.violations ?? []).some((violation) => /per ?day/i.test(`${violation.quotaId ?? ''} ${violation.quotaMetric ?? ''}`)))
 }
 
 /** The server's requested delay: Google's RetryInfo (`"37s"`), else a Retry-After header. */

@@ -1,15 +1,7 @@
 import type { TSchema, Static } from 'typebox'
 import { describeErrors } from '@flashcards/queue-core'
 import { MalformedOutputError } from '../errors.js'
-import {
-  PROMPT_VERSION,
-  StageAOutput,
-  StageBOutput,
-  repairMessage,
-  stageAMessages,
-  stageBMessages,
-  type ChatMessage,
-} from './prompts.js'
+import { PROMPT_VERSION, StageAOutput, StageBOutput, repairMessage, stageAMessages, stageBMessages, type ChatMessage } from './prompts.js'
 import type { CardDraft, CardRequest, Concept, ConceptRequest, LlmProvider, ProviderAnswer, TokenUsage } from './types.js'
 
 export interface JsonCompletion {

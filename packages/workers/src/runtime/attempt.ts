@@ -1,13 +1,5 @@
 import type { Job } from 'bullmq'
-import {
-  JobLogWriter,
-  type FlashcardConfig,
-  type JobLogStore,
-  type LlmCallRecord,
-  type QueueName,
-  type RedisConnection,
-  type WorkerQueues,
-} from '@flashcards/queue-core'
+import { JobLogWriter, type FlashcardConfig, type JobLogStore, type LlmCallRecord, type QueueName, type RedisConnection, type WorkerQueues } from '@flashcards/queue-core'
 import { attemptSignal } from './abort.js'
 import { reportLostAttempt } from './attempt-trace.js'
 import { jobLogRecorder, type JobLogRecorder } from './job-log-recorder.js'

@@ -32,12 +32,7 @@ export function describeJobFile(file: TranscriptionFile): string {
  * speech-to-text (audio/video), and store the transcript. Errors name the file; only transient
  * ones (timeouts, 5xx, dropped connections) are left retryable.
  */
-export async function processFileJob(
-  job: Job<TranscriptionJobData>,
-  data: TranscriptionJobData,
-  ctx: ProcessorContext,
-  deps: FileJobDeps,
-): Promise<FileTranscriptResult> {
+export async function processFileJob(job: Job<TranscriptionJobData>, data: TranscriptionJobData, ctx: ProcessorContext, deps: FileJobDeps): Promise<FileTranscriptResult> {
   const file = data.files[0]
   if (!file || data.files.length !== 1) throw new InvalidJobError(`${TRANSCRIBE_FILE_JOB} job ${job.id} must carry exactly one file`)
   const label = describeJobFile(file)

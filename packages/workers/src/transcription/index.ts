@@ -18,14 +18,7 @@ export { TRANSCRIBE_FILE_JOB, type FileTranscriptResult } from './file-job.js'
 export type { ModuleTranscriptionResult } from './module-job.js'
 export { writeTranscript, transcriptPath, type StoredTranscript } from './store.js'
 export { fetchFile, refusedRange, type FetchedFile, type FileFetcherOptions } from './fetch/index.js'
-export {
-  createSpeechToText,
-  GeminiSpeechToText,
-  OpenAiSpeechToText,
-  type SpeechToText,
-  type MediaInput,
-  type Transcript,
-} from './stt/index.js'
+export { createSpeechToText, GeminiSpeechToText, OpenAiSpeechToText, type SpeechToText, type MediaInput, type Transcript } from './stt/index.js'
 
 export interface TranscriptionWorkerOptions {
   /** The runbook's variables (loadConfig): REDIS_URL, WORKER_CONCURRENCY, JOB_TIMEOUT_MS, CONTENT_DIR, MOCK_FILE_URLS, … */

@@ -31,13 +31,19 @@ export async function deliverWebhook(url: string, event: WebhookEvent, options: 
   if (literalReason) throw refused(new RefusedAddressError(target.hostname, host, literalReason))
   const body = JSON.stringify(event)
   try {
-    const status = await post(target, body, {
-      'content-type': 'application/json',
-      'user-agent': 'flashcard-webhooks',
-      [SIGNATURE_HEADER]: signWebhook(options.secret, body),
-      'flashcard-event': event.type,
-      'flashcard-event-id': event.id,
-    }, guardedLookup(policy), options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+    const status = await post(
+      target,
+      body,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'flashcard-webhooks',
+        [SIGNATURE_HEADER]: signWebhook(options.secret, body),
+        'flashcard-event': event.type,
+        'flashcard-event-id': event.id,
+      },
+      guardedLookup(policy),
+      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    )
     if (status < 200 || status >= 300) throw new Error(`webhook receiver answered HTTP ${status}`)
     return status
   } catch (err) {

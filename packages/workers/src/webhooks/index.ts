@@ -1,11 +1,5 @@
 import { Queue, Worker, type Job } from 'bullmq'
-import {
-  closeRedis,
-  isClusterUrl,
-  queuePrefixFor,
-  type DeckStore,
-  type FlashcardConfig,
-} from '@flashcards/queue-core'
+import { closeRedis, isClusterUrl, queuePrefixFor, type DeckStore, type FlashcardConfig } from '@flashcards/queue-core'
 import { watchedRedis } from '../runtime/connections.js'
 import type { Logger } from '../runtime/logger.js'
 import { createOutageLog } from '../runtime/outage-log.js'
@@ -87,11 +81,13 @@ export async function startWebhooks(options: WebhooksOptions): Promise<Webhooks>
       },
     }
     const backoff = { type: 'exponential', delay: options.backoffMs ?? WEBHOOK_BACKOFF_MS }
-    await queue.addBulk(urls.map((url) => ({
-      name: 'deliver',
-      data: { url, event },
-      opts: { jobId: deliveryId(event, url), attempts: WEBHOOK_ATTEMPTS, backoff, removeOnComplete: { age: 86_400, count: 1_000 }, removeOnFail: { age: 7 * 86_400 } },
-    })))
+    await queue.addBulk(
+      urls.map((url) => ({
+        name: 'deliver',
+        data: { url, event },
+        opts: { jobId: deliveryId(event, url), attempts: WEBHOOK_ATTEMPTS, backoff, removeOnComplete: { age: 86_400, count: 1_000 }, removeOnFail: { age: 7 * 86_400 } },
+      })),
+    )
   }
 
   return {

@@ -9,7 +9,7 @@ export interface ProviderCase {
   rateLimited(seconds: number): Reply
   dailyQuota: Reply
   unauthorized: Reply
-  checkWire(t: Pick<typeof import("tap").default, "match" | "equal" | "type">, request: LlmRequest): void
+  checkWire(t: Pick<typeof import('tap').default, 'match' | 'equal' | 'type'>, request: LlmRequest): void
 }
 
 export const CASES: ProviderCase[] = [
@@ -63,4 +63,3 @@ export function lesson(tag: string, sections = 2): string {
   for (let i = 0; i < sections; i++) parts.push(`## Part ${i + 1}\n\n${facts[i % facts.length]} It matters for ${tag}.`)
   return parts.join('\n\n')
 }
-

@@ -20,7 +20,10 @@ const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '
 
 /** A field as Anki sorts and compares it: tags stripped, entities decoded. */
 export function plainText(html: string): string {
-  return html.replace(/<[^>]*>/g, ' ').replace(/&(?:lt|gt|quot|#39|amp);/g, (e) => ENTITIES[e]!).trim()
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(?:lt|gt|quot|#39|amp);/g, (e) => ENTITIES[e]!)
+    .trim()
 }
 
 /** Anki's duplicate-check checksum: the first 8 hex digits of SHA-1 over the plain sort field. */
@@ -67,14 +70,7 @@ function model(id: number, name: string, type: 0 | 1, fields: string[], tmpl: Re
 
 export function modelsJson(mod: number): string {
   const source = '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}'
-  const basic = model(
-    BASIC_MODEL_ID,
-    'Flashcard Basic',
-    0,
-    ['Front', 'Back', 'Source'],
-    template('Card 1', '{{Front}}', `{{FrontSide}}<hr id="answer">{{Back}}${source}`),
-    mod,
-  )
+  const basic = model(BASIC_MODEL_ID, 'Flashcard Basic', 0, ['Front', 'Back', 'Source'], template('Card 1', '{{Front}}', `{{FrontSide}}<hr id="answer">{{Back}}${source}`), mod)
   const cloze = model(
     CLOZE_MODEL_ID,
     'Flashcard Cloze',

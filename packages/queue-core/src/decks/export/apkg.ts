@@ -1,15 +1,5 @@
 import type { Database, SqlJsStatic } from 'sql.js'
-import {
-  BASIC_MODEL_ID,
-  CLOZE_MODEL_ID,
-  colConfJson,
-  deckConfJson,
-  decksJson,
-  fieldChecksum,
-  modelsJson,
-  plainText,
-  stableId,
-} from './anki-collection.js'
+import { BASIC_MODEL_ID, CLOZE_MODEL_ID, colConfJson, deckConfJson, decksJson, fieldChecksum, modelsJson, plainText, stableId } from './anki-collection.js'
 import type { ExportNote } from './notes.js'
 
 // Anki's collection schema 11: what `collection.anki2` inside an .apkg holds.
@@ -47,7 +37,10 @@ async function loadSqlJs(): Promise<SqlJsStatic> {
 /** The card ordinals of a cloze text: one card per distinct deletion number (`c1` → 0). */
 export function clozeOrdinals(text: string): number[] {
   const numbers = new Set([...text.matchAll(/\{\{c(\d+)::/g)].map((m) => Number(m[1])))
-  return [...numbers].filter((n) => n > 0).sort((a, b) => a - b).map((n) => n - 1)
+  return [...numbers]
+    .filter((n) => n > 0)
+    .sort((a, b) => a - b)
+    .map((n) => n - 1)
 }
 
 function writeCollection(db: Database, notes: readonly ExportNote[], nowSeconds: number): void {
@@ -64,8 +57,8 @@ function writeCollection(db: Database, notes: readonly ExportNote[], nowSeconds:
     deckConfJson(nowSeconds),
     '{}',
   ])
-  const insertNote = db.prepare('INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, \'\')')
-  const insertCard = db.prepare('INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, \'\')')
+  const insertNote = db.prepare("INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')")
+  const insertCard = db.prepare("INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')")
   try {
     notes.forEach((note, index) => {
       const noteId = stableId('note', note.guid)

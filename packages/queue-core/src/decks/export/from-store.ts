@@ -17,7 +17,7 @@ export async function readWholeDeck(store: DeckStore, key: DeckKey): Promise<Dec
 /** Every deck of a course, whole, in the store's list order. */
 export async function readCourseDecks(store: DeckStore, tenant: string, course_id: string): Promise<Deck[]> {
   const decks: Deck[] = []
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await store.listDecks(tenant, course_id, { offset, limit: DECK_PAGE_MAX })
     for (const summary of page.items) {
       const deck = await readWholeDeck(store, { tenant, course_id, module_id: summary.module_id })
@@ -32,15 +32,9 @@ export async function readCourseDecks(store: DeckStore, tenant: string, course_i
  * Exports a module's deck (with `module_id`) or a course's decks as one file; null when there
  * is nothing of that tenant to export.
  */
-export async function exportFromStore(
-  store: DeckStore,
-  scope: { tenant: string; course_id: string; module_id?: string },
-  format: ExportFormat,
-): Promise<DeckExport | null> {
+export async function exportFromStore(store: DeckStore, scope: { tenant: string; course_id: string; module_id?: string }, format: ExportFormat): Promise<DeckExport | null> {
   const { tenant, course_id, module_id } = scope
-  const decks = module_id
-    ? [await readWholeDeck(store, { tenant, course_id, module_id })].filter((d): d is Deck => d !== null)
-    : await readCourseDecks(store, tenant, course_id)
+  const decks = module_id ? [await readWholeDeck(store, { tenant, course_id, module_id })].filter((d): d is Deck => d !== null) : await readCourseDecks(store, tenant, course_id)
   if (decks.length === 0) return null
   return exportDecks(decks, format, module_id ? { course_id, module_id } : { course_id })
 }

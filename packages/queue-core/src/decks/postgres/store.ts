@@ -1,9 +1,7 @@
 import type { Fragment, Sql, TransactionSql } from 'postgres'
 import type { Card } from '../../schemas.js'
 import { applyPatch, checkPage, checkRevisionInput, emptyCounts, toDeckCard, type CardReview } from '../review.js'
-import type {
-  CardPatch, Deck, DeckCard, DeckKey, DeckQuery, DeckRevisionInput, DeckStore, DeckSummary, PageQuery, ReviewStatus,
-} from '../types.js'
+import type { CardPatch, Deck, DeckCard, DeckKey, DeckQuery, DeckRevisionInput, DeckStore, DeckSummary, PageQuery, ReviewStatus } from '../types.js'
 import { migrate } from './migrations.js'
 
 export interface PostgresDeckStoreOptions {
@@ -72,8 +70,9 @@ export class PostgresDeckStore implements DeckStore {
 
   async getDeck(key: DeckKey, q?: DeckQuery): Promise<Deck | null> {
     const page = checkPage(q)
-    const [row] = await this.sql<{ id: string; revisions: number; revision: number; job_id: string; course_title: string | null;
-      module_title: string | null; created_at: Date; updated_at: Date }[]>`
+    const [row] = await this.sql<
+      { id: string; revisions: number; revision: number; job_id: string; course_title: string | null; module_title: string | null; created_at: Date; updated_at: Date }[]
+    >`
       SELECT d.id, d.revisions, r.revision, r.job_id, r.course_title, r.module_title, r.created_at, r.updated_at
       FROM decks d JOIN deck_revisions r ON r.deck_id = d.id AND r.revision = ${page.revision ?? this.sql`d.revisions`}
       WHERE d.tenant = ${key.tenant} AND d.course_id = ${key.course_id} AND d.module_id = ${key.module_id}`
@@ -129,8 +128,15 @@ export class PostgresDeckStore implements DeckStore {
     for (const row of rows) {
       let item = items.get(row.module_id)
       if (!item) {
-        item = { course_id, module_id: row.module_id, ...(row.module_title !== null ? { module_title: row.module_title } : {}),
-          revision: row.revision, updated_at: row.updated_at.toISOString(), card_count: 0, counts: emptyCounts() }
+        item = {
+          course_id,
+          module_id: row.module_id,
+          ...(row.module_title !== null ? { module_title: row.module_title } : {}),
+          revision: row.revision,
+          updated_at: row.updated_at.toISOString(),
+          card_count: 0,
+          counts: emptyCounts(),
+        }
         items.set(row.module_id, item)
       }
       if (row.status === null) continue

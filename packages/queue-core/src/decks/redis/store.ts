@@ -58,7 +58,14 @@ export class RedisDeckStore implements DeckStore {
     const { base, index } = this.keys(key)
     const pairs = cards.flatMap((card) => [card.id, JSON.stringify(card)])
     const [revision, created] = await this.redis.deckWriteRevision(
-      base, index, input.job_id, new Date().toISOString(), input.course_title ?? '', input.module_title ?? '', key.module_id, ...pairs,
+      base,
+      index,
+      input.job_id,
+      new Date().toISOString(),
+      input.course_title ?? '',
+      input.module_title ?? '',
+      key.module_id,
+      ...pairs,
     )
     return { revision, created: created === 1 }
   }
@@ -101,10 +108,7 @@ export class RedisDeckStore implements DeckStore {
   async listDecks(tenant: string, course_id: string, q?: PageQuery): Promise<{ items: DeckSummary[]; total: number }> {
     const page = checkPage(q)
     const { index } = deckKeys(this.options.prefix, this.options.cluster, { tenant, course_id })
-    const [total, modules] = await Promise.all([
-      this.redis.zcard(index),
-      this.redis.zrange(index, String(page.offset), String(page.offset + page.limit - 1)),
-    ])
+    const [total, modules] = await Promise.all([this.redis.zcard(index), this.redis.zrange(index, String(page.offset), String(page.offset + page.limit - 1))])
     const summaries = await Promise.all(modules.map((module_id) => this.getSummary({ tenant, course_id, module_id })))
     return { items: summaries.filter((item): item is DeckSummary => item !== null), total }
   }

@@ -15,6 +15,4 @@ export interface Analysis {
 }
 
 /** The thread's answer: an analysis, or a refusal as plain data (an Error's class does not cross threads). */
-export type SandboxReply =
-  | { ok: true; analysis: Analysis }
-  | { ok: false; extraction?: { file: string; reason: ExtractionFailure; message: string }; message: string }
+export type SandboxReply = { ok: true; analysis: Analysis } | { ok: false; extraction?: { file: string; reason: ExtractionFailure; message: string }; message: string }

@@ -28,7 +28,9 @@ const PEOPLE = /^\p{L}{3,}(?:ists|ians)$/iu
 const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN'])
 /** Adjectives that count or judge rather than describe: never part of a blank. */
 const QUANTIFIERS = new Set(
-  'several some many few various such other own same certain particular significant main much more most less least first last next whole entire different numerous multiple individual valid useful corresponding specific single separate'.split(' '),
+  'several some many few various such other own same certain particular significant main much more most less least first last next whole entire different numerous multiple individual valid useful corresponding specific single separate'.split(
+    ' ',
+  ),
 )
 const MAX_BLANK_WORDS = 4
 const UNIT_WORDS = '%|percent|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion'
@@ -64,12 +66,19 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
   const terms = [...marked, ...known].map((term) => term.text.toLowerCase())
   // A phrase inside a marked term ("quantity" of "quantity supplied") would split it.
   const phrases = nounPhrases(sentence.tokens).filter(
-    (text) => !actsAsVerb(sentence.tokens, text) && !headOfOf(sentence.text, text) && !PEOPLE.test(text) && !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)),
+    (text) =>
+      !actsAsVerb(sentence.tokens, text) &&
+      !headOfOf(sentence.text, text) &&
+      !PEOPLE.test(text) &&
+      !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)),
   )
   candidates.push(...phrases.map((text) => ({ text, kind: 'phrase' as const })))
   // A path or a file name in code is the example's own data, not something to recall (C15).
   const worth = candidates.filter((blank) => blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text))
-  return worth.find((blank) => isGoodBlank(blank, sentence) && !enumerated(sentence.text, blank) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false))
+  return worth.find(
+    (blank) =>
+      isGoodBlank(blank, sentence) && !enumerated(sentence.text, blank) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false),
+  )
 }
 
 /**
@@ -78,7 +87,10 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
  * away (R7). A marked term or code outside the list may still be the blank.
  */
 function enumerated(text: string, blank: Blank): boolean {
-  const items = text.replace(/[.!]$/, '').split(/,\s*|;\s*|:\s*/).map((part) => part.replace(/^(?:and|or)\s+/, '').trim())
+  const items = text
+    .replace(/[.!]$/, '')
+    .split(/,\s*|;\s*|:\s*/)
+    .map((part) => part.replace(/^(?:and|or)\s+/, '').trim())
   const short = (item: string | undefined) => item !== undefined && item.split(/\s+/).length <= 3
   let longest = 0
   let inList = false
@@ -108,8 +120,6 @@ function aside(text: string, phrase: string): boolean {
   const concession = CONCESSION.exec(text)
   return concession !== null && at < concession[0].length
 }
-
-
 
 function termBlanks(sentence: Sentence, terms: MarkedTerm[]): Blank[] {
   const blanks: Blank[] = []
@@ -147,7 +157,7 @@ export function nounPhrases(tokens: Token[]): string[] {
     if (halved) run = []
     halved = false
     while (run.length > 0 && run[run.length - 1]!.pos === 'ADJ') run.pop()
-    while (run.length > 0 && (run[0]!.pos === 'ADJ' && run.length > 2)) run.shift()
+    while (run.length > 0 && run[0]!.pos === 'ADJ' && run.length > 2) run.shift()
     const nouns = run.filter((token) => token.pos !== 'ADJ')
     // The lemma and the word itself: the model lemmatises "data" to "datum".
     const generic = (token: Token) => GENERIC_NOUNS.has(token.lemma) || GENERIC_NOUNS.has(token.text.toLowerCase())

@@ -126,18 +126,27 @@ function reverseOf(concept: Concept, card: CardDraft, allowed: CardType[]): Card
     const front = article ? `What ${called[1]} ${article} ${concept.term}?` : `What is meant by ${concept.term}?`
     return { type: 'basic', front, back: described.charAt(0).toUpperCase() + described.slice(1), chunk_id: card.chunk_id, kind: concept.kind }
   }
-  if (card.type === 'basic' && concept.relation === card.front) return cardsFor({ ...concept, relation: undefined }, allowed.filter((type) => type === 'cloze'))[0]
+  if (card.type === 'basic' && concept.relation === card.front)
+    return cardsFor(
+      { ...concept, relation: undefined },
+      allowed.filter((type) => type === 'cloze'),
+    )[0]
   return undefined
 }
 
 /** Terms the module defines with a sentence about them ("The quantity supplied is …"), at most four words. */
 export function definedTerms(concepts: Concept[]): string[] {
-  return concepts.filter((concept) => concept.kind === 'definition' && !concept.term.startsWith('`') && concept.term.split(/\s+/).length <= 4 && (concept.relation || opensWith(concept))).map((concept) => concept.term)
+  return concepts
+    .filter((concept) => concept.kind === 'definition' && !concept.term.startsWith('`') && concept.term.split(/\s+/).length <= 4 && (concept.relation || opensWith(concept)))
+    .map((concept) => concept.term)
 }
 
 /** "The quantity supplied is …": the sentence is about the term, not naming it in passing ("… (also known as version)"). */
 function opensWith(concept: Concept): boolean {
-  return concept.statement.toLowerCase().replace(/^(?:the|an?)\s+/, '').startsWith(concept.term.toLowerCase())
+  return concept.statement
+    .toLowerCase()
+    .replace(/^(?:the|an?)\s+/, '')
+    .startsWith(concept.term.toLowerCase())
 }
 
 /** Terms the author marked anywhere in the module (bold, italic, glossary links), at most four words. */
@@ -159,7 +168,16 @@ function moduleTerms(chunks: Chunk[]): string[] {
  */
 function withKnownTerm(concept: Concept, known: string[]): Concept | undefined {
   // A number ("about {{two percent}}") is the fact itself, whatever terms stand around it.
-  if (concept.relation || concept.kind === 'definition' || concept.kind === 'list' || known.includes(concept.term) || concept.term.startsWith('`') || /\d/.test(concept.term) || isQuantity(concept.term)) return concept
+  if (
+    concept.relation ||
+    concept.kind === 'definition' ||
+    concept.kind === 'list' ||
+    known.includes(concept.term) ||
+    concept.term.startsWith('`') ||
+    /\d/.test(concept.term) ||
+    isQuantity(concept.term)
+  )
+    return concept
   for (const candidate of known) {
     const at = wordIndex(concept.statement.toLowerCase(), candidate.toLowerCase())
     if (at < 0) continue

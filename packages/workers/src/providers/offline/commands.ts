@@ -13,7 +13,10 @@ const PURPOSE = new RegExp(String.raw`^(?:To|In order to|If you (?:want|need|wis
 const ABLE = new RegExp(String.raw`^(?:You|We|One) can ([^:;,]{8,110}?)\s+(?:using|with|by running|by typing|by using)(?:\s+${WHAT})?\s*:?$`, 'i')
 
 /** "If you decide to get rid of a branch you can delete it with:": the wish is the purpose. */
-const DECIDE = new RegExp(String.raw`^If you (?:decide|want|need|wish) to ([^:;,]{8,110}?),?\s+you can \w+ (?:it|them|one)\s+(?:using|with|by running|by typing|by using)(?:\s+${WHAT})?\s*:?$`, 'i')
+const DECIDE = new RegExp(
+  String.raw`^If you (?:decide|want|need|wish) to ([^:;,]{8,110}?),?\s+you can \w+ (?:it|them|one)\s+(?:using|with|by running|by typing|by using)(?:\s+${WHAT})?\s*:?$`,
+  'i',
+)
 
 /** The command of a code block of one short line (a shell prompt removed), in backticks. */
 export function commandOf(code: string): string | undefined {

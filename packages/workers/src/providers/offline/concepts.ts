@@ -20,8 +20,10 @@ const MIN_SENTENCE_CHARS = 25
  * Sentences that lean on their context (C9), tell the lesson's story, or instruct rather than
  * state: no card can stand alone on them.
  */
-const LEANS_ON_CONTEXT = /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|welcome|he|she|i)\b/i
-const STORY = /\b(?:you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
+const LEANS_ON_CONTEXT =
+  /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|welcome|he|she|i)\b/i
+const STORY =
+  /\b(?:you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
 /** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
 const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down)\b|"[^"]{1,30}" tab\b/i
@@ -63,7 +65,11 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
     for (const { text: prose, terms } of proseOf(block)) {
       // "This command creates …" right under a one-line code block names that command.
       // "This gives the output as a list …" right under it says what the command does.
-      const text = command ? prose.replace(/^This command\b/, `The command ${command}`).replace(/^This(?= (?:gives|prints|shows|lists|displays|returns|outputs|produces|creates|removes|deletes)\b)/, command) : prose
+      const text = command
+        ? prose
+            .replace(/^This command\b/, `The command ${command}`)
+            .replace(/^This(?= (?:gives|prints|shows|lists|displays|returns|outputs|produces|creates|removes|deletes)\b)/, command)
+        : prose
       // A term counts as marked in the first sentence that holds it, where the author marked it;
       // later it is a known term, ranked after the code of the sentence that mentions it.
       const unplaced = [...terms]
@@ -95,7 +101,15 @@ function commandFor(paragraph: string, code: string, analyse: Analyser): Draft[]
  * demands is worth a blank only when it is one of them.
  */
 function topicWords(chunk: Chunk): Set<string> {
-  const code = chunk.blocks.flatMap((block) => (block.kind === 'code' ? [block.text] : 'text' in block ? (block.text.match(/`[^`]+`/g) ?? []) : 'items' in block ? block.items.flatMap((item) => item.match(/`[^`]+`/g) ?? []) : []))
+  const code = chunk.blocks.flatMap((block) =>
+    block.kind === 'code'
+      ? [block.text]
+      : 'text' in block
+        ? (block.text.match(/`[^`]+`/g) ?? [])
+        : 'items' in block
+          ? block.items.flatMap((item) => item.match(/`[^`]+`/g) ?? [])
+          : [],
+  )
   const topic = new Set(code.flatMap((text) => text.toLowerCase().match(/[a-z]+/g) ?? []))
   const counts = new Map<string, number>()
   for (const word of chunk.text.toLowerCase().match(/[a-z]{4,}/g) ?? []) {
@@ -120,7 +134,15 @@ function proseOf(block: Block): { text: string; terms: MarkedTerm[] }[] {
   }
 }
 
-function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[], keypoint: boolean, topic: ReadonlySet<string>, names: ReadonlySet<string>, analyse: Analyser): Draft | undefined {
+function conceptOf(
+  sentence: Sentence,
+  marked: MarkedTerm[],
+  known: MarkedTerm[],
+  keypoint: boolean,
+  topic: ReadonlySet<string>,
+  names: ReadonlySet<string>,
+  analyse: Analyser,
+): Draft | undefined {
   const text = standalone(sentence.text)
   if (!text) return undefined
   // A cut or unwrapped sentence is read again, so its words and tags are its own.
@@ -130,7 +152,13 @@ function conceptOf(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[]
   const knownHere = known.filter((term) => containsWord(lower, term.text.toLowerCase()))
   const definition = definitionIn(clause, new Set([...inSentence, ...knownHere].map((term) => term.text.toLowerCase())))
   if (definition && containsWord(text, definition.term)) {
-    return { kind: keypoint ? 'keypoint' : 'definition', term: definition.term, statement: text, ...(definition.question ? { relation: definition.question } : {}), ...(definition.answer ? { answer: definition.answer } : {}) }
+    return {
+      kind: keypoint ? 'keypoint' : 'definition',
+      term: definition.term,
+      statement: text,
+      ...(definition.question ? { relation: definition.question } : {}),
+      ...(definition.answer ? { answer: definition.answer } : {}),
+    }
   }
   // A fragment without a verb ("One field per type of information.") states nothing.
   // Nor does one whose only verb is a gerund ("Filtering rows according to WHERE.").
@@ -178,23 +206,44 @@ function clausesOf(sentence: Sentence): Sentence[] {
 
 /** The sentence, or its first clause when it is too long, when it can stand alone; else undefined. */
 function standalone(sentence: string): string | undefined {
-  let text = withoutConnective(sentence.replace(/\s+/g, ' ').trim().replace(/^[-*•]\s+/, ''))
+  let text = withoutConnective(
+    sentence
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/^[-*•]\s+/, ''),
+  )
   if (text.length > MAX_SENTENCE_CHARS) {
     // The longest head that ends where a clause or an aside begins, and fits ("by creating … and including …": the second of two ways).
-    const cuts = [...text.matchAll(/;\s|\s[—–]\s|:\s|,\s(?=(?:and|but|so|which|while)\s)|\s(?=(?:whereas|rather than|without|because|unless|even if)\s)|\s(?=\((?:for example|e\.g\.|i\.e\.|see)\b)/g)]
+    const cuts = [
+      ...text.matchAll(
+        /;\s|\s[—–]\s|:\s|,\s(?=(?:and|but|so|which|while)\s)|\s(?=(?:whereas|rather than|without|because|unless|even if)\s)|\s(?=\((?:for example|e\.g\.|i\.e\.|see)\b)/g,
+      ),
+    ]
       .map((match) => match.index)
       .concat(/\bby \w+ing\b/.test(text) ? [...text.matchAll(/\s(?=and \w+ing\s)/g)].map((match) => match.index) : [])
       .filter((index) => index >= MIN_SENTENCE_CHARS && index < MAX_SENTENCE_CHARS)
     if (cuts.length === 0) return undefined
     // "…, still without energy": the cut leaves no adverb dangling ("…, still.").
-    text = `${text.slice(0, Math.max(...cuts)).replace(/,?\s+(?:still|also|even|only|just|then|and|or|but)$/i, '').replace(/,$/, '')}.`
+    text = `${text
+      .slice(0, Math.max(...cuts))
+      .replace(/,?\s+(?:still|also|even|only|just|then|and|or|but)$/i, '')
+      .replace(/,$/, '')}.`
   }
   if (text.length < MIN_SENTENCE_CHARS || text.length > MAX_SENTENCE_CHARS) return undefined
   // "If we run `wc *.pdb`, the `*` matches …": a reader's "we" in a leading condition tells no story.
   const main = text.replace(CONDITION, '')
   // "Production costs are the most important.": a superlative without its noun leans on the sentence before.
   if (/\bthe (?:most|least) [\w-]+\.?$/.test(text)) return undefined
-  if (NOT_A_STATEMENT.test(text) || LEANS_ON_CONTEXT.test(main) || RELATIVE_HEAD.test(text) || STORY.test(main) || FIRST_PERSON.test(text) || GUI.test(text) || JUDGEMENT.test(text)) return undefined
+  if (
+    NOT_A_STATEMENT.test(text) ||
+    LEANS_ON_CONTEXT.test(main) ||
+    RELATIVE_HEAD.test(text) ||
+    STORY.test(main) ||
+    FIRST_PERSON.test(text) ||
+    GUI.test(text) ||
+    JUDGEMENT.test(text)
+  )
+    return undefined
   // A sentence cut in the middle of an aside ("… numbers (BIGINT, or big integer.") is no statement.
   if ((text.match(/\(/g)?.length ?? 0) !== (text.match(/\)/g)?.length ?? 0)) return undefined
   if (!/[.!]$/.test(text)) text = `${text}.`
@@ -207,7 +256,8 @@ function standalone(sentence: string): string | undefined {
  * "However, an outlier can pull the mean away", "In the log, you will see that each version is …":
  * the connective ties to the sentence before, the lead-in addresses the reader; the statement stands without them.
  */
-const CONNECTIVE = /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-z`])/i
+const CONNECTIVE =
+  /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-z`])/i
 
 /** "Tip: …", "Note: …": a callout's label names the box, not a term of the sentence. */
 const CALLOUT_LABEL = /^(?:Tip|Hint|Note|Warning|Caution|Important|Remember|Info|Aside|Did you know\??)s?\s*:\s+/i

@@ -24,9 +24,11 @@ export interface Definition {
   answer?: string
 }
 
-const CALLED = /^(.{6,100}?),?\s+(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as|said to be)\s+(?:an?\s+|the\s+|its\s+|their\s+)?(.{1,40}?)(?:\s+\([^)]{1,30}\))?(?=[.,;:]|\s+(?:and|or|because|which|that|in|by|for)\b|$)/
+const CALLED =
+  /^(.{6,100}?),?\s+(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as|said to be)\s+(?:an?\s+|the\s+|its\s+|their\s+)?(.{1,40}?)(?:\s+\([^)]{1,30}\))?(?=[.,;:]|\s+(?:and|or|because|which|that|in|by|for)\b|$)/
 /** "…, and the attraction between them is called an ionic bond", "…, called an SHA", "what chemists call a sea of electrons": a term without a question. */
-const CALLED_LATER = /(?:\b(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as|said to be)|,\s+(?:called|named|termed|known as)|\bwhat\s+[a-z]+\s+call|\b(?:an?|the|one)\s+(?:[a-z]+\s+){1,2}(?:called|named))\s+(?:an?\s+|the\s+|its\s+|their\s+)?(`[^`]+`|['"‘“][^.,;:()`'"‘’“”]{1,30}['"’”]|[^.,;:()`'"‘’“”]{1,40}?)(?=[.,;:]|\s+(?:and|or|because|which|that|where|when|to|with|in|by|for)\b|$)/
+const CALLED_LATER =
+  /(?:\b(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as|said to be)|,\s+(?:called|named|termed|known as)|\bwhat\s+[a-z]+\s+call|\b(?:an?|the|one)\s+(?:[a-z]+\s+){1,2}(?:called|named))\s+(?:an?\s+|the\s+|its\s+|their\s+)?(`[^`]+`|['"‘“][^.,;:()`'"‘’“”]{1,30}['"’”]|[^.,;:()`'"‘’“”]{1,40}?)(?=[.,;:]|\s+(?:and|or|because|which|that|where|when|to|with|in|by|for)\b|$)/
 /** "Commits should be 'atomic', meaning that …": the quoted or single word before "meaning" is the term. */
 const MEANING = /\s(?:is|are|should be|must be)\s+['"‘“]?([\w-]+(?:\s[\w-]+)?)['"’”]?,\s+(?:meaning|which means|that is,|i\.e\.)\s/
 /** "Electronegativity measures how strongly …": the sentence says what its subject is for. */
@@ -34,12 +36,14 @@ const MEASURES = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3
 /** A predicate that identifies by rank ("the most electronegative element") makes a cloze, not a "What is X?". */
 const SUPERLATIVE = /^(?:most|least|only|first|last|(?:larg|small|high|low|fast|slow|strong|weak|great|long|short)est)\b/i
 const ALSO_KNOWN = /\b(?:also known as|also called|aka|or simply)\s+(?:an?\s+|the\s+)?((?:`[^`]+`|[^\s,;:.)]+)(?:\s+[^\s,;:.)]+){0,3})/
-const STANDS_FOR = /^(?:(?:In|According to|Under|By) [^,]{1,40},\s+)?(`[^`]+`|[A-Z][\w-]{1,15})\s+(?:stands for|is short for|is an abbreviation (?:for|of))\s+(?:an?\s+|the\s+)?([^.,;:()]{3,60})/
+const STANDS_FOR =
+  /^(?:(?:In|According to|Under|By) [^,]{1,40},\s+)?(`[^`]+`|[A-Z][\w-]{1,15})\s+(?:stands for|is short for|is an abbreviation (?:for|of))\s+(?:an?\s+|the\s+)?([^.,;:()]{3,60})/
 const IS_A = /^(?:(?:In|According to|Under|By) [^,]{1,40},\s+)?((?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3})\s+(is|are)\s+(?:an?|the|one of the|any)\s+\S/i
 const MEANS = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,2})\s+(?:means|refers to|denotes|represents)\s+\S/i
 
 /** Words that make a subject a pronoun, a clause or a judgement rather than a term. */
-const NOT_A_TERM = /^(?:it|this|that|these|those|there|here|they|he|she|we|you|i|one|each|all|some|such|what|which|who|how|why|when|where|another|other|both|either|neither|every|any|much|many|most|more|few|several|the (?:first|second|third|fourth|fifth|last|next|main|only|best|idea|problem|answer|result|goal|point|reason|advantage|difference|key|trick|rule|way|thing|example|purpose|following))\b/i
+const NOT_A_TERM =
+  /^(?:it|this|that|these|those|there|here|they|he|she|we|you|i|one|each|all|some|such|what|which|who|how|why|when|where|another|other|both|either|neither|every|any|much|many|most|more|few|several|the (?:first|second|third|fourth|fifth|last|next|main|only|best|idea|problem|answer|result|goal|point|reason|advantage|difference|key|trick|rule|way|thing|example|purpose|following))\b/i
 
 /** The definition in a sentence, if it has one, with nouns checked by the parts of speech. */
 export function definitionIn(sentence: Sentence, marked: Set<string>): Definition | undefined {

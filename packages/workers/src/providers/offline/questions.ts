@@ -97,7 +97,10 @@ function objectAt(tokens: Token[], at: number): string | undefined {
   if (phrase.length === 1 && isGeneric(phrase[0]!)) return undefined
   // The phrase must end the clause, not break off before "of …" that completes it.
   if (tokens[end]?.text === 'of') return undefined
-  return tokens.slice(at, end).map((token) => token.text).join(' ')
+  return tokens
+    .slice(at, end)
+    .map((token) => token.text)
+    .join(' ')
 }
 
 function isGeneric(token: Token): boolean {
@@ -114,7 +117,8 @@ function asSubject(subject: Token[], names: ReadonlySet<string>): string {
 }
 
 /** "Branches should be used to keep the main branch clean.": the purpose a sentence gives its subject. */
-const USED_TO = /^((?:[\w`.-]+\s+){0,3}[\w`.-]+)\s+(is|are|should|can|must|may)\s+(?:be\s+)?(?:mainly\s+|mostly\s+|often\s+|commonly\s+)?used\s+to\s+([a-z]+(?:\s+[^\s,;:]+){1,7})\.$/
+const USED_TO =
+  /^((?:[\w`.-]+\s+){0,3}[\w`.-]+)\s+(is|are|should|can|must|may)\s+(?:be\s+)?(?:mainly\s+|mostly\s+|often\s+|commonly\s+)?used\s+to\s+([a-z]+(?:\s+[^\s,;:]+){1,7})\.$/
 
 /**
  * The question "What should branches be used to do?" answered by the purpose as the sentence

@@ -15,7 +15,8 @@ const MIN_STEPS = 3
 const MAX_STEPS = 8
 const MAX_STEP_CHARS = 64
 /** "is as follows:", "are:", "consists of these steps:": the words that only announce the list. */
-const ANNOUNCE = /\s*(?:,?\s*(?:is|are|goes|runs|looks|proceeds|works)(?:\s+(?:as follows|like this|these|the following))?|\s(?:as follows|consists of(?: the following| these)?(?: steps)?))?\s*:$/i
+const ANNOUNCE =
+  /\s*(?:,?\s*(?:is|are|goes|runs|looks|proceeds|works)(?:\s+(?:as follows|like this|these|the following))?|\s(?:as follows|consists of(?: the following| these)?(?: steps)?))?\s*:$/i
 const SEPARATOR = ' → '
 
 export function stepConcepts(leadIn: string, items: string[], analyse: Analyser, topic: ReadonlySet<string>): Draft[] {
@@ -46,7 +47,12 @@ function shortStep(item: string): string | undefined {
 
 /** The label and the step with its neighbours ("…" where more steps are hidden), within the front's limit. */
 function windowOf(label: string, steps: string[], index: number): string | undefined {
-  for (const [from, to] of [[index - 1, index + 1], [index - 1, index], [index, index + 1], [index, index]] as const) {
+  for (const [from, to] of [
+    [index - 1, index + 1],
+    [index - 1, index],
+    [index, index + 1],
+    [index, index],
+  ] as const) {
     const start = Math.max(0, from)
     const end = Math.min(steps.length - 1, to)
     const neighbours = steps.slice(start, end + 1).filter((_, at) => start + at !== index)

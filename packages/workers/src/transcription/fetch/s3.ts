@@ -25,7 +25,9 @@ export async function fetchS3(url: URL, client: S3Client, maxBytes: number, sign
   try {
     const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal })
     if (object.ContentLength !== undefined && object.ContentLength > maxBytes) {
-      object.Body?.transformToWebStream().cancel().catch(() => {})
+      object.Body?.transformToWebStream()
+        .cancel()
+        .catch(() => {})
       throw permanent(`the object is ${object.ContentLength} bytes, larger than the ${maxBytes}-byte limit (MAX_FILE_BYTES)`)
     }
     const bytes = await object.Body!.transformToByteArray()

@@ -26,4 +26,3 @@ export function createSpeechToText(config: Readonly<FlashcardConfig>, transcript
   }
   return undefined
 }
-
