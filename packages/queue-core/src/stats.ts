@@ -59,11 +59,12 @@ export class JobStats {
 
   /**
    * Everything one job attempt adds to the counters (its LLM calls, and its outcome when it was
-   * the last attempt) in one transaction: one round trip per job instead of one per call, and
-   * calls of the same provider, stage and outcome summed into one increment.
+   * the last attempt) in one script call: one round trip per attempt, calls of the same provider,
+   * stage and outcome summed into one increment, and one increment for the duration histogram
+   * (the bucket the duration falls in; {@link read} adds them up into Prometheus' cumulative
+   * buckets).
    */
   async recordAttempt(queue: QueueName, attempt: AttemptRecord): Promise<void> {
-    const key = this.key(queue)
     const increments = new Map<string, number>()
     const add = (field: string, by: number) => increments.set(field, (increments.get(field) ?? 0) + by)
     for (const call of attempt.llmCalls ?? []) {
@@ -74,30 +75,37 @@ export class JobStats {
     }
     const finished = attempt.finished
     if (increments.size === 0 && !finished) return
-    const tx = this.redis.multi()
-    for (const [field, by] of increments) tx.hincrby(key, field, by)
+    let lastSuccess = ''
+    let sum: [string, number] | ['', 0] = ['', 0]
     if (finished) {
       const { outcome, durationSeconds, cards = 0 } = finished
-      for (const le of DURATION_BUCKETS) {
-        if (durationSeconds <= le) tx.hincrby(key, `duration:${outcome}:${le}`, 1)
-      }
-      tx.hincrby(key, `duration:${outcome}:count`, 1)
-      tx.hincrbyfloat(key, `duration:${outcome}:sum`, durationSeconds)
-      tx.hincrby(key, outcome === 'SUCCESS' ? 'completed' : 'failed', 1)
-      if (cards > 0) tx.hincrby(key, 'cards', cards)
-      if (outcome === 'SUCCESS') tx.hset(key, 'last_success_at', String(Date.now()))
+      const le = DURATION_BUCKETS.find((bound) => durationSeconds <= bound)
+      // Above the last bound only the count (Prometheus' +Inf bucket) goes up.
+      if (le !== undefined) add(`duration:${outcome}:in:${le}`, 1)
+      add(`duration:${outcome}:count`, 1)
+      add(outcome === 'SUCCESS' ? 'completed' : 'failed', 1)
+      if (cards > 0) add('cards', cards)
+      if (outcome === 'SUCCESS') lastSuccess = String(Date.now())
+      sum = [`duration:${outcome}:sum`, durationSeconds]
     }
-    await tx.exec()
+    const args: (string | number)[] = [lastSuccess, ...sum]
+    for (const [field, by] of increments) args.push(field, by)
+    await statsScriptOf(this.redis).flashcardRecordAttempt(this.key(queue), ...args)
   }
 
   async read(queue: QueueName): Promise<QueueStatsSnapshot> {
     const raw = await this.redis.hgetall(this.key(queue))
     const num = (field: string): number => Number(raw[field] ?? 0)
-    const histogram = (outcome: JobOutcome) => ({
-      buckets: DURATION_BUCKETS.map((le) => num(`duration:${outcome}:${le}`)),
-      sum: num(`duration:${outcome}:sum`),
-      count: num(`duration:${outcome}:count`),
-    })
+    const histogram = (outcome: JobOutcome) => {
+      let below = 0
+      return {
+        // `duration:<outcome>:<le>` are cumulative buckets as workers before the per-bucket
+        // increments wrote them: still counted, so the figures survive an upgrade.
+        buckets: DURATION_BUCKETS.map((le) => (below += num(`duration:${outcome}:in:${le}`)) + num(`duration:${outcome}:${le}`)),
+        sum: num(`duration:${outcome}:sum`),
+        count: num(`duration:${outcome}:count`),
+      }
+    }
     const byPrefix = (prefix: string): Record<string, number> => {
       const out: Record<string, number> = {}
       for (const [field, value] of Object.entries(raw)) {
@@ -116,6 +124,31 @@ export class JobStats {
       llmTokens: byPrefix('llm_tokens:'),
     }
   }
+}
+
+/**
+ * KEYS[1] the stats hash; ARGV[1] the last success time ('' to leave it), ARGV[2] the duration sum
+ * field ('' for none) and ARGV[3] what to add to it, then field/increment pairs.
+ */
+const RECORD_ATTEMPT = `
+if ARGV[1] ~= '' then redis.call('HSET', KEYS[1], 'last_success_at', ARGV[1]) end
+if ARGV[2] ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], ARGV[2], ARGV[3]) end
+for i = 4, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1
+`
+
+interface StatsScript {
+  flashcardRecordAttempt(key: string, ...args: (string | number)[]): Promise<number>
+}
+
+const defined = new WeakSet<object>()
+
+function statsScriptOf(connection: RedisConnection): StatsScript {
+  if (!defined.has(connection)) {
+    connection.defineCommand('flashcardRecordAttempt', { numberOfKeys: 1, lua: RECORD_ATTEMPT })
+    defined.add(connection)
+  }
+  return connection as unknown as StatsScript
 }
 
 export interface WorkerHeartbeat {

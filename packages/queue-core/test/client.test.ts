@@ -266,6 +266,28 @@ t.test("an attempt's statistics in one transaction count the same as call-by-cal
   t.equal(after.completed, 1)
 })
 
+t.test('the duration histogram: one increment per attempt, read back cumulative, with buckets written the older cumulative way', async (t) => {
+  const p = uniquePrefix('stats-histogram')
+  const q = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p })
+  const raw = new Redis(TEST_REDIS_URL)
+  t.teardown(async () => {
+    raw.disconnect()
+    await q.close()
+    await deletePrefix(p)
+  })
+  await q.ready()
+  for (const durationSeconds of [0.5, 1, 20, 7200]) await q.recordAttempt('orchestrator', { finished: { outcome: 'SUCCESS', durationSeconds } })
+  // What a worker of the previous version wrote for one 4-second job: every bucket from le=5 up.
+  const key = `${p}:orchestrator:x:stats`
+  for (const le of [5, 15, 30, 60, 120, 300, 600, 1800, 3600]) await raw.hincrby(key, `duration:SUCCESS:${le}`, 1)
+  await raw.hincrby(key, 'duration:SUCCESS:count', 1)
+  const { duration } = await q.readStats('orchestrator')
+  t.same(duration.SUCCESS.buckets, [2, 3, 3, 4, 4, 4, 4, 4, 4, 4])
+  t.equal(duration.SUCCESS.count, 5)
+  t.equal(duration.SUCCESS.sum, 7221.5)
+  t.same(duration.FAILED, { buckets: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], sum: 0, count: 0 })
+})
+
 t.test('a cached backlog count: own adds count at once, a cancel frees a slot, other processes are seen after the window', async (t) => {
   const p = uniquePrefix('backlog-cache')
   const q = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p, maxQueueDepth: 2, backlogCacheMs: 300 })
