@@ -3,7 +3,8 @@
  * route the API documents (method and path, against the plugin's OpenAPI document) with a URL the
  * shell passes as it is (quoted when it has a `?`, no bare `<placeholder>`, which the shell reads
  * as a redirect); `npm run` scripts, `pnpm exec` bins and the files run with tsx or node exist,
- * and no command runs the workers' bin by its bare name through npx.
+ * and no command runs the workers' bin by its bare name through npx. test/readme-blocks-run.test.ts
+ * runs them.
  */
 import t from 'tap'
 import { existsSync, readFileSync } from 'node:fs'
@@ -14,9 +15,10 @@ import { readmeBlocks } from './support/readme-blocks.js'
 import { ROOT } from '@flashcards/test-support'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
-const READMES = ['README.md', ...['queue-core', 'fastify-flashcard', 'workers'].map((name) => `packages/${name}/README.md`)]
+const READMES = ['README.md', 'bench/README.md', ...['queue-core', 'fastify-flashcard', 'workers'].map((name) => `packages/${name}/README.md`)]
 const blocks = READMES.flatMap((file) => readmeBlocks(join(ROOT, file)))
-const shellBlocks = blocks.filter((block) => ['bash', 'sh'].includes(block.lang) && !block.tags.includes('not-runnable'))
+// Blocks no test runs (tagged not-runnable) are checked here all the same: a reader still copies them.
+const shellBlocks = blocks.filter((block) => ['bash', 'sh'].includes(block.lang))
 
 const prefix = uniquePrefix('readme-shell')
 const app = Fastify()
