@@ -83,6 +83,8 @@ function contentStems(text: string): string[] {
 export function isWeakBlank(answer: string): boolean {
   // A quoted name ("a branch called 'main'") is a name, whatever its words.
   if (/^['"‘“].+['"’”]$/.test(answer.trim())) return false
+  // Code ("`-a`", "`if`") is a command, an option or a keyword: what R5 wants hidden.
+  if (/^`[^`]+`$/.test(answer.trim())) return false
   const tokens = words(answer)
   if (tokens.length === 0) return !/[^\s\p{L}\p{N}]/u.test(answer)
   return tokens.every((word) => STOP_WORDS.has(word) || WEAK_VERBS.has(word) || VAGUE.has(word) || (word.length > 4 && word.endsWith('ly')))

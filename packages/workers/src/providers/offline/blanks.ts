@@ -23,12 +23,22 @@ export const GENERIC_NOUNS = new Set(
   collaborator collaborators contributor contributors vice versa issue issues task tasks matter matters
   bottom top side sides front back inside outside middle edge`.split(/\s+/),
 )
+/**
+ * Heads that name no thing of their own: "the standard {{example}}", "the Greek {{word}}". Unlike
+ * the generic nouns above, these stay empty in a compound ("personal data", "tax forms" do not).
+ */
+export const EMPTY_HEADS = new Set(
+  `way ways thing things example examples lot lots number kind kinds type types sort sorts part parts case cases one ones something anything
+  everything bit point points fact idea ideas end start beginning rest place question questions answer answers reason reasons problem problems
+  word words amount addition instance detail details variety sense purpose purposes matter matters issue issues
+  bottom top side sides front back inside outside middle edge`.split(/\s+/),
+)
 /** "{{Economists}} distinguish …", "{{historians}} estimate": who says a thing is seldom the thing to recall. */
 const PEOPLE = /^\p{L}{3,}(?:ists|ians)$/iu
 const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN'])
 /** Adjectives that count or judge rather than describe: never part of a blank. */
 const QUANTIFIERS = new Set(
-  'several some many few various such other own same certain particular significant main much more most less least first last next whole entire different numerous multiple individual valid useful corresponding specific single separate'.split(
+  'several some many few various such other own same certain particular significant main much more most less least first second third last next whole entire different numerous multiple individual valid useful corresponding specific single separate'.split(
     ' ',
   ),
 )
@@ -72,7 +82,11 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
       !PEOPLE.test(text) &&
       !terms.some((term) => term !== text.toLowerCase() && containsWord(term, text.toLowerCase()) && containsWord(sentence.text.toLowerCase(), term)),
   )
-  candidates.push(...phrases.map((text) => ({ text, kind: 'phrase' as const })))
+  // A phrase the chunk keeps coming back to, or the sentence is about, before one said in passing ("An {{index}} makes it easier for the database …").
+  // "The rules apply …" points back at rules named before; "An index makes …", "Wildcards are …" state a general fact.
+  const opening = /^(?:an?\s+)?(?!the\s)(.+)$/i.exec(sentence.text)?.[1] ?? ''
+  const salient = (text: string) => /\s/.test(text) || topic.has(text.toLowerCase().replace(/(?:s|es|ed|ing)$/, '')) || opening.startsWith(text)
+  candidates.push(...[...phrases.filter(salient), ...phrases.filter((text) => !salient(text))].map((text) => ({ text, kind: 'phrase' as const })))
   // A path or a file name in code is the example's own data, not something to recall (C15).
   const worth = candidates.filter((blank) => blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text))
   return worth.find(
@@ -89,7 +103,7 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
 function enumerated(text: string, blank: Blank): boolean {
   const items = text
     .replace(/[.!]$/, '')
-    .split(/,\s*|;\s*|:\s*/)
+    .split(/,\s*|;\s*|:\s*|\s(?=(?:and|or)\s)/)
     .map((part) => part.replace(/^(?:and|or)\s+/, '').trim())
   const short = (item: string | undefined) => item !== undefined && item.split(/\s+/).length <= 3
   let longest = 0
@@ -103,8 +117,15 @@ function enumerated(text: string, blank: Blank): boolean {
     longest = Math.max(longest, size)
     first = last
   }
-  return inList || (longest >= 4 && (blank.kind === 'phrase' || blank.kind === 'number'))
+  const at = Math.max(0, wordIndex(text, blank.text))
+  // "Many other {{functions}} like `COALESCE`": the category its examples give away.
+  // A compound is a name worth recalling from its examples ("{{logical connectors}} such as AND or OR").
+  const category = blank.kind === 'phrase' && !/\s/.test(blank.text) && /^\s+(?:like|such as|including|e\.g\.)\s/.test(text.slice(at + blank.text.length))
+  return inList || (longest >= 4 && (blank.kind === 'phrase' || blank.kind === 'number')) || category || EXAMPLE_LEAD.test(text.slice(0, at))
 }
+
+/** "An aggregation such as {{`mean`}} or `sum`": an example is one pick of many, not the fact (R7). */
+const EXAMPLE_LEAD = /\b(?:such as|like|e\.g\.|for example|for instance|including),?\s[^;:.()]{0,40}$/i
 
 /** A concession the sentence opens with ("Although SQL reads like English, …") is not what it teaches. */
 const CONCESSION = /^(?:Although|Though|Even though|While|Whereas)\b[^,]{0,120},/
@@ -141,6 +162,10 @@ function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
   if (blank.kind === 'phrase' && words(blank.text).some((word) => WEAK_VERBS.has(word))) return false
   const at = wordIndex(sentence.text, blank.text)
   if (at < 0) return false
+  // "whatever their {{consequences}}": a phrase owned by a pronoun's referent hides half a reference.
+  if (blank.kind === 'phrase' && /\b(?:their|its|his|her)\s+$/i.test(sentence.text.slice(0, at))) return false
+  // "The {{pattern}} `*.csv` matches …": a noun that labels the code after it is not the fact.
+  if (blank.kind === 'phrase' && /^\s+`/.test(sentence.text.slice(at + blank.text.length))) return false
   const front = `${sentence.text.slice(0, at)}{{c1::${blank.text}}}${sentence.text.slice(at + blank.text.length)}`
   return !leaksStem({ type: 'cloze', front, back: blank.text })
 }
@@ -161,7 +186,9 @@ export function nounPhrases(tokens: Token[]): string[] {
     const nouns = run.filter((token) => token.pos !== 'ADJ')
     // The lemma and the word itself: the model lemmatises "data" to "datum".
     const generic = (token: Token) => GENERIC_NOUNS.has(token.lemma) || GENERIC_NOUNS.has(token.text.toLowerCase())
-    if (nouns.length > 0 && run.length <= MAX_BLANK_WORDS && !nouns.every(generic)) {
+    // "the standard {{example}}", "the Greek {{word}}": a phrase whose head is generic names nothing to recall.
+    const head = run[run.length - 1]
+    if (nouns.length > 0 && run.length <= MAX_BLANK_WORDS && !nouns.every(generic) && !EMPTY_HEADS.has(head!.lemma) && !EMPTY_HEADS.has(head!.text.toLowerCase())) {
       // The model tags any capitalised first word a name ("Water and methane"): no bonus for it.
       const named = nouns.some((token) => token.pos === 'PROPN' && token !== tokens[0])
       const score = nouns.length * 2 + (named ? 2 : 0) + Math.min(run.map((t) => t.text).join('').length, 16) / 8

@@ -9,6 +9,12 @@ const WHAT = String.raw`(?:the following|this|the|a) (?:command|commands|query|s
 /** "To X, run the following command:" and "If you want (to) X, you can do so by using the following command:". */
 const PURPOSE = new RegExp(String.raw`^(?:To|In order to|If you (?:want|need|wish) (to )?)\s*([^:;,]{8,110}?),?\s+${LEAD}${VERB}(?:\s+${WHAT})?\s*:?$`, 'i')
 
+/** "Run the following command to add all files in the current folder:", "OR use this query in the terminal to …". */
+const ORDER = new RegExp(
+  String.raw`^(?:Or,?\s+)?${VERB}\s+(?:the following|this|the) (?:[\w-]+ )?(?:command|query|statement|code|line)(?:\s+(?:in|from|at) (?:the|a|your) [\w-]+)?\s+to ([^:;]{8,110}?)\s*:?$`,
+  'i',
+)
+
 /** "You can see all branches of your project using:". */
 const ABLE = new RegExp(String.raw`^(?:You|We|One) can ([^:;,]{8,110}?)\s+(?:using|with|by running|by typing|by using)(?:\s+${WHAT})?\s*:?$`, 'i')
 
@@ -32,7 +38,7 @@ export function commandOf(code: string): string | undefined {
 export function purposeQuestion(leadIn: string): string | undefined {
   const sentence = leadIn.trim()
   const wish = PURPOSE.exec(sentence)
-  const able = wish ? undefined : (ABLE.exec(sentence) ?? DECIDE.exec(sentence) ?? undefined)
+  const able = wish ? undefined : (ABLE.exec(sentence) ?? DECIDE.exec(sentence) ?? ORDER.exec(sentence) ?? undefined)
   const raw = wish?.[2] ?? able?.[1]
   if (raw === undefined) return undefined
   // "To find out what they are": the purpose leans on an earlier sentence (C9); "create a branch

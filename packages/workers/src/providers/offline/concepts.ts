@@ -21,14 +21,14 @@ const MIN_SENTENCE_CHARS = 25
  * state: no card can stand alone on them.
  */
 const LEANS_ON_CONTEXT =
-  /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|welcome|he|she|i)\b/i
+  /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|be sure|welcome|he|she|i)\b/i
 const STORY =
   /\b(?:you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
 /** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
-const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down)\b|"[^"]{1,30}" tab\b/i
-/** "…, it is always useful to add comments": a judgement, not a fact to recall. */
-const JUDGEMENT = /\bit(?:'s| is| can be| may be| would be| might be) (?:\w+ )?(?:useful|important|helpful|a good idea|recommended|wise|best)\b/i
+const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down|(?:check|tick|untick|uncheck) the box)\b|"[^"]{1,30}" tab\b/i
+/** "…, it is always useful to add comments": a judgement, not a fact to recall; nor is "X is not the only tool". */
+const JUDGEMENT = /\bit(?:'s| is| can be| may be| would be| might be) (?:\w+ )?(?:useful|important|helpful|a good idea|recommended|wise|best)\b|\b(?:is|are) not the only\b/i
 const FIRST_PERSON = /\b(?:I|I'm|I've|my|me)\b/
 /** A learning objective ("Explain the purpose of …") says what to learn, not the fact itself. */
 const OBJECTIVE = /^(?:explain|describe|identify|list|understand|know|recogni[sz]e|compare|define|outline|summari[sz]e|discuss|name|state|apply|demonstrate|distinguish|learn)\b/i
@@ -234,6 +234,10 @@ function standalone(sentence: string): string | undefined {
   const main = text.replace(CONDITION, '')
   // "Production costs are the most important.": a superlative without its noun leans on the sentence before.
   if (/\bthe (?:most|least) [\w-]+\.?$/.test(text)) return undefined
+  // "The standard example is …", "The problem is …": the example or problem of something said before.
+  if (/^The (?:[\w-]+ )?(?:example|problem|reason|answer|result|idea|point|question|difference|trick|catch|key|goal|solution) (?:is|was)\b/.test(text)) return undefined
+  // "…, so you could do" over a code block: a lead-in whose colon the author left out.
+  if (/\b(?:could|can|would|might|should|may) do\.?$/.test(text)) return undefined
   if (
     NOT_A_STATEMENT.test(text) ||
     LEANS_ON_CONTEXT.test(main) ||
@@ -257,7 +261,7 @@ function standalone(sentence: string): string | undefined {
  * the connective ties to the sentence before, the lead-in addresses the reader; the statement stands without them.
  */
 const CONNECTIVE =
-  /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-z`])/i
+  /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise|Similarly|Of course),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-z`])/i
 
 /** "Tip: …", "Note: …": a callout's label names the box, not a term of the sentence. */
 const CALLOUT_LABEL = /^(?:Tip|Hint|Note|Warning|Caution|Important|Remember|Info|Aside|Did you know\??)s?\s*:\s+/i
@@ -280,7 +284,11 @@ function namesWithoutSaying(text: string): boolean {
 
 /** "that file", "those changes" (a demonstrative before its noun), not "a commit that reverts" (a relative pronoun); an object pronoun. */
 function pointsOutside(sentence: Sentence): boolean {
+  // "the two angles", "the three branches": a count with the article refers back to things already named.
+  if (/\bthe (?:two|three|four) [a-z]+s\b/i.test(sentence.text)) return true
   return sentence.tokens.some((token, index) => {
+    // "A projector relies on this.": a demonstrative standing alone names something of an earlier sentence.
+    if (/^(?:this|these|those)$/i.test(token.text) && index > 0 && !/^(?:NOUN|ADJ|PROPN|NUM|CODE)$/.test(sentence.tokens[index + 1]?.pos ?? '')) return true
     if (/^(?:that|those)$/i.test(token.text) && token.pos === 'DET') return /^(?:NOUN|ADJ|PROPN|NUM)$/.test(sentence.tokens[index + 1]?.pos ?? '')
     // "Git uses it to …", "`git pull` also merges them": an object pronoun names something of an earlier sentence.
     // "make it easier" is a placeholder "it", naming nothing.

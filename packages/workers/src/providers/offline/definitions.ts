@@ -1,5 +1,5 @@
 import { EXAMPLE_OF, GENERIC_TAIL, RELATIVE_HEAD } from '../../pipeline/card-lint.js'
-import { wordIndex } from './blanks.js'
+import { EMPTY_HEADS, wordIndex } from './blanks.js'
 import type { Sentence } from './nlp.js'
 
 /**
@@ -41,6 +41,9 @@ const STANDS_FOR =
 const IS_A = /^(?:(?:In|According to|Under|By) [^,]{1,40},\s+)?((?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3})\s+(is|are)\s+(?:an?|the|one of the|any)\s+\S/i
 const MEANS = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,2})\s+(?:means|refers to|denotes|represents)\s+\S/i
 
+/** "fourths, fifths and octaves": a list's commas close no inserted clause. */
+const LIST = /^[^,]+(?:, [^,]+)+,? (?:and|or) [^,]+$/
+
 /** Words that make a subject a pronoun, a clause or a judgement rather than a term. */
 const NOT_A_TERM =
   /^(?:it|this|that|these|those|there|here|they|he|she|we|you|i|one|each|all|some|such|what|which|who|how|why|when|where|another|other|both|either|neither|every|any|much|many|most|more|few|several|the (?:first|second|third|fourth|fifth|last|next|main|only|best|idea|problem|answer|result|goal|point|reason|advantage|difference|key|trick|rule|way|thing|example|purpose|following))\b/i
@@ -49,16 +52,23 @@ const NOT_A_TERM =
 export function definitionIn(sentence: Sentence, marked: Set<string>): Definition | undefined {
   const text = sentence.text
   const called = CALLED.exec(text)
+  // "… is called the *refractive index* of that material": the marked term, not the words the pattern ran on to.
+  if (called) called[2] = markedPrefix(called[2]!, marked) ?? called[2]!
   if (called && isTermPhrase(called[2]!, sentence, false)) {
     const described = asked(withoutAside(called[1]!), sentence)
     // "Pure water at 25 °C has a pH of 7 and is called neutral": a clause, not a noun phrase, before "and is called".
     const clause = /\s(?:and|or)$/.test(described)
     // An inserted clause ("X, made of Y,") closes with its comma before "called".
-    const question = clause || !canAskAbout(described) ? undefined : `What ${/\bare\b/.test(called[0]) ? 'are' : 'is'} ${described}${described.includes(',') ? ',' : ''} called?`
+    const question =
+      clause || !canAskAbout(described)
+        ? undefined
+        : `What ${/\bare\b/.test(called[0]) ? 'are' : 'is'} ${described}${described.includes(',') && !LIST.test(described) ? ',' : ''} called?`
     return { term: called[2]!, ...(question ? { question } : {}) }
   }
   const later = CALLED_LATER.exec(text)
-  if (later && isTermPhrase(later[1]!, sentence, false)) return { term: later[1]! }
+  if (later && isTermPhrase(markedPrefix(later[1]!, marked) ?? later[1]!, sentence, false)) return { term: markedPrefix(later[1]!, marked) ?? later[1]! }
+  const named = namedLast(sentence, marked)
+  if (named) return named
   const meaning = MEANING.exec(text)
   if (meaning && isTermPhrase(meaning[1]!, sentence, false)) return { term: meaning[1]! }
   const also = ALSO_KNOWN.exec(text)
@@ -69,7 +79,8 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
   if (stands) return { term: stands[2]!.trim(), question: `What does ${stands[1]} stand for?` }
   const isA = IS_A.exec(text)
   // The subject before "is a / is the" is a noun phrase by its place: its shape is enough.
-  if (isA && isTermPhrase(isA[2]!, sentence, false) && !NOT_A_TERM.test(text)) {
+  // "The standard example is a surgeon who …": a subject whose head names nothing of its own is no term.
+  if (isA && isTermPhrase(isA[2]!, sentence, false) && !NOT_A_TERM.test(text) && !EMPTY_HEADS.has(isA[2]!.split(/\s+/).pop()!.toLowerCase())) {
     const term = isA[2]!
     // The predicate, without its article: the match ends on its first character.
     const predicate = text.slice(isA.index + isA[0].length - 1)
@@ -88,6 +99,35 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
   const measures = MEASURES.exec(text)
   if (measures && (marked.has(measures[1]!.toLowerCase()) || isTermPhrase(measures[1]!, sentence)) && !NOT_A_TERM.test(text)) return { term: measures[1]! }
   return undefined
+}
+
+/** The surface of the marked term `candidate` opens with, if one does: "refractive index of" → "refractive index". */
+function markedPrefix(candidate: string, marked: Set<string>): string | undefined {
+  const lower = candidate.toLowerCase()
+  const term = [...marked].filter((known) => lower.startsWith(known) && !/[\p{L}\d]/u.test(lower.charAt(known.length))).sort((a, b) => b.length - a.length)[0]
+  return term === undefined ? undefined : candidate.slice(0, term.length)
+}
+
+/** "The distance from the centre of a lens to its focal point is the *focal length*.": a description, then the marked term it names. */
+const NAMED_LAST = /^(.{6,100}?)\s+(is|are)\s+(?:the|an?)\s+([^,;:()]{1,40}?)[.!]?$/
+
+function namedLast(sentence: Sentence, marked: Set<string>): Definition | undefined {
+  const match = NAMED_LAST.exec(sentence.text)
+  if (
+    !match ||
+    !marked.has(match[3]!.toLowerCase()) ||
+    marked.has(
+      withoutAside(match[1]!)
+        .replace(/^(?:the|an?)\s+/i, '')
+        .toLowerCase(),
+    )
+  )
+    return undefined
+  const described = asked(withoutAside(match[1]!), sentence)
+  // A description holding its own verb ("what happens when …") or a pointer is no name to ask about.
+  if (!canAskAbout(described) || !/^(?:the|an?)\s/i.test(described) || sentence.tokens.some((token) => described.includes(` ${token.text} `) && /^(?:VERB|AUX)$/.test(token.pos)))
+    return undefined
+  return { term: match[3]!, question: `What ${match[2]!} ${described} called?` }
 }
 
 /** An opening phrase ("In *facilitated diffusion*, a channel …"): the comma after the term ends it, no description follows. */
@@ -125,6 +165,16 @@ function withoutRelative(clause: string, sentence: Sentence): string {
   const last = head.split(/\s+/).pop()
   const preposition = sentence.tokens.some((token) => token.text === last && token.pos === 'ADP')
   return head.split(/\s+/).length >= 5 && !preposition ? head : clause
+}
+
+/**
+ * "the change of direction of light as it passes between materials …": a predicate too long with
+ * its subordinate clause says what the subject is without it, when at least four words remain.
+ */
+function withoutSubordinate(clause: string): string {
+  if (clause.split(/\s+/).length <= 8) return clause
+  const head = clause.split(/\s+(?:as|when|whenever|because|if|while|so that|since)\s/)[0]!
+  return head.split(/\s+/).length >= 4 ? head : clause
 }
 
 function verbBeforeRelative(phrase: string, sentence: Sentence): boolean {
@@ -168,6 +218,9 @@ function predicateOf(predicate: string, sentence: Sentence, shortened = false): 
   }
   clause = clause.replace(/[.!\s]+$/, '')
   if (shortened) clause = withoutRelative(clause, sentence)
+  clause = withoutSubordinate(clause)
+  // "the central figure of this tradition": an answer that points elsewhere cannot stand alone (C9).
+  if (/\b(?:this|these|those|its|their|it|they)\b/i.test(clause)) return undefined
   const count = clause.split(/\s+/).filter(Boolean).length
   if (count < 2 || count > 8) return undefined
   return clause.charAt(0).toUpperCase() + clause.slice(1)
@@ -176,7 +229,8 @@ function predicateOf(predicate: string, sentence: Sentence, shortened = false): 
 /** The subject as a question quotes it: a capital kept only on a name or an acronym ("Movement" → "movement", "Git" stays). */
 function asked(subject: string, sentence: Sentence): string {
   const first = /^[A-Z][a-z]*\b/.exec(subject)?.[0]
-  if (!first) return subject
+  // "Immanuel Kant": two capitalised words are a name wherever they stand.
+  if (!first || /^[A-Z][a-z]+ [A-Z]/.test(subject)) return subject
   const token = sentence.tokens.find((candidate) => candidate.text === first)
   const name = token?.pos === 'PROPN' && sentence.tokens[0]?.text !== first
   return name ? subject : first.toLowerCase() + subject.slice(first.length)

@@ -97,6 +97,9 @@ function objectAt(tokens: Token[], at: number): string | undefined {
   if (phrase.length === 1 && isGeneric(phrase[0]!)) return undefined
   // The phrase must end the clause, not break off before "of …" that completes it.
   if (tokens[end]?.text === 'of') return undefined
+  // "include `mean`, `median` …", "prescribe diverging lenses, with negative power, to correct …": the
+  // first of a list, or an object whose purpose follows, is not the whole answer.
+  if (tokens[end]?.text === ',' || tokens[end]?.pos === 'CCONJ') return undefined
   return tokens
     .slice(at, end)
     .map((token) => token.text)
