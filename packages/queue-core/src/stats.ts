@@ -38,6 +38,11 @@ export interface QueueStatsSnapshot {
   llmTokens: Record<string, number>
 }
 
+/** The queue's statistics hash (the tenant index's add script counts new jobs in it too). */
+export function statsKey(prefix: string, queue: QueueName): string {
+  return auxKey(prefix, queue, 'stats')
+}
+
 /**
  * Cross-process job statistics in one Redis hash per queue. Workers record what they finish, the
  * API records what it enqueues, and whoever serves /metrics reads the sum of all processes,
@@ -50,7 +55,7 @@ export class JobStats {
   ) {}
 
   private key(queue: QueueName): string {
-    return auxKey(this.prefix, queue, 'stats')
+    return statsKey(this.prefix, queue)
   }
 
   async recordEnqueued(queue: QueueName, count = 1): Promise<void> {

@@ -11,7 +11,6 @@ import {
   type TranscriptionBody,
   type TranscriptionJobData,
 } from '../schemas.js'
-import type { JobStats } from '../stats.js'
 import type { QueueCapacity } from './backlog.js'
 import type { TenantIndex } from './tenant-index.js'
 import type { EnqueuedJob } from './types.js'
@@ -32,7 +31,6 @@ export class Enqueuer {
   constructor(
     private readonly queues: Record<QueueName, Queue>,
     private readonly capacity: QueueCapacity,
-    private readonly stats: JobStats,
     private readonly index: TenantIndex,
   ) {}
 
@@ -87,10 +85,8 @@ export class Enqueuer {
     }))
     const ids = await this.index.add(this.queues[queue], queue, candidates)
     const added = ids.filter((id, i) => id === candidates[i]!.jobId).length
-    if (added > 0) {
-      this.capacity.added(queue, added)
-      await this.stats.recordEnqueued(queue, added)
-    }
+    // The index counted the new jobs as enqueued in the same MULTI.
+    if (added > 0) this.capacity.added(queue, added)
     return jobs.map(({ data, kind, moduleId }, i) => ({
       job_id: ids[i]!,
       queue,

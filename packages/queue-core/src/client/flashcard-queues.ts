@@ -66,7 +66,7 @@ export class FlashcardQueues implements WorkerQueues {
     this.epoch = new RedisEpoch(this.connection, auxKey(this.prefix, 'all', 'epoch'))
     this.connection.on('ready', this.watchEpoch)
     if (this.connection.status === 'ready') this.watchEpoch()
-    this.enqueuer = new Enqueuer(this.queues, this.capacity, this.stats, this.index)
+    this.enqueuer = new Enqueuer(this.queues, this.capacity, this.index)
   }
 
   /**

@@ -86,13 +86,16 @@ end
 
 /**
  * Runs in the same MULTI right after BullMQ's add script. KEYS[1] the new job's hash, KEYS[2]
- * the tenant index, KEYS[3] the sweep cursors; ARGV[1] member, ARGV[2] score, ARGV[3] the job
- * key prefix, ARGV[4] how many members to sweep. A job id deduplicated into an existing job has
- * no hash (the add returned the other id): nothing is indexed. Returns 1 when indexed.
+ * the tenant index, KEYS[3] the sweep cursors, KEYS[4] the queue's stats hash; ARGV[1] member,
+ * ARGV[2] score, ARGV[3] the job key prefix, ARGV[4] how many members to sweep. A job id
+ * deduplicated into an existing job has no hash (the add returned the other id): nothing is
+ * indexed nor counted. A new job is counted as enqueued here, in the add's round trip.
+ * Returns 1 when indexed.
  */
 export const INDEX_JOB = `${INDEX_LAYOUT}${SWEEP}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 for _, key in ipairs(indexesOf(KEYS[2], ARGV[1])) do redis.call('ZADD', key, ARGV[2], ARGV[1]) end
+redis.call('HINCRBY', KEYS[4], 'enqueued', 1)
 sweep(KEYS[3], KEYS[2], ARGV[3], tonumber(ARGV[4]))
 return 1
 `

@@ -23,7 +23,7 @@ export function scriptsOf(connection: RedisConnection): ScriptCommands {
     const states = STATE_KEYS.length
     connection.defineCommand('flashcardReadJob', { numberOfKeys: states + 1, lua: READ_JOB, readOnly: true })
     connection.defineCommand('flashcardReadIndex', { numberOfKeys: states + 1, lua: READ_INDEX })
-    connection.defineCommand('flashcardIndexJob', { numberOfKeys: 3, lua: INDEX_JOB })
+    connection.defineCommand('flashcardIndexJob', { numberOfKeys: 4, lua: INDEX_JOB })
     connection.defineCommand('flashcardDropJob', { numberOfKeys: 1, lua: DROP_JOB })
     defined.add(connection)
   }

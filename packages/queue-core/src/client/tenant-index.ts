@@ -2,6 +2,7 @@ import { Job, type Queue } from 'bullmq'
 import { auxKey, type QueueName } from '../queues.js'
 import type { RedisConnection } from '../redis.js'
 import type { Owner } from '../schemas.js'
+import { statsKey } from '../stats.js'
 import type { JobStateName } from '../status.js'
 import { fieldsOf, scriptsOf, stateKeys, type JobSnapshot, type ScriptCommands } from './scripts.js'
 
@@ -59,7 +60,8 @@ export class TenantIndex {
 
   /**
    * Adds the jobs with BullMQ's own add script and indexes each new one, all in one MULTI: a job
-   * is never in Redis without its index entry. Returns each job's id: its own, or that of the
+   * is never in Redis without its index entry, nor without being counted in the queue's
+   * `enqueued` statistic. Returns each job's id: its own, or that of the
    * waiting or running job it was deduplicated into (nothing is indexed for it then).
    */
   async add(queue: Queue, name: QueueName, jobs: IndexedJob[]): Promise<string[]> {
@@ -78,6 +80,7 @@ export class TenantIndex {
         queue.toKey(jobId),
         this.tenantKey(name, data.owner.tenant),
         auxKey(this.prefix, name, 'jobs:sweep'),
+        statsKey(this.prefix, name),
         member,
         job.timestamp,
         queue.toKey(''),
