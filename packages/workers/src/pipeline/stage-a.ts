@@ -26,6 +26,10 @@ export interface StageAEntry {
  */
 export async function extractModuleConcepts(batches: ConceptBatch[], context: StageAContext): Promise<StageAEntry[]> {
   const { provider, runner, signal } = context
+  await runner.prefetch(
+    'stageA',
+    batches.map((batch) => batch.view.hash),
+  )
   let done = 0
   return mapLimit(batches, context.concurrency, async (batch) => {
     signal.throwIfAborted()

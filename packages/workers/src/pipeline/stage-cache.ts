@@ -36,17 +36,27 @@ export class StageCache {
   }
 
   async get<T>(key: StageCacheKey): Promise<T | undefined> {
-    const raw = await this.redis.get(this.key(key))
-    if (raw === null) return undefined
-    try {
-      return JSON.parse(raw) as T
-    } catch {
-      return undefined
-    }
+    return parsed<T>(await this.redis.get(this.key(key)))
+  }
+
+  /** Several entries in one MGET (every key is under the queue prefix: one slot on a cluster). */
+  async getMany<T>(keys: readonly StageCacheKey[]): Promise<(T | undefined)[]> {
+    if (keys.length === 0) return []
+    const raws = await this.redis.mget(keys.map((key) => this.key(key)))
+    return raws.map((raw) => parsed<T>(raw))
   }
 
   async set(key: StageCacheKey, value: unknown): Promise<void> {
     await this.redis.set(this.key(key), JSON.stringify(value), 'EX', STAGE_CACHE_TTL_SECONDS)
+  }
+}
+
+function parsed<T>(raw: string | null): T | undefined {
+  if (raw === null) return undefined
+  try {
+    return JSON.parse(raw) as T
+  } catch {
+    return undefined
   }
 }
 

@@ -1,5 +1,5 @@
 import type { LlmProvider, ProviderAnswer, TokenUsage } from '../providers/types.js'
-import type { Stage, StageCache } from './stage-cache.js'
+import type { Stage, StageCache, StageCacheKey } from './stage-cache.js'
 
 /** One provider call (or cache hit), for metrics. */
 export interface LlmCallEvent {
@@ -26,6 +26,8 @@ const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 }
  */
 export class StageRunner {
   readonly totals = { calls: 0, cached: 0, inputTokens: 0, outputTokens: 0 }
+  /** Cache answers read ahead by {@link prefetch}, by stage and content hash; taken once. */
+  private readonly prefetched = new Map<string, { value: unknown; raw: unknown } | undefined>()
 
   constructor(
     private readonly provider: LlmProvider,
@@ -33,10 +35,35 @@ export class StageRunner {
     private readonly onLlmCall: ((event: LlmCallEvent) => Promise<void>) | undefined,
   ) {}
 
-  async run<T>(stage: Stage, contentHash: string, call: () => Promise<ProviderAnswer<T>>): Promise<StageOutcome<T>> {
+  private key(stage: Stage, contentHash: string): StageCacheKey {
     const { name, model, promptVersion } = this.provider
-    const key = { stage, contentHash, provider: name, model, promptVersion }
-    const hit = this.cache ? await this.cache.get<{ value: T; raw: unknown }>(key) : undefined
+    return { stage, contentHash, provider: name, model, promptVersion }
+  }
+
+  /**
+   * Reads the cache entries of several calls of a stage in one round trip (a module's stage-A
+   * batches), so the calls that follow do not each wait on their own read.
+   */
+  async prefetch(stage: Stage, contentHashes: readonly string[]): Promise<void> {
+    if (!this.cache || contentHashes.length === 0) return
+    const hits = await this.cache.getMany<{ value: unknown; raw: unknown }>(contentHashes.map((hash) => this.key(stage, hash)))
+    contentHashes.forEach((hash, i) => this.prefetched.set(`${stage}:${hash}`, hits[i]))
+  }
+
+  private async cached<T>(key: StageCacheKey): Promise<{ value: T; raw: unknown } | undefined> {
+    if (!this.cache) return undefined
+    const id = `${key.stage}:${key.contentHash}`
+    if (this.prefetched.has(id)) {
+      const hit = this.prefetched.get(id) as { value: T; raw: unknown } | undefined
+      this.prefetched.delete(id)
+      return hit
+    }
+    return this.cache.get<{ value: T; raw: unknown }>(key)
+  }
+
+  async run<T>(stage: Stage, contentHash: string, call: () => Promise<ProviderAnswer<T>>): Promise<StageOutcome<T>> {
+    const key = this.key(stage, contentHash)
+    const hit = await this.cached<T>(key)
     if (hit) {
       this.totals.cached++
       await this.onLlmCall?.({ stage, ok: true, cached: true, usage: NO_USAGE })
