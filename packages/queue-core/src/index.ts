@@ -20,6 +20,7 @@ export {
 } from './redis.js'
 export { QUEUE_NAMES, JOB_NAMES, DEFAULT_RETENTION, BACKOFF_DELAY_MS, defaultJobOptions, auxKey, type QueueName, type JobRetention, type KeepJobs } from './queues.js'
 export * from './schemas.js'
+export * from './result-schemas.js'
 export { JobStatus, JobStateName, JobProgress, toJobStatus, normaliseState } from './status.js'
 export {
   FlashcardError,

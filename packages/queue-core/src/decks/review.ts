@@ -1,5 +1,5 @@
 import { FlashcardError } from '../errors.js'
-import { Card } from '../schemas.js'
+import { Card } from '../result-schemas.js'
 import { describeErrors } from '../validation.js'
 import { DECK_PAGE_DEFAULT, DECK_PAGE_MAX, REVIEW_STATUSES, type CardPatch, type DeckCard, type DeckQuery, type DeckRevisionInput, type ReviewStatus } from './types.js'
 

@@ -1,4 +1,4 @@
-import type { Card } from '../schemas.js'
+import type { Card } from '../result-schemas.js'
 
 /** Where a card stands in human review. `edited` cards keep their original text beside the edit. */
 export type ReviewStatus = 'new' | 'approved' | 'rejected' | 'edited'

@@ -1,5 +1,5 @@
 import type { Test } from 'tap'
-import type { Card } from '../../src/schemas.js'
+import type { Card } from '../../src/result-schemas.js'
 import type { DeckKey, DeckStore } from '../../src/decks/types.js'
 
 /**

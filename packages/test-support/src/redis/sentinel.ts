@@ -40,61 +40,11 @@ export async function startRedisSentinel(options: SentinelOptions = {}): Promise
   const { password, sentinelPassword } = options
   const dir = makeTempDir('sentinel')
   const processes: RedisNode[] = []
-  const dataPorts: number[] = []
-  const sentinelPorts: number[] = []
-  const auth = password ? ['--requirepass', password, '--masterauth', password] : []
-  const safety = ['--min-replicas-to-write', String(options.minReplicasToWrite ?? 0), '--min-replicas-max-lag', '5']
+  let dataPorts: number[]
+  let sentinelPorts: number[]
   try {
-    const masterPort = await nodePort()
-    const replicaPort = await nodePort()
-    dataPorts.push(masterPort, replicaPort)
-    const master = spawnRedis(dir, `master-${masterPort}`, [...baseArgs(masterPort, dir), ...auth, ...safety], masterPort)
-    const replica = spawnRedis(dir, `replica-${replicaPort}`, [...baseArgs(replicaPort, dir), ...auth, ...safety, '--replicaof', LOOPBACK, String(masterPort)], replicaPort)
-    processes.push(master, replica)
-    await Promise.all([waitForPing(master, password), waitForPing(replica, password)])
-    await waitFor('the replica to be in sync with the master', () => withAdmin(masterPort, async (r) => /slave0:.*state=online/.test(await r.info('replication')), password))
-
-    for (let i = 0; i < 3; i++) {
-      const port = await nodePort()
-      sentinelPorts.push(port)
-      const conf = join(dir, `sentinel-${port}.conf`)
-      writeFileSync(
-        conf,
-        [
-          `port ${port}`,
-          `bind ${LOOPBACK}`,
-          `dir ${dir}`,
-          `sentinel monitor ${MASTER_NAME} ${LOOPBACK} ${masterPort} 2`,
-          `sentinel down-after-milliseconds ${MASTER_NAME} 2000`,
-          `sentinel failover-timeout ${MASTER_NAME} 10000`,
-          `sentinel parallel-syncs ${MASTER_NAME} 1`,
-          ...(password ? [`sentinel auth-pass ${MASTER_NAME} ${password}`] : []),
-          ...(sentinelPassword ? [`requirepass ${sentinelPassword}`, `sentinel sentinel-pass ${sentinelPassword}`] : []),
-          '',
-        ].join('\n'),
-      )
-      processes.push(spawnRedis(dir, `sentinel-${port}`, [conf, '--sentinel'], port))
-    }
-    const sentinels = processes.slice(2)
-    await Promise.all(sentinels.map((s) => waitForPing(s, sentinelPassword)))
-    // A forced failover needs the sentinel to know a healthy replica; quorum needs the others.
-    for (const port of sentinelPorts) {
-      await waitFor(`sentinel ${port} to see the replica and the other sentinels`, () =>
-        withAdmin(
-          port,
-          async (r) => {
-            const replicas = (await r.call('SENTINEL', 'REPLICAS', MASTER_NAME)) as string[][]
-            const peers = (await r.call('SENTINEL', 'SENTINELS', MASTER_NAME)) as string[][]
-            const healthy = replicas.some((fields) => {
-              const flags = fields[fields.indexOf('flags') + 1] ?? ''
-              return flags === 'slave'
-            })
-            return healthy && peers.length === 2
-          },
-          sentinelPassword,
-        ),
-      )
-    }
+    dataPorts = await startDataNodes(dir, options, processes)
+    sentinelPorts = await startSentinels(dir, dataPorts[0]!, options, processes)
   } catch (err) {
     await stopAll(processes, dir)
     throw err
@@ -114,7 +64,7 @@ export async function startRedisSentinel(options: SentinelOptions = {}): Promise
       const from = await askSentinel(sentinelPorts[0]!)
       const to = dataPorts.find((p) => p !== from)!
       // The replica must be in sync, or the sentinel refuses with NOGOODSLAVE.
-      await waitFor('the replica to be in sync before the failover', () => withAdmin(from, async (r) => /slave0:.*state=online/.test(await r.info('replication')), password))
+      await waitForReplicaInSync(from, password, 'the replica to be in sync before the failover')
       await withAdmin(sentinelPorts[0]!, (r) => r.call('SENTINEL', 'FAILOVER', MASTER_NAME), sentinelPassword)
       for (const port of sentinelPorts) {
         await waitFor(`sentinel ${port} to name ${to} as master`, async () => (await askSentinel(port)) === to, 30_000)
@@ -124,4 +74,74 @@ export async function startRedisSentinel(options: SentinelOptions = {}): Promise
     },
     stop: () => stopAll(processes, dir),
   }
+}
+
+async function waitForReplicaInSync(masterPort: number, password: string | undefined, what: string): Promise<void> {
+  await waitFor(what, () => withAdmin(masterPort, async (r) => /slave0:.*state=online/.test(await r.info('replication')), password))
+}
+
+/** The master and its replica, in sync; returns their ports, master first. */
+async function startDataNodes(dir: string, options: SentinelOptions, processes: RedisNode[]): Promise<number[]> {
+  const { password } = options
+  const auth = password ? ['--requirepass', password, '--masterauth', password] : []
+  const safety = ['--min-replicas-to-write', String(options.minReplicasToWrite ?? 0), '--min-replicas-max-lag', '5']
+  const masterPort = await nodePort()
+  const replicaPort = await nodePort()
+  const master = spawnRedis(dir, `master-${masterPort}`, [...baseArgs(masterPort, dir), ...auth, ...safety], masterPort)
+  const replica = spawnRedis(dir, `replica-${replicaPort}`, [...baseArgs(replicaPort, dir), ...auth, ...safety, '--replicaof', LOOPBACK, String(masterPort)], replicaPort)
+  processes.push(master, replica)
+  await Promise.all([waitForPing(master, password), waitForPing(replica, password)])
+  await waitForReplicaInSync(masterPort, password, 'the replica to be in sync with the master')
+  return [masterPort, replicaPort]
+}
+
+/** Three sentinels watching the master, each aware of the replica and of the two others; returns their ports. */
+async function startSentinels(dir: string, masterPort: number, options: SentinelOptions, processes: RedisNode[]): Promise<number[]> {
+  const { sentinelPassword } = options
+  const ports: number[] = []
+  const sentinels: RedisNode[] = []
+  for (let i = 0; i < 3; i++) {
+    const port = await nodePort()
+    ports.push(port)
+    const conf = join(dir, `sentinel-${port}.conf`)
+    writeFileSync(conf, sentinelConf(port, dir, masterPort, options))
+    const sentinel = spawnRedis(dir, `sentinel-${port}`, [conf, '--sentinel'], port)
+    processes.push(sentinel)
+    sentinels.push(sentinel)
+  }
+  await Promise.all(sentinels.map((s) => waitForPing(s, sentinelPassword)))
+  // A forced failover needs the sentinel to know a healthy replica; quorum needs the others.
+  for (const port of ports) {
+    await waitFor(`sentinel ${port} to see the replica and the other sentinels`, () =>
+      withAdmin(
+        port,
+        async (r) => {
+          const replicas = (await r.call('SENTINEL', 'REPLICAS', MASTER_NAME)) as string[][]
+          const peers = (await r.call('SENTINEL', 'SENTINELS', MASTER_NAME)) as string[][]
+          const healthy = replicas.some((fields) => {
+            const flags = fields[fields.indexOf('flags') + 1] ?? ''
+            return flags === 'slave'
+          })
+          return healthy && peers.length === 2
+        },
+        sentinelPassword,
+      ),
+    )
+  }
+  return ports
+}
+
+function sentinelConf(port: number, dir: string, masterPort: number, { password, sentinelPassword }: SentinelOptions): string {
+  return [
+    `port ${port}`,
+    `bind ${LOOPBACK}`,
+    `dir ${dir}`,
+    `sentinel monitor ${MASTER_NAME} ${LOOPBACK} ${masterPort} 2`,
+    `sentinel down-after-milliseconds ${MASTER_NAME} 2000`,
+    `sentinel failover-timeout ${MASTER_NAME} 10000`,
+    `sentinel parallel-syncs ${MASTER_NAME} 1`,
+    ...(password ? [`sentinel auth-pass ${MASTER_NAME} ${password}`] : []),
+    ...(sentinelPassword ? [`requirepass ${sentinelPassword}`, `sentinel sentinel-pass ${sentinelPassword}`] : []),
+    '',
+  ].join('\n')
 }

@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig } from '@flashcards/queue-core'
+import { ConfigError, loadConfig, type FlashcardConfig } from '@flashcards/queue-core'
 import { startOrchestratorWorker } from '../orchestrator/worker.js'
-import { createLogger } from '../runtime/logger.js'
+import { createLogger, type Logger } from '../runtime/logger.js'
 import type { QueueWorker } from '../runtime/types.js'
 import { installShutdown } from '../runtime/shutdown.js'
 import { startTranscriptionWorker } from '../transcription/index.js'
@@ -9,7 +9,14 @@ import { loadHostConfig, type HostConfig } from './host-config.js'
 import { USAGE } from './run.js'
 
 export type Command = 'orchestrator' | 'transcription' | 'all'
+type Role = Exclude<Command, 'all'>
 const COMMANDS: readonly Command[] = ['orchestrator', 'transcription', 'all']
+
+/** Each role's worker with what the host's `--config` module plugs into it (a missing key keeps the worker's own default). */
+const STARTERS: Record<Role, (config: FlashcardConfig, logger: Logger, host: HostConfig) => Promise<QueueWorker>> = {
+  orchestrator: (config, logger, host) => startOrchestratorWorker({ config, logger, contentSource: host.contentSource, provider: host.provider, onResult: host.onResult }),
+  transcription: (config, logger, host) => startTranscriptionWorker({ config, logger, speechToText: host.speechToText }),
+}
 
 /** Runs a parsed command line (help and version are handled before this module loads). */
 export async function startCommand(positionals: string[], configFile: string | undefined, env: Record<string, string | undefined>): Promise<number | undefined> {
@@ -26,7 +33,6 @@ export async function startCommand(positionals: string[], configFile: string | u
     process.stderr.write(`${command ? `Unknown command: ${positionals.join(' ')}` : 'Missing command'}\n\n${USAGE}\n`)
     return 2
   }
-
   let config
   try {
     config = loadConfig(env)
@@ -35,6 +41,10 @@ export async function startCommand(positionals: string[], configFile: string | u
     process.stderr.write(`${err.message}\n`)
     return 1
   }
+  return startWorkers(command === 'all' ? ['orchestrator', 'transcription'] : [command], config, configFile)
+}
+
+async function startWorkers(roles: Role[], config: FlashcardConfig, configFile: string | undefined): Promise<number | undefined> {
   const logger = createLogger({ name: `flashcard-workers`, debug: config.debug })
   // Until every worker is up (each waits for Redis), a stop signal ends the process at once:
   // no job has been taken yet, and waiting out a Redis outage would only delay the stop.
@@ -47,26 +57,7 @@ export async function startCommand(positionals: string[], configFile: string | u
   try {
     const host: HostConfig = configFile ? await loadHostConfig(configFile, config) : {}
     const workers: QueueWorker[] = []
-    if (command === 'orchestrator' || command === 'all') {
-      workers.push(
-        await startOrchestratorWorker({
-          config,
-          logger: logger.child({ role: 'orchestrator' }),
-          ...(host.contentSource ? { contentSource: host.contentSource } : {}),
-          ...(host.provider ? { provider: host.provider } : {}),
-          ...(host.onResult ? { onResult: host.onResult } : {}),
-        }),
-      )
-    }
-    if (command === 'transcription' || command === 'all') {
-      workers.push(
-        await startTranscriptionWorker({
-          config,
-          logger: logger.child({ role: 'transcription' }),
-          ...(host.speechToText ? { speechToText: host.speechToText } : {}),
-        }),
-      )
-    }
+    for (const role of roles) workers.push(await STARTERS[role](config, logger.child({ role }), host))
     process.off('SIGTERM', stopEarly)
     process.off('SIGINT', stopEarly)
     installShutdown(workers, { logger, deadlineMs: config.shutdownTimeoutMs })

@@ -65,76 +65,66 @@ export function finaliseCards(drafts: CardDraft[], chunks: Chunk[], options: { m
   const chunkById = new Map(chunks.map((chunk) => [chunk.id, chunk]))
   const dropped: FinalisedCards['dropped'] = {}
   const rejected: Rejection[] = []
-  const drop = (draft: CardDraft, reason: DropReason) => {
-    dropped[reason] = (dropped[reason] ?? 0) + 1
-    rejected.push({ draft, reason })
-  }
   const cards: Card[] = []
   const keptWords: Set<string>[] = []
   const keptFronts = new Set<string>()
 
   for (const draft of drafts) {
-    const front = draft.front?.trim() ?? ''
-    const back = draft.back?.trim() ?? ''
-    if (front === '' || back === '') {
-      drop(draft, 'empty')
-      continue
+    const checked = checkDraft(draft, chunkById, options)
+    let reason = 'reason' in checked ? checked.reason : undefined
+    if ('card' in checked) {
+      const { card } = checked
+      const cardWords = new Set(contentWords(`${card.front.replace(CLOZE, '$1')} ${card.back}`))
+      // A reverse card shares its pair's words by design; only the same question twice is a duplicate.
+      const duplicate = draft.reverse ? keptFronts.has(comparable(card.front)) : keptWords.some((kept) => jaccard(kept, cardWords) >= NEAR_DUPLICATE_SIMILARITY)
+      if (duplicate) reason = 'duplicate'
+      else if (cards.length >= options.targetCount) reason = 'over_target'
+      else {
+        keptWords.push(cardWords)
+        keptFronts.add(comparable(card.front))
+        cards.push(card)
+      }
     }
-    if (!options.cardTypes.includes(draft.type)) {
-      drop(draft, 'type')
-      continue
+    if (reason) {
+      dropped[reason] = (dropped[reason] ?? 0) + 1
+      rejected.push({ draft, reason })
     }
-    const chunk = chunkById.get(draft.chunk_id)
-    if (!chunk) {
-      drop(draft, 'unknown_chunk')
-      continue
-    }
-    if (draft.type === 'cloze' && !/\{\{c\d+::[^{}]+\}\}/.test(front)) {
-      drop(draft, 'not_cloze')
-      continue
-    }
-    if (!isGrounded({ type: draft.type, front, back }, chunk.text)) {
-      drop(draft, 'ungrounded')
-      continue
-    }
-
-    const tags = [...(draft.kind ? [`kind:${draft.kind}`] : []), ...(draft.reverse ? ['reverse'] : [])]
-    const card: Card = {
-      id: createHash('sha256').update(`${options.module_id}|${draft.type}|${front}`).digest('hex').slice(0, 16),
-      type: draft.type,
-      front,
-      back,
-      ...(tags.length > 0 ? { tags } : {}),
-      source: {
-        module_id: options.module_id,
-        chunk_id: chunk.id,
-        file: chunk.document.slice(0, 300),
-        ...(chunk.heading ? { heading: chunk.heading.slice(0, 300) } : {}),
-        ...(chunk.char_start !== undefined && chunk.char_end !== undefined ? { char_start: chunk.char_start, char_end: chunk.char_end } : {}),
-        ...timesOf(chunk, draft.type === 'cloze' ? [...front.matchAll(CLOZE)].map((match) => match[1]!) : [back]),
-      },
-    }
-    if (describeErrors(Card, card, 'card').length > 0) {
-      drop(draft, 'invalid')
-      continue
-    }
-
-    const cardWords = new Set(contentWords(`${front.replace(CLOZE, '$1')} ${back}`))
-    // A reverse card shares its pair's words by design; only the same question twice is a duplicate.
-    const duplicate = draft.reverse ? keptFronts.has(comparable(front)) : keptWords.some((kept) => jaccard(kept, cardWords) >= NEAR_DUPLICATE_SIMILARITY)
-    if (duplicate) {
-      drop(draft, 'duplicate')
-      continue
-    }
-    if (cards.length >= options.targetCount) {
-      drop(draft, 'over_target')
-      continue
-    }
-    keptWords.push(cardWords)
-    keptFronts.add(comparable(front))
-    cards.push(card)
   }
   return { cards, dropped, rejected }
+}
+
+/** One draft on its own (before duplicates and the target): the card it makes, or why it makes none. */
+function checkDraft(draft: CardDraft, chunkById: Map<string, Chunk>, options: { module_id: string; cardTypes: CardType[] }): { card: Card } | { reason: DropReason } {
+  const front = draft.front?.trim() ?? ''
+  const back = draft.back?.trim() ?? ''
+  if (front === '' || back === '') return { reason: 'empty' }
+  if (!options.cardTypes.includes(draft.type)) return { reason: 'type' }
+  const chunk = chunkById.get(draft.chunk_id)
+  if (!chunk) return { reason: 'unknown_chunk' }
+  if (draft.type === 'cloze' && !/\{\{c\d+::[^{}]+\}\}/.test(front)) return { reason: 'not_cloze' }
+  if (!isGrounded({ type: draft.type, front, back }, chunk.text)) return { reason: 'ungrounded' }
+  const card = buildCard(draft, front, back, chunk, options.module_id)
+  return describeErrors(Card, card, 'card').length > 0 ? { reason: 'invalid' } : { card }
+}
+
+/** The card of a checked draft, its id a stable hash so a re-run yields the same ids, its source the chunk it cites. */
+function buildCard(draft: CardDraft, front: string, back: string, chunk: Chunk, module_id: string): Card {
+  const tags = [...(draft.kind ? [`kind:${draft.kind}`] : []), ...(draft.reverse ? ['reverse'] : [])]
+  return {
+    id: createHash('sha256').update(`${module_id}|${draft.type}|${front}`).digest('hex').slice(0, 16),
+    type: draft.type,
+    front,
+    back,
+    ...(tags.length > 0 ? { tags } : {}),
+    source: {
+      module_id,
+      chunk_id: chunk.id,
+      file: chunk.document.slice(0, 300),
+      ...(chunk.heading ? { heading: chunk.heading.slice(0, 300) } : {}),
+      ...(chunk.char_start !== undefined && chunk.char_end !== undefined ? { char_start: chunk.char_start, char_end: chunk.char_end } : {}),
+      ...timesOf(chunk, draft.type === 'cloze' ? [...front.matchAll(CLOZE)].map((match) => match[1]!) : [back]),
+    },
+  }
 }
 
 /**

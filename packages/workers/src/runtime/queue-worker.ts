@@ -18,6 +18,26 @@ export const MAX_STALLED_COUNT = 1
  */
 const LIMITER = { max: 10_000, duration: 1_000 }
 
+/** One attempt of a job: opened, checked for a cancel, run against its timeout, and sorted into completed or failed. */
+function attemptRunner<Data, Result>(options: QueueWorkerOptions<Data, Result>, deps: AttemptDeps, cancels: ReturnType<typeof cancellationScope>) {
+  const { queue, processor } = options
+  const { queues } = deps
+  return async (job: Job<Data, Result>, bullSignal: AbortSignal | undefined): Promise<Result> => {
+    const attempt = await openAttempt(job, bullSignal, deps)
+    const untrack = cancels.track(job)
+    try {
+      if (await cancels.requested(job)) throw new JobCancelledError(attempt.jobId)
+      const result = await Promise.race([processor(job, attempt.context), attempt.aborted])
+      return await completeAttempt(attempt, result, options.countCards?.(result) ?? 0)
+    } catch (caught) {
+      return await failAttempt(attempt, caught, job, queues, queue)
+    } finally {
+      untrack()
+      attempt.dispose()
+    }
+  }
+}
+
 /**
  * Starts a BullMQ worker for one queue with the system's lifecycle: concurrency, per-attempt
  * timeout through an AbortSignal, cancellation, rate limiting shared by all workers, stalled-job
@@ -32,7 +52,7 @@ const LIMITER = { max: 10_000, duration: 1_000 }
  * ```
  */
 export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions<Data, Result>): Promise<QueueWorker> {
-  const { queue, config, processor } = options
+  const { queue, config } = options
   const id = [hostname(), process.pid, config.workerId].filter((part) => part !== undefined).join(':')
   const logger = options.logger.child({ queue, worker: id })
   const prefix = queuePrefixFor(config.queuePrefix, isClusterUrl(config.redisUrl))
@@ -43,20 +63,7 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
 
   const cancels = cancellationScope(queue, queues)
 
-  const runAttempt = async (job: Job<Data, Result>, bullSignal: AbortSignal | undefined): Promise<Result> => {
-    const attempt = await openAttempt(job, bullSignal, deps)
-    const untrack = cancels.track(job)
-    try {
-      if (await cancels.requested(job)) throw new JobCancelledError(attempt.jobId)
-      const result = await Promise.race([processor(job, attempt.context), attempt.aborted])
-      return await completeAttempt(attempt, result, options.countCards?.(result) ?? 0)
-    } catch (caught) {
-      return await failAttempt(attempt, caught, job, queues, queue)
-    } finally {
-      untrack()
-      attempt.dispose()
-    }
-  }
+  const runAttempt = attemptRunner(options, deps, cancels)
 
   const worker = new Worker<Data, Result>(
     queue,

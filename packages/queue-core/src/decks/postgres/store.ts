@@ -1,5 +1,5 @@
 import type { Fragment, Sql, TransactionSql } from 'postgres'
-import type { Card } from '../../schemas.js'
+import type { Card } from '../../result-schemas.js'
 import { applyPatch, checkPage, checkRevisionInput, emptyCounts, toDeckCard, type CardReview } from '../review.js'
 import type { CardPatch, Deck, DeckCard, DeckKey, DeckQuery, DeckRevisionInput, DeckStore, DeckSummary, PageQuery, ReviewStatus } from '../types.js'
 import { migrate } from './migrations.js'

@@ -1,6 +1,6 @@
 import { FlashcardError } from '../../errors.js'
 import { closeRedis, type RedisConnection } from '../../redis.js'
-import type { Card } from '../../schemas.js'
+import type { Card } from '../../result-schemas.js'
 import { applyPatch, checkPage, checkRevisionInput, emptyCounts, toDeckCard, type CardReview } from '../review.js'
 import type { CardPatch, Deck, DeckCard, DeckKey, DeckQuery, DeckRevisionInput, DeckStore, DeckSummary, PageQuery } from '../types.js'
 import { deckKeys, revisionKeys, type DeckKeys } from './keys.js'
