@@ -1,6 +1,7 @@
 /**
  * Spectral's `spectral:oas` ruleset (.spectral.yaml) on the OpenAPI documents the plugin serves:
- * its own, and a host's that registered @fastify/swagger first and gets the plugin's routes.
+ * its own, and a host's that registered @fastify/swagger first (with the plugin's refResolver, as
+ * the README says) and gets the plugin's routes and named schemas.
  * Zero errors and zero warnings; a document with a known fault shows the linter does report.
  */
 import t from 'tap'
@@ -11,7 +12,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import Fastify from 'fastify'
 import swagger from '@fastify/swagger'
-import fastifyFlashcard from '@flashcards/fastify-flashcard'
+import fastifyFlashcard, { flashcardRefResolver } from '@flashcards/fastify-flashcard'
 import { ROOT } from '@flashcards/test-support'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
@@ -86,10 +87,12 @@ t.test("a host's document with the plugin's routes: no error, no warning", async
         },
         servers: [{ url: 'https://lms.example.com' }],
       },
+      refResolver: flashcardRefResolver(),
     })
     await plugin(app)
   })
   t.equal(doc.info.title, 'Host API')
+  t.ok(doc.components.schemas.GenerationJobEnvelope, "the plugin's schemas under their names")
   t.same(problems(await lint('host', doc)), [])
 })
 

@@ -34,14 +34,30 @@ export function registerComponents(api: FastifyInstance): void {
 }
 
 /** The name of a named schema in the document: its id without the namespace. */
-export function nameOf(schema: Component): string {
+export function nameOf(schema: { $id: string }): string {
   return schema.$id.slice(NAMESPACE.length)
 }
 
+/** How @fastify/swagger names a shared schema in `components.schemas` (its `refResolver.buildLocalReference`). */
+export type BuildLocalReference = (json: Record<string, unknown>, baseUri: object, fragment: string, index: number) => string
+
+/** @fastify/swagger's own naming: `def-<index>`, the schema's `$id` kept as its title. */
+const swaggerDefault: BuildLocalReference = (json, _baseUri, _fragment, index) => {
+  if (!json.title && typeof json.$id === 'string') json.title = json.$id
+  return `def-${index}`
+}
+
 /**
- * The component name of a schema in the plugin's own document (@fastify/swagger's `refResolver`):
- * `Card` rather than `def-3`.
+ * A `refResolver` for @fastify/swagger that names the plugin's schemas as the plugin's own document
+ * does (`Card`, `GenerationJob`, `Error`, `GenerationJobEnvelope`, …) and leaves every other
+ * shared schema to `fallback` (@fastify/swagger's default `def-N` unless given). The plugin's own
+ * document uses it; a host that registers @fastify/swagger itself passes it to get the same names.
  */
-export function componentName(json: { $id?: string }, index: number): string {
-  return json.$id?.startsWith(NAMESPACE) ? nameOf(json as Component) : `def-${index}`
+export function flashcardRefResolver(fallback: BuildLocalReference = swaggerDefault): { buildLocalReference: BuildLocalReference } {
+  return {
+    buildLocalReference: (json, baseUri, fragment, index) => {
+      const { $id } = json
+      return typeof $id === 'string' && $id.startsWith(NAMESPACE) ? nameOf({ $id }) : fallback(json, baseUri, fragment, index)
+    },
+  }
 }

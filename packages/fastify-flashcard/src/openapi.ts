@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
-import { componentName } from './components.js'
+import { flashcardRefResolver } from './components.js'
 
 /** Path of the OpenAPI document, under the plugin's prefix. */
 export const OPENAPI_PATH = '/openapi.json'
@@ -75,7 +75,7 @@ export async function registerOpenApi(api: FastifyInstance, prefix: string): Pro
         tags: OPENAPI_TAGS,
       },
       // Named schemas appear as `#/components/schemas/Card`, not `def-3`.
-      refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => componentName(json as { $id?: string }, index) },
+      refResolver: flashcardRefResolver(),
     })
   }
   api.get(OPENAPI_PATH, { schema: { hide: true } }, async () => api.swagger())

@@ -1,21 +1,22 @@
 // A host with its own @fastify/swagger and @fastify/swagger-ui: registered before the plugin, its
-// document gains the plugin's routes and their bearer scheme; registered after, the plugin keeps
-// a document of its own and the host's registration works. No 500 either way.
+// document gains the plugin's routes and their bearer scheme (and, with flashcardRefResolver, the
+// plugin's schemas under their names); registered after, the plugin keeps a document of its own
+// and the host's registration works. No 500 either way.
 import t, { type Test } from 'tap'
 import Fastify from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { fastifyFlashcard } from '../src/index.js'
+import { fastifyFlashcard, flashcardRefResolver } from '../src/index.js'
 import { deletePrefix, uniquePrefix } from '@flashcards/test-support/redis'
 import { TEST_REDIS_URL, TOKENS } from './helpers.js'
 
 interface Doc {
   paths: Record<string, Record<string, { security?: unknown[] }>>
-  components?: { securitySchemes?: Record<string, { type: string; scheme?: string }> }
+  components?: { securitySchemes?: Record<string, { type: string; scheme?: string }>; schemas?: Record<string, { title?: string }> }
   info: { title: string }
 }
 
-async function hostApp(t: Test, order: 'host-first' | 'plugin-first') {
+async function hostApp(t: Test, order: 'host-first' | 'plugin-first', refResolver?: ReturnType<typeof flashcardRefResolver>) {
   const prefix = uniquePrefix('swagger-host')
   const app = Fastify()
   t.teardown(async () => {
@@ -29,13 +30,16 @@ async function hostApp(t: Test, order: 'host-first' | 'plugin-first') {
         info: { title: 'Host API', version: '1.0.0' },
         components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
       },
+      ...(refResolver ? { refResolver } : {}),
     })
     await app.register(swaggerUi, { routePrefix: '/docs' })
   }
   if (order === 'host-first') await hostSwagger()
   await app.register(fastifyFlashcard, { connection: TEST_REDIS_URL, queuePrefix: prefix, auth: { tokens: TOKENS } })
   if (order === 'plugin-first') await hostSwagger()
-  app.get('/host/ping', { schema: { summary: 'host route', response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }, async () => ({ ok: true }))
+  // A shared schema of the host's own: the plugin's resolver leaves its name to the host's naming.
+  app.addSchema({ $id: 'HostPong', type: 'object', properties: { ok: { type: 'boolean' } } })
+  app.get('/host/ping', { schema: { summary: 'host route', response: { 200: { $ref: 'HostPong#' } } } }, async () => ({ ok: true }))
   await app.ready()
   return app
 }
@@ -53,6 +57,34 @@ t.test('host registers swagger first: the plugin routes join its document with t
   t.equal(own.statusCode, 200, 'the plugin route serves the same (host) document')
   t.equal((own.json() as Doc).info.title, 'Host API')
   t.equal((await app.inject({ url: '/docs/' })).statusCode, 200, 'swagger-ui page')
+})
+
+t.test("host registers swagger first with flashcardRefResolver: the plugin's schemas keep their names", async (t) => {
+  const app = await hostApp(t, 'host-first', flashcardRefResolver())
+  const res = await app.inject({ url: '/docs/json' })
+  t.equal(res.statusCode, 200, res.body.slice(0, 300))
+  const doc = res.json() as Doc
+  const schemas = doc.components?.schemas ?? {}
+  for (const name of ['Card', 'GenerationJob', 'ModuleResult', 'Deck', 'Error', 'ErrorEnvelope', 'GenerationJobEnvelope', 'EnqueuedJobsEnvelope']) {
+    t.ok(schemas[name], `components.schemas.${name}`)
+  }
+  const plugins = Object.entries(schemas).filter(([, schema]) => schema.title?.startsWith('flashcard.'))
+  t.same(plugins, [], 'no plugin schema left under a def-N name')
+  const hostNames = Object.entries(schemas)
+    .filter(([, schema]) => schema.title === 'HostPong')
+    .map(([name]) => name)
+  t.match(hostNames, [/^def-\d+$/], "the host's own schema keeps @fastify/swagger's naming")
+  const pluginPaths = Object.entries(doc.paths).filter(([path]) => path.startsWith('/api/flashcards/'))
+  const refs = pluginPaths.flatMap(([, ops]) => JSON.stringify(ops).match(/"\$ref":"[^"]+"/g) ?? [])
+  t.ok(refs.includes('"$ref":"#/components/schemas/GenerationJobEnvelope"'), 'a route refers to the named envelope')
+  t.same(
+    refs.filter((ref) => /def-\d+/.test(ref)),
+    [],
+    'no plugin route refers to a def-N schema',
+  )
+  const composed = flashcardRefResolver((json) => `Host${String(json.$id)}`)
+  t.equal(composed.buildLocalReference({ $id: 'flashcard.Card' }, {}, '', 0), 'Card', 'composed: the plugin names its own schemas')
+  t.equal(composed.buildLocalReference({ $id: 'Pong' }, {}, '', 1), 'HostPong', "composed: the host's resolver names the rest")
 })
 
 t.test('host registers swagger after the plugin: two documents, each complete', async (t) => {
