@@ -898,3 +898,33 @@ SQL is not the only tool for managing large amounts of data.
   t.match(fronts, /^An \{\{c1::index\}\} makes it easier/m, 'the thing the sentence is about is hidden, not a noun in passing')
   assertRules(t, cards, chunks)
 })
+
+t.test(
+  'a spoken lecture: the classic example is asked by its category, the main force hides what it is, a story clause is cut off, decades and metric units are numbers',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(`# Plate tectonics
+
+The Mid-Atlantic Ridge is the classic example of a divergent boundary.
+The main force is thought to be slab pull, the weight of the sinking plate.
+Alfred Wegener proposed continental drift in 1912, but nobody believed him, because he couldn't explain what moved the continents.
+The evidence came in the 1960s from the sea floor.
+Typical plates move between two and ten centimetres per year.
+Underneath it is the asthenosphere, so the plates can slide over it.
+The San Andreas Fault is a transform boundary, and it's why California has so many earthquakes.
+`)
+    const asked = new Map(cards.map((card) => [card.front, card.back]))
+    t.equal(asked.get('What is the classic example of a divergent boundary?'), 'Mid-Atlantic Ridge', show(cards))
+    t.equal(asked.get('The main force is thought to be {{c1::slab pull}}, the weight of the sinking plate.'), 'slab pull', show(cards))
+    t.equal(asked.get('Alfred Wegener proposed continental drift in {{c1::1912}}.'), '1912', show(cards))
+    t.equal(asked.get('The evidence came in the {{c1::1960s}} from the sea floor.'), '1960s', show(cards))
+    t.ok(
+      cards.some((card) => card.back === 'ten centimetres'),
+      show(cards),
+    )
+    t.notOk(
+      cards.some((card) => /Underneath it|it's why/.test(card.front)),
+      `"it" after a preposition and "it's why" point elsewhere:\n${show(cards)}`,
+    )
+    assertRules(t, cards, chunks)
+  },
+)

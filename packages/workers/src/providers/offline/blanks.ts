@@ -38,15 +38,16 @@ const PEOPLE = /^\p{L}{3,}(?:ists|ians)$/iu
 const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN'])
 /** Adjectives that count or judge rather than describe: never part of a blank. */
 const QUANTIFIERS = new Set(
-  'several some many few various such other own same certain particular significant main much more most less least first second third last next whole entire different numerous multiple individual valid useful corresponding specific single separate'.split(
+  'several some many few various such other own same certain particular significant main much more most less least first second third last next whole entire different typical usual numerous multiple individual valid useful corresponding specific single separate'.split(
     ' ',
   ),
 )
 const MAX_BLANK_WORDS = 4
-const UNIT_WORDS = '%|percent|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion'
-const UNIT = `(?:${UNIT_WORDS}|[kKMGT]B)`
+const UNIT_WORDS =
+  '%|percent|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion|(?:kilo|centi|milli)?(?:met(?:re|er)s?|grams?|lit(?:re|er)s?)|degrees?|km|cm|mm|kg|mg|g|ml|°[CF]'
+const UNIT = `(?:${UNIT_WORDS}|[kKMGT]B|mL)`
 // A clock time or a ratio ("10:00", "3:1") is one value: never split at its colon.
-const NUMBER = new RegExp(`(?<![\\w.$:-])(?:\\d{1,2}:\\d{2}|\\d[\\d,.]*(?:\\s?${UNIT})?)(?![\\w.:])`)
+const NUMBER = new RegExp(`(?<![\\w.$:-])(?:\\d{1,2}:\\d{2}|\\d{4}s|\\d[\\d,.]*(?:\\s?${UNIT})?)(?![\\w.:])`)
 /** A number with its unit ("1 TB", "six years"): a fact to recall, unlike a bare count of the story's data. */
 export function isQuantity(text: string): boolean {
   return UNIT_END.test(text) && (/\d/.test(text) || SPELLED_QUANTITY.test(text))
@@ -164,6 +165,10 @@ function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
   if (at < 0) return false
   // "whatever their {{consequences}}": a phrase owned by a pronoun's referent hides half a reference.
   if (blank.kind === 'phrase' && /\b(?:their|its|his|her)\s+$/i.test(sentence.text.slice(0, at))) return false
+  // "the {{denser}} oceanic plate": a word before an adjective and its noun modifies them, whatever the model tagged it.
+  const last = blank.text.split(/\s+/).pop()
+  const end = sentence.tokens.findIndex((token, index) => token.text === last && index > 0 && wordIndex(sentence.text, blank.text) >= 0)
+  if (blank.kind === 'phrase' && sentence.tokens[end + 1]?.pos === 'ADJ' && sentence.tokens[end + 2]?.pos === 'NOUN') return false
   // "The {{pattern}} `*.csv` matches …": a noun that labels the code after it is not the fact.
   if (blank.kind === 'phrase' && /^\s+`/.test(sentence.text.slice(at + blank.text.length))) return false
   const front = `${sentence.text.slice(0, at)}{{c1::${blank.text}}}${sentence.text.slice(at + blank.text.length)}`
@@ -231,13 +236,16 @@ export function nounPhrases(tokens: Token[]): string[] {
  */
 export function hiddenVerbs(tokens: Token[]): Set<number> {
   const verbs = new Set<number>()
-  const noun = (token: Token | undefined) => token !== undefined && (token.pos === 'NOUN' || token.pos === 'PROPN')
+  // "neither one sinks": a pronoun-like "one" stands where a noun subject would.
+  const noun = (token: Token | undefined) => token !== undefined && (token.pos === 'NOUN' || token.pos === 'PROPN' || token.text.toLowerCase() === 'one')
   const plural = (token: Token) => /[^su]s$/i.test(token.text)
   for (let i = 1; i + 1 < tokens.length; i++) {
     const [before, token, after] = [tokens[i - 1]!, tokens[i]!, tokens[i + 1]!]
     if (!noun(before) || !(noun(token) || token.pos === 'ADJ')) continue
     // Before code, only an -s word after a singular noun: "your branch tracks `origin/main`".
-    const verb = noun(after) ? plural(before) !== plural(token) : /^(?:a|an|the)$/i.test(after.text) || (after.pos === 'CODE' && plural(token) && !plural(before))
+    // "Magma rises up": an -s word between a noun and a particle is the verb too.
+    const particle = /^(?:up|down|out|off|away|back|apart|over)$/i.test(after.text) && plural(token) && !plural(before)
+    const verb = noun(after) ? plural(before) !== plural(token) : /^(?:a|an|the)$/i.test(after.text) || (after.pos === 'CODE' && plural(token) && !plural(before)) || particle
     if (verb) verbs.add(i)
   }
   return verbs

@@ -21,9 +21,9 @@ const MIN_SENTENCE_CHARS = 25
  * state: no card can stand alone on them.
  */
 const LEANS_ON_CONTEXT =
-  /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|be sure|welcome|he|she|i)\b/i
+  /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|as such|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|be sure|welcome|he|she|i)\b/i
 const STORY =
-  /\b(?:you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
+  /\b(?:(?:it's|that's|this is|which is) why|you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
 /** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
 const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down|(?:check|tick|untick|uncheck) the box)\b|"[^"]{1,30}" tab\b/i
@@ -229,6 +229,22 @@ function standalone(sentence: string): string | undefined {
       .replace(/,?\s+(?:still|also|even|only|just|then|and|or|but)$/i, '')
       .replace(/,$/, '')}.`
   }
+  // "Alfred Wegener proposed continental drift in 1912, but nobody believed him, because he …": the
+  // story is in the later clauses; the first one states the fact alone.
+  const whole = stands(text)
+  if (whole) return whole
+  // A subordinate clause ("If you find there are …,") is no statement without its main clause.
+  const tail = SUBORDINATE_START.test(text) ? null : TELLING_TAIL.exec(text)
+  return tail && tail.index >= MIN_SENTENCE_CHARS ? stands(`${text.slice(0, tail.index)}.`) : undefined
+}
+
+/** Where a clause that may tell a story or point elsewhere joins the first one. */
+const SUBORDINATE_START = /^(?:if|when|whenever|although|though|while|because|since|as|once|unless|whereas|where|after|before|until)\b/i
+const TELLING_TAIL = /,\s(?:but (?!only|not|also)|because |which |and (?=(?:it|it's|this|that|they|he|she|we|you|nobody|no one)\b))/
+
+/** The sentence when it can stand alone as it is, ending on its full stop; else undefined. */
+function stands(sentence: string): string | undefined {
+  let text = sentence
   if (text.length < MIN_SENTENCE_CHARS || text.length > MAX_SENTENCE_CHARS) return undefined
   // "If we run `wc *.pdb`, the `*` matches …": a reader's "we" in a leading condition tells no story.
   const main = text.replace(CONDITION, '')
@@ -289,6 +305,8 @@ function pointsOutside(sentence: Sentence): boolean {
   return sentence.tokens.some((token, index) => {
     // "A projector relies on this.": a demonstrative standing alone names something of an earlier sentence.
     if (/^(?:this|these|those)$/i.test(token.text) && index > 0 && !/^(?:NOUN|ADJ|PROPN|NUM|CODE)$/.test(sentence.tokens[index + 1]?.pos ?? '')) return true
+    // "Underneath it is …", "slide over it": "it" after a preposition is a thing of an earlier sentence.
+    if (/^it$/i.test(token.text) && sentence.tokens[index - 1]?.pos === 'ADP') return true
     if (/^(?:that|those)$/i.test(token.text) && token.pos === 'DET') return /^(?:NOUN|ADJ|PROPN|NUM)$/.test(sentence.tokens[index + 1]?.pos ?? '')
     // "Git uses it to …", "`git pull` also merges them": an object pronoun names something of an earlier sentence.
     // "make it easier" is a placeholder "it", naming nothing.

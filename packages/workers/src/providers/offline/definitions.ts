@@ -41,6 +41,14 @@ const STANDS_FOR =
 const IS_A = /^(?:(?:In|According to|Under|By) [^,]{1,40},\s+)?((?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3})\s+(is|are)\s+(?:an?|the|one of the|any)\s+\S/i
 const MEANS = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,2})\s+(?:means|refers to|denotes|represents)\s+\S/i
 
+/** "The Mid-Atlantic Ridge is the classic example of a divergent boundary.": the example is the fact, asked by its category. */
+const CLASSIC_EXAMPLE =
+  /^(?:The\s+)?([^,;:()]{3,40}?)\s+is\s+the\s+(classic|best-known|typical|textbook|standard|best|most famous|most common)\s+example\s+of\s+([^,;:()]{3,60}?)\.?$/
+
+/** "The main force is thought to be slab pull, …": the rank names nothing; what holds it is the term. */
+const MAIN_ONE =
+  /^The (?:main|primary|chief|principal|most important|dominant) [a-z]+(?: [a-z]+)? (?:is|are|was|were) (?:thought to be |believed to be |considered to be |probably )?([^,;:()]{3,40}?)(?=[,.]|$)/
+
 /** "fourths, fifths and octaves": a list's commas close no inserted clause. */
 const LIST = /^[^,]+(?:, [^,]+)+,? (?:and|or) [^,]+$/
 
@@ -77,6 +85,11 @@ export function definitionIn(sentence: Sentence, marked: Set<string>): Definitio
   if (appositive) return appositive
   const stands = STANDS_FOR.exec(text)
   if (stands) return { term: stands[2]!.trim(), question: `What does ${stands[1]} stand for?` }
+  const example = CLASSIC_EXAMPLE.exec(text)
+  if (example && isTermPhrase(example[1]!, sentence, false) && !NOT_A_TERM.test(text))
+    return { term: example[1]!, question: `What is the ${example[2]!} example of ${example[3]!}?`, answer: example[1]! }
+  const main = MAIN_ONE.exec(text)
+  if (main && isTermPhrase(main[1]!, sentence, false)) return { term: main[1]! }
   const isA = IS_A.exec(text)
   // The subject before "is a / is the" is a noun phrase by its place: its shape is enough.
   // "The standard example is a surgeon who …": a subject whose head names nothing of its own is no term.
@@ -261,7 +274,7 @@ export function isTermPhrase(phrase: string, sentence: Sentence, tagged = true):
   if (/^`[^`]+`$/.test(trimmed)) return true
   const words = trimmed.split(/\s+/)
   if (words.length > 4) return false
-  if (!tagged) return !words.some((word) => /^(?:is|are|was|were|be|that|which|who|and|or|by|to|in)$/i.test(word))
+  if (!tagged) return !words.some((word) => /^(?:is|are|was|were|be|that|which|who|and|or|by|to|in|it|they|them|he|she|we|you)$/i.test(word))
   const tags = words.map((word) => sentence.tokens.find((token) => token.text === word.replace(/[^\w-]+$/, ''))?.pos ?? 'X')
   const last = tags[tags.length - 1]
   return tags.every((tag) => TERM_POS.has(tag)) && (last === 'NOUN' || last === 'PROPN' || last === 'X' || last === 'CODE')
