@@ -11,6 +11,8 @@ import { startPrivateRedis } from './lib/redis.js'
 import { renderTable } from './lib/table.js'
 import { enqueuePhase } from './phases/enqueue.js'
 import { workerOverheadPhase } from './phases/worker-overhead.js'
+import { latencyPhase } from './phases/latency.js'
+import { readScalePhase } from './phases/read-scale.js'
 import { scalingPhase } from './phases/scaling.js'
 import { offlinePhase } from './phases/offline.js'
 import { costPhase } from './phases/cost.js'
@@ -20,6 +22,8 @@ import { qualityPhase } from './phases/quality.js'
 const PHASES = {
   enqueue: enqueuePhase,
   worker_overhead: workerOverheadPhase,
+  e2e_latency: latencyPhase,
+  read_scale: readScalePhase,
   scaling: scalingPhase,
   offline: offlinePhase,
   llm_cost: costPhase,
@@ -28,8 +32,11 @@ const PHASES = {
 } as const
 type PhaseName = keyof typeof PHASES
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' }, dump: { type: 'string' } } })
-const selected = (values.only ? values.only.split(',') : Object.keys(PHASES)) as PhaseName[]
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, soak: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' }, dump: { type: 'string' } },
+})
+// `--soak` is the memory phase over 100,000 jobs, alone unless --only names more.
+const selected = (values.only ? values.only.split(',') : values.soak ? ['memory'] : Object.keys(PHASES)) as PhaseName[]
 for (const name of selected) {
   if (!(name in PHASES)) {
     console.error(`unknown phase "${name}" (phases: ${Object.keys(PHASES).join(', ')})`)
@@ -49,6 +56,7 @@ const tmp = await mkdtemp(join(tmpdir(), 'flashcard-bench-'))
 const ctx: BenchContext = {
   redis,
   quick: values.quick!,
+  soak: values.soak!,
   tmp,
   corpusCourseDir: corpusCourseDir(),
   ...(values.dump ? { dumpDir: values.dump } : {}),
@@ -58,7 +66,7 @@ progress(`private redis-server at ${redis.url}; ${cpus().length} CPU(s), ${(tota
 
 const results: Record<string, unknown> = {
   generated_at: new Date().toISOString(),
-  mode: ctx.quick ? 'quick' : 'full',
+  mode: ctx.soak ? 'soak' : ctx.quick ? 'quick' : 'full',
   machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gib: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: process.platform },
 }
 let failed = false
@@ -82,7 +90,7 @@ try {
 results.duration_seconds = Math.round((Date.now() - began) / 1000)
 
 console.log(`\n${renderTable(results)}`)
-const out = values.out ?? join(ROOT, 'bench', ctx.quick ? 'results.quick.json' : 'results.json')
+const out = values.out ?? join(ROOT, 'bench', ctx.soak ? 'results.soak.json' : ctx.quick ? 'results.quick.json' : 'results.json')
 await writeFile(out, `${JSON.stringify(results, null, 2)}\n`)
 progress(`wrote ${out}`)
 process.exit(failed ? 1 : 0)

@@ -91,8 +91,12 @@ t.test('the final table shows each ratio beside its target, and failed phases', 
   const table = renderTable({
     enqueue: { ratio: 0.9, dedup_hit_ratio: 1.2, bare: { rps: 1000, p50: 1, p99: 2 }, plugin: { rps: 900, p50: 2, p99: 3 }, plugin_dedup_hit: { rps: 1200, p50: 1, p99: 2 } },
     memory: { error: 'boom' },
+    e2e_latency: { in_flight: 4, flashcard: { p50_ms: 12, p99_ms: 40 }, bare: { p50_ms: 3, p99_ms: 9 } },
+    read_scale: { jobs: 100000, tenants: 100, redis_used_memory_mb: 200, list_by_module: { p50_ms: 4, p99_ms: 61 }, health: { p99_ms: 3 }, metrics: { p99_ms: 5 } },
   })
-  t.match(table, /enqueue req\/s \(new job\)\s+\| 900\s+\| 1000 bare Fastify \| 0\.9×\s+\| ≥ 0\.8×/)
+  t.match(table, /enqueue req\/s \(new job\)\s+\| 900\s+\| 1000 bare Fastify\s+\| 0\.9×\s+\| ≥ 0\.8× met/)
+  t.match(table, /enqueue → completed p50 \/ p99 ms \(4 in flight\)\s+\| 12 \/ 40\s+\| 3 \/ 9 bare BullMQ\s+\| 4\.0×/)
+  t.match(table, /GET jobs\?module_id= p50 \/ p99 ms\s+\| 4 \/ 61\s+\| 100000 jobs, 100 tenants.*p99 < 50 ms MISSED/)
   t.match(table, /memory\s+\| FAILED: boom/)
 })
 

@@ -5,6 +5,8 @@ import type { PrivateRedis } from './redis.js'
 export interface BenchContext {
   redis: PrivateRedis
   quick: boolean
+  /** `--soak`: the memory phase runs 100,000 jobs. */
+  soak: boolean
   /** Scratch directory (job logs of the workers), removed at the end. */
   tmp: string
   /** corpusCourseDir(): ../shared/corpus/shell-novice beside the repository, or BENCH_CORPUS; may not exist. */

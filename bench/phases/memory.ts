@@ -30,9 +30,12 @@ export interface MemoryResults {
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1)
 
-/** Phase 6: worker RSS over 10,000 jobs, and what Redis holds afterwards under the default retention. */
+/**
+ * Phase 6: worker RSS over 10,000 jobs (100,000 with `--soak`), and what Redis holds afterwards
+ * under the default retention.
+ */
 export async function memoryPhase(ctx: BenchContext): Promise<MemoryResults> {
-  const jobs = ctx.quick ? 1_000 : 10_000
+  const jobs = ctx.soak ? 100_000 : ctx.quick ? 1_000 : 10_000
   const warmup = ctx.quick ? 200 : 1_000
   await ctx.redis.reset()
   const emptyMemory = await infoNumber(ctx.redis.client, 'memory', 'used_memory')
@@ -47,7 +50,8 @@ export async function memoryPhase(ctx: BenchContext): Promise<MemoryResults> {
     }
   }, 200)
   const completed = async (count: number) => {
-    await waitFor(`${count} completed jobs`, async () => (await queues.readStats('orchestrator')).completed >= count, 600_000, 100)
+    // Ten minutes, and 20 ms more per job: a soak of 100,000 jobs takes longer than a run.
+    await waitFor(`${count} completed jobs`, async () => (await queues.readStats('orchestrator')).completed >= count, 600_000 + 20 * count, 100)
     const { failed } = await queues.readStats('orchestrator')
     if (failed > 0) throw new Error(`${failed} job(s) failed`)
   }

@@ -13,7 +13,13 @@ const queuePrefix = process.env.QUEUE_PREFIX!
 const app = Fastify({ logger: false })
 
 if (mode === 'plugin') {
-  await app.register(fastifyFlashcard, { connection: redisUrl, queuePrefix, auth: { tokens: { [process.env.BENCH_TOKEN!]: 'bench-tenant' } } })
+  // BENCH_TENANTS=n: tokens <BENCH_TOKEN>-<i> for tenant-<i> (the read-scale phase), else one token for bench-tenant.
+  const tenants = Number(process.env.BENCH_TENANTS ?? 0)
+  const tokens =
+    tenants > 0
+      ? Object.fromEntries(Array.from({ length: tenants }, (_, i) => [`${process.env.BENCH_TOKEN!}-${i}`, `tenant-${i}`]))
+      : { [process.env.BENCH_TOKEN!]: 'bench-tenant' }
+  await app.register(fastifyFlashcard, { connection: redisUrl, queuePrefix, auth: { tokens } })
 } else if (mode === 'bare') {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null })
   const queue = new Queue('orchestrator', { connection, prefix: queuePrefix, defaultJobOptions: defaultJobOptions(3) })
