@@ -5,6 +5,7 @@ import { ENQUEUED_EXAMPLE, EnqueuedJobsEnvelope, GenerationJobEnvelope, JOB_STAT
 import { ownerOf, principalOf, type RouteContext, type TypedApp } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
 import { JobNotFoundError } from '../errors.js'
+import { servableJob } from '../job-results.js'
 import type { JobRouteDocs } from './jobs.js'
 
 const TAG = 'generation'
@@ -47,7 +48,7 @@ function listRoute(app: TypedApp, queues: FlashcardQueues): void {
   }
   app.get('/orchestrator/jobs', { schema }, async (request) => {
     const page = await queues.listJobs({ queue: 'orchestrator', tenant: principalOf(request).tenant, ...request.query })
-    return { success: true as const, data: page }
+    return { success: true as const, data: { ...page, items: page.items.map(servableJob) } }
   })
 }
 

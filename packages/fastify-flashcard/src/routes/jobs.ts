@@ -6,6 +6,7 @@ import { CancelResultEnvelope, ENQUEUED_EXAMPLE, JobIdParams, type GenerationJob
 import { principalOf, type RouteContext, type TypedApp } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
 import { JobNotFoundError } from '../errors.js'
+import { servableJob } from '../job-results.js'
 
 /** How one queue's read route is documented. */
 export interface JobRouteDocs {
@@ -102,7 +103,7 @@ export function jobRoutes(queue: QueueName, docs: JobRouteDocs) {
         const { jobId } = request.params
         const status = await ctx.queues.getJob(queue, jobId, principalOf(request).tenant)
         if (!status) throw new JobNotFoundError(jobId)
-        return { success: true as const, data: status }
+        return { success: true as const, data: servableJob(status) }
       },
     )
     app.get(`/${queue}/jobs/:jobId/events`, { schema: eventsSchema(docs) }, async (request, reply) =>
