@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { Card, CourseResult, JobId, JobLogDocumentSchema, JobStateName, JobStatus, ModuleResult, QUEUE_NAMES, TranscriptionResult } from '@flashcards/queue-core'
-import { component, ref } from './components.js'
+import { closedComponent, component, ref } from './components.js'
 import { envelopeOf } from './envelope.js'
 
 /** Where a page of a list ends: the `offset` of the next page, null on the last. */
@@ -15,35 +15,29 @@ export const JobIdParams = Type.Object({ jobId: JobId }, { additionalProperties:
 
 const QueueNameSchema = Type.Union(QUEUE_NAMES.map((name) => Type.Literal(name)))
 
-export const EnqueuedJobSchema = component(
-  'EnqueuedJob',
-  Type.Object(
-    {
-      job_id: Type.String(),
-      queue: QueueNameSchema,
-      kind: Type.Union([Type.Literal('module'), Type.Literal('course'), Type.Literal('transcription')]),
-      course_id: Type.String(),
-      module_id: Type.Union([Type.String(), Type.Null()]),
-      deduplicated: Type.Boolean({ description: 'True when an identical job was already queued and its id is returned.' }),
-    },
-    { additionalProperties: false },
-  ),
-)
+export const EnqueuedJobSchema = closedComponent('EnqueuedJob', {
+  job_id: Type.String(),
+  queue: QueueNameSchema,
+  kind: Type.Union([Type.Literal('module'), Type.Literal('course'), Type.Literal('transcription')]),
+  course_id: Type.String(),
+  module_id: Type.Union([Type.String(), Type.Null()]),
+  deduplicated: Type.Boolean({ description: 'True when an identical job was already queued and its id is returned.' }),
+})
 export const EnqueuedJobEnvelope = envelopeOf(EnqueuedJobSchema)
 
+/** The one job every example of the document speaks of. */
+const EXAMPLE_JOB_ID = '3f0c2a9e-7b1d-4c55-9a0e-2f5b8c1d9e47'
+const EXAMPLE_MODULE = { course_id: 'course-hr-2025', module_id: 'mod-hr-101' }
+
 export const ENQUEUED_EXAMPLE = {
-  job_id: '3f0c2a9e-7b1d-4c55-9a0e-2f5b8c1d9e47',
+  job_id: EXAMPLE_JOB_ID,
   queue: 'orchestrator',
   kind: 'module',
-  course_id: 'course-hr-2025',
-  module_id: 'mod-hr-101',
+  ...EXAMPLE_MODULE,
   deduplicated: false,
 }
 
-export const GenerateBatchResult = component(
-  'EnqueuedJobs',
-  Type.Object({ jobs: Type.Array(ref(EnqueuedJobSchema), { description: 'One job per module (or one course job).' }) }, { additionalProperties: false }),
-)
+export const GenerateBatchResult = closedComponent('EnqueuedJobs', { jobs: Type.Array(ref(EnqueuedJobSchema), { description: 'One job per module (or one course job).' }) })
 export const EnqueuedJobsEnvelope = envelopeOf(GenerateBatchResult)
 
 export const CardSchema = component('Card', Card)
@@ -55,7 +49,7 @@ export const TranscriptionResultSchema = component('TranscriptionResult', Transc
 
 /** A job status whose `result` is the queue's own result type (null until completed). */
 function jobSchema(name: string, result: ReturnType<typeof ref>[], description: string) {
-  return component(name, Type.Object({ ...JobStatus.properties, result: Type.Union([...result, Type.Null()], { description }) }, { additionalProperties: false }))
+  return closedComponent(name, { ...JobStatus.properties, result: Type.Union([...result, Type.Null()], { description }) })
 }
 
 export const GenerationJobSchema = jobSchema(
@@ -72,7 +66,7 @@ export const TranscriptionJobSchema = jobSchema(
 export const TranscriptionJobEnvelope = envelopeOf(TranscriptionJobSchema)
 
 export const JOB_STATUS_EXAMPLE = {
-  id: '3f0c2a9e-7b1d-4c55-9a0e-2f5b8c1d9e47',
+  id: EXAMPLE_JOB_ID,
   queue: 'orchestrator',
   name: 'generate-module',
   state: 'active',
@@ -82,8 +76,7 @@ export const JOB_STATUS_EXAMPLE = {
   created_at: '2025-12-12T00:00:00.000Z',
   started_at: '2025-12-12T00:00:01.000Z',
   finished_at: null,
-  course_id: 'course-hr-2025',
-  module_id: 'mod-hr-101',
+  ...EXAMPLE_MODULE,
   result: null,
   error: null,
 }
@@ -99,30 +92,18 @@ export const ListJobsQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export const JobPageSchema = component(
-  'GenerationJobPage',
-  Type.Object(
-    {
-      items: Type.Array(ref(GenerationJobSchema)),
-      next_offset: NextOffset,
-    },
-    { additionalProperties: false },
-  ),
-)
+export const JobPageSchema = closedComponent('GenerationJobPage', {
+  items: Type.Array(ref(GenerationJobSchema)),
+  next_offset: NextOffset,
+})
 export const JobPageEnvelope = envelopeOf(JobPageSchema)
 
-export const CancelResult = component(
-  'CancelResult',
-  Type.Object(
-    {
-      job_id: Type.String(),
-      outcome: Type.Union([Type.Literal('removed'), Type.Literal('cancel_requested')], {
-        description: '`removed`: the job had not started (or had finished) and is gone. `cancel_requested`: it is running and its worker aborts it.',
-      }),
-    },
-    { additionalProperties: false },
-  ),
-)
+export const CancelResult = closedComponent('CancelResult', {
+  job_id: Type.String(),
+  outcome: Type.Union([Type.Literal('removed'), Type.Literal('cancel_requested')], {
+    description: '`removed`: the job had not started (or had finished) and is gone. `cancel_requested`: it is running and its worker aborts it.',
+  }),
+})
 export const CancelResultEnvelope = envelopeOf(CancelResult)
 
 /** `?link=1` (as the README and runbook write it); `true`, `0` and `false` are understood too. */
@@ -144,10 +125,7 @@ export const LogsQuery = Type.Object(
 export const wantsLink = (link: (typeof LINK_VALUES)[number] | undefined): boolean => link === '1' || link === 'true'
 
 const JobLogSchema = component('JobLog', JobLogDocumentSchema)
-const LogLink = component(
-  'JobLogLink',
-  Type.Object({ url: Type.String(), expires_in: Type.Integer({ description: 'Seconds the link stays valid.' }) }, { additionalProperties: false }),
-)
+const LogLink = closedComponent('JobLogLink', { url: Type.String(), expires_in: Type.Integer({ description: 'Seconds the link stays valid.' }) })
 
 export const LogOrLink = component('JobLogOrLink', Type.Union([ref(JobLogSchema), ref(LogLink)]))
 export const LogOrLinkEnvelope = envelopeOf(LogOrLink)

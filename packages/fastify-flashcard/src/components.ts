@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import Type, { type Static, type TSchema, type TUnsafe } from 'typebox'
+import Type, { type Static, type TProperties, type TSchema, type TUnsafe } from 'typebox'
 
 /*
  * Named schemas, registered once per plugin scope (`addSchema`) and referenced from the routes
@@ -21,6 +21,11 @@ export function component<T extends TSchema>(name: string, schema: T): Component
   const named = { ...schema, $id: `${NAMESPACE}${name}` } as Component<T>
   registered.push(named)
   return named
+}
+
+/** A named object schema that refuses keys it does not list: the shape of every answer of the API. */
+export function closedComponent<P extends TProperties>(name: string, properties: P) {
+  return component(name, Type.Object(properties, { additionalProperties: false }))
 }
 
 /** A reference to a named schema, typed as the schema itself for the route handlers. */

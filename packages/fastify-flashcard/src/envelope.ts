@@ -1,6 +1,6 @@
 import Type, { type TSchema } from 'typebox'
 import { redact, redactText } from '@flashcards/queue-core'
-import { component, nameOf, ref, type Component } from './components.js'
+import { closedComponent, component, nameOf, ref, type Component } from './components.js'
 import type { ApiErrorCode, EnvelopeError } from './errors.js'
 
 export const ErrorBody = component(
@@ -16,7 +16,7 @@ export const ErrorBody = component(
 )
 
 /** Every failure answer: `{ success: false, error }`. */
-const ErrorEnvelopeSchema = component('ErrorEnvelope', Type.Object({ success: Type.Literal(false), error: ref(ErrorBody) }, { additionalProperties: false }))
+const ErrorEnvelopeSchema = closedComponent('ErrorEnvelope', { success: Type.Literal(false), error: ref(ErrorBody) })
 
 export interface ErrorEnvelope {
   success: false
@@ -71,7 +71,7 @@ export function errorEnvelope(status: number): JsonResponse {
  * `DeckEnvelope`, so a generated client has one type per answer.
  */
 export function envelopeOf<T extends TSchema>(data: Component<T>) {
-  return component(`${nameOf(data)}Envelope`, Type.Object({ success: Type.Literal(true), data: ref(data) }, { additionalProperties: false }))
+  return closedComponent(`${nameOf(data)}Envelope`, { success: Type.Literal(true), data: ref(data) })
 }
 
 /** A success envelope (by reference), with an example of its data for the OpenAPI document. */

@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { Card, CourseId, DECK_PAGE_DEFAULT, DECK_PAGE_MAX, EXPORT_FORMATS, ModuleId, REVIEW_STATUSES } from '@flashcards/queue-core'
 import { NextOffset } from '../api-schemas.js'
-import { component, ref } from '../components.js'
+import { closedComponent, component, ref } from '../components.js'
 import { envelopeOf } from '../envelope.js'
 
 const ReviewStatusSchema = Type.Union(
@@ -87,52 +87,37 @@ const Counts = Type.Object(Object.fromEntries(REVIEW_STATUSES.map((s) => [s, Typ
   additionalProperties: false,
 })
 
-export const DeckSchema = component(
-  'Deck',
-  Type.Object(
-    {
-      key: Type.Object({ tenant: Type.String(), course_id: Type.String(), module_id: Type.String() }, { additionalProperties: false }),
-      revision: Type.Integer({ minimum: 1, description: 'The revision read.' }),
-      revisions: Type.Integer({ minimum: 1, description: 'How many revisions the deck has (the latest one).' }),
-      job_id: Type.String({ description: 'The generation job that wrote this revision.' }),
-      created_at: Type.String({ format: 'date-time' }),
-      updated_at: Type.String({ format: 'date-time' }),
-      course_title: Type.Optional(Type.String()),
-      module_title: Type.Optional(Type.String()),
-      cards: Type.Array(ref(DeckCardSchema), { description: 'This page of cards, after the status filter.' }),
-      total: Type.Integer({ minimum: 0, description: 'Cards matching the filter, over all pages.' }),
-      next_offset: NextOffset,
-    },
-    { additionalProperties: false },
-  ),
-)
+export const DeckSchema = closedComponent('Deck', {
+  key: Type.Object({ tenant: Type.String(), course_id: Type.String(), module_id: Type.String() }, { additionalProperties: false }),
+  revision: Type.Integer({ minimum: 1, description: 'The revision read.' }),
+  revisions: Type.Integer({ minimum: 1, description: 'How many revisions the deck has (the latest one).' }),
+  job_id: Type.String({ description: 'The generation job that wrote this revision.' }),
+  created_at: Type.String({ format: 'date-time' }),
+  updated_at: Type.String({ format: 'date-time' }),
+  course_title: Type.Optional(Type.String()),
+  module_title: Type.Optional(Type.String()),
+  cards: Type.Array(ref(DeckCardSchema), { description: 'This page of cards, after the status filter.' }),
+  total: Type.Integer({ minimum: 0, description: 'Cards matching the filter, over all pages.' }),
+  next_offset: NextOffset,
+})
 export const DeckEnvelope = envelopeOf(DeckSchema)
 
-export const DeckSummarySchema = component(
-  'DeckSummary',
-  Type.Object(
-    {
-      course_id: Type.String(),
-      module_id: Type.String(),
-      module_title: Type.Optional(Type.String()),
-      revision: Type.Integer({ minimum: 1 }),
-      updated_at: Type.String({ format: 'date-time' }),
-      card_count: Type.Integer({ minimum: 0 }),
-      counts: Counts,
-      reviewed: Type.Integer({ minimum: 0, description: 'Cards approved, edited or rejected.' }),
-      progress: Type.Number({ minimum: 0, maximum: 1, description: '`reviewed` / `card_count` (1 for an empty deck).' }),
-    },
-    { additionalProperties: false },
-  ),
-)
+export const DeckSummarySchema = closedComponent('DeckSummary', {
+  course_id: Type.String(),
+  module_id: Type.String(),
+  module_title: Type.Optional(Type.String()),
+  revision: Type.Integer({ minimum: 1 }),
+  updated_at: Type.String({ format: 'date-time' }),
+  card_count: Type.Integer({ minimum: 0 }),
+  counts: Counts,
+  reviewed: Type.Integer({ minimum: 0, description: 'Cards approved, edited or rejected.' }),
+  progress: Type.Number({ minimum: 0, maximum: 1, description: '`reviewed` / `card_count` (1 for an empty deck).' }),
+})
 
-export const DeckPageSchema = component(
-  'DeckPage',
-  Type.Object({ items: Type.Array(ref(DeckSummarySchema)), total: Type.Integer({ minimum: 0 }), next_offset: NextOffset }, { additionalProperties: false }),
-)
+export const DeckPageSchema = closedComponent('DeckPage', { items: Type.Array(ref(DeckSummarySchema)), total: Type.Integer({ minimum: 0 }), next_offset: NextOffset })
 export const DeckPageEnvelope = envelopeOf(DeckPageSchema)
 
-export const Deleted = component('Deleted', Type.Object({ deleted: Type.Literal(true) }, { additionalProperties: false }))
+export const Deleted = closedComponent('Deleted', { deleted: Type.Literal(true) })
 export const DeletedEnvelope = envelopeOf(Deleted)
 
 const EXAMPLE_CARD = {

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Static } from 'typebox'
 import { DECK_PAGE_DEFAULT, type DeckKey, type DeckStore, type DeckSummary } from '@flashcards/queue-core'
 import { principalOf, type RouteContext, type TypedApp } from '../context.js'
-import { dataEnvelope, responses } from '../envelope.js'
 import { CardNotFoundError, DeckNotFoundError, RevisionNotFoundError } from '../errors.js'
 import {
   CardParams,
@@ -17,8 +17,10 @@ import {
   DeckReadQuery,
   DeletedEnvelope,
 } from './deck-schemas.js'
+import { ok, okResponses, operationsOf } from './operation.js'
 
 export const DECKS_TAG = 'decks'
+const operation = operationsOf(DECKS_TAG)
 
 /** The deck key of a request: the caller's tenant, so another tenant's deck is simply not there. */
 export function deckKeyOf(request: FastifyRequest, params: { courseId: string; moduleId: string }): DeckKey {
@@ -36,91 +38,87 @@ function withProgress(summary: DeckSummary) {
 
 function listDecksRoute(app: TypedApp, store: DeckStore): void {
   const schema = {
-    operationId: 'listDecks',
-    tags: [DECKS_TAG],
-    summary: "List a course's decks",
-    description: 'One entry per module with cards, with review counts and progress; paginate with `offset` = `next_offset`.',
+    ...operation('listDecks', "List a course's decks", 'One entry per module with cards, with review counts and progress; paginate with `offset` = `next_offset`.'),
     params: CourseParams,
     querystring: DeckListQuery,
-    response: responses({ 200: dataEnvelope(DeckPageEnvelope, DECK_EXAMPLES.page) }, [503]),
+    response: okResponses(DeckPageEnvelope, DECK_EXAMPLES.page, [503]),
   }
   app.get('/decks/:courseId', { schema }, async (request) => {
     const { offset = 0, limit = DECK_PAGE_DEFAULT } = request.query
     const page = await store.listDecks(principalOf(request).tenant, request.params.courseId, { offset, limit })
     const items = page.items.map(withProgress)
-    return { success: true as const, data: { items, total: page.total, next_offset: nextOffset(offset, items.length, page.total) } }
+    return ok({ items, total: page.total, next_offset: nextOffset(offset, items.length, page.total) })
   })
 }
 
 function getDeckRoute(app: TypedApp, store: DeckStore): void {
   const schema = {
-    operationId: 'getDeck',
-    tags: [DECKS_TAG],
-    summary: "Read a module's deck",
-    description: 'The latest revision, or `?revision=`; cards filtered by `?status=` and paginated. 404 when the deck or revision does not exist.',
+    ...operation(
+      'getDeck',
+      "Read a module's deck",
+      'The latest revision, or `?revision=`; cards filtered by `?status=` and paginated. 404 when the deck or revision does not exist.',
+    ),
     params: DeckParams,
     querystring: DeckReadQuery,
-    response: responses({ 200: dataEnvelope(DeckEnvelope, DECK_EXAMPLES.deck) }, [404, 503]),
+    response: okResponses(DeckEnvelope, DECK_EXAMPLES.deck, [404, 503]),
   }
   app.get('/decks/:courseId/:moduleId', { schema }, async (request) => {
     const { offset = 0, limit = DECK_PAGE_DEFAULT, revision, status } = request.query
     const { courseId, moduleId } = request.params
     const deck = await store.getDeck(deckKeyOf(request, request.params), { offset, limit, ...(revision ? { revision } : {}), ...(status ? { status } : {}) })
     if (!deck) throw revision === undefined ? new DeckNotFoundError(moduleId, courseId) : new RevisionNotFoundError(revision, moduleId)
-    return { success: true as const, data: { ...deck, next_offset: nextOffset(offset, deck.cards.length, deck.total) } }
+    return ok({ ...deck, next_offset: nextOffset(offset, deck.cards.length, deck.total) })
   })
 }
 
 function updateCardRoute(app: TypedApp, store: DeckStore): void {
   const schema = {
-    operationId: 'updateDeckCard',
-    tags: [DECKS_TAG],
-    summary: 'Edit, approve or reject a card',
-    description:
+    ...operation(
+      'updateDeckCard',
+      'Edit, approve or reject a card',
       'Acts on the latest revision. `front`/`back` record an edit (status `edited`, the generated text kept); `status` approves, ' +
-      'rejects (left out of exports) or resets it to `new`. A cloze edit must keep a `{{c1::…}}` deletion.',
+        'rejects (left out of exports) or resets it to `new`. A cloze edit must keep a `{{c1::…}}` deletion.',
+    ),
     params: CardParams,
     body: CardPatchBody,
-    response: responses({ 200: dataEnvelope(DeckCardEnvelope, DECK_EXAMPLES.card) }, [404, 503]),
+    response: okResponses(DeckCardEnvelope, DECK_EXAMPLES.card, [404, 503]),
   }
   app.patch('/decks/:courseId/:moduleId/cards/:cardId', { schema }, async (request) => {
-    const { courseId, moduleId, cardId } = request.params
-    const card = await store.updateCard(deckKeyOf(request, request.params), cardId, request.body)
-    if (!card) throw new CardNotFoundError(cardId, moduleId, courseId)
-    return { success: true as const, data: card }
+    const card = await store.updateCard(deckKeyOf(request, request.params), request.params.cardId, request.body)
+    if (!card) throw notFound(request.params)
+    return ok(card)
+  })
+}
+
+/** The 404 of a deck path: its card when it names one, else its deck. */
+function notFound(params: Static<typeof DeckParams> & { cardId?: string }): Error {
+  return params.cardId === undefined ? new DeckNotFoundError(params.moduleId, params.courseId) : new CardNotFoundError(params.cardId, params.moduleId, params.courseId)
+}
+
+/** A DELETE of the deck store: `{ deleted: true }`, or a 404 when there was nothing to delete. */
+function deleteRoute<P extends typeof DeckParams | typeof CardParams>(
+  app: TypedApp,
+  url: string,
+  head: ReturnType<typeof operation>,
+  params: P,
+  remove: (request: FastifyRequest, params: Static<P>) => Promise<boolean>,
+): void {
+  const schema = { ...head, params, response: okResponses(DeletedEnvelope, { deleted: true }, [404, 503]) }
+  app.delete(url, { schema }, async (request) => {
+    const given = request.params as Static<P>
+    if (!(await remove(request, given))) throw notFound(given)
+    return ok({ deleted: true as const })
   })
 }
 
 function deleteCardRoute(app: TypedApp, store: DeckStore): void {
-  const schema = {
-    operationId: 'deleteDeckCard',
-    tags: [DECKS_TAG],
-    summary: 'Delete a card',
-    description: 'Removes the card from the latest revision (past revisions keep it).',
-    params: CardParams,
-    response: responses({ 200: dataEnvelope(DeletedEnvelope, { deleted: true }) }, [404, 503]),
-  }
-  app.delete('/decks/:courseId/:moduleId/cards/:cardId', { schema }, async (request) => {
-    const { courseId, moduleId, cardId } = request.params
-    if (!(await store.deleteCard(deckKeyOf(request, request.params), cardId))) throw new CardNotFoundError(cardId, moduleId, courseId)
-    return { success: true as const, data: { deleted: true as const } }
-  })
+  const head = operation('deleteDeckCard', 'Delete a card', 'Removes the card from the latest revision (past revisions keep it).')
+  deleteRoute(app, '/decks/:courseId/:moduleId/cards/:cardId', head, CardParams, (request, params) => store.deleteCard(deckKeyOf(request, params), params.cardId))
 }
 
 function deleteDeckRoute(app: TypedApp, store: DeckStore): void {
-  const schema = {
-    operationId: 'deleteDeck',
-    tags: [DECKS_TAG],
-    summary: 'Delete a deck',
-    description: 'Removes the deck of the module with every revision. The next generation job of the module starts a new one.',
-    params: DeckParams,
-    response: responses({ 200: dataEnvelope(DeletedEnvelope, { deleted: true }) }, [404, 503]),
-  }
-  app.delete('/decks/:courseId/:moduleId', { schema }, async (request) => {
-    const { courseId, moduleId } = request.params
-    if (!(await store.deleteDeck(deckKeyOf(request, request.params)))) throw new DeckNotFoundError(moduleId, courseId)
-    return { success: true as const, data: { deleted: true as const } }
-  })
+  const head = operation('deleteDeck', 'Delete a deck', 'Removes the deck of the module with every revision. The next generation job of the module starts a new one.')
+  deleteRoute(app, '/decks/:courseId/:moduleId', head, DeckParams, (request, params) => store.deleteDeck(deckKeyOf(request, params)))
 }
 
 /** Decks: a course's list with review progress, a module's deck, and card review. */

@@ -6,28 +6,19 @@ import { ownerOf, principalOf, type RouteContext, type TypedApp } from '../conte
 import { dataEnvelope, responses } from '../envelope.js'
 import { JobNotFoundError } from '../errors.js'
 import { servableJob } from '../job-results.js'
-import type { JobRouteDocs } from './jobs.js'
+import { ok, okResponses, operationsOf } from './operation.js'
 
 const TAG = 'generation'
-
-/** Reading and following a generation job (routes/jobs.ts). */
-export const GENERATION_JOB_DOCS: JobRouteDocs = {
-  tag: TAG,
-  noun: 'generation',
-  summary: 'Read a generation job',
-  description: 'State, progress, attempts, timings, and the result (cards) or the error.',
-  envelope: GenerationJobEnvelope,
-  example: JOB_STATUS_EXAMPLE,
-}
+const operation = operationsOf(TAG)
 
 function enqueueRoute(app: TypedApp, queues: FlashcardQueues): void {
   const schema = {
-    operationId: 'enqueueGeneration',
-    tags: [TAG],
-    summary: 'Enqueue flashcard generation',
-    description:
+    ...operation(
+      'enqueueGeneration',
+      'Enqueue flashcard generation',
       'Enqueues generation for one module (`single_module`), several (`modules`) or a whole course (`course`). ' +
-      'A request identical to one still waiting or running returns that job (`deduplicated: true`).',
+        'A request identical to one still waiting or running returns that job (`deduplicated: true`).',
+    ),
     body: GenerateBatchBody,
     response: responses({ 202: dataEnvelope(EnqueuedJobsEnvelope, { jobs: [ENQUEUED_EXAMPLE] }, 'Accepted: the jobs to follow') }, [413, 415, 429, 503]),
   }
@@ -39,33 +30,27 @@ function enqueueRoute(app: TypedApp, queues: FlashcardQueues): void {
 
 function listRoute(app: TypedApp, queues: FlashcardQueues): void {
   const schema = {
-    operationId: 'listGenerationJobs',
-    tags: [TAG],
-    summary: 'List generation jobs',
-    description: "The caller's jobs, newest first, filtered by state, module or course; paginate with `offset` = `next_offset`.",
+    ...operation('listGenerationJobs', 'List generation jobs', "The caller's jobs, newest first, filtered by state, module or course; paginate with `offset` = `next_offset`."),
     querystring: ListJobsQuery,
-    response: responses({ 200: dataEnvelope(JobPageEnvelope, { items: [JOB_STATUS_EXAMPLE], next_offset: null }) }, [503]),
+    response: okResponses(JobPageEnvelope, { items: [JOB_STATUS_EXAMPLE], next_offset: null }, [503]),
   }
   app.get('/orchestrator/jobs', { schema }, async (request) => {
     const page = await queues.listJobs({ queue: 'orchestrator', tenant: principalOf(request).tenant, ...request.query })
-    return { success: true as const, data: { ...page, items: page.items.map(servableJob) } }
+    return ok({ ...page, items: page.items.map(servableJob) })
   })
 }
 
 function retryRoute(app: TypedApp, queues: FlashcardQueues): void {
   const schema = {
-    operationId: 'retryGenerationJob',
-    tags: [TAG],
-    summary: 'Retry a generation job',
-    description: 'Runs a failed (or completed) job again with a fresh set of attempts. 409 while it is still queued or running.',
+    ...operation('retryGenerationJob', 'Retry a generation job', 'Runs a failed (or completed) job again with a fresh set of attempts. 409 while it is still queued or running.'),
     params: JobIdParams,
-    response: responses({ 200: dataEnvelope(GenerationJobEnvelope, { ...JOB_STATUS_EXAMPLE, state: 'waiting' }) }, [404, 409, 503]),
+    response: okResponses(GenerationJobEnvelope, { ...JOB_STATUS_EXAMPLE, state: 'waiting' }, [404, 409, 503]),
   }
   app.post('/orchestrator/jobs/:jobId/retry', { schema }, async (request) => {
     const { jobId } = request.params
     const status = await queues.retry('orchestrator', jobId, principalOf(request).tenant)
     if (!status) throw new JobNotFoundError(jobId)
-    return { success: true as const, data: status }
+    return ok(status)
   })
 }
 

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import type { RouteContext } from '../context.js'
 import { deckExportRoutes } from './deck-exports.js'
 import { deckRoutes } from './decks.js'
-import { GENERATION_JOB_DOCS, generationRoutes } from './generation.js'
+import { generationRoutes } from './generation.js'
 import { jobLogRoutes } from './job-logs.js'
 import { jobRoutes } from './jobs.js'
 import { healthRoute, metricsRoute } from './operations.js'
 import { reviewRoutes } from './review.js'
-import { TRANSCRIPTION_JOB_DOCS, transcriptionRoutes } from './transcription.js'
+import { transcriptionRoutes } from './transcription.js'
 
 type Routes = (app: FastifyInstance, ctx: RouteContext) => Promise<void>
 
@@ -37,13 +37,7 @@ async function registerAll(scope: FastifyInstance, ctx: RouteContext, list: Rout
 export async function registerRoutes(api: FastifyInstance, ctx: RouteContext): Promise<void> {
   const { options } = ctx
   const open: Routes[] = []
-  const authenticated: Routes[] = [
-    jobRoutes('orchestrator', GENERATION_JOB_DOCS),
-    generationRoutes,
-    jobRoutes('transcription', TRANSCRIPTION_JOB_DOCS),
-    transcriptionRoutes,
-    jobLogRoutes,
-  ]
+  const authenticated: Routes[] = [jobRoutes('orchestrator'), generationRoutes, jobRoutes('transcription'), transcriptionRoutes, jobLogRoutes]
   const scopeOf = (isPublic: boolean) => (isPublic ? open : authenticated)
   scopeOf(options.publicHealth).push(healthRoute)
   scopeOf(options.publicMetrics).push(metricsRoute)

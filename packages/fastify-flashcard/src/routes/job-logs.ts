@@ -4,6 +4,7 @@ import { JOB_LOG_EXAMPLE, JobIdParams, LogOrLinkEnvelope, LogsQuery, wantsLink }
 import { principalOf, type RouteContext } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
 import { JobNotFoundError, LogLinksUnsupportedError, LogsNotConfiguredError } from '../errors.js'
+import { ok } from './operation.js'
 
 /** How long a presigned log link stays valid. */
 export const LOG_LINK_SECONDS = 900
@@ -39,11 +40,11 @@ export async function jobLogRoutes(fastify: FastifyInstance, ctx: RouteContext):
       const doc = await store.read(jobId)
       // Another tenant's log is indistinguishable from a missing one.
       if (!doc || doc.tenant !== principalOf(request).tenant) throw new JobNotFoundError(jobId)
-      if (!wantsLink(request.query.link)) return { success: true as const, data: doc }
+      if (!wantsLink(request.query.link)) return ok(doc)
       if (!store.link) throw new LogLinksUnsupportedError(store.kind)
       const url = await store.link(jobId, LOG_LINK_SECONDS)
       if (!url) throw new JobNotFoundError(jobId)
-      return { success: true as const, data: { url, expires_in: LOG_LINK_SECONDS } }
+      return ok({ url, expires_in: LOG_LINK_SECONDS })
     },
   )
 }

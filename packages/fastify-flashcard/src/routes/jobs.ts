@@ -2,22 +2,37 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import type { QueueName } from '@flashcards/queue-core'
-import { CancelResultEnvelope, ENQUEUED_EXAMPLE, JobIdParams, type GenerationJobEnvelope } from '../api-schemas.js'
+import { CancelResultEnvelope, ENQUEUED_EXAMPLE, GenerationJobEnvelope, JOB_STATUS_EXAMPLE, JobIdParams, TranscriptionJobEnvelope } from '../api-schemas.js'
 import { principalOf, type RouteContext, type TypedApp } from '../context.js'
-import { dataEnvelope, responses } from '../envelope.js'
+import { responses } from '../envelope.js'
 import { JobNotFoundError } from '../errors.js'
 import { servableJob } from '../job-results.js'
+import { ok, okResponses } from './operation.js'
 
 /** How one queue's read route is documented. */
-export interface JobRouteDocs {
-  tag: string
-  /** What the queue's jobs are called in summaries: `Cancel a <noun> job`. */
+interface JobRouteDocs {
+  /** What the queue's jobs are called in summaries (`Cancel a <noun> job`), and the routes' tag. */
   noun: string
-  summary: string
   description: string
   /** The named envelope of the queue's job (its `result` typed for that queue); both queues' envelopes share this TypeBox type. */
   envelope: typeof GenerationJobEnvelope
   example: unknown
+}
+
+/** Each queue's jobs as the read route documents them. */
+const JOB_DOCS: Record<QueueName, JobRouteDocs> = {
+  orchestrator: {
+    noun: 'generation',
+    description: 'State, progress, attempts, timings, and the result (cards) or the error.',
+    envelope: GenerationJobEnvelope,
+    example: JOB_STATUS_EXAMPLE,
+  },
+  transcription: {
+    noun: 'transcription',
+    description: 'State, progress and, when completed, where the transcript was stored and its size.',
+    envelope: TranscriptionJobEnvelope,
+    example: { ...JOB_STATUS_EXAMPLE, queue: 'transcription', name: 'transcribe-module' },
+  },
 }
 
 /** `GenerationJob` from the noun `generation`: the stem of the routes' operationIds. */
@@ -38,7 +53,7 @@ const SSE_EXAMPLE = [
 /** The event stream's schema (a fresh object per route: Fastify compiles each route's own). */
 const eventsSchema = (docs: JobRouteDocs) => ({
   operationId: `follow${operationStem(docs)}Events`,
-  tags: [docs.tag],
+  tags: [docs.noun],
   summary: 'Follow a job live (server-sent events)',
   description:
     'A `text/event-stream`: `state` first (the job status), then `progress` events, and finally `completed`, ' +
@@ -66,17 +81,17 @@ const eventsSchema = (docs: JobRouteDocs) => ({
 function cancelRoute(app: TypedApp, ctx: RouteContext, queue: QueueName, docs: JobRouteDocs): void {
   const schema = {
     operationId: `cancel${operationStem(docs)}`,
-    tags: [docs.tag],
+    tags: [docs.noun],
     summary: `Cancel a ${docs.noun} job`,
     description: 'Removes a job that has not started, or asks the worker running it to abort it (it then fails as cancelled).',
     params: JobIdParams,
-    response: responses({ 200: dataEnvelope(CancelResultEnvelope, { job_id: ENQUEUED_EXAMPLE.job_id, outcome: 'cancel_requested' }) }, [404, 503]),
+    response: okResponses(CancelResultEnvelope, { job_id: ENQUEUED_EXAMPLE.job_id, outcome: 'cancel_requested' }, [404, 503]),
   }
   app.delete(`/${queue}/jobs/:jobId`, { schema }, async (request) => {
     const { jobId } = request.params
     const outcome = await ctx.queues.cancel(queue, jobId, principalOf(request).tenant)
     if (!outcome) throw new JobNotFoundError(jobId)
-    return { success: true as const, data: { job_id: jobId, outcome } }
+    return ok({ job_id: jobId, outcome })
   })
 }
 
@@ -84,7 +99,8 @@ function cancelRoute(app: TypedApp, ctx: RouteContext, queue: QueueName, docs: J
  * What the jobs of every queue offer, generation and transcription alike: read one of the
  * caller's jobs, follow it live, cancel it. Another tenant's job is indistinguishable from a missing one.
  */
-export function jobRoutes(queue: QueueName, docs: JobRouteDocs) {
+export function jobRoutes(queue: QueueName) {
+  const docs = JOB_DOCS[queue]
   return async function routes(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     app.get(
@@ -92,18 +108,18 @@ export function jobRoutes(queue: QueueName, docs: JobRouteDocs) {
       {
         schema: {
           operationId: `get${operationStem(docs)}`,
-          tags: [docs.tag],
-          summary: docs.summary,
+          tags: [docs.noun],
+          summary: `Read a ${docs.noun} job`,
           description: docs.description,
           params: JobIdParams,
-          response: responses({ 200: dataEnvelope(docs.envelope, docs.example) }, [404, 503]),
+          response: okResponses(docs.envelope, docs.example, [404, 503]),
         },
       },
       async (request) => {
         const { jobId } = request.params
         const status = await ctx.queues.getJob(queue, jobId, principalOf(request).tenant)
         if (!status) throw new JobNotFoundError(jobId)
-        return { success: true as const, data: servableJob(status) }
+        return ok(servableJob(status))
       },
     )
     app.get(`/${queue}/jobs/:jobId/events`, { schema: eventsSchema(docs) }, async (request, reply) =>

@@ -1,31 +1,23 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { TranscriptionBody } from '@flashcards/queue-core'
-import { ENQUEUED_EXAMPLE, EnqueuedJobEnvelope, JOB_STATUS_EXAMPLE, TranscriptionJobEnvelope } from '../api-schemas.js'
+import { ENQUEUED_EXAMPLE, EnqueuedJobEnvelope } from '../api-schemas.js'
 import { ownerOf, type RouteContext } from '../context.js'
 import { dataEnvelope, responses } from '../envelope.js'
-import type { JobRouteDocs } from './jobs.js'
+import { operationsOf } from './operation.js'
 
 const TAG = 'transcription'
-
-/** Reading and following a transcription job (routes/jobs.ts). */
-export const TRANSCRIPTION_JOB_DOCS: JobRouteDocs = {
-  tag: TAG,
-  noun: 'transcription',
-  summary: 'Read a transcription job',
-  description: 'State, progress and, when completed, where the transcript was stored and its size.',
-  envelope: TranscriptionJobEnvelope,
-  example: { ...JOB_STATUS_EXAMPLE, queue: 'transcription', name: 'transcribe-module' },
-}
+const operation = operationsOf(TAG)
 
 /** Transcription jobs: a module's files (documents, subtitles, audio, video) turned into text. */
 export async function transcriptionRoutes(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const schema = {
-    operationId: 'enqueueTranscription',
-    tags: [TAG],
-    summary: 'Enqueue a transcription job',
-    description: "Transcribes a module's files. With ENQUEUE_MODULE_JOB_ON_COMPLETE=true on the workers, the module's generation " + 'is enqueued once every file is done.',
+    ...operation(
+      'enqueueTranscription',
+      'Enqueue a transcription job',
+      "Transcribes a module's files. With ENQUEUE_MODULE_JOB_ON_COMPLETE=true on the workers, the module's generation " + 'is enqueued once every file is done.',
+    ),
     body: TranscriptionBody,
     response: responses(
       { 202: dataEnvelope(EnqueuedJobEnvelope, { ...ENQUEUED_EXAMPLE, queue: 'transcription', kind: 'transcription' }, 'Accepted: the job to follow') },
