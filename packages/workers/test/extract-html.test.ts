@@ -125,6 +125,25 @@ t.test('the pipeline reads the Markdown as a lesson: key points under their own 
   t.ok(paragraph.text.includes('`number`'), 'inline code keeps its backticks')
 })
 
+t.test('a definition list reads as a glossary, <dfn> marks its term, and an <aside> classed as a box survives Readability', async (t) => {
+  const { text } = await extractText(
+    utf8(
+      page(`<main><h1>The Box Model</h1>
+<p>Every element is drawn as a box. The <dfn>box model</dfn> describes how its size is worked out from four layers, and it matters for every layout you build.</p>
+<dl><dt>Padding</dt><dd>Transparent space between the content and the border.</dd><dt>Margin</dt><dd>Space outside the border.</dd></dl>
+<p>Browsers apply the model to every element on the page, whatever its tag, and developers rely on it for spacing.</p>
+<aside class="keypoints"><h3>Key points</h3><ul><li>Vertical margins between block elements collapse.</li></ul></aside>
+<aside class="sidebar"><p>Related reading and adverts.</p></aside>
+</main>`),
+    ),
+    { filename: 'box.html' },
+  )
+  t.match(text, /\*\*Padding\*\*: Transparent space between the content and the border\.\n\n\*\*Margin\*\*: Space outside the border\./)
+  t.match(text, /The \*box model\* describes/)
+  t.match(text, /::::: keypoints\n\n### Key points\n\n- Vertical margins between block elements collapse\.\n\n:::::/)
+  t.notMatch(text, /adverts/, 'an aside that is no box stays page furniture')
+})
+
 t.test('code blocks: language from the usual classes, text verbatim, fence longer than any run of backticks', async (t) => {
   const convert = async (html: string) => (await htmlToMarkdown(html)).markdown
   t.equal(await convert('<pre class="sourceCode bash"><code class="sourceCode bash">ls -F\n</code></pre>'), '```bash\nls -F\n```', "Pandoc's sourceCode class")

@@ -928,3 +928,30 @@ The San Andreas Fault is a transform boundary, and it's why California has so ma
     assertRules(t, cards, chunks)
   },
 )
+
+t.test('a glossary entry asks for its term; a term defined in the singular is the blank in the plural; fixed phrases, labels and pointers make no blank', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Boxes
+
+**Padding**: Transparent space between the content and the border.
+
+- **Border**: A line drawn around the padding.
+
+A *block box* starts on a new line and stretches to fill its container.
+Paragraphs and headings are block boxes unless a style says otherwise.
+By default, the \`width\` property sets the width of the content area only.
+Many developers put this rule at the top of every stylesheet.
+Check that the folder now contains a file called \`style.css\`.
+Carry-over is the transfer of unused annual leave into the next year.
+`)
+  const asked = new Map(cards.map((card) => [card.front, card.back]))
+  t.equal(asked.get('What is padding?'), 'Transparent space between the content and the border', show(cards))
+  t.equal(asked.get('What is border?'), 'A line drawn around the padding', show(cards))
+  t.ok(
+    cards.some((card) => card.front === 'Paragraphs and headings are {{c1::block boxes}} unless a style says otherwise.'),
+    show(cards),
+  )
+  const fronts = cards.map((card) => card.front).join('\n')
+  t.notMatch(fronts, /\{\{c1::default\}\}|\{\{c1::property\}\}|this rule|style\.css/, `no blank in a fixed phrase or a label, no pointer, no instruction:\n${fronts}`)
+  t.match(fronts, /Carry-over/, 'a hyphenated subject is no order')
+  assertRules(t, cards, chunks)
+})

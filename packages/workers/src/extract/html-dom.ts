@@ -18,6 +18,7 @@ export interface DomNode {
   querySelector(selector: string): DomNode | null
   prepend(...nodes: DomNode[]): void
   append(...nodes: DomNode[]): void
+  replaceWith(...nodes: DomNode[]): void
 }
 
 export interface DomDocument {
@@ -29,7 +30,29 @@ export interface DomDocument {
  * Carpentries callout classes, most specific first: a `<div class="callout keypoints">` is a
  * key-points box, a plain `<div class="callout">` a callout.
  */
-const CALLOUTS = ['keypoints', 'challenge', 'solution', 'objectives', 'questions', 'testimonial', 'instructor', 'instructor-note', 'discussion', 'prereq', 'checklist', 'callout']
+const CALLOUTS = [
+  'keypoints',
+  'key-points',
+  'takeaways',
+  'challenge',
+  'solution',
+  'objectives',
+  'questions',
+  'testimonial',
+  'instructor',
+  'instructor-note',
+  'discussion',
+  'prereq',
+  'checklist',
+  'callout',
+  'admonition',
+  'note',
+  'tip',
+  'hint',
+  'important',
+  'warning',
+  'caution',
+]
 /** Set on every `<h1>` before Readability makes it an `<h2>`. */
 export const H1_MARK = 'data-flashcards-h1'
 const ELEMENT_NODE = 1
@@ -65,7 +88,7 @@ export function prepare(document: DomDocument, root: DomNode): void {
   }
   const stack: DomNode[] = [root]
   while (stack.length > 0) {
-    const node = stack.pop()!
+    let node = stack.pop()!
     if (node.nodeType === TEXT_NODE) {
       const text = node.data
       const clean = text.replace(/\s+/g, ' ').replaceAll('\u0000', '')
@@ -79,8 +102,19 @@ export function prepare(document: DomDocument, root: DomNode): void {
     if (box) {
       node.prepend(paragraph(`::::: ${box}`))
       node.append(paragraph(':::::'))
+      // Readability drops every <aside>; a box the author classed as a callout is lesson text.
+      if (node.nodeName === 'ASIDE') node = asDiv(document, node)
     }
     if (node.nodeName === 'H1') node.setAttribute(H1_MARK, '')
     for (let child = node.firstChild; child; child = child.nextSibling) stack.push(child)
   }
+}
+
+/** The element's children moved into a `<div>` of the same classes that takes its place. */
+function asDiv(document: DomDocument, element: DomNode): DomNode {
+  const div = document.createElement('div')
+  div.setAttribute('class', element.getAttribute('class') ?? '')
+  while (element.firstChild) div.append(element.firstChild)
+  element.replaceWith(div)
+  return div
 }

@@ -65,6 +65,12 @@ export function markdownService(Turndown: typeof TurndownService, codeBlocks: st
     (node) => node.nodeName === 'BLOCKQUOTE' && calloutName(node as unknown as DomNode) !== undefined,
     (content) => `\n\n${content}\n\n`,
   )
+  // A definition list reads as a glossary: "**Term**: what it is." (definitions.ts asks "What is term?").
+  rule('definitionTerm', 'dt', (content) => `\n\n**${content.replace(/\s+/g, ' ').trim()}**: `)
+  rule('definitionDescription', 'dd', (content) => `${trimNewlines(content).replace(/\s+/g, ' ')}\n\n`)
+  rule('definitionList', 'dl', (content) => `\n\n${trimNewlines(content)}\n\n`)
+  // <dfn> marks the term its sentence defines, as italic does in Markdown lessons.
+  rule('definedTerm', 'dfn', (content) => (content.trim() === '' ? '' : `*${content.trim()}*`))
   rule('tableCell', ['th', 'td'], (content) => ` ${content.replace(/\s+/g, ' ').trim().replaceAll('|', '\\|')} |`)
   rule('tableRow', 'tr', (content, row) => {
     if (!isFirstRow(row)) return `\n|${content}`

@@ -23,6 +23,10 @@ export const GENERIC_NOUNS = new Set(
   collaborator collaborators contributor contributors vice versa issue issues task tasks matter matters
   bottom top side sides front back inside outside middle edge`.split(/\s+/),
 )
+/** Fixed phrases whose noun names nothing: "by default", "in practice", "on average". */
+const IDIOM =
+  /(?:^|\s)(?:by (?:default|hand|far)|in (?:general|practice|fact|particular|total|turn|time|short|brief|addition|contrast|theory|detail|common|advance|place|order)|on (?:average|time|purpose)|at (?:least|most|first|last|times|once))$/
+
 /**
  * Heads that name no thing of their own: "the standard {{example}}", "the Greek {{word}}". Unlike
  * the generic nouns above, these stay empty in a compound ("personal data", "tax forms" do not).
@@ -147,12 +151,14 @@ function termBlanks(sentence: Sentence, terms: MarkedTerm[]): Blank[] {
   const blanks: Blank[] = []
   for (const term of [...terms].sort((a, b) => MARK_ORDER[a.mark] - MARK_ORDER[b.mark])) {
     const text = term.mark === 'code' ? `\`${term.text}\`` : term.text
-    if (term.mark === 'italic' && !isNounLike(term.text, sentence)) continue
+    // "Facilitated diffusion" opens a sentence as "facilitated diffusion" stands in the text; "block boxes" is "block box".
+    const found = term.mark === 'code' ? termAt(sentence.text, text) : termAt(sentence.text.toLowerCase(), text.toLowerCase())
+    if (!found) continue
+    const surface = sentence.text.slice(found.at, found.at + found.length)
+    if (term.mark === 'italic' && !isNounLike(surface, sentence)) continue
     // Bold on a whole instruction ("**Summarise the changes your commit contains**") marks no term.
-    if (term.mark !== 'code' && holdsVerb(term.text, sentence)) continue
-    // "Facilitated diffusion" opens a sentence as "facilitated diffusion" stands in the text.
-    const at = term.mark === 'code' ? wordIndex(sentence.text, text) : wordIndex(sentence.text.toLowerCase(), text.toLowerCase())
-    if (at >= 0) blanks.push({ text: sentence.text.slice(at, at + text.length), kind: term.mark === 'code' ? 'code' : 'term' })
+    if (term.mark === 'bold' && holdsVerb(surface, sentence)) continue
+    blanks.push({ text: surface, kind: term.mark === 'code' ? 'code' : 'term' })
   }
   return blanks
 }
@@ -163,12 +169,16 @@ function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
   if (blank.kind === 'phrase' && words(blank.text).some((word) => WEAK_VERBS.has(word))) return false
   const at = wordIndex(sentence.text, blank.text)
   if (at < 0) return false
+  // "By {{default}}", "in {{practice}}": a word of a fixed phrase is no term.
+  if (blank.kind === 'phrase' && IDIOM.test(`${sentence.text.slice(Math.max(0, at - 4), at)}${blank.text}`.toLowerCase())) return false
   // "whatever their {{consequences}}": a phrase owned by a pronoun's referent hides half a reference.
   if (blank.kind === 'phrase' && /\b(?:their|its|his|her)\s+$/i.test(sentence.text.slice(0, at))) return false
   // "the {{denser}} oceanic plate": a word before an adjective and its noun modifies them, whatever the model tagged it.
   const last = blank.text.split(/\s+/).pop()
   const end = sentence.tokens.findIndex((token, index) => token.text === last && index > 0 && wordIndex(sentence.text, blank.text) >= 0)
   if (blank.kind === 'phrase' && sentence.tokens[end + 1]?.pos === 'ADJ' && sentence.tokens[end + 2]?.pos === 'NOUN') return false
+  // "the `width` {{property}}": a noun the code before it names is a label, not the fact.
+  if (blank.kind === 'phrase' && /`\s+$/.test(sentence.text.slice(0, at))) return false
   // "The {{pattern}} `*.csv` matches …": a noun that labels the code after it is not the fact.
   if (blank.kind === 'phrase' && /^\s+`/.test(sentence.text.slice(at + blank.text.length))) return false
   const front = `${sentence.text.slice(0, at)}{{c1::${blank.text}}}${sentence.text.slice(at + blank.text.length)}`
@@ -245,7 +255,11 @@ export function hiddenVerbs(tokens: Token[]): Set<number> {
     // Before code, only an -s word after a singular noun: "your branch tracks `origin/main`".
     // "Magma rises up": an -s word between a noun and a particle is the verb too.
     const particle = /^(?:up|down|out|off|away|back|apart|over)$/i.test(after.text) && plural(token) && !plural(before)
-    const verb = noun(after) ? plural(before) !== plural(token) : /^(?:a|an|the)$/i.test(after.text) || (after.pos === 'CODE' && plural(token) && !plural(before)) || particle
+    // "Vertical margins between block elements collapse.": a base form ending a clause after a plural noun.
+    const last = /^[.;]$/.test(after.text) && plural(before) && !plural(token) && token.pos === 'NOUN'
+    const verb = noun(after)
+      ? plural(before) !== plural(token)
+      : /^(?:a|an|the)$/i.test(after.text) || (after.pos === 'CODE' && plural(token) && !plural(before)) || particle || last
     if (verb) verbs.add(i)
   }
   return verbs
@@ -302,6 +316,19 @@ export function wordIndex(text: string, phrase: string): number {
     if (!/[\p{L}\p{N}`-]/u.test(before) && !/[\p{L}\p{N}`]/u.test(after) && !(after === '-' && /\w/.test(text[at + phrase.length + 1] ?? ''))) return at
     from = at + 1
   }
+}
+
+/**
+ * Where `term` stands in `text` as whole words, or its plural ("block box" in "are block boxes"):
+ * a term defined once in the singular is the same term in the plural later on.
+ */
+export function termAt(text: string, term: string): { at: number; length: number } | undefined {
+  const forms = [term, `${term}s`, `${term}es`, ...(/[^aeiou]y$/.test(term) ? [`${term.slice(0, -1)}ies`] : [])]
+  for (const form of forms) {
+    const at = wordIndex(text, form)
+    if (at >= 0) return { at, length: form.length }
+  }
+  return undefined
 }
 
 export function containsWord(text: string, phrase: string): boolean {

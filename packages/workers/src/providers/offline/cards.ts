@@ -3,7 +3,7 @@ import { MAX_ANSWER_WORDS, isWeakBlank, leaksStem, lintCard, questionOf, sameFac
 import { STOP_WORDS, comparable, words } from '../../pipeline/text.js'
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
-import { containsWord, isQuantity, wordIndex } from './blanks.js'
+import { containsWord, isQuantity, termAt, wordIndex } from './blanks.js'
 
 /** Which concepts make the best cards first (a noun-phrase `fact` ranks after a numeric one). */
 const TIER: Record<Concept['kind'], number> = { definition: 0, keypoint: 1, term: 2, code: 3, fact: 4, list: 6 }
@@ -179,9 +179,10 @@ function withKnownTerm(concept: Concept, known: string[]): Concept | undefined {
   )
     return concept
   for (const candidate of known) {
-    const at = wordIndex(concept.statement.toLowerCase(), candidate.toLowerCase())
-    if (at < 0) continue
-    const term = concept.statement.slice(at, at + candidate.length)
+    const found = termAt(concept.statement.toLowerCase(), candidate.toLowerCase())
+    if (!found) continue
+    const { at } = found
+    const term = concept.statement.slice(at, at + found.length)
     // "the sample size": followed by a content word, the term only modifies it.
     const next = /^\s+([\p{L}-]+)/u.exec(concept.statement.slice(at + term.length))?.[1]
     if (next && !STOP_WORDS.has(next.toLowerCase())) continue

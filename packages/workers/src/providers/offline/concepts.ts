@@ -3,7 +3,7 @@ import type { Chunk } from '../../pipeline/chunk.js'
 import type { MarkedTerm } from '../../pipeline/inline-markup.js'
 import type { Block } from '../../pipeline/normalise.js'
 import type { Concept } from '../types.js'
-import { chooseBlank, containsWord } from './blanks.js'
+import { chooseBlank, containsWord, termAt } from './blanks.js'
 import { commandOf, purposeQuestion } from './commands.js'
 import { definitionIn } from './definitions.js'
 import { definedTerms } from './cards.js'
@@ -149,7 +149,10 @@ function conceptOf(
   const clause = text === sentence.text ? sentence : { text, tokens: analyse(text)[0]?.tokens ?? sentence.tokens }
   const lower = text.toLowerCase()
   const inSentence = marked.filter((term) => containsWord(lower, term.text.toLowerCase()))
-  const knownHere = known.filter((term) => containsWord(lower, term.text.toLowerCase()))
+  const knownHere = known.filter((term) => termAt(lower, term.text.toLowerCase()) !== undefined)
+  // An instruction ("Create files", "Check that … contains a file called `middle.sh`") tells the reader what to do, not a fact; key points may.
+  // "Report a breach to the security desk at once: the company has 72 hours to …": an order that leads in to a fact keeps it.
+  if ((!keypoint || OBJECTIVE.test(text)) && isImperative(clause) && !/:\s+(?:the|an?|[a-z]+s)\s[^:]{20,}$/i.test(text)) return undefined
   const definition = definitionIn(clause, new Set([...inSentence, ...knownHere].map((term) => term.text.toLowerCase())))
   if (definition && containsWord(text, definition.term)) {
     return {
@@ -163,8 +166,6 @@ function conceptOf(
   // A fragment without a verb ("One field per type of information.") states nothing.
   // Nor does one whose only verb is a gerund ("Filtering rows according to WHERE.").
   if (!clause.tokens.some((token) => (token.pos === 'VERB' && !/ing$/i.test(token.text)) || token.pos === 'AUX')) return undefined
-  // An instruction ("Create files", "Use `ls` to …") tells the reader what to do, not a fact; key points may.
-  if ((!keypoint || OBJECTIVE.test(text)) && isImperative(clause)) return undefined
   // "that file", "those changes": a demonstrative points outside the sentence (C9).
   if (namesWithoutSaying(text) || pointsOutside(clause)) return undefined
   const blank = chooseBlank(clause, inSentence, knownHere, topic)
@@ -300,9 +301,11 @@ function namesWithoutSaying(text: string): boolean {
 
 /** "that file", "those changes" (a demonstrative before its noun), not "a commit that reverts" (a relative pronoun); an object pronoun. */
 function pointsOutside(sentence: Sentence): boolean {
-  // "the two angles", "the three branches": a count with the article refers back to things already named.
-  if (/\bthe (?:two|three|four) [a-z]+s\b/i.test(sentence.text)) return true
+  // "the two angles", "between the two": a count with the article refers back to things already named.
+  if (/\b(?:the|these|those) (?:two|three|four)\b/i.test(sentence.text)) return true
   return sentence.tokens.some((token, index) => {
+    // "Many developers put this rule at the top": past the sentence's start, "this" names a thing of an earlier one.
+    if (/^(?:this|these)$/i.test(token.text) && index > 0 && /^(?:NOUN|PROPN)$/.test(sentence.tokens[index + 1]?.pos ?? '')) return true
     // "A projector relies on this.": a demonstrative standing alone names something of an earlier sentence.
     if (/^(?:this|these|those)$/i.test(token.text) && index > 0 && !/^(?:NOUN|ADJ|PROPN|NUM|CODE)$/.test(sentence.tokens[index + 1]?.pos ?? '')) return true
     // "Underneath it is …", "slide over it": "it" after a preposition is a thing of an earlier sentence.
@@ -317,7 +320,10 @@ function pointsOutside(sentence: Sentence): boolean {
 /** "Create files", and "Once the installation is complete, go to …": the main clause gives an order. */
 function isImperative(sentence: Sentence): boolean {
   const base = (token: Token | undefined) => token !== undefined && token.pos === 'VERB' && token.text.toLowerCase() === token.lemma
-  if (base(sentence.tokens[0])) return true
+  // "Carry-over is the transfer …": a hyphenated word, or one followed by "is", is the subject, whatever its tag.
+  if (base(sentence.tokens[0])) return sentence.tokens[1]?.pos !== 'AUX' && sentence.tokens[1]?.text !== '-'
+  // "Check/PROPN that the folder …": the small model reads a capitalised order as a name; a name is not followed by "that" or an article.
+  if (sentence.tokens[0]?.pos === 'PROPN' && /^(?:that|the|a|an|your|all|each|every)$/i.test(sentence.tokens[1]?.text ?? '')) return true
   if (!/^(?:once|when|after|before|if|to|as soon as|whenever)$/i.test(sentence.tokens[0]?.text ?? '')) return false
   const comma = sentence.tokens.findIndex((token) => token.text === ',')
   return comma > 0 && base(sentence.tokens[comma + 1])

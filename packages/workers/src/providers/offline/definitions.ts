@@ -41,6 +41,20 @@ const STANDS_FOR =
 const IS_A = /^(?:(?:In|According to|Under|By) [^,]{1,40},\s+)?((?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3})\s+(is|are)\s+(?:an?|the|one of the|any)\s+\S/i
 const MEANS = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,2})\s+(?:means|refers to|denotes|represents)\s+\S/i
 
+/** "**Padding**: Transparent space between …", "*Margin* — space outside …": a glossary's term and what it is. */
+const GLOSSARY = /^(`[^`]+`|[^:—–]{1,40}?)\s*(?::|\s[—–]\s)\s+(.{6,})$/
+
+function glossaryEntry(sentence: Sentence, marked: Set<string>): Definition | undefined {
+  const entry = GLOSSARY.exec(sentence.text)
+  const term = entry?.[1]?.trim()
+  if (!entry || !term || !marked.has(term.replace(/^`|`$/g, '').toLowerCase())) return undefined
+  const answer = predicateOf(entry[2]!, sentence, true)
+  // A description that is a clause ("it copies …") or opens on a verb says what the term does, not what it is.
+  const first = sentence.tokens.find((token) => token.text === entry[2]!.split(/\s+/)[0])
+  if (!answer || GENERIC_TAIL.test(answer) || /^(?:VERB|AUX|PRON)$/.test(first?.pos ?? '')) return { term }
+  return { term, question: `What is ${asked(term, sentence)}?`, answer }
+}
+
 /** "The Mid-Atlantic Ridge is the classic example of a divergent boundary.": the example is the fact, asked by its category. */
 const CLASSIC_EXAMPLE =
   /^(?:The\s+)?([^,;:()]{3,40}?)\s+is\s+the\s+(classic|best-known|typical|textbook|standard|best|most famous|most common)\s+example\s+of\s+([^,;:()]{3,60}?)\.?$/
@@ -59,6 +73,8 @@ const NOT_A_TERM =
 /** The definition in a sentence, if it has one, with nouns checked by the parts of speech. */
 export function definitionIn(sentence: Sentence, marked: Set<string>): Definition | undefined {
   const text = sentence.text
+  const glossary = glossaryEntry(sentence, marked)
+  if (glossary) return glossary
   const called = CALLED.exec(text)
   // "… is called the *refractive index* of that material": the marked term, not the words the pattern ran on to.
   if (called) called[2] = markedPrefix(called[2]!, marked) ?? called[2]!
