@@ -955,3 +955,15 @@ Carry-over is the transfer of unused annual leave into the next year.
   t.match(fronts, /Carry-over/, 'a hyphenated subject is no order')
   assertRules(t, cards, chunks)
 })
+
+t.test('a known term before a list of its members is no blank; a number before a unit per unit keeps the unit whole', async (t) => {
+  const { cards } = await cardsOf(`# Summaries
+
+An *aggregation* reduces each group of rows to a single value.
+Common aggregations include \`mean\`, \`median\`, \`sum\`, \`count\` and \`max\`.
+Light travels at about 300,000 km/s in a vacuum and more slowly in glass.
+`)
+  const fronts = cards.map((card) => card.front).join('\n')
+  t.notMatch(fronts, /\{\{c1::aggregations\}\} include/, fronts)
+  t.notMatch(fronts, /\{\{c1::300,000 km\}\}/, `"km/s" is one unit:\n${fronts}`)
+})

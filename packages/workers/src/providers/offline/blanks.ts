@@ -51,7 +51,7 @@ const UNIT_WORDS =
   '%|percent|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion|(?:kilo|centi|milli)?(?:met(?:re|er)s?|grams?|lit(?:re|er)s?)|degrees?|km|cm|mm|kg|mg|g|ml|°[CF]'
 const UNIT = `(?:${UNIT_WORDS}|[kKMGT]B|mL)`
 // A clock time or a ratio ("10:00", "3:1") is one value: never split at its colon.
-const NUMBER = new RegExp(`(?<![\\w.$:-])(?:\\d{1,2}:\\d{2}|\\d{4}s|\\d[\\d,.]*(?:\\s?${UNIT})?)(?![\\w.:])`)
+const NUMBER = new RegExp(`(?<![\\w.$:-])(?:\\d{1,2}:\\d{2}|\\d{4}s|\\d[\\d,.]*(?:\\s?${UNIT})?)(?![\\w.:/])`)
 /** A number with its unit ("1 TB", "six years"): a fact to recall, unlike a bare count of the story's data. */
 export function isQuantity(text: string): boolean {
   return UNIT_END.test(text) && (/\d/.test(text) || SPELLED_QUANTITY.test(text))
@@ -125,7 +125,9 @@ function enumerated(text: string, blank: Blank): boolean {
   const at = Math.max(0, wordIndex(text, blank.text))
   // "Many other {{functions}} like `COALESCE`": the category its examples give away.
   // A compound is a name worth recalling from its examples ("{{logical connectors}} such as AND or OR").
-  const category = blank.kind === 'phrase' && !/\s/.test(blank.text) && /^\s+(?:like|such as|including|e\.g\.)\s/.test(text.slice(at + blank.text.length))
+  // "Common {{aggregations}} include `mean`, `median`, …": a term before a list of its members is given away too.
+  const examples = /^\s+(?:like|such as|including|includes?|e\.g\.)\s/.test(text.slice(at + blank.text.length))
+  const category = examples && blank.kind !== 'code' && ((blank.kind === 'phrase' && !/\s/.test(blank.text)) || longest >= 4)
   return inList || (longest >= 4 && (blank.kind === 'phrase' || blank.kind === 'number')) || category || EXAMPLE_LEAD.test(text.slice(0, at))
 }
 
