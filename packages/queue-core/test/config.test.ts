@@ -122,6 +122,11 @@ const bad: [string, Record<string, string>, RegExp][] = [
   ['LOG_STORE=s3 without bucket', { LOG_STORE: 's3' }, /S3_BUCKET is required when LOG_STORE=s3/],
   ['LLM_PROVIDER=gemini without key', { LLM_PROVIDER: 'gemini' }, /needs GEMINI_API_KEY/],
   ['LLM_PROVIDER=openai-compatible without URL', { LLM_PROVIDER: 'openai-compatible' }, /needs OPENAI_BASE_URL/],
+  [
+    'LLM_PROVIDER=openai-compatible without model',
+    { LLM_PROVIDER: 'openai-compatible', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' },
+    /needs OPENAI_MODEL \(for example llama3.1:8b\)/,
+  ],
   ['DECK_STORE=mysql', { DECK_STORE: 'mysql' }, /DECK_STORE="mysql" is invalid: expected one of redis, postgres/],
   ['DECK_STORE=postgres without URL', { DECK_STORE: 'postgres' }, /DECK_STORE=postgres needs DATABASE_URL/],
   ['DATABASE_URL not postgres', { DATABASE_URL: 'mysql://x' }, /DATABASE_URL=\(value hidden\) is invalid: expected a postgres:\/\//],

@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js'
 import { EnvSchema, variableSchema, type Env } from './schema.js'
 import { bucketList, geminiApiKey, llmProvider, ruleProblems, type RawEnv } from './rules.js'
 import { registerConfiguredSecrets, shownValue } from './secrets.js'
-import type { FlashcardConfig } from './types.js'
+import type { FlashcardConfig, LlmSettings } from './types.js'
 
 type Environment = Record<string, string | undefined>
 
@@ -94,15 +94,7 @@ function toConfig(env: Env): FlashcardConfig {
     logDir: env.LOG_DIR,
     debug: env.DEBUG,
     s3: { bucket: env.S3_BUCKET, region: env.S3_REGION ?? env.AWS_REGION ?? 'us-east-1', endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE },
-    llm: {
-      provider: llmProvider(env),
-      geminiApiKey: geminiApiKey(env),
-      geminiModel: env.GEMINI_MODEL,
-      geminiBaseUrl: env.GEMINI_BASE_URL,
-      openaiBaseUrl: env.OPENAI_BASE_URL,
-      openaiApiKey: env.OPENAI_API_KEY,
-      openaiModel: env.OPENAI_MODEL,
-    },
+    llm: llmSettings(env),
     contentDir: env.CONTENT_DIR,
     enqueueModuleJobOnComplete: env.ENQUEUE_MODULE_JOB_ON_COMPLETE,
     mockFileUrls: env.MOCK_FILE_URLS,
@@ -133,6 +125,22 @@ function toConfig(env: Env): FlashcardConfig {
       dashboardTenant: env.DASHBOARD_TENANT,
     },
   }
+}
+
+/** The provider settings; the rules have refused a provider whose key, URL or model is missing, so each is present here. */
+function llmSettings(env: Env): LlmSettings {
+  const settings = {
+    geminiApiKey: geminiApiKey(env),
+    geminiModel: env.GEMINI_MODEL,
+    geminiBaseUrl: env.GEMINI_BASE_URL,
+    openaiBaseUrl: env.OPENAI_BASE_URL,
+    openaiApiKey: env.OPENAI_API_KEY,
+    openaiModel: env.OPENAI_MODEL,
+  }
+  const provider = llmProvider(env)
+  if (provider === 'gemini') return { ...settings, provider, geminiApiKey: settings.geminiApiKey! }
+  if (provider === 'openai-compatible') return { ...settings, provider, openaiBaseUrl: settings.openaiBaseUrl!, openaiModel: settings.openaiModel! }
+  return { ...settings, provider }
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

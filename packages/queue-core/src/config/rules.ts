@@ -70,6 +70,7 @@ function crossProblems(env: RawEnv): string[] {
   const provider = llmProvider(env)
   if (provider === 'gemini' && !geminiApiKey(env)) problems.push('LLM_PROVIDER=gemini needs GEMINI_API_KEY (or GOOGLE_AI_API_KEY) to be set')
   if (provider === 'openai-compatible' && !env.OPENAI_BASE_URL) problems.push('LLM_PROVIDER=openai-compatible needs OPENAI_BASE_URL (for example http://localhost:11434/v1)')
+  if (provider === 'openai-compatible' && !env.OPENAI_MODEL) problems.push('LLM_PROVIDER=openai-compatible needs OPENAI_MODEL (for example llama3.1:8b)')
   if (env.DECK_STORE === 'postgres' && env.DATABASE_URL === undefined) {
     problems.push('DECK_STORE=postgres needs DATABASE_URL (for example postgres://user:password@localhost:5432/flashcards)')
   }

@@ -32,15 +32,7 @@ export interface FlashcardConfig {
     endpoint: string | undefined
     forcePathStyle: boolean
   }
-  llm: {
-    provider: LlmProviderKind
-    geminiApiKey: string | undefined
-    geminiModel: string
-    geminiBaseUrl: string | undefined
-    openaiBaseUrl: string | undefined
-    openaiApiKey: string | undefined
-    openaiModel: string | undefined
-  }
+  llm: LlmSettings
   contentDir: string
   enqueueModuleJobOnComplete: boolean
   mockFileUrls: boolean
@@ -109,3 +101,19 @@ export interface TranscriptionSettings {
    */
   s3AllowedBuckets: string[] | undefined
 }
+
+/** Every provider setting, as read; speech-to-text uses the Gemini and OpenAI ones whichever provider writes cards. */
+interface ProviderSettings {
+  geminiApiKey: string | undefined
+  geminiModel: string
+  geminiBaseUrl: string | undefined
+  openaiBaseUrl: string | undefined
+  openaiApiKey: string | undefined
+  openaiModel: string | undefined
+}
+
+/** The LLM provider (LLM_PROVIDER) with what it needs present: loading refuses a provider without its key, URL or model. */
+export type LlmSettings =
+  | (ProviderSettings & { provider: 'offline' })
+  | (ProviderSettings & { provider: 'gemini'; geminiApiKey: string })
+  | (ProviderSettings & { provider: 'openai-compatible'; openaiBaseUrl: string; openaiModel: string })
