@@ -21,7 +21,8 @@ const worker = new Worker(
     const outcome = await new Promise<'complete' | 'fail'>((resolve) => gates.set(job.id!, resolve))
     await job.updateProgress({ percent: 90, step: 'stage_b' })
     if (outcome === 'fail') throw new Error('the LLM answered nonsense twice')
-    return { module_id: job.data.module_id, cards: [{ id: 'c1' }] }
+    const source = { module_id: job.data.module_id, chunk_id: `${job.data.module_id}#1` }
+    return { module_id: job.data.module_id, course_id: job.data.course_id, cards: [{ id: 'c1', type: 'basic', front: 'Q?', back: 'A', source }], stats: {} }
   },
   { connection: workerConnection, prefix: queues.prefix, concurrency: 5 },
 )

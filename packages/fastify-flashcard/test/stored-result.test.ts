@@ -1,6 +1,7 @@
 // A completed job whose stored result fits no result schema of this version (an older worker wrote
-// it) is still read over HTTP: 200 with `result: null` and a coded `error`, alone and in the list,
-// never a 500 from the response serializer; a result that fits is served as it is.
+// it) is still read over HTTP: 200 with `result: null` and a coded `error`, alone, in the list and
+// in its event stream, never a 500 from the response serializer; a result that fits is served as
+// it is.
 import t from 'tap'
 import { Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
@@ -63,4 +64,11 @@ t.test('the list serves both', async (t) => {
     [oldJob]: { result: null, error: /^RESULT_UNREADABLE/ },
     [newJob]: { result: { cards: [{ id: 'c-1' }] }, error: null },
   })
+})
+
+t.test('its event stream serves the same job', async (t) => {
+  const res = await app.inject({ url: `/api/flashcards/orchestrator/jobs/${oldJob}/events`, headers: bearer(TOKEN_A) })
+  t.equal(res.statusCode, 200)
+  const state = /^event: state\ndata: (.*)$/m.exec(res.body)?.[1]
+  t.match(JSON.parse(state ?? 'null'), { id: oldJob, state: 'completed', result: null, error: /^RESULT_UNREADABLE/ }, res.body.slice(0, 300))
 })

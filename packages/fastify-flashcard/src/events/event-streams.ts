@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FlashcardQueues, QueueName } from '@flashcards/queue-core'
 import { JobNotFoundError } from '../errors.js'
+import { servableJob } from '../job-results.js'
 import type { JobEvent, JobEventHub } from './hub.js'
 import { JobStream, type OpenedJob } from './job-stream.js'
 import { StreamLimiter, type StreamLimits } from './stream-limits.js'
@@ -32,7 +33,10 @@ export class EventStreams {
       idleTimeoutMs: this.limits.idleTimeoutMs,
       maxLifetimeMs: this.limits.maxLifetimeMs,
       heartbeatMs: this.heartbeatMs,
-      readFinal: () => this.queues.getJob(queue, jobId, tenant),
+      readFinal: async () => {
+        const status = await this.queues.getJob(queue, jobId, tenant)
+        return status && servableJob(status)
+      },
       onEnd: () => this.open.delete(stream),
     })
     this.open.add(stream)
@@ -62,7 +66,7 @@ export class EventStreams {
         release()
         return undefined
       }
-      return { queue, jobId, tenant, status, pending, release, setDeliver: (next) => (deliver = next) }
+      return { queue, jobId, tenant, status: servableJob(status), pending, release, setDeliver: (next) => (deliver = next) }
     } catch (err) {
       release()
       throw err
