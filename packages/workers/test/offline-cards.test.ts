@@ -967,3 +967,23 @@ Light travels at about 300,000 km/s in a vacuum and more slowly in glass.
   t.notMatch(fronts, /\{\{c1::aggregations\}\} include/, fronts)
   t.notMatch(fronts, /\{\{c1::300,000 km\}\}/, `"km/s" is one unit:\n${fronts}`)
 })
+
+t.test('formulas: display math is no prose, inline math is never a blank, a lead-in before a formula makes no card', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Variance
+
+The **variance** measures how far the values lie from their mean on average. For a population of $N$ values with mean $\\mu$, it is
+
+$$
+\\sigma^2 = \\frac{1}{N} \\sum_{i=1}^{N} (x_i - \\mu)^2
+$$
+
+Each deviation $x_i - \\mu$ is squared, so that negative and positive deviations do not cancel out.
+A histogram shows skew and outliers that a single number hides.
+A loan of $5 and $10 in fees is no formula.
+`)
+  const fronts = cards.map((card) => `${card.front} => ${card.back}`).join('\n')
+  t.notMatch(fronts, /sigma|frac|it is\.|\{\{c1::[^}]*\$|\{\{c1::(?:mu|N)\}\}/, `no formula text and no blank inside one:\n${fronts}`)
+  t.notMatch(fronts, /\{\{c1::number hides\}\}/, 'a verb ending a relative clause is no part of a blank')
+  t.match(fronts, /\{\{c1::variance\}\}/, fronts)
+  assertRules(t, cards, chunks)
+})

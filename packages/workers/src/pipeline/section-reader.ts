@@ -67,6 +67,8 @@ export class SectionReader {
     if (MYST_MARKUP.test(line)) return i
     const fence = /^\s*(`{3,}|~{3,})\s*(\{[\w-]+\}|[\w+-]*)/.exec(line)
     if (fence) return this.readFence(i, fence[1]!, fence[2] ?? '')
+    // Display math ("$$ … $$") is a formula, kept verbatim like code, never read as prose.
+    if (/^\s*\$\$/.test(line)) return /^\s*\$\$.+\$\$\s*$/.test(line) ? this.readMathLine(i) : this.readFence(i, '$$', 'math')
     const heading = this.headings ? atxHeading(line) : undefined
     if (heading) {
       this.openHeading(heading.level, heading.text)
@@ -110,6 +112,13 @@ export class SectionReader {
     const closed = Math.min(i, this.lines.length - 1)
     const where: Span = [this.lineStart[opened]!, this.lineStart[closed]! + this.lines[closed]!.length]
     if (text !== '' && directive !== 'skip') this.current().blocks.push(this.withBox({ kind: 'code', text, lang: info || undefined, span: where }))
+    return i
+  }
+
+  private readMathLine(i: number): number {
+    this.flush()
+    const line = this.lines[i]!
+    this.current().blocks.push(this.withBox({ kind: 'code', text: line.trim(), lang: 'math', span: [this.lineStart[i]!, this.lineStart[i]! + line.length] }))
     return i
   }
 

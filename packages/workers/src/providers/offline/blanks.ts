@@ -68,7 +68,8 @@ const SPELLED_QUANTITY = new RegExp(`\\b(?:one|two|three|four|five|six|seven|eig
  */
 export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[] = [], topic: ReadonlySet<string> = new Set()): Blank | undefined {
   const candidates: Blank[] = [...termBlanks(sentence, marked)]
-  for (const token of sentence.tokens) if (token.pos === 'CODE') candidates.push({ text: token.text, kind: 'code' })
+  // A formula ("$\mu$") is notation, not a name to recall.
+  for (const token of sentence.tokens) if (token.pos === 'CODE' && !token.text.startsWith('$')) candidates.push({ text: token.text, kind: 'code' })
   // A number is the news of its sentence ("target an inflation rate of about {{two percent}}"), before a term known from elsewhere.
   const number = NUMBER.exec(sentence.text) ?? SPELLED_QUANTITY.exec(sentence.text)
   if (number && !/^\d$/.test(number[0])) candidates.push({ text: number[0].replace(/[.,]$/, ''), kind: 'number' })
@@ -258,7 +259,9 @@ export function hiddenVerbs(tokens: Token[]): Set<number> {
     // "Magma rises up": an -s word between a noun and a particle is the verb too.
     const particle = /^(?:up|down|out|off|away|back|apart|over)$/i.test(after.text) && plural(token) && !plural(before)
     // "Vertical margins between block elements collapse.": a base form ending a clause after a plural noun.
-    const last = /^[.;]$/.test(after.text) && plural(before) && !plural(token) && token.pos === 'NOUN'
+    // "… outliers that a single number hides.": in a relative clause, an -s word after a singular noun, ending it.
+    const relative = plural(token) && !plural(before) && tokens.slice(Math.max(0, i - 4), i - 1).some((word) => /^(?:that|which)$/i.test(word.text))
+    const last = /^[.;]$/.test(after.text) && token.pos === 'NOUN' && ((plural(before) && !plural(token)) || relative)
     const verb = noun(after)
       ? plural(before) !== plural(token)
       : /^(?:a|an|the)$/i.test(after.text) || (after.pos === 'CODE' && plural(token) && !plural(before)) || particle || last

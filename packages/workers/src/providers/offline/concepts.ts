@@ -253,8 +253,8 @@ function stands(sentence: string): string | undefined {
   if (/\bthe (?:most|least) [\w-]+\.?$/.test(text)) return undefined
   // "The standard example is …", "The problem is …": the example or problem of something said before.
   if (/^The (?:[\w-]+ )?(?:example|problem|reason|answer|result|idea|point|question|difference|trick|catch|key|goal|solution) (?:is|was)\b/.test(text)) return undefined
-  // "…, so you could do" over a code block: a lead-in whose colon the author left out.
-  if (/\b(?:could|can|would|might|should|may) do\.?$/.test(text)) return undefined
+  // "…, so you could do" or "…, it is" over a code block or a formula: a lead-in whose colon the author left out.
+  if (/\b(?:(?:could|can|would|might|should|may) do|(?:it|this|they) (?:is|are|becomes|gives|reads))\.?$/.test(text)) return undefined
   if (
     NOT_A_STATEMENT.test(text) ||
     LEANS_ON_CONTEXT.test(main) ||

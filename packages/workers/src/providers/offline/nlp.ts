@@ -36,7 +36,8 @@ const PLACEHOLDER = /^zq(\d+)x$/
 
 function analyse(nlp: WinkMethods, paragraph: string): Sentence[] {
   const codes: string[] = []
-  const masked = paragraph.replace(/`[^`]+`/g, (code) => `Zq${codes.push(code) - 1}x`)
+  // Inline math ("$x_i - \mu$", Pandoc's rule: no space inside its dollars, no digit after) is masked like code.
+  const masked = paragraph.replace(/`[^`]+`|\$(?=\S)[^$\n]*?\S\$(?!\d)/g, (code) => `Zq${codes.push(code) - 1}x`)
   const unmask = (text: string) => text.replace(/Zq(\d+)x/g, (_, index: string) => codes[Number(index)] ?? '')
   const its = nlp.its
   const doc = nlp.readDoc(masked)
