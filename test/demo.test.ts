@@ -59,7 +59,8 @@ t.test('with Redis it prints cards for every module of the sample course and wri
   t.ok(apkg.cards.length >= apkg.notes.length)
   t.match(output, new RegExp(`kept as ${modules.length} decks`))
 
-  // Its own prefix, its keys gone at the end; every job shown as queued first; the dashboard named.
+  // Its own prefix, its keys gone at the end; every job shown as queued first; the dashboard named with
+  // how to sign in.
   const prefix = /queue prefix (flashcard-demo-[0-9a-f]{8})/.exec(output)?.[1]
   t.ok(prefix, 'the demo names its own queue prefix')
   const redis = new Redis(TEST_REDIS_URL)
@@ -67,5 +68,5 @@ t.test('with Redis it prints cards for every module of the sample course and wri
   t.same(await redis.keys(`${prefix}:*`), [], 'no key of the demo is left behind')
   t.match(output, new RegExp(`removed [1-9]\\d* Redis keys of ${prefix}`))
   for (const module of modules) t.match(output, new RegExp(`${module} +\\[░+\\]   0%  queued`), `${module} starts as queued`)
-  t.match(output, /dashboard: +http:\/\/127\.0\.0\.1:\d+\/admin\/queues/)
+  t.match(output, /dashboard: +http:\/\/127\.0\.0\.1:\d+\/admin\/queues +\(any user name, password \S+\)/, 'the dashboard with its login hint')
 })
