@@ -126,3 +126,12 @@ export class JobLogCorruptError extends codedError({ code: 'JOB_LOG_CORRUPT', st
     this.location = location
   }
 }
+
+/** A REDIS_URL none of the runbook's forms reads; the message lists the forms and names the part that failed. */
+export class RedisUrlError extends codedError({ code: 'REDIS_URL_INVALID', statusCode: 500, retryable: false }) {}
+
+/** Redis aborted a transaction (MULTI) a write needed: nothing of it was written, and the same write again may pass. */
+export class TransactionAbortedError extends codedError({ code: 'REDIS_TRANSACTION_ABORTED', statusCode: 503, retryable: true }) {}
+
+/** The S3 job-log store could not read, write or sign a job log (the bucket, the network, the credentials). */
+export class JobLogStoreError extends codedError({ code: 'JOB_LOG_STORE_FAILED', statusCode: 503, retryable: true }) {}

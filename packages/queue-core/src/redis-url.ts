@@ -1,4 +1,5 @@
 import { REDACTED, redactText } from './job-log/redact.js'
+import { RedisUrlError } from './errors.js'
 
 /** A Redis host and port. */
 export interface RedisNode {
@@ -25,20 +26,20 @@ const ALLOWED =
 function parseHosts(list: string, defaultPort: number): RedisNode[] {
   return list.split(',').map((entry) => {
     const hostPort = entry.trim()
-    if (hostPort === '') throw new Error(`${ALLOWED} (empty host in list)`)
+    if (hostPort === '') throw new RedisUrlError(`${ALLOWED} (empty host in list)`)
     // An IPv6 literal is bracketed: [::1]:6379
     const match = /^(\[[^\]]+\]|[^:/[\]]+)(?::(\d{1,5}))?$/.exec(hostPort)
-    if (!match) throw new Error(`${ALLOWED} (cannot read host "${hostPort}")`)
+    if (!match) throw new RedisUrlError(`${ALLOWED} (cannot read host "${hostPort}")`)
     const host = match[1]!.replace(/^\[|\]$/g, '')
     const port = match[2] === undefined ? defaultPort : Number(match[2])
-    if (port < 1 || port > 65535) throw new Error(`${ALLOWED} (port ${port} out of range)`)
+    if (port < 1 || port > 65535) throw new RedisUrlError(`${ALLOWED} (port ${port} out of range)`)
     return { host, port }
   })
 }
 
 function parseDb(path: string): number {
   if (path === '' || path === '/') return 0
-  if (!/^\/\d{1,2}$/.test(path)) throw new Error(`${ALLOWED} (database "${path.slice(1)}" is not a number)`)
+  if (!/^\/\d{1,2}$/.test(path)) throw new RedisUrlError(`${ALLOWED} (database "${path.slice(1)}" is not a number)`)
   return Number(path.slice(1))
 }
 
@@ -74,7 +75,7 @@ function parseAuth(auth: string | undefined): { username?: string; password?: st
  */
 export function parseRedisUrl(url: string): RedisTarget {
   const schemeMatch = /^([a-z+]+):\/\/(.*)$/i.exec(url.trim())
-  if (!schemeMatch) throw new Error(ALLOWED)
+  if (!schemeMatch) throw new RedisUrlError(ALLOWED)
   const scheme = schemeMatch[1]!.toLowerCase()
   // A cluster list may repeat the scheme on every node: redis://a:1,redis://b:2
   const rest = schemeMatch[2]!.replace(/,\s*[a-z+]+:\/\//gi, ',')
@@ -84,7 +85,7 @@ export function parseRedisUrl(url: string): RedisTarget {
   if (scheme === 'redis+sentinel' || scheme === 'rediss+sentinel') {
     const segments = path.split('/').filter(Boolean)
     const masterName = segments[0]
-    if (!masterName) throw new Error(`${ALLOWED} (the sentinel URL needs the master name after the hosts)`)
+    if (!masterName) throw new RedisUrlError(`${ALLOWED} (the sentinel URL needs the master name after the hosts)`)
     const params = new URLSearchParams(query)
     const sentinelPassword = params.get('sentinelPassword') ?? undefined
     return {
@@ -97,12 +98,12 @@ export function parseRedisUrl(url: string): RedisTarget {
       ...(sentinelPassword ? { sentinelPassword } : {}),
     }
   }
-  if (scheme !== 'redis' && scheme !== 'rediss') throw new Error(ALLOWED)
+  if (scheme !== 'redis' && scheme !== 'rediss') throw new RedisUrlError(ALLOWED)
 
   const tls = scheme === 'rediss'
   const nodes = parseHosts(hosts, 6379)
   if (nodes.length > 1) {
-    if (path !== '' && path !== '/') throw new Error(`${ALLOWED} (a cluster has no database number)`)
+    if (path !== '' && path !== '/') throw new RedisUrlError(`${ALLOWED} (a cluster has no database number)`)
     return { kind: 'cluster', nodes, tls, ...credentials }
   }
   return { kind: 'standalone', node: nodes[0]!, db: parseDb(path), tls, ...credentials }

@@ -23,4 +23,8 @@ export const WORKER_ERRORS = {
   /** Errno-style: it surfaces through a socket's DNS lookup. */
   REFUSED_ADDRESS: { code: 'EREFUSEDADDRESS', statusCode: 403, retryable: false },
   WEBHOOK_REFUSED: { code: 'WEBHOOK_REFUSED', statusCode: 403, retryable: false },
+  WEBHOOK_NOT_DELIVERED: { code: 'WEBHOOK_NOT_DELIVERED', statusCode: 502, retryable: true },
+  HOST_CONFIG_INVALID: { code: 'HOST_CONFIG_INVALID', statusCode: 500, retryable: false },
+  JOB_ABORTED: { code: 'JOB_ABORTED', statusCode: 503, retryable: true },
+  FILE_UNREACHABLE: { code: 'FILE_UNREACHABLE', statusCode: 503, retryable: true },
 } as const satisfies Record<string, ErrorSpec>

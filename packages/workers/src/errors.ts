@@ -93,6 +93,18 @@ export class ProviderUnavailableError extends codedError(E.PROVIDER_UNAVAILABLE)
 /** A webhook's address is not public: retrying will not make it so. */
 export class WebhookRefusedError extends codedError(E.WEBHOOK_REFUSED, UnrecoverableError) {}
 
+/** A webhook receiver answered outside 2xx; the delivery job retries with backoff. */
+export class WebhookNotDeliveredError extends codedError(E.WEBHOOK_NOT_DELIVERED) {}
+
+/** A `--config` module that cannot be loaded or exports what the workers cannot use; the message names the file and the key. */
+export class HostConfigError extends codedError(E.HOST_CONFIG_INVALID) {}
+
+/** BullMQ aborted an attempt for a reason other than a cancel (its lock lost, the worker closing); another attempt runs it. */
+export class JobAbortedError extends codedError(E.JOB_ABORTED) {}
+
+/** A file failed for a reason that may pass (a reset connection, a timeout, a provider unavailable for now); another attempt reads it again. */
+export class FileUnreachableError extends codedError(E.FILE_UNREACHABLE) {}
+
 /**
  * Whether BullMQ fails the job without retries: the test of its own `shouldRetryJob`, by class, or
  * by the name it gives its class for an error made by another copy of bullmq (a host's config module).

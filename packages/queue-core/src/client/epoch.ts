@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { RedisConnection } from '../redis.js'
+import { TransactionAbortedError } from '../errors.js'
 
 /** Redis came back without the data this process saw: why, and when this process noticed. */
 export interface DataLoss {
@@ -52,7 +53,7 @@ export class RedisEpoch {
     const fresh = JSON.stringify({ id: randomUUID(), written_at: new Date().toISOString() })
     const replies = await this.redis.multi().set(this.key, fresh, 'NX').get(this.key).exec()
     const failed = replies?.find(([err]) => err)
-    if (!replies || failed) throw failed?.[0] ?? new Error('the epoch MULTI was aborted')
+    if (!replies || failed) throw failed?.[0] ?? new TransactionAbortedError('the epoch MULTI was aborted')
     return replies[1]![1] as string
   }
 

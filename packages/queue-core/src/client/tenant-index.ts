@@ -5,6 +5,7 @@ import type { Owner } from '../schemas.js'
 import { statsKey } from '../stats.js'
 import type { JobStateName } from '../status.js'
 import { fieldsOf, scriptsOf, stateKeys, type JobSnapshot, type ScriptCommands } from './scripts.js'
+import { TransactionAbortedError } from '../errors.js'
 
 /** Members of the tenant index checked for removed jobs on each add (the cursor goes round the index). */
 const SWEEP_PER_ADD = 8
@@ -89,7 +90,7 @@ export class TenantIndex {
     }
     await Promise.all(adds)
     const replies = await multi.exec()
-    if (!replies) throw new Error('the MULTI adding jobs was aborted')
+    if (!replies) throw new TransactionAbortedError('the MULTI adding jobs was aborted')
     const failed = replies.find(([err]) => err)
     if (failed?.[0]) throw failed[0]
     // Each job has two replies: BullMQ's add (the job id) and the index script's.

@@ -3,6 +3,7 @@ import { assertJobLogId, parseJobLog, serializeJobLog } from './document.js'
 import { KeyedMutex } from './keyed-mutex.js'
 import { redactText } from './redact.js'
 import type { JobLogDocument, JobLogStore, JobLogWriteOptions } from './types.js'
+import { JobLogStoreError } from '../errors.js'
 
 /**
  * The AWS SDK is loaded on first use (about 100 packages): a host or worker that never touches
@@ -147,5 +148,5 @@ function isNotFound(err: unknown): boolean {
 /** SDK errors name neither the bucket nor the key; this one does, without any credential. */
 function s3Failure(action: string, location: string, err: unknown): Error {
   const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
-  return new Error(`Could not ${action} job log ${location}: ${redactText(reason)}`, { cause: err })
+  return new JobLogStoreError(`Could not ${action} job log ${location}: ${redactText(reason)}`, { cause: err })
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { HostConfigError } from '../errors.js'
 import type { FlashcardConfig } from '@flashcards/queue-core'
 import type { ContentSource } from '../content/types.js'
 import type { ResultHook } from '../orchestrator/processor.js'
@@ -49,18 +50,18 @@ export async function loadHostConfig(file: string, config: Readonly<FlashcardCon
   try {
     module = (await import(pathToFileURL(path).href)) as { default?: unknown }
   } catch (err) {
-    throw new Error(`--config ${path}: cannot load the module: ${(err as Error).message}`, { cause: err })
+    throw new HostConfigError(`--config ${path}: cannot load the module: ${(err as Error).message}`, { cause: err })
   }
   let exported = module.default
   if (typeof exported === 'function') exported = await (exported as (config: Readonly<FlashcardConfig>) => unknown)(config)
   if (typeof exported !== 'object' || exported === null) {
-    throw new Error(`--config ${path}: the default export must be an object or a function returning one (keys: ${Object.keys(CHECKS).join(', ')})`)
+    throw new HostConfigError(`--config ${path}: the default export must be an object or a function returning one (keys: ${Object.keys(CHECKS).join(', ')})`)
   }
   const problems: string[] = []
   for (const [key, value] of Object.entries(exported)) {
     if (!(key in CHECKS)) problems.push(`unknown key "${key}" (allowed: ${Object.keys(CHECKS).join(', ')})`)
     else if (value !== undefined && !CHECKS[key as keyof HostConfig](value)) problems.push(`"${key}" must be ${EXPECTED[key as keyof HostConfig]}`)
   }
-  if (problems.length > 0) throw new Error(`--config ${path}: ${problems.join('; ')}`)
+  if (problems.length > 0) throw new HostConfigError(`--config ${path}: ${problems.join('; ')}`)
   return exported
 }

@@ -1,4 +1,4 @@
-import { JobCancelledError, JobTimeoutError } from '../errors.js'
+import { JobAbortedError, JobCancelledError, JobTimeoutError } from '../errors.js'
 
 /** The reason BullMQ's signal carries when the API asked to cancel the job. */
 export const CANCEL_REASON = 'cancel requested'
@@ -17,7 +17,8 @@ export interface AttemptSignal {
 export function attemptSignal(jobId: string, timeoutMs: number, bullSignal: AbortSignal | undefined): AttemptSignal {
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs)
-  const onBullAbort = () => controller.abort(bullSignal?.reason === CANCEL_REASON ? new JobCancelledError(jobId) : new Error(`Job aborted: ${String(bullSignal?.reason)}`))
+  const onBullAbort = () =>
+    controller.abort(bullSignal?.reason === CANCEL_REASON ? new JobCancelledError(jobId) : new JobAbortedError(`Job aborted: ${String(bullSignal?.reason)}`))
   bullSignal?.addEventListener('abort', onBullAbort, { once: true })
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })

@@ -1,5 +1,5 @@
 import type { CodedError } from '@flashcards/queue-core'
-import { FileFailedError, FileProblem } from '../errors.js'
+import { FileFailedError, FileProblem, FileUnreachableError } from '../errors.js'
 
 /** A problem another attempt cannot fix (404, too large, corrupt, refused address), or one it may (timeouts, 5xx). */
 export const permanent = (message: string, cause?: unknown) => new FileProblem(message, { retryable: false, cause })
@@ -29,6 +29,6 @@ export function toJobError(fileLabel: string, err: unknown): Error {
   const message = `${fileLabel}: ${err instanceof Error ? err.message : String(err)}`
   // A coded error (a file problem, an unavailable provider) says itself whether another attempt may help.
   const retryable = typeof (err as Partial<CodedError>)?.retryable === 'boolean' ? (err as CodedError).retryable : isTransientNetworkError(err)
-  if (retryable) return new Error(message, { cause: err })
+  if (retryable) return new FileUnreachableError(message, { cause: err })
   return new FileFailedError(message, { cause: err })
 }

@@ -1,7 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import { isIP } from 'node:net'
-import { RefusedAddressError, WebhookRefusedError } from '../errors.js'
+import { RefusedAddressError, WebhookNotDeliveredError, WebhookRefusedError } from '../errors.js'
 import { guardedLookup, refusedRange } from '../net/address-policy.js'
 import { SIGNATURE_HEADER, signWebhook } from './signature.js'
 import type { WebhookEvent } from './events.js'
@@ -44,7 +44,7 @@ export async function deliverWebhook(url: string, event: WebhookEvent, options: 
       guardedLookup(policy),
       options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     )
-    if (status < 200 || status >= 300) throw new Error(`webhook receiver answered HTTP ${status}`)
+    if (status < 200 || status >= 300) throw new WebhookNotDeliveredError(`webhook receiver answered HTTP ${status}`)
     return status
   } catch (err) {
     if (err instanceof RefusedAddressError) throw refused(err)
