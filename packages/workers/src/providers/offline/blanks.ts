@@ -91,7 +91,7 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
   // A phrase the chunk keeps coming back to, or the sentence is about, before one said in passing ("An {{index}} makes it easier for the database …").
   // "The rules apply …" points back at rules named before; "An index makes …", "Wildcards are …" state a general fact.
   const opening = /^(?:an?\s+)?(?!the\s)(.+)$/i.exec(sentence.text)?.[1] ?? ''
-  const salient = (text: string) => /\s/.test(text) || topic.has(text.toLowerCase().replace(/(?:s|es|ed|ing)$/, '')) || opening.startsWith(text)
+  const salient = (text: string) => /\s/.test(text) || topic.has(topicStem(text)) || opening.startsWith(text)
   candidates.push(...[...phrases.filter(salient), ...phrases.filter((text) => !salient(text))].map((text) => ({ text, kind: 'phrase' as const })))
   // A path or a file name in code is the example's own data, not something to recall (C15).
   const worth = candidates.filter((blank) => blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text))
@@ -178,12 +178,10 @@ function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
   if (blank.kind === 'phrase' && /\b(?:their|its|his|her)\s+$/i.test(sentence.text.slice(0, at))) return false
   // "the {{denser}} oceanic plate": a word before an adjective and its noun modifies them, whatever the model tagged it.
   const last = blank.text.split(/\s+/).pop()
-  const end = sentence.tokens.findIndex((token, index) => token.text === last && index > 0 && wordIndex(sentence.text, blank.text) >= 0)
+  const end = sentence.tokens.findIndex((token, index) => index > 0 && token.text === last)
   if (blank.kind === 'phrase' && sentence.tokens[end + 1]?.pos === 'ADJ' && sentence.tokens[end + 2]?.pos === 'NOUN') return false
-  // "the `width` {{property}}": a noun the code before it names is a label, not the fact.
-  if (blank.kind === 'phrase' && /`\s+$/.test(sentence.text.slice(0, at))) return false
-  // "The {{pattern}} `*.csv` matches …": a noun that labels the code after it is not the fact.
-  if (blank.kind === 'phrase' && /^\s+`/.test(sentence.text.slice(at + blank.text.length))) return false
+  // "the `width` {{property}}", "The {{pattern}} `*.csv` matches …": a noun that labels the code beside it is not the fact.
+  if (blank.kind === 'phrase' && (/`\s+$/.test(sentence.text.slice(0, at)) || /^\s+`/.test(sentence.text.slice(at + blank.text.length)))) return false
   const front = `${sentence.text.slice(0, at)}{{c1::${blank.text}}}${sentence.text.slice(at + blank.text.length)}`
   return !leaksStem({ type: 'cloze', front, back: blank.text })
 }
@@ -321,6 +319,11 @@ export function wordIndex(text: string, phrase: string): number {
     if (!/[\p{L}\p{N}`-]/u.test(before) && !/[\p{L}\p{N}`]/u.test(after) && !(after === '-' && /\w/.test(text[at + phrase.length + 1] ?? ''))) return at
     from = at + 1
   }
+}
+
+/** How the chunk's vocabulary (`topic`) is keyed: lower case, without -s, -es, -ed or -ing. */
+export function topicStem(word: string): string {
+  return word.toLowerCase().replace(/(?:s|es|ed|ing)$/, '')
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Chunk } from '../../pipeline/chunk.js'
 import type { MarkedTerm } from '../../pipeline/inline-markup.js'
 import type { Block } from '../../pipeline/normalise.js'
 import type { Concept } from '../types.js'
-import { chooseBlank, containsWord, termAt } from './blanks.js'
+import { chooseBlank, containsWord, termAt, topicStem } from './blanks.js'
 import { commandOf, purposeQuestion } from './commands.js'
 import { definitionIn } from './definitions.js'
 import { definedTerms } from './cards.js'
@@ -113,7 +113,7 @@ function topicWords(chunk: Chunk): Set<string> {
   const topic = new Set(code.flatMap((text) => text.toLowerCase().match(/[a-z]+/g) ?? []))
   const counts = new Map<string, number>()
   for (const word of chunk.text.toLowerCase().match(/[a-z]{4,}/g) ?? []) {
-    const stem = word.replace(/(?:s|es|ed|ing)$/, '')
+    const stem = topicStem(word)
     counts.set(stem, (counts.get(stem) ?? 0) + 1)
   }
   for (const [stem, count] of counts) if (count >= 2) topic.add(stem)
