@@ -27,4 +27,6 @@ export const WORKER_ERRORS = {
   HOST_CONFIG_INVALID: { code: 'HOST_CONFIG_INVALID', statusCode: 500, retryable: false },
   JOB_ABORTED: { code: 'JOB_ABORTED', statusCode: 503, retryable: true },
   FILE_UNREACHABLE: { code: 'FILE_UNREACHABLE', statusCode: 503, retryable: true },
+  EXTRACTOR_FAILED: { code: 'EXTRACTOR_FAILED', statusCode: 500, retryable: false },
+  THREAD_POOL_CLOSED: { code: 'THREAD_POOL_CLOSED', statusCode: 503, retryable: true },
 } as const satisfies Record<string, ErrorSpec>

@@ -106,6 +106,16 @@ export class JobAbortedError extends codedError(E.JOB_ABORTED) {}
 export class FileUnreachableError extends codedError(E.FILE_UNREACHABLE) {}
 
 /**
+ * An extractor threw something other than an ExtractionError in its sandbox thread (a fault of the
+ * extractor or its library, not a verdict on the file); the message names the file. Not BullMQ's
+ * class: a module job retries it like any failure, a file job fails the file (as it did for a bare Error).
+ */
+export class ExtractorFailedError extends codedError(E.EXTRACTOR_FAILED) {}
+
+/** A task given to the extraction thread pool after it closed, or waiting when it closed: the worker is stopping, another may run the job. */
+export class ThreadPoolClosedError extends codedError(E.THREAD_POOL_CLOSED) {}
+
+/**
  * Whether BullMQ fails the job without retries: the test of its own `shouldRetryJob`, by class, or
  * by the name it gives its class for an error made by another copy of bullmq (a host's config module).
  */

@@ -5,6 +5,7 @@ import { redact } from '@flashcards/queue-core'
 import {
   ContentNotFoundError,
   ExtractionError,
+  ExtractorFailedError,
   FileFailedError,
   FileProblem,
   InvalidJobError,
@@ -19,6 +20,7 @@ import {
   MalformedOutputError,
   RateLimitedError,
   RefusedAddressError,
+  ThreadPoolClosedError,
   UnrecoverableError,
 } from '../src/errors.js'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
@@ -41,6 +43,9 @@ t.test('the table: named after their class, coded, unrecoverable by class rather
     { err: new ProviderUnavailableError('gemini failed with HTTP 503'), name: 'ProviderUnavailableError', code: 'PROVIDER_UNAVAILABLE', retryable: true, unrecoverable: false },
     // Thrown in the extraction threads, so not BullMQ's class: the processors wrap it in FileFailedError.
     { err: new ExtractionError('a.pdf', 'corrupt', 'corrupt PDF'), name: 'ExtractionError', code: 'EXTRACTION_FAILED', retryable: false, unrecoverable: false },
+    // The sandbox's own failures: a module job retries them like any error; a file job asks their retryable flag.
+    { err: new ExtractorFailedError('a.pdf: boom'), name: 'ExtractorFailedError', code: 'EXTRACTOR_FAILED', retryable: false, unrecoverable: false },
+    { err: new ThreadPoolClosedError('the thread pool is closed'), name: 'ThreadPoolClosedError', code: 'THREAD_POOL_CLOSED', retryable: true, unrecoverable: false },
   ]
   for (const c of cases) {
     t.equal(c.err.name, c.name, `${c.name}: named after its class`)

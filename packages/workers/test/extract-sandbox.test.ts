@@ -58,6 +58,18 @@ t.test('a task aborted by its job stops its thread; a queued one never starts', 
   t.match(await pool.run({ do: 'echo', value: 2 }), { echo: 2, threadId: Number }, 'the pool goes on with a new thread')
 })
 
+t.test('a closed pool refuses tasks with its coded error, the queued ones too', async (t) => {
+  const pool = new ThreadPool<Ask, unknown>({ file: THREAD, size: 1, timeoutMs: 60_000, maxHeapMb: 64 })
+  // Settled together so that neither rejection goes unhandled while close() runs.
+  const tasks = Promise.allSettled([pool.run({ do: 'spin' }), pool.run({ do: 'echo', value: 1 })])
+  await pool.close()
+  const closed = { name: 'ThreadPoolClosedError', code: 'THREAD_POOL_CLOSED', retryable: true, message: 'the thread pool is closed' }
+  const [running, queued] = await tasks
+  t.match(running, { status: 'rejected', reason: closed }, 'the running task')
+  t.match(queued, { status: 'rejected', reason: closed }, 'the queued task')
+  await t.rejects(pool.run({ do: 'echo', value: 2 }), closed, 'a task after the close')
+})
+
 t.test('the sandbox names the file and the limit; media is only detected', async (t) => {
   const sandbox = new ExtractionSandbox({ timeoutMs: 2_000, maxHeapMb: 64, threads: 2 })
   t.teardown(() => sandbox.close())

@@ -8,6 +8,7 @@
  */
 import { mediaIsNotText } from '../index.js'
 import { ExtractionError, describeFile, type ExtractedDocument, type FileHint } from '../types.js'
+import { ExtractorFailedError } from '../../errors.js'
 import { ThreadLimitError, ThreadPool } from './pool.js'
 import type { Analysis, SandboxReply, SandboxRequest } from './protocol.js'
 import type { ExtractSettings } from '@flashcards/queue-core'
@@ -40,7 +41,7 @@ export class ExtractionSandbox {
     if (reply.ok) return reply.analysis
     const refused = reply.extraction
     if (refused) throw new ExtractionError(refused.file, refused.reason, refused.message.slice(refused.file.length + 2))
-    throw new Error(`${file}: ${reply.message}`)
+    throw new ExtractorFailedError(`${file}: ${reply.message}`)
   }
 
   /** The text of a document, as `extractText` gives it; audio and video are refused. */

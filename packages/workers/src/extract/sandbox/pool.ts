@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads'
-
-/** The first message of every pool thread: its module is loaded and it takes tasks. Time limits count from here. */
-export const THREAD_READY = 'thread-ready'
+import { ThreadPoolClosedError } from '../../errors.js'
+import { THREAD_READY } from './protocol.js'
 
 /** Why a thread was stopped with its task: over the wall-clock limit, out of heap, or it exited. */
 export class ThreadLimitError extends Error {
@@ -65,7 +64,7 @@ export class ThreadPool<Req, Rep> {
   constructor(private readonly options: ThreadPoolOptions) {}
 
   run(request: Req, signal?: AbortSignal): Promise<Rep> {
-    if (this.closed) return Promise.reject(new Error('the thread pool is closed'))
+    if (this.closed) return Promise.reject(new ThreadPoolClosedError('the thread pool is closed'))
     if (signal?.aborted) return Promise.reject(signal.reason)
     return new Promise<Rep>((resolve, reject) => {
       const task: Task<Req, Rep> = { request, signal, resolve, reject }
@@ -88,9 +87,9 @@ export class ThreadPool<Req, Rep> {
 
   async close(): Promise<void> {
     this.closed = true
-    for (const task of this.queue.splice(0)) this.settle(task, () => task.reject(new Error('the thread pool is closed')))
+    for (const task of this.queue.splice(0)) this.settle(task, () => task.reject(new ThreadPoolClosedError('the thread pool is closed')))
     const slots = [...this.idle, ...this.busy]
-    for (const slot of slots) this.kill(slot, new Error('the thread pool is closed'))
+    for (const slot of slots) this.kill(slot, new ThreadPoolClosedError('the thread pool is closed'))
     await Promise.all(slots.map((slot) => slot.worker.terminate().catch(() => {})))
   }
 

@@ -1,5 +1,14 @@
 import type { DetectedType, ExtractedDocument, ExtractionFailure, FileHint } from '../types.js'
 
+/*
+ * What the main thread and an extraction thread say to each other. The thread imports only this
+ * module of the sandbox: the pool (main thread only) loads the workers' errors and with them
+ * BullMQ, which must stay out of the thread's bundle.
+ */
+
+/** The first message of every pool thread: its module is loaded and it takes tasks. Time limits count from here. */
+export const THREAD_READY = 'thread-ready'
+
 /** What the main thread asks of an extraction thread. */
 export interface SandboxRequest {
   bytes: Uint8Array

@@ -8,8 +8,7 @@ import { parentPort } from 'node:worker_threads'
 import { detectType } from '../detect.js'
 import { extractDocument } from '../index.js'
 import { ExtractionError } from '../types.js'
-import { THREAD_READY } from './pool.js'
-import type { SandboxReply, SandboxRequest } from './protocol.js'
+import { THREAD_READY, type SandboxReply, type SandboxRequest } from './protocol.js'
 
 async function handle(request: SandboxRequest): Promise<SandboxReply> {
   try {
