@@ -17,10 +17,27 @@ import {
   DeckReadQuery,
   DeletedEnvelope,
 } from './deck-schemas.js'
-import { ok, okResponses, operationsOf } from './operation.js'
+import { ok, okResponses, operationTable, type OperationHead } from './operation.js'
 
 export const DECKS_TAG = 'decks'
-const operation = operationsOf(DECKS_TAG)
+const OPERATIONS = operationTable(DECKS_TAG, {
+  listDecks: {
+    summary: "List a course's decks",
+    description: 'One entry per module with cards, with review counts and progress; paginate with `offset` = `next_offset`.',
+  },
+  getDeck: {
+    summary: "Read a module's deck",
+    description: 'The latest revision, or `?revision=`; cards filtered by `?status=` and paginated. 404 when the deck or revision does not exist.',
+  },
+  updateDeckCard: {
+    summary: 'Edit, approve or reject a card',
+    description:
+      'Acts on the latest revision. `front`/`back` record an edit (status `edited`, the generated text kept); `status` approves, ' +
+      'rejects (left out of exports) or resets it to `new`. A cloze edit must keep a `{{c1::…}}` deletion.',
+  },
+  deleteDeckCard: { summary: 'Delete a card', description: 'Removes the card from the latest revision (past revisions keep it).' },
+  deleteDeck: { summary: 'Delete a deck', description: 'Removes the deck of the module with every revision. The next generation job of the module starts a new one.' },
+})
 
 /** The deck key of a request: the caller's tenant, so another tenant's deck is simply not there. */
 export function deckKeyOf(request: FastifyRequest, params: { courseId: string; moduleId: string }): DeckKey {
@@ -37,12 +54,7 @@ function withProgress(summary: DeckSummary) {
 }
 
 function listDecksRoute(app: TypedApp, store: DeckStore): void {
-  const schema = {
-    ...operation('listDecks', "List a course's decks", 'One entry per module with cards, with review counts and progress; paginate with `offset` = `next_offset`.'),
-    params: CourseParams,
-    querystring: DeckListQuery,
-    response: okResponses(DeckPageEnvelope, DECK_EXAMPLES.page, [503]),
-  }
+  const schema = { ...OPERATIONS.listDecks, params: CourseParams, querystring: DeckListQuery, response: okResponses(DeckPageEnvelope, DECK_EXAMPLES.page, [503]) }
   app.get('/decks/:courseId', { schema }, async (request) => {
     const { offset = 0, limit = DECK_PAGE_DEFAULT } = request.query
     const page = await store.listDecks(principalOf(request).tenant, request.params.courseId, { offset, limit })
@@ -52,16 +64,7 @@ function listDecksRoute(app: TypedApp, store: DeckStore): void {
 }
 
 function getDeckRoute(app: TypedApp, store: DeckStore): void {
-  const schema = {
-    ...operation(
-      'getDeck',
-      "Read a module's deck",
-      'The latest revision, or `?revision=`; cards filtered by `?status=` and paginated. 404 when the deck or revision does not exist.',
-    ),
-    params: DeckParams,
-    querystring: DeckReadQuery,
-    response: okResponses(DeckEnvelope, DECK_EXAMPLES.deck, [404, 503]),
-  }
+  const schema = { ...OPERATIONS.getDeck, params: DeckParams, querystring: DeckReadQuery, response: okResponses(DeckEnvelope, DECK_EXAMPLES.deck, [404, 503]) }
   app.get('/decks/:courseId/:moduleId', { schema }, async (request) => {
     const { offset = 0, limit = DECK_PAGE_DEFAULT, revision, status } = request.query
     const { courseId, moduleId } = request.params
@@ -72,17 +75,7 @@ function getDeckRoute(app: TypedApp, store: DeckStore): void {
 }
 
 function updateCardRoute(app: TypedApp, store: DeckStore): void {
-  const schema = {
-    ...operation(
-      'updateDeckCard',
-      'Edit, approve or reject a card',
-      'Acts on the latest revision. `front`/`back` record an edit (status `edited`, the generated text kept); `status` approves, ' +
-        'rejects (left out of exports) or resets it to `new`. A cloze edit must keep a `{{c1::…}}` deletion.',
-    ),
-    params: CardParams,
-    body: CardPatchBody,
-    response: okResponses(DeckCardEnvelope, DECK_EXAMPLES.card, [404, 503]),
-  }
+  const schema = { ...OPERATIONS.updateDeckCard, params: CardParams, body: CardPatchBody, response: okResponses(DeckCardEnvelope, DECK_EXAMPLES.card, [404, 503]) }
   app.patch('/decks/:courseId/:moduleId/cards/:cardId', { schema }, async (request) => {
     const card = await store.updateCard(deckKeyOf(request, request.params), request.params.cardId, request.body)
     if (!card) throw notFound(request.params)
@@ -99,7 +92,7 @@ function notFound(params: Static<typeof DeckParams> & { cardId?: string }): Erro
 function deleteRoute<P extends typeof DeckParams | typeof CardParams>(
   app: TypedApp,
   url: string,
-  head: ReturnType<typeof operation>,
+  head: OperationHead,
   params: P,
   remove: (request: FastifyRequest, params: Static<P>) => Promise<boolean>,
 ): void {
@@ -112,13 +105,13 @@ function deleteRoute<P extends typeof DeckParams | typeof CardParams>(
 }
 
 function deleteCardRoute(app: TypedApp, store: DeckStore): void {
-  const head = operation('deleteDeckCard', 'Delete a card', 'Removes the card from the latest revision (past revisions keep it).')
-  deleteRoute(app, '/decks/:courseId/:moduleId/cards/:cardId', head, CardParams, (request, params) => store.deleteCard(deckKeyOf(request, params), params.cardId))
+  deleteRoute(app, '/decks/:courseId/:moduleId/cards/:cardId', OPERATIONS.deleteDeckCard, CardParams, (request, params) =>
+    store.deleteCard(deckKeyOf(request, params), params.cardId),
+  )
 }
 
 function deleteDeckRoute(app: TypedApp, store: DeckStore): void {
-  const head = operation('deleteDeck', 'Delete a deck', 'Removes the deck of the module with every revision. The next generation job of the module starts a new one.')
-  deleteRoute(app, '/decks/:courseId/:moduleId', head, DeckParams, (request, params) => store.deleteDeck(deckKeyOf(request, params)))
+  deleteRoute(app, '/decks/:courseId/:moduleId', OPERATIONS.deleteDeck, DeckParams, (request, params) => store.deleteDeck(deckKeyOf(request, params)))
 }
 
 /** Decks: a course's list with review progress, a module's deck, and card review. */

@@ -6,19 +6,28 @@ import { ownerOf, principalOf, type RouteContext, type TypedApp } from '../conte
 import { dataEnvelope, responses } from '../envelope.js'
 import { JobNotFoundError } from '../errors.js'
 import { servableJob } from '../job-results.js'
-import { ok, okResponses, operationsOf } from './operation.js'
+import { ok, okResponses, operationTable } from './operation.js'
 
-const TAG = 'generation'
-const operation = operationsOf(TAG)
+const OPERATIONS = operationTable('generation', {
+  enqueueGeneration: {
+    summary: 'Enqueue flashcard generation',
+    description:
+      'Enqueues generation for one module (`single_module`), several (`modules`) or a whole course (`course`). ' +
+      'A request identical to one still waiting or running returns that job (`deduplicated: true`).',
+  },
+  listGenerationJobs: {
+    summary: 'List generation jobs',
+    description: "The caller's jobs, newest first, filtered by state, module or course; paginate with `offset` = `next_offset`.",
+  },
+  retryGenerationJob: {
+    summary: 'Retry a generation job',
+    description: 'Runs a failed (or completed) job again with a fresh set of attempts. 409 while it is still queued or running.',
+  },
+})
 
 function enqueueRoute(app: TypedApp, queues: FlashcardQueues): void {
   const schema = {
-    ...operation(
-      'enqueueGeneration',
-      'Enqueue flashcard generation',
-      'Enqueues generation for one module (`single_module`), several (`modules`) or a whole course (`course`). ' +
-        'A request identical to one still waiting or running returns that job (`deduplicated: true`).',
-    ),
+    ...OPERATIONS.enqueueGeneration,
     body: GenerateBatchBody,
     response: responses({ 202: dataEnvelope(EnqueuedJobsEnvelope, { jobs: [ENQUEUED_EXAMPLE] }, 'Accepted: the jobs to follow') }, [413, 415, 429, 503]),
   }
@@ -30,7 +39,7 @@ function enqueueRoute(app: TypedApp, queues: FlashcardQueues): void {
 
 function listRoute(app: TypedApp, queues: FlashcardQueues): void {
   const schema = {
-    ...operation('listGenerationJobs', 'List generation jobs', "The caller's jobs, newest first, filtered by state, module or course; paginate with `offset` = `next_offset`."),
+    ...OPERATIONS.listGenerationJobs,
     querystring: ListJobsQuery,
     response: okResponses(JobPageEnvelope, { items: [JOB_STATUS_EXAMPLE], next_offset: null }, [503]),
   }
@@ -42,7 +51,7 @@ function listRoute(app: TypedApp, queues: FlashcardQueues): void {
 
 function retryRoute(app: TypedApp, queues: FlashcardQueues): void {
   const schema = {
-    ...operation('retryGenerationJob', 'Retry a generation job', 'Runs a failed (or completed) job again with a fresh set of attempts. 409 while it is still queued or running.'),
+    ...OPERATIONS.retryGenerationJob,
     params: JobIdParams,
     response: okResponses(GenerationJobEnvelope, { ...JOB_STATUS_EXAMPLE, state: 'waiting' }, [404, 409, 503]),
   }

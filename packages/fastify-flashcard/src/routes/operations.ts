@@ -6,10 +6,24 @@ import { HealthData, HealthyBody, UnhealthyBody } from '../api-schemas.js'
 import type { RouteContext } from '../context.js'
 import { errorEnvelopeOf, responses } from '../envelope.js'
 import { isEnvelopeError, MetricsUnavailableError, UnhealthyError } from '../errors.js'
-import { operationsOf } from './operation.js'
+import { operationTable } from './operation.js'
 
-const TAG = 'operations'
-const operation = operationsOf(TAG)
+const OPERATIONS = operationTable('operations', {
+  getHealth: {
+    summary: 'Health of the job system',
+    description:
+      'Queue counts, the last successful run and uptime. 503 with `status: "unhealthy"` and the reason when Redis is ' +
+      'unreachable, when it came back without its data (its epoch key gone: until this API process restarts), or when ' +
+      'no worker has a fresh heartbeat; 200 with `status: "degraded"` and the reason when Redis is out ' +
+      'of memory (it refuses writes: enqueueing answers 503).',
+  },
+  getMetrics: {
+    summary: 'Prometheus metrics',
+    description:
+      'Prometheus text format: the runbook’s job metrics (read from Redis, so they count jobs every worker process ran), ' +
+      'queue depth per state, LLM usage, worker heartbeats and HTTP route metrics.',
+  },
+})
 const startedAt = Date.now()
 
 const METRICS_EXAMPLE = [
@@ -41,14 +55,7 @@ function unhealthy(reply: FastifyReply, reason: string, data: Static<typeof Heal
 export async function healthRoute(fastify: FastifyInstance, ctx: RouteContext): Promise<void> {
   const { queues, options } = ctx
   const schema = {
-    ...operation(
-      'getHealth',
-      'Health of the job system',
-      'Queue counts, the last successful run and uptime. 503 with `status: "unhealthy"` and the reason when Redis is ' +
-        'unreachable, when it came back without its data (its epoch key gone: until this API process restarts), or when ' +
-        'no worker has a fresh heartbeat; 200 with `status: "degraded"` and the reason when Redis is out ' +
-        'of memory (it refuses writes: enqueueing answers 503).',
-    ),
+    ...OPERATIONS.getHealth,
     response: { ...responses({}, [], !options.publicHealth), 200: HealthyBody, 503: UnhealthyBody },
   }
   fastify.withTypeProvider<TypeBoxTypeProvider>().get('/orchestrator/health', { schema }, async (_request, reply) => {
@@ -88,12 +95,7 @@ export async function metricsRoute(fastify: FastifyInstance, ctx: RouteContext):
   const registry = ctx.registry
   if (!registry) return
   const schema = {
-    ...operation(
-      'getMetrics',
-      'Prometheus metrics',
-      'Prometheus text format: the runbook’s job metrics (read from Redis, so they count jobs every worker process ran), ' +
-        'queue depth per state, LLM usage, worker heartbeats and HTTP route metrics.',
-    ),
+    ...OPERATIONS.getMetrics,
     response: {
       ...responses({}, [503], !ctx.options.publicMetrics),
       200: {
