@@ -198,10 +198,10 @@ export class FlashcardQueues implements WorkerQueues {
     return this.heartbeats.alive()
   }
 
-  /** Closes the queues, and the Redis connection if this client opened it. */
+  /** Closes the queues, the connection the tenant index adds on, and the Redis connection if this client opened it. */
   async close(): Promise<void> {
     this.connection.off('ready', this.watchEpoch)
-    await Promise.allSettled(QUEUE_NAMES.map((name) => this.queues[name].close()))
+    await Promise.allSettled([...QUEUE_NAMES.map((name) => this.queues[name].close()), this.index.close()])
     if (this.ownsConnection) await closeRedis(this.connection)
   }
 
