@@ -987,3 +987,38 @@ A loan of $5 and $10 in fees is no formula.
   t.match(fronts, /\{\{c1::variance\}\}/, fronts)
   assertRules(t, cards, chunks)
 })
+
+t.test(
+  'a leading pronoun stands for the subject before it; "This is called X" asks for X from the description; labels, vague counts and announcements make no blank',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(`# Transport
+
+Git is a distributed version control system.
+It was created in 2005 by the developers of the Linux kernel.
+Larger or charged particles cross the membrane with the help of carrier proteins.
+This is called **facilitated diffusion**.
+Active transport moves substances against their concentration gradient.
+It requires energy, usually in the form of ATP.
+It is easy to confuse the two processes.
+
+**Common mistake:** osmosis is not the movement of solutes.
+
+Economists distinguish two broad causes.
+Choosing the wrong one is one of the most common mistakes of English speakers.
+Several conditions came together in eighteenth-century Britain.
+The main tool is the policy interest rate.
+The European Central Bank and the US Federal Reserve both target an inflation rate of 2 % a year.
+`)
+    const asked = new Map(cards.map((card) => [card.front, card.back]))
+    t.equal(asked.get('Git was created in {{c1::2005}} by the developers of the Linux kernel.'), '2005', show(cards))
+    t.equal(asked.get('What is it called when larger or charged particles cross the membrane with the help of carrier proteins?'), 'facilitated diffusion', show(cards))
+    t.equal(asked.get('Active transport requires energy, usually in the form of {{c1::ATP}}.'), 'ATP', `the subject a pronoun stood for is not the blank:\n${show(cards)}`)
+    t.ok(
+      cards.some((card) => card.back === '2 %'),
+      `"US" is a name, not the reader's "us":\n${show(cards)}`,
+    )
+    const fronts = cards.map((card) => `${card.front} => ${card.back}`).join('\n')
+    t.notMatch(fronts, /Common mistake|two broad causes|Several \{\{|main tool|easy to confuse|wrong one/i, fronts)
+    assertRules(t, cards, chunks)
+  },
+)

@@ -38,7 +38,7 @@ const GENERIC_HEAD = /^(?:a|an|the)?\s*(?:way|function|program|something|thing|k
  * another answer ("the reverse process", "the same one") says nothing the learner can recall.
  */
 export const GENERIC_TAIL =
-  /^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:example|process|thing|one|case|kind|type|way|command|function|program|tool|method|option|file|value|part)s?\.?$/i
+  /^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:example|process|thing|one|case|kind|type|way|command|function|program|tool|method|option|file|value|part|exception|rule|norm)s?\.?$/i
 /** "a classic example of right-skewed data": the predicate files its subject under a class, it does not say what it is. */
 export const EXAMPLE_OF = /^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}(?:example|instance|case|illustration|kind|type|sort)\s+of\b/i
 export const RELATIVE_HEAD = /^(?:the\s+)?(?:reverse|opposite|same|former|latter|other|remaining)\b/i

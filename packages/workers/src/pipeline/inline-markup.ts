@@ -25,7 +25,8 @@ export function inlineText(markdown: string): InlineText {
   const terms: MarkedTerm[] = []
   const mark = (text: string, kind: TermMark) => {
     const clean = collapse(text.replace(/[*_]/g, ''))
-    if (clean !== '') terms.push({ text: clean, mark: kind })
+    // "**Common mistake:**", "**What is inflation?**": a label or a question set in bold is no term.
+    if (clean !== '' && !/[:?]$/.test(clean)) terms.push({ text: clean, mark: kind })
     return text
   }
   // MyST roles first ({term}`pipe`, {ref}`the label<target>`), then code spans are kept as they

@@ -66,7 +66,14 @@ const SPELLED_QUANTITY = new RegExp(`\\b(?:one|two|three|four|five|six|seven|eig
  * the author marked in this sentence, its code, a term marked elsewhere in the module (`known`:
  * "Strings are immutable" after "*immutable*" was defined), a number, a noun phrase.
  */
-export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: MarkedTerm[] = [], topic: ReadonlySet<string> = new Set()): Blank | undefined {
+export function chooseBlank(
+  sentence: Sentence,
+  marked: MarkedTerm[],
+  known: MarkedTerm[] = [],
+  topic: ReadonlySet<string> = new Set(),
+  /** A phrase that is no blank here: the subject a leading pronoun stood for. */
+  avoid?: string,
+): Blank | undefined {
   const candidates: Blank[] = [...termBlanks(sentence, marked)]
   // A formula ("$\mu$") is notation, not a name to recall.
   for (const token of sentence.tokens) if (token.pos === 'CODE' && !token.text.startsWith('$')) candidates.push({ text: token.text, kind: 'code' })
@@ -94,7 +101,7 @@ export function chooseBlank(sentence: Sentence, marked: MarkedTerm[], known: Mar
   const salient = (text: string) => /\s/.test(text) || topic.has(topicStem(text)) || opening.startsWith(text)
   candidates.push(...[...phrases.filter(salient), ...phrases.filter((text) => !salient(text))].map((text) => ({ text, kind: 'phrase' as const })))
   // A path or a file name in code is the example's own data, not something to recall (C15).
-  const worth = candidates.filter((blank) => blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text))
+  const worth = candidates.filter((blank) => (blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text)) && blank.text.toLowerCase() !== avoid?.toLowerCase())
   return worth.find(
     (blank) =>
       isGoodBlank(blank, sentence) && !enumerated(sentence.text, blank) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false),
@@ -174,8 +181,14 @@ function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
   if (at < 0) return false
   // "By {{default}}", "in {{practice}}": a word of a fixed phrase is no term.
   if (blank.kind === 'phrase' && IDIOM.test(`${sentence.text.slice(Math.max(0, at - 4), at)}${blank.text}`.toLowerCase())) return false
+  // "Several {{conditions}} came together", "Some {{adjectives}} mean …": a vague count of a class names none of its members.
+  if (blank.kind === 'phrase' && /\b(?:several|some|many|various|certain|a few|numerous|most|other)\s+(?:[\w-]+\s+)?$/i.test(sentence.text.slice(0, at))) return false
+  // "from {{one month}} to the next": a count in a fixed phrase is no fact.
+  if (/^\s+to (?:the next|another)\b/.test(sentence.text.slice(at + blank.text.length))) return false
   // "whatever their {{consequences}}": a phrase owned by a pronoun's referent hides half a reference.
   if (blank.kind === 'phrase' && /\b(?:their|its|his|her)\s+$/i.test(sentence.text.slice(0, at))) return false
+  // "Git's {{functions}}": one plain noun its owner's name qualifies says little; "Arkwright's {{water frame}}" names a thing.
+  if (blank.kind === 'phrase' && !/\s/.test(blank.text) && /['’]s\s+$/.test(sentence.text.slice(0, at))) return false
   // "the {{denser}} oceanic plate": a word before an adjective and its noun modifies them, whatever the model tagged it.
   const last = blank.text.split(/\s+/).pop()
   const end = sentence.tokens.findIndex((token, index) => index > 0 && token.text === last)

@@ -111,7 +111,7 @@ function cardsFor(concept: Concept, allowed: CardType[]): CardDraft[] {
 
 /** Questions answered by the term itself; "What is X?" is answered by what the sentence says X is. */
 function asksForTerm(question: string): boolean {
-  return question.endsWith('called?') || question.startsWith('What does') || /^(?:How do you|What do you run) /.test(question)
+  return question.endsWith('called?') || question.startsWith('What does') || /^(?:How do you|What do you run|What is it called when) /.test(question)
 }
 
 /** "What is the boundary around a cell called?" → "What is the plasma membrane?"; "What is X?" → the cloze on X. */
@@ -180,7 +180,8 @@ function withKnownTerm(concept: Concept, known: string[]): Concept | undefined {
     return concept
   for (const candidate of known) {
     const found = termAt(concept.statement.toLowerCase(), candidate.toLowerCase())
-    if (!found) continue
+    // "Harassment can be a single incident or …": the subject a fact is told of is not its news.
+    if (!found || found.at === 0) continue
     const { at } = found
     const term = concept.statement.slice(at, at + found.length)
     // "the sample size": followed by a content word, the term only modifies it.

@@ -10,6 +10,7 @@ import { definedTerms } from './cards.js'
 import { questionOf, usedToQuestion } from './questions.js'
 import { stepConcepts } from './steps.js'
 import { canBeVerb, type Analyser, type Sentence, type Token } from './nlp.js'
+import { namedAfterDescription, resolveLeadingPronoun } from './references.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
 
@@ -23,7 +24,7 @@ const MIN_SENTENCE_CHARS = 25
 const LEANS_ON_CONTEXT =
   /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|as such|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|be sure|welcome|he|she|i)\b/i
 const STORY =
-  /\b(?:(?:it's|that's|this is|which is) why|you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|us|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
+  /\b(?:(?:it's|that's|this is|which is) why|you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
 /** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
 const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down|(?:check|tick|untick|uncheck) the box)\b|"[^"]{1,30}" tab\b/i
@@ -73,11 +74,20 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
       // A term counts as marked in the first sentence that holds it, where the author marked it;
       // later it is a known term, ranked after the code of the sentence that mentions it.
       const unplaced = [...terms]
-      for (const sentence of analyse(text).flatMap(clausesOf)) {
+      let previous: Sentence | undefined
+      for (const read of analyse(text).flatMap(clausesOf)) {
+        const named = namedAfterDescription(read, previous && standalone(previous.text), names)
+        const { sentence, subject } = resolveLeadingPronoun(read, previous, analyse)
+        previous = sentence
+        if (named) {
+          concepts.push({ kind: keypoint ? 'keypoint' : 'definition', term: named.term, statement: named.statement, relation: named.question })
+          defined.push({ text: named.term, mark: 'bold' })
+          continue
+        }
         const here = unplaced.filter((term) => containsWord(sentence.text.toLowerCase(), term.text.toLowerCase()))
         for (const term of here) unplaced.splice(unplaced.indexOf(term), 1)
         const known = [...chunkTerms.filter((term) => !here.includes(term)), ...defined]
-        const concept = conceptOf(sentence, here, known, keypoint, topic, names, analyse)
+        const concept = conceptOf(sentence, here, known, keypoint, topic, names, analyse, subject)
         if (!concept) continue
         concepts.push(concept)
         if (concept.kind === 'definition' && definedTerms([{ ...concept, chunk_id: chunk.id }]).length > 0) defined.push({ text: concept.term, mark: 'bold' })
@@ -142,6 +152,7 @@ function conceptOf(
   topic: ReadonlySet<string>,
   names: ReadonlySet<string>,
   analyse: Analyser,
+  resolved?: string,
 ): Draft | undefined {
   const text = standalone(sentence.text)
   if (!text) return undefined
@@ -154,7 +165,7 @@ function conceptOf(
   // "Report a breach to the security desk at once: the company has 72 hours to …": an order that leads in to a fact keeps it.
   if ((!keypoint || OBJECTIVE.test(text)) && isImperative(clause) && !/:\s+(?:the|an?|[a-z]+s)\s[^:]{20,}$/i.test(text)) return undefined
   const definition = definitionIn(clause, new Set([...inSentence, ...knownHere].map((term) => term.text.toLowerCase())))
-  if (definition && containsWord(text, definition.term)) {
+  if (definition && containsWord(text, definition.term) && definition.term.toLowerCase() !== resolved?.toLowerCase()) {
     return {
       kind: keypoint ? 'keypoint' : 'definition',
       term: definition.term,
@@ -168,7 +179,7 @@ function conceptOf(
   if (!clause.tokens.some((token) => (token.pos === 'VERB' && !/ing$/i.test(token.text)) || token.pos === 'AUX')) return undefined
   // "that file", "those changes": a demonstrative points outside the sentence (C9).
   if (namesWithoutSaying(text) || pointsOutside(clause)) return undefined
-  const blank = chooseBlank(clause, inSentence, knownHere, topic)
+  const blank = chooseBlank(clause, inSentence, knownHere, topic, resolved)
   // A plain statement with no marked term is asked for its purpose or its object rather than cut into a cloze.
   const asked = !blank || blank.kind === 'phrase' ? (usedToQuestion(clause, names) ?? questionOf(clause, { names, canBeVerb: (lemma) => canBeVerb(analyse, lemma) })) : undefined
   if (asked) return { kind: keypoint ? 'keypoint' : 'fact', term: asked.term, statement: text, relation: asked.question, answer: asked.answer }
@@ -239,6 +250,9 @@ function standalone(sentence: string): string | undefined {
   return tail && tail.index >= MIN_SENTENCE_CHARS ? stands(`${text.slice(0, tail.index)}.`) : undefined
 }
 
+const ANNOUNCED_COUNT =
+  /\b(?:two|three|four|five|six|seven|several|a few|many|a number of|various) (?:[\w-]+ )?(?:causes|types|kinds|ways|reasons|steps|parts|things|groups|categories|factors|forms|stages|classes|principles|rules|components|elements|methods|approaches|aspects|features|uses|conditions|questions|options|phases|levels|sorts|varieties|families|sources|effects|main ones)\.?$/i
+
 /** Where a clause that may tell a story or point elsewhere joins the first one. */
 const SUBORDINATE_START = /^(?:if|when|whenever|although|though|while|because|since|as|once|unless|whereas|where|after|before|until)\b/i
 const TELLING_TAIL = /,\s(?:but (?!only|not|also)|because |which |and (?=(?:it|it's|this|that|they|he|she|we|you|nobody|no one)\b))/
@@ -251,8 +265,15 @@ function stands(sentence: string): string | undefined {
   const main = text.replace(CONDITION, '')
   // "Production costs are the most important.": a superlative without its noun leans on the sentence before.
   if (/\bthe (?:most|least) [\w-]+\.?$/.test(text)) return undefined
-  // "The standard example is …", "The problem is …": the example or problem of something said before.
-  if (/^The (?:[\w-]+ )?(?:example|problem|reason|answer|result|idea|point|question|difference|trick|catch|key|goal|solution) (?:is|was)\b/.test(text)) return undefined
+  // "The standard example is …", "The main tool is …": the example or tool of something said before.
+  if (
+    /^The (?:[\w-]+ )?(?:example|problem|reason|answer|result|idea|point|question|difference|trick|catch|key|goal|solution|tool|way|method|approach|cause|aim|purpose|rule|exception|advantage|disadvantage|benefit|drawback|option|choice|effect|risk|limit|limitation|challenge|lesson|task) (?:is|was)\b/.test(
+      text,
+    )
+  )
+    return undefined
+  // "Economists distinguish two broad causes.": a count of a category announces what follows; it states nothing itself.
+  if (ANNOUNCED_COUNT.test(text)) return undefined
   // "…, so you could do" or "…, it is" over a code block or a formula: a lead-in whose colon the author left out.
   if (/\b(?:(?:could|can|would|might|should|may) do|(?:it|this|they) (?:is|are|becomes|gives|reads))\.?$/.test(text)) return undefined
   if (
@@ -260,6 +281,8 @@ function stands(sentence: string): string | undefined {
     LEANS_ON_CONTEXT.test(main) ||
     RELATIVE_HEAD.test(text) ||
     STORY.test(main) ||
+    // "us" in lower case only: "the US Federal Reserve" names a country.
+    /\bus\b/.test(main) ||
     FIRST_PERSON.test(text) ||
     GUI.test(text) ||
     JUDGEMENT.test(text)
@@ -280,8 +303,12 @@ function stands(sentence: string): string | undefined {
 const CONNECTIVE =
   /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise|Similarly|Of course),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-z`])/i
 
-/** "Tip: …", "Note: …": a callout's label names the box, not a term of the sentence. */
-const CALLOUT_LABEL = /^(?:Tip|Hint|Note|Warning|Caution|Important|Remember|Info|Aside|Did you know\??)s?\s*:\s+/i
+/**
+ * "Tip: …", "Common mistake: osmosis is …": a callout's label names the box, not a term of the
+ * sentence; "Parental leave: up to 26 weeks" is no label but the subject of a verbless entry.
+ */
+const CALLOUT_LABEL =
+  /^(?:(?:Tip|Hint|Note|Warning|Caution|Important|Remember|Info|Aside|Did you know\??)s?\s*:\s+|[A-Z][a-z]+(?: [a-z]+){0,2}:\s+(?=[a-z]{2,} (?:[a-z]+ )?(?:is|are|was|were|has|have|does|do|can|cannot|must|should|will|may)\b))/
 /**
  * "Bakers use this on purpose: a long, cold rise … gives …", "It takes time though: changes in …
  * affect …": a lead-in that points back is dropped when a whole statement follows its colon.
@@ -303,6 +330,8 @@ function namesWithoutSaying(text: string): boolean {
 function pointsOutside(sentence: Sentence): boolean {
   // "the two angles", "between the two": a count with the article refers back to things already named.
   if (/\b(?:the|these|those) (?:two|three|four)\b/i.test(sentence.text)) return true
+  // "Choosing the wrong one is …": "one" stands for a noun of an earlier sentence.
+  if (/\bthe (?:wrong|right|correct|other|same|new|old|latter|former) ones?\b/i.test(sentence.text)) return true
   return sentence.tokens.some((token, index) => {
     // "Many developers put this rule at the top": past the sentence's start, "this" names a thing of an earlier one.
     if (/^(?:this|these)$/i.test(token.text) && index > 0 && /^(?:NOUN|PROPN)$/.test(sentence.tokens[index + 1]?.pos ?? '')) return true
@@ -313,6 +342,9 @@ function pointsOutside(sentence: Sentence): boolean {
     if (/^(?:that|those)$/i.test(token.text) && token.pos === 'DET') return /^(?:NOUN|ADJ|PROPN|NUM)$/.test(sentence.tokens[index + 1]?.pos ?? '')
     // "Git uses it to …", "`git pull` also merges them": an object pronoun names something of an earlier sentence.
     // "make it easier" is a placeholder "it", naming nothing.
+    // "when costs rise and firms pass them on": with two plural nouns before it, "them" has its referent in the sentence.
+    if (/^them$/i.test(token.text) && sentence.tokens.slice(0, index).filter((before) => before.pos === 'NOUN' && before.lemma !== before.text.toLowerCase()).length >= 2)
+      return false
     return /^(?:it|them)$/i.test(token.text) && sentence.tokens[index - 1]?.pos === 'VERB' && !/^(?:ADJ|ADV)$/.test(sentence.tokens[index + 1]?.pos ?? '')
   })
 }

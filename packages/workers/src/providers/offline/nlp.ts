@@ -102,8 +102,10 @@ function repairVerbless(tokens: Token[]): void {
     }
   }
   // "Most central banks, like …, target/NOUN an inflation rate": a noun never takes an article after it; a verb does.
+  // "The Bank and the Reserve both target/NOUN an inflation rate": nor does one after a floating "both" or "all".
   for (let i = start + 1; i < tokens.length - 1; i++) {
-    if (tokens[i]!.pos === 'NOUN' && /^(?:a|an|the)$/i.test(tokens[i + 1]!.text) && /^(?:PUNCT|NOUN|PROPN|ADV)$/.test(tokens[i - 1]!.pos)) {
+    const before = tokens[i - 1]!
+    if (tokens[i]!.pos === 'NOUN' && /^(?:a|an|the)$/i.test(tokens[i + 1]!.text) && (/^(?:PUNCT|NOUN|PROPN|ADV)$/.test(before.pos) || /^(?:both|all)$/i.test(before.text))) {
       tokens[i] = { ...tokens[i]!, pos: 'VERB' }
       return
     }
