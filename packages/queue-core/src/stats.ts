@@ -43,12 +43,26 @@ export function statsKey(prefix: string, queue: QueueName): string {
   return auxKey(prefix, queue, 'stats')
 }
 
+/** Increments of attempts that end close together, written in one script call. */
+interface StatsBatch {
+  increments: Map<string, number>
+  /** Duration sums (floats: HINCRBYFLOAT). */
+  sums: Map<string, number>
+  /** The last success time, '' when none. */
+  lastSuccess: string
+  written: Promise<void>
+}
+
 /**
  * Cross-process job statistics in one Redis hash per queue. Workers record what they finish, the
  * API records what it enqueues, and whoever serves /metrics reads the sum of all processes,
  * so the counters stay true however many workers run, and survive their restarts.
  */
 export class JobStats {
+  /** Per queue: the batch still taking increments, and the last write started. */
+  private readonly open = new Map<QueueName, StatsBatch>()
+  private readonly lastWrite = new Map<QueueName, Promise<void>>()
+
   constructor(
     private readonly redis: RedisConnection,
     private readonly prefix: string,
@@ -64,24 +78,24 @@ export class JobStats {
 
   /**
    * Everything one job attempt adds to the counters (its LLM calls, and its outcome when it was
-   * the last attempt) in one script call: one round trip per attempt, calls of the same provider,
-   * stage and outcome summed into one increment, and one increment for the duration histogram
-   * (the bucket the duration falls in; {@link read} adds them up into Prometheus' cumulative
-   * buckets).
+   * the last attempt): calls of the same provider, stage and outcome summed into one increment,
+   * and one increment for the duration histogram (the bucket the duration falls in; {@link read}
+   * adds them up into Prometheus' cumulative buckets). Resolves once written, so a finished job
+   * is counted before it is reported finished; attempts ending while a write is in flight are
+   * summed into the next one (see {@link batchOf}).
    */
   async recordAttempt(queue: QueueName, attempt: AttemptRecord): Promise<void> {
-    const increments = new Map<string, number>()
-    const add = (field: string, by: number) => increments.set(field, (increments.get(field) ?? 0) + by)
-    for (const call of attempt.llmCalls ?? []) {
+    const calls = attempt.llmCalls ?? []
+    const finished = attempt.finished
+    if (calls.length === 0 && !finished) return
+    const batch = this.batchOf(queue)
+    const add = (field: string, by: number) => batch.increments.set(field, (batch.increments.get(field) ?? 0) + by)
+    for (const call of calls) {
       const outcome = call.cached ? 'cached' : call.ok ? 'ok' : 'error'
       add(`llm_calls:${call.provider}|${call.stage}|${outcome}`, 1)
       if (call.inputTokens > 0) add(`llm_tokens:${call.provider}|input`, call.inputTokens)
       if (call.outputTokens > 0) add(`llm_tokens:${call.provider}|output`, call.outputTokens)
     }
-    const finished = attempt.finished
-    if (increments.size === 0 && !finished) return
-    let lastSuccess = ''
-    let sum: [string, number] | ['', 0] = ['', 0]
     if (finished) {
       const { outcome, durationSeconds, cards = 0 } = finished
       const le = DURATION_BUCKETS.find((bound) => durationSeconds <= bound)
@@ -90,12 +104,38 @@ export class JobStats {
       add(`duration:${outcome}:count`, 1)
       add(outcome === 'SUCCESS' ? 'completed' : 'failed', 1)
       if (cards > 0) add('cards', cards)
-      if (outcome === 'SUCCESS') lastSuccess = String(Date.now())
-      sum = [`duration:${outcome}:sum`, durationSeconds]
+      if (outcome === 'SUCCESS') batch.lastSuccess = String(Date.now())
+      const sum = `duration:${outcome}:sum`
+      batch.sums.set(sum, (batch.sums.get(sum) ?? 0) + durationSeconds)
     }
-    const args: (string | number)[] = [lastSuccess, ...sum]
-    for (const [field, by] of increments) args.push(field, by)
-    await statsScriptOf(this.redis).flashcardRecordAttempt(this.key(queue), ...args)
+    await batch.written
+  }
+
+  /**
+   * The batch of the queue's next write. It takes increments until the write before it is done
+   * (at once when none is in flight, after the attempts of the same tick), so many attempts
+   * ending together cost one script call, whose commands are per field, not per attempt.
+   */
+  private batchOf(queue: QueueName): StatsBatch {
+    const open = this.open.get(queue)
+    if (open) return open
+    const batch: StatsBatch = { increments: new Map(), sums: new Map(), lastSuccess: '', written: Promise.resolve() }
+    const before = this.lastWrite.get(queue) ?? Promise.resolve()
+    batch.written = before.then(() => {
+      this.open.delete(queue)
+      const args: (string | number)[] = [batch.lastSuccess, batch.sums.size]
+      for (const [field, by] of batch.sums) args.push(field, by)
+      for (const [field, by] of batch.increments) args.push(field, by)
+      return statsScriptOf(this.redis)
+        .flashcardRecordAttempt(this.key(queue), ...args)
+        .then(() => {})
+    })
+    this.lastWrite.set(
+      queue,
+      batch.written.catch(() => {}),
+    )
+    this.open.set(queue, batch)
+    return batch
   }
 
   async read(queue: QueueName): Promise<QueueStatsSnapshot> {
@@ -132,13 +172,14 @@ export class JobStats {
 }
 
 /**
- * KEYS[1] the stats hash; ARGV[1] the last success time ('' to leave it), ARGV[2] the duration sum
- * field ('' for none) and ARGV[3] what to add to it, then field/increment pairs.
+ * KEYS[1] the stats hash; ARGV[1] the last success time ('' to leave it), ARGV[2] how many
+ * field/amount pairs follow for HINCRBYFLOAT (the duration sums), then field/increment pairs.
  */
 const RECORD_ATTEMPT = `
 if ARGV[1] ~= '' then redis.call('HSET', KEYS[1], 'last_success_at', ARGV[1]) end
-if ARGV[2] ~= '' then redis.call('HINCRBYFLOAT', KEYS[1], ARGV[2], ARGV[3]) end
-for i = 4, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+local ints = 3 + 2 * tonumber(ARGV[2])
+for i = 3, ints - 1, 2 do redis.call('HINCRBYFLOAT', KEYS[1], ARGV[i], ARGV[i + 1]) end
+for i = ints, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 `
 

@@ -266,6 +266,41 @@ t.test("an attempt's statistics in one transaction count the same as call-by-cal
   t.equal(after.completed, 1)
 })
 
+t.test('attempts ending together are written in one script call and count as if written one by one', async (t) => {
+  const [p1, p2] = [uniquePrefix('stats-one-by-one'), uniquePrefix('stats-together')]
+  const oneByOne = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p1 })
+  const together = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p2 })
+  t.teardown(async () => {
+    await Promise.all([oneByOne.close(), together.close()])
+    await Promise.all([deletePrefix(p1), deletePrefix(p2)])
+  })
+  await Promise.all([oneByOne.ready(), together.ready()])
+  const call = { provider: 'gemini', stage: 'stageA', ok: true, inputTokens: 10, outputTokens: 2 }
+  const attempts = [
+    { llmCalls: [call], finished: { outcome: 'SUCCESS' as const, durationSeconds: 0.25, cards: 3 } },
+    { llmCalls: [call, call], finished: { outcome: 'SUCCESS' as const, durationSeconds: 20.5, cards: 5 } },
+    { llmCalls: [{ ...call, ok: false }], finished: { outcome: 'FAILED' as const, durationSeconds: 1.5 } },
+    { llmCalls: [call] },
+    { finished: { outcome: 'FAILED' as const, durationSeconds: 4000 } },
+  ]
+  for (const attempt of attempts) await oneByOne.recordAttempt('orchestrator', attempt)
+  const scripts: string[] = []
+  const send = together.connection.sendCommand.bind(together.connection)
+  together.connection.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+    if (/^eval/.test(command.name)) scripts.push(command.name)
+    return (send as (...args: unknown[]) => unknown)(command, ...rest)
+  }) as typeof together.connection.sendCommand
+  await Promise.all(attempts.map((attempt) => together.recordAttempt('orchestrator', attempt)))
+  t.equal(scripts.length, 1, 'one script call for the five attempts')
+  const [a, b] = await Promise.all([oneByOne.readStats('orchestrator'), together.readStats('orchestrator')])
+  t.ok(b.lastSuccessAt)
+  t.same({ ...b, lastSuccessAt: 0 }, { ...a, lastSuccessAt: 0 })
+  t.equal(b.duration.SUCCESS.sum, 20.75)
+  t.equal(b.duration.FAILED.sum, 4001.5)
+  t.equal(b.completed, 2)
+  t.equal(b.failed, 2)
+})
+
 t.test('the duration histogram: one increment per attempt, read back cumulative, with buckets written the older cumulative way', async (t) => {
   const p = uniquePrefix('stats-histogram')
   const q = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p })
