@@ -1022,3 +1022,20 @@ The European Central Bank and the US Federal Reserve both target an inflation ra
     assertRules(t, cards, chunks)
   },
 )
+
+t.test('a textbook section: a series is never cut in the middle, a question is asked once, a pronoun after an adverb is resolved, "The name is …" points back', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Memory
+
+Memory is an information processing system; therefore, we often compare it to a computer.
+**Memory** is the set of processes used to encode, store, and retrieve information over different periods of time.
+**Automatic processing** is the encoding of details like time, space, frequency, and the meaning of words, and it happens without any conscious effort.
+The Atkinson-Shiffrin model (1968) proposes that memory passes through three stages: sensory memory, short-term memory, and long-term memory.
+A loop variable is a name that takes each value of the collection in turn; the name is arbitrary, so \`for banana in word:\` works just as well.
+The shell can be used for simple tasks like creating an empty folder.
+`)
+  const fronts = cards.map((card) => `${card.front} => ${card.back}`).join('\n')
+  t.equal(cards.filter((card) => card.front === 'What is memory?').length, 1, fronts)
+  t.notMatch(fronts, /used to encode =>|it happens\.|short-term memory\.|The name is|tasks like\}\}/, fronts)
+  t.match(fronts, /\{\{c1::Automatic processing\}\} is the encoding of details like time, space, frequency, and the meaning of words\./, fronts)
+  assertRules(t, cards, chunks)
+})

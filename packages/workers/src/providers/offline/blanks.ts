@@ -21,7 +21,7 @@ export const GENERIC_NOUNS = new Set(
   change changes work progress version versions item items value values member members group groups area areas other others command commands variety sense purpose purposes
   project projects file files feature features folder folders directory code software tool tools user users limitation limitations
   collaborator collaborators contributor contributors vice versa issue issues task tasks matter matters
-  bottom top side sides front back inside outside middle edge`.split(/\s+/),
+  bottom top side sides front back inside outside middle edge study studies experiment experiments`.split(/\s+/),
 )
 /** Fixed phrases whose noun names nothing: "by default", "in practice", "on average". */
 const IDIOM =
@@ -35,14 +35,14 @@ export const EMPTY_HEADS = new Set(
   `way ways thing things example examples lot lots number kind kinds type types sort sorts part parts case cases one ones something anything
   everything bit point points fact idea ideas end start beginning rest place question questions answer answers reason reasons problem problems
   word words amount addition instance detail details variety sense purpose purposes matter matters issue issues
-  bottom top side sides front back inside outside middle edge`.split(/\s+/),
+  bottom top side sides front back inside outside middle edge study studies experiment experiments`.split(/\s+/),
 )
 /** "{{Economists}} distinguish …", "{{historians}} estimate": who says a thing is seldom the thing to recall. */
 const PEOPLE = /^\p{L}{3,}(?:ists|ians)$/iu
 const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN'])
 /** Adjectives that count or judge rather than describe: never part of a blank. */
 const QUANTIFIERS = new Set(
-  'several some many few various such other own same certain particular significant main much more most less least first second third last next whole entire different typical usual numerous multiple individual valid useful corresponding specific single separate'.split(
+  'several some many few various such other own same certain particular significant main much more most less least first second third last next whole entire different typical usual numerous multiple individual valid useful corresponding specific single separate classic famous well-known recent landmark'.split(
     ' ',
   ),
 )
@@ -101,7 +101,9 @@ export function chooseBlank(
   const salient = (text: string) => /\s/.test(text) || topic.has(topicStem(text)) || opening.startsWith(text)
   candidates.push(...[...phrases.filter(salient), ...phrases.filter((text) => !salient(text))].map((text) => ({ text, kind: 'phrase' as const })))
   // A path or a file name in code is the example's own data, not something to recall (C15).
-  const worth = candidates.filter((blank) => (blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text)) && blank.text.toLowerCase() !== avoid?.toLowerCase())
+  const worth = candidates.filter(
+    (blank) => (blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text)) && (avoid === undefined || !containsWord(avoid.toLowerCase(), blank.text.toLowerCase())),
+  )
   return worth.find(
     (blank) =>
       isGoodBlank(blank, sentence) && !enumerated(sentence.text, blank) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false),
@@ -233,7 +235,9 @@ export function nounPhrases(tokens: Token[]): string[] {
     // A comparative ("a chewier loaf") compares with another sentence's thing: no part of a blank.
     // Nor a superlative ("The {{highest magistrates}} were the two consuls"): the rank is not the thing.
     const comparative = token.pos === 'ADJ' && /(?:er|est)$/i.test(token.text) && token.lemma !== token.text.toLowerCase()
-    const word = PHRASE_POS.has(token.pos) && /^\p{L}[\p{L}\p{N}'-]*$/u.test(token.text) && !QUANTIFIERS.has(token.text.toLowerCase()) && !comparative
+    // "simple tasks like/NOUN creating": a preposition the model read as a noun ends the phrase.
+    const preposition = /^(?:like|unlike|as|than|via|per|versus|vs)$/i.test(token.text)
+    const word = PHRASE_POS.has(token.pos) && /^\p{L}[\p{L}\p{N}'-]*$/u.test(token.text) && !QUANTIFIERS.has(token.text.toLowerCase()) && !comparative && !preposition
     // A name after a plural noun starts another phrase: "For almost five centuries | Rome was governed".
     if (word && token.pos === 'PROPN' && run.length > 0 && run[run.length - 1]!.pos === 'NOUN' && /[^s]s$/.test(run[run.length - 1]!.text)) close()
     // An adjective after a noun starts another phrase: "files | consistent names".

@@ -35,7 +35,8 @@ export function offlineCards(request: CardRequest): OfflineCards {
     const source = texts.get(concept.chunk_id)
     // The concept's question first; when it fails a check, its cloze.
     const card = cardsFor(concept, request.cardTypes).find((draft) => lintCard(draft, source).length === 0)
-    if (!card || cards.some((kept) => sameFact(kept, card))) {
+    // "What is memory?" asked twice, answered from two sentences, is one question with two answers (R10, C13).
+    if (!card || cards.some((kept) => sameFact(kept, card) || (kept.type === 'basic' && card.type === 'basic' && comparable(kept.front) === comparable(card.front)))) {
       rejected++
       continue
     }
@@ -166,6 +167,8 @@ function moduleTerms(chunks: Chunk[]): string[] {
  * instead, when the term does not leak into the rest of the sentence; one whose blank cuts a
  * known term in two is dropped.
  */
+const FINITE_VERB = /\s(?:is|are|was|were|has|have|had|can|could|will|would|may|might|must|should|does|do|did)\s/
+
 function withKnownTerm(concept: Concept, known: string[]): Concept | undefined {
   // A number ("about {{two percent}}") is the fact itself, whatever terms stand around it.
   if (
@@ -180,8 +183,8 @@ function withKnownTerm(concept: Concept, known: string[]): Concept | undefined {
     return concept
   for (const candidate of known) {
     const found = termAt(concept.statement.toLowerCase(), candidate.toLowerCase())
-    // "Harassment can be a single incident or …": the subject a fact is told of is not its news.
-    if (!found || found.at === 0) continue
+    // "Harassment can be a single incident or …", "Implicit memories are formed through …": the subject a fact is told of is not its news.
+    if (!found || found.at < Math.max(1, concept.statement.search(FINITE_VERB))) continue
     const { at } = found
     const term = concept.statement.slice(at, at + found.length)
     // "the sample size": followed by a content word, the term only modifies it.

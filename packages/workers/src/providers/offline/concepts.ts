@@ -3,7 +3,7 @@ import type { Chunk } from '../../pipeline/chunk.js'
 import type { MarkedTerm } from '../../pipeline/inline-markup.js'
 import type { Block } from '../../pipeline/normalise.js'
 import type { Concept } from '../types.js'
-import { chooseBlank, containsWord, termAt, topicStem } from './blanks.js'
+import { EMPTY_HEADS, GENERIC_NOUNS, chooseBlank, containsWord, termAt, topicStem } from './blanks.js'
 import { commandOf, purposeQuestion } from './commands.js'
 import { definitionIn } from './definitions.js'
 import { definedTerms } from './cards.js'
@@ -226,12 +226,15 @@ function standalone(sentence: string): string | undefined {
   )
   if (text.length > MAX_SENTENCE_CHARS) {
     // The longest head that ends where a clause or an aside begins, and fits ("by creating … and including …": the second of two ways).
-    const cuts = [
-      ...text.matchAll(
-        /;\s|\s[—–]\s|:\s|,\s(?=(?:and|but|so|which|while)\s)|\s(?=(?:whereas|rather than|without|because|unless|even if)\s)|\s(?=\((?:for example|e\.g\.|i\.e\.|see)\b)/g,
-      ),
-    ]
+    const clauses = [...text.matchAll(/;\s|\s[—–]\s|:\s|,\s(?=(?:and|but|so|which|while)\s)/g)]
       .map((match) => match.index)
+      // "…: sensory memory, short-term memory, | and long-term memory": the last item of a series is no clause.
+      .filter((index) => !lastItem(text, index))
+    // A cut inside a later clause ("…, and it happens | without any effort") leaves that clause without its point.
+    const phrases = [...text.matchAll(/\s(?=(?:whereas|rather than|without|because|unless|even if)\s)|\s(?=\((?:for example|e\.g\.|i\.e\.|see)\b)/g)]
+      .map((match) => match.index)
+      .filter((index) => !clauses.some((clause) => clause < index))
+    const cuts = [...clauses, ...phrases]
       .concat(/\bby \w+ing\b/.test(text) ? [...text.matchAll(/\s(?=and \w+ing\s)/g)].map((match) => match.index) : [])
       .filter((index) => index >= MIN_SENTENCE_CHARS && index < MAX_SENTENCE_CHARS)
     if (cuts.length === 0) return undefined
@@ -253,6 +256,12 @@ function standalone(sentence: string): string | undefined {
 const ANNOUNCED_COUNT =
   /\b(?:two|three|four|five|six|seven|several|a few|many|a number of|various) (?:[\w-]+ )?(?:causes|types|kinds|ways|reasons|steps|parts|things|groups|categories|factors|forms|stages|classes|principles|rules|components|elements|methods|approaches|aspects|features|uses|conditions|questions|options|phases|levels|sorts|varieties|families|sources|effects|main ones)\.?$/i
 
+/** Whether ", and …" at `index` opens the last item of a series: a short item after another comma. */
+function lastItem(text: string, index: number): boolean {
+  const item = /^,\s(?:and|or)\s([^,;:]*)/.exec(text.slice(index))?.[1]
+  return item !== undefined && item.split(/\s+/).length <= 4 && /,[^,;:]{1,40}$/.test(text.slice(0, index))
+}
+
 /** Where a clause that may tell a story or point elsewhere joins the first one. */
 const SUBORDINATE_START = /^(?:if|when|whenever|although|though|while|because|since|as|once|unless|whereas|where|after|before|until)\b/i
 const TELLING_TAIL = /,\s(?:but (?!only|not|also)|because |which |and (?=(?:it|it's|this|that|they|he|she|we|you|nobody|no one)\b))/
@@ -272,6 +281,8 @@ function stands(sentence: string): string | undefined {
     )
   )
     return undefined
+  // "Sometimes it is called …" that no sentence before resolved: the pronoun names something unknown.
+  if (/^(?:sometimes|often|usually|typically|generally|normally|also|occasionally|now|then|still|thus|again),? (?:it|they|this|these)\b/i.test(text)) return undefined
   // "Economists distinguish two broad causes.": a count of a category announces what follows; it states nothing itself.
   if (ANNOUNCED_COUNT.test(text)) return undefined
   // "…, so you could do" or "…, it is" over a code block or a formula: a lead-in whose colon the author left out.
@@ -330,6 +341,10 @@ function namesWithoutSaying(text: string): boolean {
 function pointsOutside(sentence: Sentence): boolean {
   // "the two angles", "between the two": a count with the article refers back to things already named.
   if (/\b(?:the|these|those) (?:two|three|four)\b/i.test(sentence.text)) return true
+  // "The name is arbitrary", "The result is …": a generic noun with only "the" names something of an earlier sentence.
+  const [first, second, third] = sentence.tokens
+  if (/^the$/i.test(first?.text ?? '') && second?.pos === 'NOUN' && (GENERIC_NOUNS.has(second.lemma) || EMPTY_HEADS.has(second.lemma)) && /^(?:AUX|VERB)$/.test(third?.pos ?? ''))
+    return true
   // "Choosing the wrong one is …": "one" stands for a noun of an earlier sentence.
   if (/\bthe (?:wrong|right|correct|other|same|new|old|latter|former) ones?\b/i.test(sentence.text)) return true
   return sentence.tokens.some((token, index) => {

@@ -237,12 +237,16 @@ function bareDefinitionIn(sentence: Sentence): Definition | undefined {
  * the predicate's first clause, at most 8 words; a comma after an adjective lists adjectives and
  * does not end it.
  */
+const SERIES = /^,\s+(?:[\p{L}-]+,\s+)*(?:and|or)\s+[\p{L}-]+/u
+
 function predicateOf(predicate: string, sentence: Sentence, shortened = false): string | undefined {
   const adjective = (word: string) => sentence.tokens.some((token) => token.text === word && token.pos === 'ADJ')
   let clause = ''
   for (const part of predicate.split(/(?=[,;:(]|\s[—–-]\s)/)) {
     const last = /([\p{L}-]+)\s*$/u.exec(clause)?.[1]
-    if (clause !== '' && !(part.startsWith(',') && last !== undefined && adjective(last))) break
+    // "used to encode, store, and retrieve information": a comma inside a series of single words ends nothing.
+    const inSeries = SERIES.test(predicate.slice(clause.length))
+    if (clause !== '' && !(part.startsWith(',') && ((last !== undefined && adjective(last)) || inSeries))) break
     clause += part
   }
   clause = clause.replace(/[.!\s]+$/, '')

@@ -13,18 +13,21 @@ const PLACEHOLDER_IT =
   /^It(?:'s| is| was| can be| may be| will be| would be| becomes| seems| appears)\s+(?:\w+\s+){0,3}(?:to|that|for|whether|if|when|who|how|why)\b|^It (?:takes|turns out|depends|follows|means|happens|helps|pays|makes sense)\b/i
 const SUBJECT_TAGS = new Set(['DET', 'ADJ', 'NOUN', 'PROPN', 'CODE', 'NUM'])
 
-/** The previous sentence's subject, when it is a plain noun phrase ("Active transport", "The `git add` command"). */
+/** The previous sentence's subject, when it is a plain noun phrase ("Active transport", "Short-term memory (STM)"). */
 function subjectOf(sentence: Sentence): { text: string; plural: boolean; name: boolean } | undefined {
   const end = sentence.tokens.findIndex((token) => token.pos === 'VERB' || token.pos === 'AUX')
-  if (end < 1 || end > 5) return undefined
-  const phrase = sentence.tokens.slice(0, end)
+  if (end < 1 || end > 8) return undefined
+  // "Short-term memory (STM) is …": the abbreviation after the name is no part of it.
+  const open = sentence.tokens.findIndex((token) => token.text === '(')
+  const phrase = sentence.tokens.slice(0, open > 0 && sentence.tokens[end - 1]?.text === ')' ? open : end)
   const head = phrase[phrase.length - 1]!
   const determiner = phrase.findIndex((token) => token.pos === 'DET')
-  if (!phrase.every((token) => SUBJECT_TAGS.has(token.pos)) || !['NOUN', 'PROPN', 'CODE'].includes(head.pos)) return undefined
+  if (!phrase.every((token) => SUBJECT_TAGS.has(token.pos) || token.text === '-') || !['NOUN', 'PROPN', 'CODE'].includes(head.pos)) return undefined
   // Only an article may lead it: "Several conditions", "This rule" point elsewhere themselves.
   if (determiner > 0 || (determiner === 0 && !/^(?:the|a|an)$/i.test(phrase[0]!.text))) return undefined
-  const text = sentence.text.slice(0, sentence.text.indexOf(head.text, phrase.length > 1 ? sentence.text.indexOf(phrase[1]!.text) : 0) + head.text.length)
-  if (!text.endsWith(head.text) || /[,;:(]/.test(text)) return undefined
+  const verb = sentence.tokens[end]!.text
+  const text = sentence.text.slice(0, sentence.text.indexOf(` ${verb} `)).replace(/\s*\([^()]*\)$/, '')
+  if (!text.endsWith(head.text) || /[,;:()]/.test(text)) return undefined
   return { text, plural: head.pos === 'NOUN' && head.lemma !== head.text.toLowerCase(), name: head.pos !== 'NOUN' }
 }
 
@@ -33,14 +36,20 @@ function subjectOf(sentence: Sentence): { text: string; plural: boolean; name: b
  * created in 2005 …"; "They …" after a plural subject likewise; "Its functions …" after a name.
  */
 export function resolveLeadingPronoun(sentence: Sentence, previous: Sentence | undefined, analyse: Analyser): { sentence: Sentence; subject?: string } {
-  const pronoun = /^(It|They|Its)\s/.exec(sentence.text)?.[1]
-  const next = sentence.tokens[1]
-  if (!pronoun || !previous || PLACEHOLDER_IT.test(sentence.text)) return { sentence }
-  if (pronoun !== 'Its' && (next === undefined || !isVerb(next))) return { sentence }
+  // "Sometimes it is called working memory": an adverb may come first.
+  const lead = /^(?:(Sometimes|Often|Usually|Typically|Generally|Normally|Also|Occasionally),? )?(It|They|Its|it|they|its)\s/.exec(sentence.text)
+  const adverb = lead?.[1]
+  const pronoun = lead?.[2]
+  const next = sentence.tokens[adverb ? (sentence.tokens[1]?.text === ',' ? 3 : 2) : 1]
+  if (!lead || !pronoun || !previous || PLACEHOLDER_IT.test(sentence.text.slice(adverb ? lead[0].length - pronoun.length - 1 : 0))) return { sentence }
+  const kind = pronoun.toLowerCase()
+  if (kind !== 'its' && (next === undefined || !isVerb(next))) return { sentence }
   const subject = subjectOf(previous)
-  if (!subject || subject.plural !== (pronoun === 'They') || (pronoun === 'Its' && !subject.name)) return { sentence }
-  const named = pronoun === 'Its' ? `${subject.text}'s` : subject.text
-  const text = `${named.charAt(0).toUpperCase()}${named.slice(1)}${sentence.text.slice(pronoun.length)}`
+  if (!subject || subject.plural !== (kind === 'they') || (kind === 'its' && !subject.name)) return { sentence }
+  const named = kind === 'its' ? `${subject.text}'s` : subject.text
+  // After an adverb the subject keeps its capital only when it is a name.
+  const placed = adverb ? (subject.name ? named : named.charAt(0).toLowerCase() + named.slice(1)) : named.charAt(0).toUpperCase() + named.slice(1)
+  const text = `${sentence.text.slice(0, lead[0].length - pronoun.length - 1)}${placed}${sentence.text.slice(lead[0].length - 1)}`
   // The subject is what the sentence before was about; this one's news is elsewhere, so it is never this one's blank.
   return { sentence: { text, tokens: analyse(text)[0]?.tokens ?? sentence.tokens }, subject: subject.text.replace(/^(?:the|an?)\s+/i, '') }
 }
