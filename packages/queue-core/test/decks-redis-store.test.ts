@@ -47,3 +47,23 @@ t.test('createDeckStore on a Redis that does not answer: UNAVAILABLE naming it, 
   t.ok(Date.now() - started < 3_000, 'gives up after the wait')
   // The connection it opened is closed: a reconnecting client would keep this test file from exiting.
 })
+
+t.test('a revision of more cards than one Redis command takes from Lua is written whole, in order', async (t) => {
+  const prefix = uniquePrefix('decks-large')
+  const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 })
+  const store = new RedisDeckStore({ connection, prefix, cluster: false, ownsConnection: true })
+  t.teardown(async () => {
+    await store.close()
+    await deletePrefix(prefix)
+  })
+  // 1,200 cards: two slices of the order list, three of the cards hash (1,000 arguments each).
+  const ids = Array.from({ length: 1_200 }, (_, i) => `card-${i}`)
+  const key = { tenant: 't', course_id: 'c', module_id: 'm' }
+  t.same(await store.writeRevision(key, { job_id: 'job-1', cards: ids.map((id) => card(id)) }), { revision: 1, created: true })
+  const pages = await Promise.all([0, 500, 1_000].map((offset) => store.getDeck(key, { offset, limit: 500 })))
+  t.equal(pages[0]!.total, 1_200)
+  t.same(
+    pages.flatMap((deck) => deck!.cards.map((c) => c.id)),
+    ids,
+  )
+})

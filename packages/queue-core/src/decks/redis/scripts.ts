@@ -17,19 +17,28 @@ local done = redis.call('HGET', base .. ':jobs', ARGV[1])
 if done then return {tonumber(done), 0} end
 local n = redis.call('HINCRBY', base .. ':meta', 'revisions', 1)
 local rev = base .. ':r' .. n
-redis.call('HSET', rev, 'job_id', ARGV[1], 'created_at', ARGV[2], 'updated_at', ARGV[2])
-if ARGV[3] ~= '' then redis.call('HSET', rev, 'course_title', ARGV[3]) end
-if ARGV[4] ~= '' then redis.call('HSET', rev, 'module_title', ARGV[4]) end
+local head = { 'job_id', ARGV[1], 'created_at', ARGV[2], 'updated_at', ARGV[2] }
+if ARGV[3] ~= '' then table.insert(head, 'course_title'); table.insert(head, ARGV[3]) end
+if ARGV[4] ~= '' then table.insert(head, 'module_title'); table.insert(head, ARGV[4]) end
+redis.call('HSET', rev, unpack(head))
+-- One RPUSH and one HSET for all the cards, not one of each per card (in slices of 1000 arguments: Lua's unpack is bounded).
+local function inSlices(command, key, list)
+  for i = 1, #list, 1000 do redis.call(command, key, unpack(list, i, math.min(i + 999, #list))) end
+end
+local order, cards = {}, {}
 local previous = base .. ':r' .. (n - 1) .. ':review'
 for i = 6, #ARGV, 2 do
   local id = ARGV[i]
-  redis.call('RPUSH', rev .. ':order', id)
-  redis.call('HSET', rev .. ':cards', id, ARGV[i + 1])
+  table.insert(order, id)
+  table.insert(cards, id)
+  table.insert(cards, ARGV[i + 1])
   if n > 1 then
     local review = redis.call('HGET', previous, id)
     if review then redis.call('HSET', rev .. ':review', id, review) end
   end
 end
+inSlices('RPUSH', rev .. ':order', order)
+inSlices('HSET', rev .. ':cards', cards)
 redis.call('HSET', base .. ':jobs', ARGV[1], n)
 redis.call('ZADD', KEYS[2], 0, ARGV[5])
 return {n, 1}
