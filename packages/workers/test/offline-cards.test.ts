@@ -1039,3 +1039,22 @@ The shell can be used for simple tasks like creating an empty folder.
   t.match(fronts, /\{\{c1::Automatic processing\}\} is the encoding of details like time, space, frequency, and the meaning of words\./, fronts)
   assertRules(t, cards, chunks)
 })
+
+t.test(
+  'a spoken lecture: "X call this balance Y" asks for Y from the sentence before; an appositive names its term; an example ends at its verb; "in this stable phase" points back',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(`# Stars
+
+Now, the energy pushing outward balances gravity pulling inward. Astronomers call this balance hydrostatic equilibrium.
+The Sun has been in this stable phase for about 4.6 billion years.
+A star like the Sun ends its life as a white dwarf, a hot, dense core about the size of the Earth.
+Between roughly 1760 and 1840, Britain changed from an economy of farms into one of factories. Historians call this period the Industrial Revolution.
+`)
+    const asked = new Map(cards.map((card) => [card.front, card.back]))
+    t.equal(asked.get('What is it called when the energy pushing outward balances gravity pulling inward?'), 'hydrostatic equilibrium', show(cards))
+    t.equal(asked.get('A star like the Sun ends its life as a {{c1::white dwarf}}, a hot, dense core about the size of the Earth.'), 'white dwarf', show(cards))
+    const fronts = cards.map((card) => card.front).join('\n')
+    t.notMatch(fronts, /this stable phase|when between/, fronts)
+    assertRules(t, cards, chunks)
+  },
+)

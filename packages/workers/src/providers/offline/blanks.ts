@@ -48,7 +48,7 @@ const QUANTIFIERS = new Set(
 )
 const MAX_BLANK_WORDS = 4
 const UNIT_WORDS =
-  '%|percent|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion|(?:kilo|centi|milli)?(?:met(?:re|er)s?|grams?|lit(?:re|er)s?)|degrees?|km|cm|mm|kg|mg|g|ml|°[CF]'
+  '%|percent|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion|(?:kilo|centi|milli)?(?:met(?:re|er)s?|grams?|lit(?:re|er)s?)|degrees?|km|cm|mm|kg|mg|g|ml|°[CF]|kelvin|light-years?|volts?|watts?|joules?|newtons?|hertz|Hz|kHz|MHz|GHz|tonnes?|miles?|feet|inches?|pounds?|calories?|kcal|mph|km/h'
 const UNIT = `(?:${UNIT_WORDS}|[kKMGT]B|mL)`
 // A clock time or a ratio ("10:00", "3:1") is one value: never split at its colon.
 const NUMBER = new RegExp(`(?<![\\w.$:-])(?:\\d{1,2}:\\d{2}|\\d{4}s|\\d[\\d,.]*(?:\\s?${UNIT})?)(?![\\w.:/])`)
@@ -99,14 +99,18 @@ export function chooseBlank(
   // "The rules apply …" points back at rules named before; "An index makes …", "Wildcards are …" state a general fact.
   const opening = /^(?:an?\s+)?(?!the\s)(.+)$/i.exec(sentence.text)?.[1] ?? ''
   const salient = (text: string) => /\s/.test(text) || topic.has(topicStem(text)) || opening.startsWith(text)
-  candidates.push(...[...phrases.filter(salient), ...phrases.filter((text) => !salient(text))].map((text) => ({ text, kind: 'phrase' as const })))
+  // "ends its life as a white dwarf, a hot, dense core …": the phrase an appositive describes is the term it defines.
+  const described = (text: string) => sentence.text.includes(`${text}, a `) || sentence.text.includes(`${text}, an `)
+  const ordered = [...phrases.filter(described), ...phrases.filter((text) => !described(text) && salient(text)), ...phrases.filter((text) => !described(text) && !salient(text))]
+  candidates.push(...ordered.map((text) => ({ text, kind: 'phrase' as const })))
   // A path or a file name in code is the example's own data, not something to recall (C15).
+  const verbs = new Set(sentence.tokens.filter((token) => token.pos === 'VERB' || token.pos === 'AUX').map((token) => token.text))
   const worth = candidates.filter(
     (blank) => (blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text)) && (avoid === undefined || !containsWord(avoid.toLowerCase(), blank.text.toLowerCase())),
   )
   return worth.find(
     (blank) =>
-      isGoodBlank(blank, sentence) && !enumerated(sentence.text, blank) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false),
+      isGoodBlank(blank, sentence) && !enumerated(sentence.text, blank, verbs) && !(blank.kind === 'phrase' || blank.kind === 'number' ? aside(sentence.text, blank.text) : false),
   )
 }
 
@@ -115,7 +119,7 @@ export function chooseBlank(
  * is an arbitrary pick, and "Commonly used {{tools}} include …" is the category its items give
  * away (R7). A marked term or code outside the list may still be the blank.
  */
-function enumerated(text: string, blank: Blank): boolean {
+function enumerated(text: string, blank: Blank, verbs: ReadonlySet<string>): boolean {
   const items = text
     .replace(/[.!]$/, '')
     .split(/,\s*|;\s*|:\s*|\s(?=(?:and|or)\s)/)
@@ -138,11 +142,17 @@ function enumerated(text: string, blank: Blank): boolean {
   // "Common {{aggregations}} include `mean`, `median`, …": a term before a list of its members is given away too.
   const examples = /^\s+(?:like|such as|including|includes?|e\.g\.)\s/.test(text.slice(at + blank.text.length))
   const category = examples && blank.kind !== 'code' && ((blank.kind === 'phrase' && !/\s/.test(blank.text)) || longest >= 4)
-  return inList || (longest >= 4 && (blank.kind === 'phrase' || blank.kind === 'number')) || category || EXAMPLE_LEAD.test(text.slice(0, at))
+  return inList || (longest >= 4 && (blank.kind === 'phrase' || blank.kind === 'number')) || category || exampleOf(text.slice(0, at), verbs)
 }
 
 /** "An aggregation such as {{`mean`}} or `sum`": an example is one pick of many, not the fact (R7). */
-const EXAMPLE_LEAD = /\b(?:such as|like|e\.g\.|for example|for instance|including),?\s[^;:.()]{0,40}$/i
+const EXAMPLE_LEAD = /\b(?:such as|like|e\.g\.|for example|for instance|including),?\s([^;:.()]{0,40})$/i
+
+/** "A star like the Sun ends its life as a {{white dwarf}}": a verb after the example ends it. */
+function exampleOf(before: string, verbs: ReadonlySet<string>): boolean {
+  const lead = EXAMPLE_LEAD.exec(before)
+  return lead !== null && !lead[1]!.split(/\s+/).some((word) => verbs.has(word))
+}
 
 /** A concession the sentence opens with ("Although SQL reads like English, …") is not what it teaches. */
 const CONCESSION = /^(?:Although|Though|Even though|While|Whereas)\b[^,]{0,120},/

@@ -312,7 +312,7 @@ function stands(sentence: string): string | undefined {
  * the connective ties to the sentence before, the lead-in addresses the reader; the statement stands without them.
  */
 const CONNECTIVE =
-  /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise|Similarly|Of course),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-z`])/i
+  /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise|Similarly|Of course|Now|So|Okay|OK|Well|Right|Basically),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-z`])/i
 
 /**
  * "Tip: …", "Common mistake: osmosis is …": a callout's label names the box, not a term of the
@@ -349,7 +349,9 @@ function pointsOutside(sentence: Sentence): boolean {
   if (/\bthe (?:wrong|right|correct|other|same|new|old|latter|former) ones?\b/i.test(sentence.text)) return true
   return sentence.tokens.some((token, index) => {
     // "Many developers put this rule at the top": past the sentence's start, "this" names a thing of an earlier one.
-    if (/^(?:this|these)$/i.test(token.text) && index > 0 && /^(?:NOUN|PROPN)$/.test(sentence.tokens[index + 1]?.pos ?? '')) return true
+    // "in this stable phase": an adjective may stand between.
+    const [next, after] = [sentence.tokens[index + 1]?.pos ?? '', sentence.tokens[index + 2]?.pos ?? '']
+    if (/^(?:this|these)$/i.test(token.text) && index > 0 && (/^(?:NOUN|PROPN)$/.test(next) || (next === 'ADJ' && after === 'NOUN'))) return true
     // "A projector relies on this.": a demonstrative standing alone names something of an earlier sentence.
     if (/^(?:this|these|those)$/i.test(token.text) && index > 0 && !/^(?:NOUN|ADJ|PROPN|NUM|CODE)$/.test(sentence.tokens[index + 1]?.pos ?? '')) return true
     // "Underneath it is …", "slide over it": "it" after a preposition is a thing of an earlier sentence.

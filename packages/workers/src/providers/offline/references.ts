@@ -57,7 +57,7 @@ export function resolveLeadingPronoun(sentence: Sentence, previous: Sentence | u
 const isVerb = (token: Token) => token.pos === 'VERB' || token.pos === 'AUX'
 
 const NAMED_AFTER =
-  /^(?:This|That|Such an? [a-z]+|This (?:[a-z]+ )?(?:process|effect|phenomenon|behaviou?r|technique|method|approach|property|situation|arrangement|practice|change|movement|state|condition|reaction|pattern|structure)) (?:is|was) (?:called|known as|named|termed|referred to as) (?:an? |the )?([^,;:.()]{2,50})\.$/
+  /^(?:(?:This|That|Such an? [a-z]+|This (?:[a-z]+ )?(?:process|effect|phenomenon|behaviou?r|technique|method|approach|property|situation|arrangement|practice|change|movement|state|condition|reaction|pattern|structure|balance)) (?:is|was) (?:called|known as|named|termed|referred to as)|(?:[A-Z][a-z]+ )?[A-Z]?[a-z]+s (?:call|name|term) (?:this|that)(?: [a-z]+)?) (?:an? |the )?([^,;:.()]{2,50})(?:\.$|,\s)/
 
 /**
  * "This is called facilitated diffusion." after a sentence that describes it: the name asked
@@ -70,8 +70,11 @@ export function namedAfterDescription(
   names: ReadonlySet<string>,
 ): { term: string; question: string; statement: string } | undefined {
   const term = NAMED_AFTER.exec(sentence.text)?.[1]
-  if (!term || !previous || !/\.$/.test(previous)) return undefined
+  // The description must stand alone: "At that temperature, nuclei fuse" leans on a sentence further back.
+  if (!term || !previous || !/\.$/.test(previous) || /\b(?:this|that|these|those|it|they|them)\b/i.test(previous)) return undefined
   const description = previous.slice(0, -1)
+  // "Between 1760 and 1840, Britain changed …" names a time, not a process: "What is it called when between …?" reads wrong.
+  if (/^(?:between|in|during|from|after|before|by|on|at|for|with|over|under|around|until|since)\b/i.test(description)) return undefined
   // The description's first word keeps its capital only when it is a name ("Git stores …").
   const lowered = names.has(description.split(/\s/)[0]!) ? description : description.charAt(0).toLowerCase() + description.slice(1)
   const question = `What is it called when ${lowered}?`
