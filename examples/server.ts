@@ -33,22 +33,22 @@ try {
 }
 
 // Every log line (messages, request URLs, errors) passes through queue-core's redaction.
-const app = Fastify({ logger: { level: config.debug ? 'debug' : 'info', ...logOptions } })
+const app = Fastify({ logger: { level: config.logs.debug ? 'debug' : 'info', ...logOptions } })
 
 // The host's own OpenAPI document, registered before the plugin: the plugin's routes join it with
 // their bearer scheme, and /docs shows it (the plugin also serves it at /api/flashcards/openapi.json).
 await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'Example host: flashcard jobs API', version: '0.1.0' } } })
 await app.register(fastifyFlashcard, {
-  connection: config.redisUrl,
-  queuePrefix: config.queuePrefix,
+  connection: config.redis.url,
+  queuePrefix: config.queue.prefix,
   auth: { tokens },
   publicHealth: true,
   publicMetrics: true,
   logStore: createJobLogStore(config),
-  maxQueueDepth: config.maxQueueDepth,
-  jobAttempts: config.jobAttempts,
+  maxQueueDepth: config.queue.maxDepth,
+  jobAttempts: config.queue.jobAttempts,
   // KEEP_COMPLETED_JOBS, KEEP_COMPLETED_AGE_S, KEEP_FAILED_JOBS, KEEP_FAILED_AGE_S.
-  retention: config.retention,
+  retention: config.queue.retention,
   eventStreams: {
     maxPerTenant: config.api.eventStreamsPerTenant,
     maxTotal: config.api.eventStreamsTotal,
@@ -84,8 +84,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 }
 
 try {
-  await app.listen({ port: config.port, host: config.host })
-  app.log.info(`flashcard API on Redis ${redactRedisUrl(config.redisUrl)} (queue prefix ${config.queuePrefix})`)
+  await app.listen({ port: config.api.port, host: config.api.host })
+  app.log.info(`flashcard API on Redis ${redactRedisUrl(config.redis.url)} (queue prefix ${config.queue.prefix})`)
 } catch (err) {
-  startupError(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`)
+  startupError(`cannot listen on ${config.api.host}:${config.api.port}: ${(err as Error).message}`)
 }

@@ -134,7 +134,11 @@ t.test('without the hash tag BullMQ cannot run on a cluster (why the prefix is t
 
 // The host's config keeps REDIS_URL at its default (one node) and hands over its own Cluster
 // client: the store must tag its keys because the connection is a cluster, whatever the URL says.
-const hostConfig = (queuePrefix: string) => ({ decks: { store: 'redis' as const, databaseUrl: undefined }, queuePrefix, redisUrl: 'redis://localhost:6379' })
+const hostConfig = (queuePrefix: string) => ({
+  decks: { store: 'redis' as const, databaseUrl: undefined },
+  queue: { prefix: queuePrefix },
+  redis: { url: 'redis://localhost:6379' },
+})
 
 t.test("the deck store contract on the cluster, through createDeckStore with the host's Cluster client", async (t) => {
   deckStoreContract(t, async () => {
@@ -152,7 +156,7 @@ t.test("the deck store contract on the cluster, through createDeckStore with the
 
 t.test("a course's deck keys share one slot; createDeckStore opens its own cluster client from a cluster REDIS_URL", async (t) => {
   const prefix = uniquePrefix('cluster-decks')
-  const store = await createDeckStore({ ...hostConfig(prefix), redisUrl: cluster.url })
+  const store = await createDeckStore({ ...hostConfig(prefix), redis: { url: cluster.url } })
   // Its own client keeps the process alive until closed, even when an assertion throws.
   t.teardown(async () => {
     await store.close()

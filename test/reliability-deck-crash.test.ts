@@ -57,7 +57,7 @@ const backends: Record<'redis' | 'postgres', () => Promise<Backend>> = {
     return {
       target: hostPort(TEST_REDIS_URL, 6379),
       writerEnv: (gatePort) => ({ DECK_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${gatePort}`, QUEUE_PREFIX: prefix }),
-      openStore: () => createDeckStore({ decks: { store: 'redis', databaseUrl: undefined }, queuePrefix: prefix, redisUrl: TEST_REDIS_URL }),
+      openStore: () => createDeckStore({ decks: { store: 'redis', databaseUrl: undefined }, queue: { prefix: prefix }, redis: { url: TEST_REDIS_URL } }),
       async partialWrite(gate) {
         // CLIENT LIST shows the writer's connection (the gate's port towards Redis) with the
         // bytes of a command not yet whole: in its query buffer and in parsed arguments.
@@ -90,7 +90,7 @@ const backends: Record<'redis' | 'postgres', () => Promise<Backend>> = {
     return {
       target: hostPort(TEST_DATABASE_URL, 5432),
       writerEnv: (gatePort) => ({ DECK_STORE: 'postgres', DATABASE_URL: atGate(gatePort) }),
-      openStore: () => createDeckStore({ decks: { store: 'postgres', databaseUrl: TEST_DATABASE_URL }, queuePrefix: 'unused', redisUrl: TEST_REDIS_URL }, { schema }),
+      openStore: () => createDeckStore({ decks: { store: 'postgres', databaseUrl: TEST_DATABASE_URL }, queue: { prefix: 'unused' }, redis: { url: TEST_REDIS_URL } }, { schema }),
       partialWrite: (gate) =>
         withAdmin(async (sql) => {
           // The writer's backend (the gate's port towards PostgreSQL) is in the middle of the

@@ -22,7 +22,7 @@ const prefix = uniquePrefix('review-page')
 const key = { tenant: 'tenant-a', course_id: 'shell', module_id: 'pipes' }
 
 const redis = new Redis(TEST_REDIS_URL)
-const store = await createDeckStore({ decks: { store: 'redis', databaseUrl: undefined }, queuePrefix: prefix, redisUrl: TEST_REDIS_URL }, { redis })
+const store = await createDeckStore({ decks: { store: 'redis', databaseUrl: undefined }, queue: { prefix: prefix }, redis: { url: TEST_REDIS_URL } }, { redis })
 await seedDeck(store, key, { module_title: 'Pipes and Filters' })
 await seedDeck(store, { ...key, module_id: 'loops' }, { module_title: 'Loops' })
 const server = await startApiServer({ REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, API_TOKENS: `${TOKEN}:tenant-a,${OTHER}:tenant-b` })

@@ -23,7 +23,7 @@ function positiveInt(name: string): number {
 const config = loadConfig()
 const markerDir = process.env.TEST_RESULT_MARKER_DIR
 if (!markerDir) throw new Error('TEST_RESULT_MARKER_DIR is required')
-const logger = createLogger({ name: 'reliability-worker', debug: config.debug })
+const logger = createLogger({ name: 'reliability-worker', debug: config.logs.debug })
 
 const worker = await startOrchestratorWorker({
   config,

@@ -16,7 +16,7 @@ export async function openDeckStore(options: ResolvedOptions, queues: FlashcardQ
   const decks = options.decks
   if ('getDeck' in decks) return { store: decks, ready: noop, close: noop }
   if (decks.store === 'postgres') {
-    const config = { decks: { store: decks.store, databaseUrl: decks.databaseUrl }, queuePrefix: options.queuePrefix, redisUrl: '' }
+    const config = { decks: { store: decks.store, databaseUrl: decks.databaseUrl }, queue: { prefix: options.queuePrefix }, redis: { url: '' } }
     const store = await createDeckStore(config)
     return { store, ready: noop, close: () => store.close() }
   }

@@ -61,7 +61,7 @@ export interface FlashcardPluginOptions {
   /** JOB_ATTEMPTS for jobs the API enqueues. Default 3. */
   jobAttempts?: number
   /**
-   * How many finished jobs the API's jobs keep in Redis, and for how long (seconds): `config.retention`
+   * How many finished jobs the API's jobs keep in Redis, and for how long (seconds): `config.queue.retention`
    * (KEEP_COMPLETED_JOBS, KEEP_COMPLETED_AGE_S, KEEP_FAILED_JOBS, KEEP_FAILED_AGE_S). Give the workers
    * the same. Default: completed 1,000 for a day, failed 5,000 for a week.
    */

@@ -313,7 +313,7 @@ t.test('review page: static assets without a token, strict CSP', async (t) => {
 
 t.test('the review page is off by default; a host store is used and left open', async (t) => {
   const redis = new Redis(TEST_REDIS_URL)
-  const own = await createDeckStore({ decks: { store: 'redis', databaseUrl: undefined }, queuePrefix: prefix, redisUrl: TEST_REDIS_URL }, { redis })
+  const own = await createDeckStore({ decks: { store: 'redis', databaseUrl: undefined }, queue: { prefix }, redis: { url: TEST_REDIS_URL } }, { redis })
   await seedDeck(own, { ...A, module_id: 'loops' })
   const host = await buildApp(prefix, { decks: own })
   try {

@@ -4,38 +4,40 @@ import { ConfigError } from '../src/errors.js'
 
 t.test('defaults follow the runbook', async (t) => {
   const config = loadConfig({})
-  t.equal(config.redisUrl, 'redis://localhost:6379')
-  t.equal(config.workerConcurrency, 2)
-  t.equal(config.jobAttempts, 3)
-  t.equal(config.jobTimeoutMs, 600_000)
-  t.equal(config.stalledIntervalMs, 30_000, "the runbook's stalledInterval")
-  t.equal(config.lockDurationMs, 30_000)
-  t.equal(config.queuePrefix, 'flashcard')
-  t.equal(config.logStore, 'local')
-  t.equal(config.logDir, 'server/tmp/logs')
-  t.equal(config.debug, false)
-  t.equal(config.enqueueModuleJobOnComplete, false)
-  t.equal(config.mockFileUrls, false)
+  t.equal(config.redis.url, 'redis://localhost:6379')
+  t.equal(config.worker.concurrency, 2)
+  t.equal(config.queue.jobAttempts, 3)
+  t.equal(config.worker.jobTimeoutMs, 600_000)
+  t.equal(config.worker.stalledIntervalMs, 30_000, "the runbook's stalledInterval")
+  t.equal(config.worker.lockDurationMs, 30_000)
+  t.equal(config.queue.prefix, 'flashcard')
+  t.equal(config.logs.store, 'local')
+  t.equal(config.logs.dir, 'server/tmp/logs')
+  t.equal(config.logs.debug, false)
+  t.equal(config.transcription.enqueueModuleJobOnComplete, false)
+  t.equal(config.transcription.mockFileUrls, false)
   t.equal(config.llm.provider, 'offline')
-  t.equal(config.port, 5000)
+  t.equal(config.api.port, 5000)
   t.same(config.decks, { store: 'redis', databaseUrl: undefined }, "decks in the queues' Redis unless told otherwise")
   t.same(config.webhooks, { url: undefined, secret: undefined })
-  t.same(config.retention, { removeOnComplete: { count: 1000, age: 86400 }, removeOnFail: { count: 5000, age: 604800 } }, 'a day / 1,000 and a week / 5,000')
+  t.same(config.queue.retention, { removeOnComplete: { count: 1000, age: 86400 }, removeOnFail: { count: 5000, age: 604800 } }, 'a day / 1,000 and a week / 5,000')
 })
 
 t.test("the workers' and the example server's own variables are read here too", async (t) => {
   const defaults = loadConfig({})
-  t.equal(defaults.shutdownTimeoutMs, 30_000)
+  t.equal(defaults.worker.shutdownTimeoutMs, 30_000)
   t.same(defaults.extract, { timeoutMs: 120_000, maxHeapMb: 512, threads: 2 })
   t.same(defaults.transcription, {
     localRoot: undefined,
     maxFileBytes: 500 * 1024 * 1024,
     fetchTimeoutMs: 300_000,
     maxRedirects: 5,
+    mockFileUrls: false,
+    enqueueModuleJobOnComplete: false,
     openaiTranscriptionModel: 'whisper-1',
     s3AllowedBuckets: undefined,
   })
-  t.equal(defaults.maxQueueDepth, 100_000, "the runbook's MAX_QUEUE_DEPTH")
+  t.equal(defaults.queue.maxDepth, 100_000, "the runbook's MAX_QUEUE_DEPTH")
   const config = loadConfig({
     SHUTDOWN_TIMEOUT_MS: '5000',
     EXTRACT_THREADS: '4',
@@ -45,22 +47,22 @@ t.test("the workers' and the example server's own variables are read here too", 
     DASHBOARD_TENANT: 'ops',
     DEBUG: 'ON',
   })
-  t.equal(config.shutdownTimeoutMs, 5000)
+  t.equal(config.worker.shutdownTimeoutMs, 5000)
   t.equal(config.extract.threads, 4)
   t.equal(config.transcription.localRoot, '/srv/media')
   t.equal(config.transcription.openaiTranscriptionModel, 'whisper-large')
   t.equal(config.api.tokens, 'token-123456:tenant-a')
   t.equal(config.api.dashboardTenant, 'ops')
-  t.equal(config.debug, true, 'booleans in any case')
+  t.equal(config.logs.debug, true, 'booleans in any case')
 })
 
 t.test('blank values take the default', async (t) => {
-  t.equal(loadConfig({ WORKER_CONCURRENCY: '  ', QUEUE_PREFIX: '' }).workerConcurrency, 2)
+  t.equal(loadConfig({ WORKER_CONCURRENCY: '  ', QUEUE_PREFIX: '' }).worker.concurrency, 2)
 })
 
 t.test('retention variables', async (t) => {
   const config = loadConfig({ KEEP_COMPLETED_JOBS: '50', KEEP_COMPLETED_AGE_S: '3600', KEEP_FAILED_JOBS: '200', KEEP_FAILED_AGE_S: '172800' })
-  t.same(config.retention, { removeOnComplete: { count: 50, age: 3600 }, removeOnFail: { count: 200, age: 172800 } })
+  t.same(config.queue.retention, { removeOnComplete: { count: 50, age: 3600 }, removeOnFail: { count: 200, age: 172800 } })
 })
 
 t.test('deck store and webhook variables', async (t) => {
@@ -79,7 +81,7 @@ t.test('the object is frozen, nested parts too', async (t) => {
   t.ok(Object.isFrozen(config))
   t.ok(Object.isFrozen(config.s3))
   t.throws(() => {
-    ;(config as { workerConcurrency: number }).workerConcurrency = 9
+    ;(config.worker as { concurrency: number }).concurrency = 9
   })
 })
 
@@ -97,14 +99,14 @@ t.test('values are parsed', async (t) => {
     MOCK_FILE_URLS: '1',
     GOOGLE_AI_API_KEY: 'AIzaSyFakeKeyForTests000000000000000000',
   })
-  t.equal(config.workerConcurrency, 4)
-  t.equal(config.jobAttempts, 5)
-  t.equal(config.jobTimeoutMs, 1_800_000)
-  t.equal(config.logStore, 's3')
+  t.equal(config.worker.concurrency, 4)
+  t.equal(config.queue.jobAttempts, 5)
+  t.equal(config.worker.jobTimeoutMs, 1_800_000)
+  t.equal(config.logs.store, 's3')
   t.equal(config.s3.bucket, 'flashcard-logs')
-  t.equal(config.debug, true)
-  t.equal(config.enqueueModuleJobOnComplete, true)
-  t.equal(config.mockFileUrls, true)
+  t.equal(config.logs.debug, true)
+  t.equal(config.transcription.enqueueModuleJobOnComplete, true)
+  t.equal(config.transcription.mockFileUrls, true)
   t.equal(config.llm.provider, 'gemini', 'a Gemini key selects the gemini provider')
   t.equal(config.llm.geminiApiKey, 'AIzaSyFakeKeyForTests000000000000000000')
 })

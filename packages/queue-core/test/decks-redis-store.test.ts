@@ -19,7 +19,7 @@ deckStoreContract(t, async () => {
   }
 })
 
-const config = (redisUrl: string, queuePrefix: string) => ({ decks: { store: 'redis' as const, databaseUrl: undefined }, queuePrefix, redisUrl })
+const config = (redisUrl: string, queuePrefix: string) => ({ decks: { store: 'redis' as const, databaseUrl: undefined }, queue: { prefix: queuePrefix }, redis: { url: redisUrl } })
 
 t.test('createDeckStore on REDIS_URL: the store it opens answers its first command', async (t) => {
   const prefix = uniquePrefix('decks-own')

@@ -47,7 +47,7 @@ async function age(path: string, ms: number): Promise<void> {
 
 t.test('createJobLogStore: local by default, in LOG_DIR', async (t) => {
   const dir = await tempDir(t)
-  const store = createJobLogStore({ logStore: 'local', logDir: dir, s3: { bucket: undefined, region: 'us-east-1', endpoint: undefined, forcePathStyle: false } })
+  const store = createJobLogStore({ logs: { store: 'local', dir: dir }, s3: { bucket: undefined, region: 'us-east-1', endpoint: undefined, forcePathStyle: false } })
   t.ok(store instanceof LocalJobLogStore)
   t.equal((store as LocalJobLogStore).dir, dir)
   t.equal(new LocalJobLogStore().dir, resolve(DEFAULT_LOG_DIR), 'server/tmp/logs under the working directory')

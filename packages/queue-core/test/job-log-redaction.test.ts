@@ -86,7 +86,7 @@ function assertClean(t: Test, where: string, bytes: string): void {
 t.test('no planted secret reaches a local log file', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'fc-joblog-redaction-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
-  const store = createJobLogStore({ logStore: 'local', logDir: dir, s3: { bucket: undefined, region: 'us-east-1', endpoint: undefined, forcePathStyle: false } })
+  const store = createJobLogStore({ logs: { store: 'local', dir: dir }, s3: { bucket: undefined, region: 'us-east-1', endpoint: undefined, forcePathStyle: false } })
   await writeJobLog(store, 'job-redaction-local')
   const files = await readdir(dir)
   t.same(files, ['job-redaction-local.json'])
@@ -105,8 +105,7 @@ t.test('no planted secret reaches S3', async (t) => {
   process.env.AWS_ACCESS_KEY_ID = S3RVER_CREDENTIALS.accessKeyId
   process.env.AWS_SECRET_ACCESS_KEY = S3RVER_CREDENTIALS.secretAccessKey
   const store = createJobLogStore({
-    logStore: 's3',
-    logDir: 'unused',
+    logs: { store: 's3', dir: 'unused' },
     s3: { bucket: s3.bucket, region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true },
   }) as S3JobLogStore
   t.teardown(() => store.close())

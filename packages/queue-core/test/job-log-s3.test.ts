@@ -15,8 +15,7 @@ const s3 = await startLoopbackS3()
 t.teardown(() => s3.close())
 
 const store = createJobLogStore({
-  logStore: 's3',
-  logDir: 'unused',
+  logs: { store: 's3', dir: 'unused' },
   s3: { bucket: s3.bucket, region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true },
 }) as S3JobLogStore
 t.teardown(() => store.close())
@@ -52,7 +51,7 @@ t.test('createJobLogStore selects S3 from the config', async (t) => {
   t.ok(store instanceof S3JobLogStore)
   t.equal(store.kind, 's3')
   t.throws(
-    () => createJobLogStore({ logStore: 's3', logDir: 'x', s3: { bucket: undefined, region: 'us-east-1', endpoint: undefined, forcePathStyle: false } }),
+    () => createJobLogStore({ logs: { store: 's3', dir: 'x' }, s3: { bucket: undefined, region: 'us-east-1', endpoint: undefined, forcePathStyle: false } }),
     /LOG_STORE=s3 needs S3_BUCKET/,
   )
 })

@@ -14,7 +14,7 @@ const owner = { tenant: 'tenant-keep', principal: 'keeper' }
 t.test('finished jobs are trimmed to the configured counts, with the configured ages on each job', async (t) => {
   const prefix = uniquePrefix('retention')
   const config = loadConfig({ KEEP_COMPLETED_JOBS: '3', KEEP_COMPLETED_AGE_S: '120', KEEP_FAILED_JOBS: '2', KEEP_FAILED_AGE_S: '240' })
-  const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: 1, retention: config.retention })
+  const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: 1, retention: config.queue.retention })
   const worker = new Worker(
     'orchestrator',
     async (job: Job) => {

@@ -34,7 +34,7 @@ t.test('two worker processes share one queue: each job runs once; SIGTERM drains
   const h = await orchestratorHarness(t)
   const env = {
     ...process.env,
-    REDIS_URL: h.config.redisUrl,
+    REDIS_URL: h.config.redis.url,
     QUEUE_PREFIX: h.prefix,
     LOG_DIR: h.logDir,
     WORKER_CONCURRENCY: '1',

@@ -13,7 +13,7 @@ export interface FlashcardQueuesOptions {
   queuePrefix?: string
   /** JOB_ATTEMPTS. Default 3. */
   jobAttempts?: number
-  /** KEEP_COMPLETED_JOBS / _AGE_S, KEEP_FAILED_JOBS / _AGE_S (config.retention). Default DEFAULT_RETENTION. */
+  /** KEEP_COMPLETED_JOBS / _AGE_S, KEEP_FAILED_JOBS / _AGE_S (config.queue.retention). Default DEFAULT_RETENTION. */
   retention?: JobRetention
   /** Backlog (waiting + delayed) above which enqueueing fails with QUEUE_FULL; 0 = no limit. Default 100,000 (the runbook's MAX_QUEUE_DEPTH). */
   maxQueueDepth?: number

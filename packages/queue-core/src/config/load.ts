@@ -69,51 +69,52 @@ export function loadConfig(environment: Environment = process.env): Readonly<Fla
   problems.push(...ruleProblems(raw))
   if (env === undefined || problems.length > 0) throw new ConfigError(problems)
   const config = toConfig(env)
-  registerConfiguredSecrets(environment, [config.redisUrl, config.testRedisUrl])
+  registerConfiguredSecrets(environment, [config.redis.url, config.redis.testUrl])
   return deepFreeze(config)
 }
 
 /** The validated variables as the sections the packages take. */
 function toConfig(env: Env): FlashcardConfig {
   return {
-    redisUrl: env.REDIS_URL,
-    testRedisUrl: env.TEST_REDIS_URL,
-    workerConcurrency: env.WORKER_CONCURRENCY,
-    jobAttempts: env.JOB_ATTEMPTS,
-    jobTimeoutMs: env.JOB_TIMEOUT_MS,
-    stalledIntervalMs: env.STALLED_INTERVAL_MS,
-    lockDurationMs: env.LOCK_DURATION_MS,
-    queuePrefix: env.QUEUE_PREFIX,
-    maxQueueDepth: env.MAX_QUEUE_DEPTH,
-    retention: {
-      removeOnComplete: { count: env.KEEP_COMPLETED_JOBS, age: env.KEEP_COMPLETED_AGE_S },
-      removeOnFail: { count: env.KEEP_FAILED_JOBS, age: env.KEEP_FAILED_AGE_S },
+    redis: { url: env.REDIS_URL, testUrl: env.TEST_REDIS_URL },
+    queue: {
+      prefix: env.QUEUE_PREFIX,
+      maxDepth: env.MAX_QUEUE_DEPTH,
+      jobAttempts: env.JOB_ATTEMPTS,
+      retention: {
+        removeOnComplete: { count: env.KEEP_COMPLETED_JOBS, age: env.KEEP_COMPLETED_AGE_S },
+        removeOnFail: { count: env.KEEP_FAILED_JOBS, age: env.KEEP_FAILED_AGE_S },
+      },
     },
-    workerId: env.WORKER_ID,
-    logStore: env.LOG_STORE,
-    logDir: env.LOG_DIR,
-    debug: env.DEBUG,
+    worker: {
+      id: env.WORKER_ID,
+      concurrency: env.WORKER_CONCURRENCY,
+      jobTimeoutMs: env.JOB_TIMEOUT_MS,
+      stalledIntervalMs: env.STALLED_INTERVAL_MS,
+      lockDurationMs: env.LOCK_DURATION_MS,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      contentDir: env.CONTENT_DIR,
+      allowPrivateFileUrls: env.ALLOW_PRIVATE_FILE_URLS,
+    },
+    logs: { store: env.LOG_STORE, dir: env.LOG_DIR, debug: env.DEBUG },
     s3: { bucket: env.S3_BUCKET, region: env.S3_REGION ?? env.AWS_REGION ?? 'us-east-1', endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE },
     llm: llmSettings(env),
-    contentDir: env.CONTENT_DIR,
-    enqueueModuleJobOnComplete: env.ENQUEUE_MODULE_JOB_ON_COMPLETE,
-    mockFileUrls: env.MOCK_FILE_URLS,
-    allowPrivateFileUrls: env.ALLOW_PRIVATE_FILE_URLS,
     decks: { store: env.DECK_STORE, databaseUrl: env.DATABASE_URL },
     webhooks: { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET },
-    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     extract: { timeoutMs: env.EXTRACT_TIMEOUT_MS, maxHeapMb: env.EXTRACT_MAX_HEAP_MB, threads: env.EXTRACT_THREADS },
     transcription: {
       localRoot: env.LOCAL_FILE_ROOT,
       maxFileBytes: env.MAX_FILE_BYTES,
       fetchTimeoutMs: env.FILE_FETCH_TIMEOUT_MS,
       maxRedirects: DEFAULTS.maxRedirects,
+      mockFileUrls: env.MOCK_FILE_URLS,
+      enqueueModuleJobOnComplete: env.ENQUEUE_MODULE_JOB_ON_COMPLETE,
       openaiTranscriptionModel: env.OPENAI_TRANSCRIPTION_MODEL,
       s3AllowedBuckets: bucketList(env.S3_ALLOWED_BUCKETS),
     },
-    port: env.PORT,
-    host: env.HOST,
     api: {
+      port: env.PORT,
+      host: env.HOST,
       eventStreamsPerTenant: env.EVENT_STREAMS_PER_TENANT,
       eventStreamsTotal: env.EVENT_STREAMS_TOTAL,
       eventStreamIdleMs: env.EVENT_STREAM_IDLE_MS,

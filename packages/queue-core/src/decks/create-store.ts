@@ -17,19 +17,26 @@ export interface CreateDeckStoreOptions {
   schema?: string
 }
 
+/** What `createDeckStore` reads of the config: the deck section, the queue prefix and REDIS_URL. */
+export interface DeckStoreConfig {
+  decks: FlashcardConfig['decks']
+  queue: Pick<FlashcardConfig['queue'], 'prefix'>
+  redis: Pick<FlashcardConfig['redis'], 'url'>
+}
+
 /**
  * The deck store DECK_STORE names. `redis` needs nothing beyond the queues' Redis; `postgres`
  * loads its driver only now and applies the schema migrations before it returns. Either way the
  * store it returns can answer at once.
  */
-export async function createDeckStore(config: Pick<FlashcardConfig, 'decks' | 'queuePrefix' | 'redisUrl'>, options: CreateDeckStoreOptions = {}): Promise<DeckStore> {
+export async function createDeckStore(config: DeckStoreConfig, options: CreateDeckStoreOptions = {}): Promise<DeckStore> {
   if (config.decks.store === 'postgres') {
     const { openPostgresDeckStore } = await import('./postgres/store.js')
     if (!config.decks.databaseUrl) throw new ConfigError(['DECK_STORE=postgres needs DATABASE_URL'])
     return openPostgresDeckStore({ url: config.decks.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) })
   }
   const role = options.role ?? 'producer'
-  const connection = options.redis ?? createRedis(config.redisUrl, { role, connectionName: 'flashcard-decks' })
+  const connection = options.redis ?? createRedis(config.redis.url, { role, connectionName: 'flashcard-decks' })
   // Without a listener ioredis prints every reconnect error; callers see failures through commands.
   if (options.redis === undefined) connection.on('error', () => {})
   // A producer connection queues nothing while it connects, so the first command would fail
@@ -41,7 +48,7 @@ export async function createDeckStore(config: Pick<FlashcardConfig, 'decks' | 'q
       await new Availability(connection).ready(waitMs)
     } catch (err) {
       await closeRedis(connection)
-      throw new FlashcardError('UNAVAILABLE', `The deck store's Redis (${redactRedisUrl(config.redisUrl)}) did not answer within ${waitMs} ms`, {
+      throw new FlashcardError('UNAVAILABLE', `The deck store's Redis (${redactRedisUrl(config.redis.url)}) did not answer within ${waitMs} ms`, {
         retryAfterSeconds: 5,
         cause: err,
       })
@@ -49,7 +56,7 @@ export async function createDeckStore(config: Pick<FlashcardConfig, 'decks' | 'q
   }
   return new RedisDeckStore({
     connection,
-    prefix: config.queuePrefix,
+    prefix: config.queue.prefix,
     // The connection decides, not REDIS_URL: a host may pass its own Cluster client while its
     // config names one node (or the default), and untagged keys would fail with CROSSSLOT.
     cluster: connection.isCluster,

@@ -11,7 +11,7 @@ export async function healthcheck(queue: string | undefined, config: Readonly<Fl
     process.stderr.write(`healthcheck needs a queue: ${QUEUE_NAMES.join(' or ')}\n`)
     return 2
   }
-  const queues = new FlashcardQueues({ connection: config.redisUrl, queuePrefix: config.queuePrefix })
+  const queues = new FlashcardQueues({ connection: config.redis.url, queuePrefix: config.queue.prefix })
   try {
     await queues.ready()
     const host = `${hostname()}:`

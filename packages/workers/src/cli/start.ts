@@ -45,7 +45,7 @@ export async function startCommand(positionals: string[], configFile: string | u
 }
 
 async function startWorkers(roles: Role[], config: FlashcardConfig, configFile: string | undefined): Promise<number | undefined> {
-  const logger = createLogger({ name: `flashcard-workers`, debug: config.debug })
+  const logger = createLogger({ name: `flashcard-workers`, debug: config.logs.debug })
   // Until every worker is up (each waits for Redis), a stop signal ends the process at once:
   // no job has been taken yet, and waiting out a Redis outage would only delay the stop.
   const stopEarly = (signal: NodeJS.Signals) => {
@@ -60,7 +60,7 @@ async function startWorkers(roles: Role[], config: FlashcardConfig, configFile: 
     for (const role of roles) workers.push(await STARTERS[role](config, logger.child({ role }), host))
     process.off('SIGTERM', stopEarly)
     process.off('SIGINT', stopEarly)
-    installShutdown(workers, { logger, deadlineMs: config.shutdownTimeoutMs })
+    installShutdown(workers, { logger, deadlineMs: config.worker.shutdownTimeoutMs })
     return undefined
   } catch (err) {
     logger.fatal({ err: (err as Error).message }, 'could not start the workers')

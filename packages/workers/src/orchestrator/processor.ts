@@ -43,7 +43,7 @@ export interface OrchestratorProcessorOptions {
 
 /** The orchestrator's processor: `generate-module` jobs run the pipeline, `expand-course` jobs fan out. */
 export function orchestratorProcessor(options: OrchestratorProcessorOptions): JobProcessor<unknown, OrchestratorResult> {
-  const prefix = queuePrefixFor(options.config.queuePrefix, isClusterUrl(options.config.redisUrl))
+  const prefix = queuePrefixFor(options.config.queue.prefix, isClusterUrl(options.config.redis.url))
   return async (job, context) => {
     if (job.name === JOB_NAMES.course) return expandCourse(jobPayload(CourseJobData, job), options, context)
     if (job.name === JOB_NAMES.module) return generateModule(job, jobPayload(ModuleJobData, job), options, context, prefix)

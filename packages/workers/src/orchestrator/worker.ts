@@ -39,7 +39,7 @@ export interface OrchestratorWorkerOptions {
  *
  * ```ts
  * const config = loadConfig()
- * const worker = await startOrchestratorWorker({ config, logger: createLogger({ name: 'orchestrator', debug: config.debug }) })
+ * const worker = await startOrchestratorWorker({ config, logger: createLogger({ name: 'orchestrator', debug: config.logs.debug }) })
  * process.on('SIGTERM', () => worker.close())
  * ```
  */
@@ -48,7 +48,7 @@ export async function startOrchestratorWorker(options: OrchestratorWorkerOptions
   // Files and inline content are read in worker threads with heap and time limits.
   const sandbox = new ExtractionSandbox({ ...options.config.extract, ...options.sandbox })
   const extract = sandbox.extractText.bind(sandbox)
-  const contentSource = options.contentSource ?? new FilesystemContentSource(options.config.contentDir, { extract })
+  const contentSource = options.contentSource ?? new FilesystemContentSource(options.config.worker.contentDir, { extract })
   // A Redis deck store gets a connection whose errors go to the outage log, like every other.
   const deckRedis =
     options.deckStore || options.config.decks.store !== 'redis'

@@ -64,7 +64,7 @@ export async function openAttempt(job: Job, bullSignal: AbortSignal | undefined,
   })
   const log = jobLogRecorder(writer, logger)
   const startedAt = Date.now()
-  const abort = attemptSignal(jobId, deps.config.jobTimeoutMs, bullSignal)
+  const abort = attemptSignal(jobId, deps.config.worker.jobTimeoutMs, bullSignal)
   const progress = progressReporter(job, log, logger, startedAt)
   const llmCalls: LlmCallRecord[] = []
   const context: ProcessorContext = {

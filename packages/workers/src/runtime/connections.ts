@@ -18,7 +18,7 @@ export interface WorkerConnections {
 
 /** A worker-side Redis connection whose errors and recovery go to `outage`, never unhandled. */
 export function watchedRedis(config: Readonly<FlashcardConfig>, connectionName: string, outage: OutageLog): RedisConnection {
-  const connection = createRedis(config.redisUrl, { role: 'worker', connectionName })
+  const connection = createRedis(config.redis.url, { role: 'worker', connectionName })
   connection.on('error', (err: Error) => outage.error(err, { connection: connectionName }))
   connection.on('ready', () => outage.recovered({ connection: connectionName }))
   return connection
@@ -33,9 +33,9 @@ export function openConnections(config: Readonly<FlashcardConfig>, queue: QueueN
   // The jobs a worker adds (a course's modules, a transcribed module's generation) keep the same retention as the API's.
   const queues = new FlashcardQueues({
     connection: commands,
-    queuePrefix: config.queuePrefix,
-    jobAttempts: config.jobAttempts,
-    retention: config.retention,
+    queuePrefix: config.queue.prefix,
+    jobAttempts: config.queue.jobAttempts,
+    retention: config.queue.retention,
     // MAX_QUEUE_DEPTH is the API's answer to clients; work a worker adds was accepted already.
     maxQueueDepth: 0,
   })

@@ -53,9 +53,9 @@ function attemptRunner<Data, Result>(options: QueueWorkerOptions<Data, Result>, 
  */
 export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions<Data, Result>): Promise<QueueWorker> {
   const { queue, config } = options
-  const id = [hostname(), process.pid, config.workerId].filter((part) => part !== undefined).join(':')
+  const id = [hostname(), process.pid, config.worker.id].filter((part) => part !== undefined).join(':')
   const logger = options.logger.child({ queue, worker: id })
-  const prefix = queuePrefixFor(config.queuePrefix, isClusterUrl(config.redisUrl))
+  const prefix = queuePrefixFor(config.queue.prefix, isClusterUrl(config.redis.url))
   const connections = openConnections(config, queue, logger)
   const { queues } = connections
   const jobLogStore = options.jobLogStore ?? createJobLogStore(config)
@@ -72,10 +72,10 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
     {
       connection: connections.worker,
       prefix,
-      concurrency: config.workerConcurrency,
+      concurrency: config.worker.concurrency,
       // STALLED_INTERVAL_MS (runbook: 30 s) and LOCK_DURATION_MS: how soon a dead worker's job runs again.
-      stalledInterval: config.stalledIntervalMs,
-      lockDuration: config.lockDurationMs,
+      stalledInterval: config.worker.stalledIntervalMs,
+      lockDuration: config.worker.lockDurationMs,
       maxStalledCount: MAX_STALLED_COUNT,
       limiter: LIMITER,
       autorun: true,
@@ -90,7 +90,7 @@ export async function startQueueWorker<Data, Result>(options: QueueWorkerOptions
   })
   await worker.waitUntilReady()
   const stopHeartbeat = await startHeartbeat(queues, queue, id, logger, options.heartbeatIntervalMs)
-  logger.info({ concurrency: config.workerConcurrency, prefix }, 'worker started')
+  logger.info({ concurrency: config.worker.concurrency, prefix }, 'worker started')
 
   let closing: Promise<void> | undefined
   return {

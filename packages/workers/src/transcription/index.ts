@@ -44,7 +44,7 @@ type TranscriptionResult = ModuleTranscriptionResult | FileTranscriptResult
  *
  * @example
  * const config = loadConfig()
- * const worker = await startTranscriptionWorker({ config, logger: createLogger({ name: 'transcription', debug: config.debug }) })
+ * const worker = await startTranscriptionWorker({ config, logger: createLogger({ name: 'transcription', debug: config.logs.debug }) })
  * process.once('SIGTERM', () => void worker.close())
  */
 export async function startTranscriptionWorker(options: TranscriptionWorkerOptions): Promise<QueueWorker> {
@@ -54,12 +54,12 @@ export async function startTranscriptionWorker(options: TranscriptionWorkerOptio
   let s3: ReturnType<typeof createS3Client> | undefined
   const sandbox = new ExtractionSandbox({ ...config.extract, ...options.sandbox })
   const fileDeps = {
-    contentDir: config.contentDir,
+    contentDir: config.worker.contentDir,
     sandbox,
     speechToText,
     fetch: {
-      mock: config.mockFileUrls,
-      allowPrivate: config.allowPrivateFileUrls,
+      mock: settings.mockFileUrls,
+      allowPrivate: config.worker.allowPrivateFileUrls,
       localRoot: settings.localRoot,
       maxBytes: settings.maxFileBytes,
       timeoutMs: settings.fetchTimeoutMs,
@@ -69,7 +69,7 @@ export async function startTranscriptionWorker(options: TranscriptionWorkerOptio
     },
   }
   options.logger.info(
-    { speechToText: speechToText?.name ?? 'none', mockFileUrls: config.mockFileUrls, chain: config.enqueueModuleJobOnComplete },
+    { speechToText: speechToText?.name ?? 'none', mockFileUrls: settings.mockFileUrls, chain: settings.enqueueModuleJobOnComplete },
     'transcription worker configured',
   )
   const worker = await startQueueWorker<TranscriptionJobData, TranscriptionResult>({
@@ -86,7 +86,7 @@ export async function startTranscriptionWorker(options: TranscriptionWorkerOptio
       // Both job names carry a module's payload; a forged one fails here, before any fetch or write.
       const data = jobPayload(TranscriptionJobData, job)
       if (job.name === TRANSCRIBE_FILE_JOB) return processFileJob(job, data, ctx, fileDeps)
-      return processModuleJob(job, data, ctx, { enqueueOnComplete: config.enqueueModuleJobOnComplete })
+      return processModuleJob(job, data, ctx, { enqueueOnComplete: settings.enqueueModuleJobOnComplete })
     },
   })
   return {

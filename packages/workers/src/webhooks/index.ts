@@ -38,7 +38,7 @@ interface AnnouncedJobData {
  */
 export async function startWebhooks(options: WebhooksOptions): Promise<Webhooks> {
   const { config, logger, deckStore } = options
-  const prefix = queuePrefixFor(config.queuePrefix, isClusterUrl(config.redisUrl))
+  const prefix = queuePrefixFor(config.queue.prefix, isClusterUrl(config.redis.url))
   const outage = createOutageLog(logger, 'redis unavailable for webhooks')
   const producer = watchedRedis(config, 'flashcard-webhooks', outage)
   const consumer = watchedRedis(config, 'flashcard-webhooks-worker', outage)
@@ -50,7 +50,7 @@ export async function startWebhooks(options: WebhooksOptions): Promise<Webhooks>
     WEBHOOK_QUEUE,
     async (job) => {
       const data = jobPayload(WebhookJobDataSchema, job) as WebhookJobData
-      return deliverWebhook(data.url, data.event, { secret: secret ?? '', allowPrivate: config.allowPrivateFileUrls })
+      return deliverWebhook(data.url, data.event, { secret: secret ?? '', allowPrivate: config.worker.allowPrivateFileUrls })
     },
     { connection: consumer, prefix, concurrency: 4 },
   )

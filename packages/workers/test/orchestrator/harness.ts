@@ -29,7 +29,7 @@ export async function orchestratorHarness(t: TestLike, env: Record<string, strin
     WORKER_CONCURRENCY: '2',
     ...env,
   })
-  const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: config.jobAttempts })
+  const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix, jobAttempts: config.queue.jobAttempts })
   await queues.ready()
   const workers: { close(): Promise<void> }[] = []
   t.teardown(async () => {
