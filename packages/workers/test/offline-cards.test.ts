@@ -1047,12 +1047,18 @@ t.test(
 
 Now, the energy pushing outward balances gravity pulling inward. Astronomers call this balance hydrostatic equilibrium.
 The Sun has been in this stable phase for about 4.6 billion years.
+Every injury must be recorded in the accident book within 24 hours.
 A star like the Sun ends its life as a white dwarf, a hot, dense core about the size of the Earth.
 Between roughly 1760 and 1840, Britain changed from an economy of farms into one of factories. Historians call this period the Industrial Revolution.
 `)
     const asked = new Map(cards.map((card) => [card.front, card.back]))
     t.equal(asked.get('What is it called when the energy pushing outward balances gravity pulling inward?'), 'hydrostatic equilibrium', show(cards))
     t.equal(asked.get('A star like the Sun ends its life as a {{c1::white dwarf}}, a hot, dense core about the size of the Earth.'), 'white dwarf', show(cards))
+    t.equal(
+      asked.get('Every injury must be recorded in the accident book within {{c1::24 hours}}.'),
+      '24 hours',
+      `a unit before the full stop stays with its number:\n${show(cards)}`,
+    )
     const fronts = cards.map((card) => card.front).join('\n')
     t.notMatch(fronts, /this stable phase|when between/, fronts)
     assertRules(t, cards, chunks)

@@ -51,7 +51,7 @@ const UNIT_WORDS =
   '%|percent|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion|(?:kilo|centi|milli)?(?:met(?:re|er)s?|grams?|lit(?:re|er)s?)|degrees?|km|cm|mm|kg|mg|g|ml|°[CF]|kelvin|light-years?|volts?|watts?|joules?|newtons?|hertz|Hz|kHz|MHz|GHz|tonnes?|miles?|feet|inches?|pounds?|calories?|kcal|mph|km/h'
 const UNIT = `(?:${UNIT_WORDS}|[kKMGT]B|mL)`
 // A clock time or a ratio ("10:00", "3:1") is one value: never split at its colon.
-const NUMBER = new RegExp(`(?<![\\w.$:-])(?:\\d{1,2}:\\d{2}|\\d{4}s|\\d[\\d,.]*(?:\\s?${UNIT})?)(?![\\w.:/])`)
+const NUMBER = new RegExp(`(?<![\\w.$:-])(?:\\d{1,2}:\\d{2}|\\d{4}s|\\d[\\d,.]*(?:\\s?${UNIT})?)(?![\\w:/]|\\.\\d)`)
 /** A number with its unit ("1 TB", "six years"): a fact to recall, unlike a bare count of the story's data. */
 export function isQuantity(text: string): boolean {
   return UNIT_END.test(text) && (/\d/.test(text) || SPELLED_QUANTITY.test(text))
