@@ -1000,12 +1000,14 @@ This is called **facilitated diffusion**.
 Active transport moves substances against their concentration gradient.
 It requires energy, usually in the form of ATP.
 It is easy to confuse the two processes.
+Git is not magic and it is good to know about its limitations.
 
 **Common mistake:** osmosis is not the movement of solutes.
 
 Economists distinguish two broad causes.
 Choosing the wrong one is one of the most common mistakes of English speakers.
 Several conditions came together in eighteenth-century Britain.
+Some adjectives mean different things with each verb.
 The main tool is the policy interest rate.
 The European Central Bank and the US Federal Reserve both target an inflation rate of 2 % a year.
 `)
@@ -1018,7 +1020,7 @@ The European Central Bank and the US Federal Reserve both target an inflation ra
       `"US" is a name, not the reader's "us":\n${show(cards)}`,
     )
     const fronts = cards.map((card) => `${card.front} => ${card.back}`).join('\n')
-    t.notMatch(fronts, /Common mistake|two broad causes|Several \{\{|main tool|easy to confuse|wrong one/i, fronts)
+    t.notMatch(fronts, /Common mistake|two broad causes|Several \{\{|main tool|easy to confuse|wrong one|Some adjectives|not magic/i, fronts)
     assertRules(t, cards, chunks)
   },
 )

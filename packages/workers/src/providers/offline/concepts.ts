@@ -29,7 +29,7 @@ const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!
 /** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
 const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down|(?:check|tick|untick|uncheck) the box)\b|"[^"]{1,30}" tab\b/i
 /** "…, it is always useful to add comments": a judgement, not a fact to recall; nor is "X is not the only tool". */
-const JUDGEMENT = /\bit(?:'s| is| can be| may be| would be| might be) (?:\w+ )?(?:useful|important|helpful|a good idea|recommended|wise|best)\b|\b(?:is|are) not the only\b/i
+const JUDGEMENT = /\bit(?:'s| is| can be| may be| would be| might be) (?:\w+ )?(?:useful|important|helpful|good|a good idea|recommended|wise|best)\b|\b(?:is|are) not the only\b/i
 const FIRST_PERSON = /\b(?:I|I'm|I've|my|me)\b/
 /** A learning objective ("Explain the purpose of …") says what to learn, not the fact itself. */
 const OBJECTIVE = /^(?:explain|describe|identify|list|understand|know|recogni[sz]e|compare|define|outline|summari[sz]e|discuss|name|state|apply|demonstrate|distinguish|learn)\b/i
@@ -184,6 +184,8 @@ function conceptOf(
   const asked = !blank || blank.kind === 'phrase' ? (usedToQuestion(clause, names) ?? questionOf(clause, { names, canBeVerb: (lemma) => canBeVerb(analyse, lemma) })) : undefined
   if (asked) return { kind: keypoint ? 'keypoint' : 'fact', term: asked.term, statement: text, relation: asked.question, answer: asked.answer }
   if (!blank) return undefined
+  // "Some adjectives mean different things with each {{verb}}": a vague count of a class as the subject says which members nowhere; only a marked term, code or number makes it a fact.
+  if (blank.kind === 'phrase' && /^(?:Some|Several|Many|Various|Certain|A few)\s/.test(text)) return undefined
   const kind: Concept['kind'] = keypoint ? 'keypoint' : blank.kind === 'term' ? 'term' : blank.kind === 'code' ? 'code' : 'fact'
   return { kind, term: blank.text, statement: text }
 }
