@@ -1,10 +1,11 @@
-// ESLint over every package's sources and tests, the cross-package tests, the examples and the
-// bench: typescript-eslint's type-aware recommended rules (types come from each folder's own
+// ESLint over the whole repository (every package's sources and tests, the cross-package tests,
+// the test-support package, the examples, the bench, the scripts): typescript-eslint's type-aware recommended rules (types come from each folder's own
 // tsconfig.json through the project service; other packages' types from their built dist/, so
 // lint after `pnpm -r build`) and eslint-plugin-regexp's recommended rules.
 import js from '@eslint/js'
 import { defineConfig } from 'eslint/config'
 import regexp from 'eslint-plugin-regexp'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default defineConfig(
@@ -29,6 +30,8 @@ export default defineConfig(
       'regexp/no-unused-capturing-group': ['error', { fixable: true }],
       // A leading underscore names a parameter a signature needs or a property a rest pattern leaves out.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // A process a test starts midway is a let that the teardown registered before it reads.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {
@@ -62,5 +65,12 @@ export default defineConfig(
     },
   },
   // Plain JavaScript (scripts, launchers, config files) is in no tsconfig: no type information.
-  { files: ['**/*.{js,mjs,cjs}'], extends: [tseslint.configs.disableTypeChecked] },
+  // The typed-client fixture imports the api.d.ts that test/openapi-typed-client.test.ts generates
+  // and compiles it there, so here it is linted without types too.
+  { files: ['**/*.{js,mjs,cjs}', 'test/fixtures/typed-client/**'], extends: [tseslint.configs.disableTypeChecked] },
+  // no-undef needs the runtime's globals: Node for scripts and launchers, the browser for the review page.
+  { files: ['**/*.{js,mjs,cjs}'], ignores: ['packages/fastify-flashcard/review/**'], languageOptions: { globals: globals.node } },
+  { files: ['packages/fastify-flashcard/review/**'], languageOptions: { globals: globals.browser } },
+  // A .cjs file is CommonJS (PM2 loads its ecosystem file with require), so require() is its import.
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 )

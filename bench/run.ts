@@ -55,8 +55,8 @@ const redis = await startPrivateRedis()
 const tmp = await mkdtemp(join(tmpdir(), 'flashcard-bench-'))
 const ctx: BenchContext = {
   redis,
-  quick: values.quick!,
-  soak: values.soak!,
+  quick: values.quick,
+  soak: values.soak,
   tmp,
   corpusCourseDir: corpusCourseDir(),
   ...(values.dump ? { dumpDir: values.dump } : {}),

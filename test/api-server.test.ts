@@ -53,8 +53,8 @@ const server = spawn(process.execPath, ['--import', 'tsx', 'examples/server.ts']
 })
 let stdout = ''
 let stderr = ''
-server.stdout!.on('data', (chunk) => (stdout += chunk))
-server.stderr!.on('data', (chunk) => (stderr += chunk))
+server.stdout.on('data', (chunk) => (stdout += chunk))
+server.stderr.on('data', (chunk) => (stderr += chunk))
 t.teardown(async () => {
   if (server.exitCode === null && server.signalCode === null) {
     server.kill('SIGKILL')
@@ -70,11 +70,11 @@ const port = await new Promise<number>((resolve, reject) => {
     const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)
     if (match) {
       clearTimeout(deadline)
-      server.stdout!.off('data', check)
+      server.stdout.off('data', check)
       resolve(Number(match[1]))
     }
   }
-  server.stdout!.on('data', check)
+  server.stdout.on('data', check)
   server.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${stderr}`)))
 })
 

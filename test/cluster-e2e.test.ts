@@ -45,7 +45,7 @@ t.teardown(async () => {
 const starting = [startApi(env), startOrchestrator(env, '1'), startOrchestrator(env, '2')] as const
 // Register whatever started before looking at failures, so the teardown stops it.
 const started = await Promise.allSettled(starting)
-for (const result of started.slice(1)) if (result.status === 'fulfilled') workers.push(result.value as ManagedProcess)
+for (const result of started.slice(1)) if (result.status === 'fulfilled') workers.push(result.value)
 if (started[0].status === 'fulfilled') api = started[0].value
 for (const result of started) if (result.status === 'rejected') throw result.reason
 const client = apiClient(api!.base, TOKEN)

@@ -22,12 +22,15 @@ function documented(file: string): Set<string> {
 /** Every name loadConfig looks up, defaults included: it reads from an env that records each lookup. */
 function variablesRead(): Set<string> {
   const read = new Set<string>()
-  const env = new Proxy({} as Record<string, string | undefined>, {
-    get(_target, name) {
-      if (typeof name === 'string') read.add(name)
-      return undefined
+  const env = new Proxy(
+    {},
+    {
+      get(_target, name) {
+        if (typeof name === 'string') read.add(name)
+        return undefined
+      },
     },
-  })
+  )
   loadConfig(env)
   return read
 }

@@ -54,8 +54,8 @@ async function lint(name: string, doc: unknown): Promise<SpectralResult[]> {
   const spectral = join(ROOT, 'node_modules', '.bin', 'spectral')
   const args = ['lint', '--ruleset', join(ROOT, '.spectral.yaml'), '--format', 'json', '--quiet', file]
   // Exit code 1 when it finds an error: the findings are on stdout either way.
-  const { stdout } = await promisify(execFile)(spectral, args, { cwd: ROOT }).catch((err: { stdout?: string; stderr?: string }) => {
-    if (!err.stdout?.trim().startsWith('[')) throw new Error(`spectral failed: ${err.stderr ?? err}`)
+  const { stdout } = await promisify(execFile)(spectral, args, { cwd: ROOT }).catch((err: Error & { stdout?: string; stderr?: string }) => {
+    if (!err.stdout?.trim().startsWith('[')) throw new Error(`spectral failed: ${err.stderr ?? err.message}`)
     return { stdout: err.stdout }
   })
   return JSON.parse(stdout) as SpectralResult[]

@@ -69,7 +69,7 @@ async function clientProject(name: string, doc: unknown, skipLibCheck = false): 
 async function compile(project: string): Promise<string> {
   return run(bin('tsc'), ['-p', project], { cwd: project }).then(
     () => '',
-    (err: { stdout?: string }) => err.stdout || String(err),
+    (err: Error & { stdout?: string }) => err.stdout || err.message,
   )
 }
 

@@ -153,7 +153,7 @@ for (const manager of ['npm', 'pnpm'] as const satisfies PackageManager[]) {
   t.test(`${manager}: a new host on fastify ${OLDEST_FASTIFY} with the packed tarballs`, async (t) => {
     const started = Date.now()
     const host = await installHost(manager, packed)
-    t.teardown(host.remove)
+    t.teardown(() => host.remove())
     t.comment(`${manager} install took ${Date.now() - started} ms`)
     writeHostFiles(host)
 

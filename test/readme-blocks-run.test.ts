@@ -179,7 +179,7 @@ curl() { local args=(); for a in "$@"; do args+=("\${a//http:\\/\\/localhost:500
 `
   const ran = await Promise.all(
     scripts.map(async (block) => {
-      const cwd = /\bpnpm@[\d.]+ exec |\b(examples|packages)\//.test(block.code) ? ROOT : mkdtempSync(join(dir, 'script-'))
+      const cwd = /\bpnpm@[\d.]+ exec |\b(?:examples|packages)\//.test(block.code) ? ROOT : mkdtempSync(join(dir, 'script-'))
       const proc = spawn('bash', ['-c', preamble + block.code], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
       let output = ''
       proc.stdout.on('data', (data: Buffer) => (output += data.toString()))

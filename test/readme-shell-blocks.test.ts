@@ -23,7 +23,7 @@ const shellBlocks = blocks.filter((block) => ['bash', 'sh'].includes(block.lang)
 const prefix = uniquePrefix('readme-shell')
 const app = Fastify()
 await app.register(fastifyFlashcard, { connection: TEST_REDIS_URL, queuePrefix: prefix, auth: { tokens: { 'readme-token-1': 'tenant-a' } } })
-const doc = (await app.inject({ url: '/api/flashcards/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> }
+const doc = (await app.inject({ url: '/api/flashcards/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>()
 t.teardown(async () => {
   await app.close()
   await deletePrefix(prefix)
@@ -34,7 +34,7 @@ function commands(code: string): string[] {
   return code
     .replace(/\\\n\s*/g, ' ')
     .split('\n')
-    .map((line) => line.replace(/(^|\s)#.*$/, '').trim())
+    .map((line) => line.replace(/(?:^|\s)#.*$/, '').trim())
     .filter(Boolean)
 }
 

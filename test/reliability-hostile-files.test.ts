@@ -9,7 +9,6 @@
 import { execFileSync } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
@@ -79,13 +78,13 @@ async function stack(t: Test, workerEnv: Record<string, string>) {
     return created.body.data.job_id as string
   }
   const outcome = (jobId: string) =>
-    waitFor(
+    waitFor<Outcome>(
       `transcription job ${jobId} to finish`,
       async () => {
         const { data } = (await apiRequest(api.base, 'GET', `/transcription/jobs/${jobId}`, TOKEN)).body
         if (data?.state !== 'completed' && data?.state !== 'failed') return false
         // The module job's own timings include its children; the failure is the file's.
-        return { state: data.state, error: data.error, attempts: data.attempts_made, ms: Date.parse(data.finished_at) - Date.parse(data.created_at) } as Outcome
+        return { state: data.state, error: data.error, attempts: data.attempts_made, ms: Date.parse(data.finished_at) - Date.parse(data.created_at) }
       },
       120_000,
       100,

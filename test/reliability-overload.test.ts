@@ -182,6 +182,6 @@ t.test('MAX_QUEUE_DEPTH: a full backlog answers 429 with Retry-After and enqueue
   t.equal(removed.status, 200, 'cancelling a waiting job frees a slot')
   t.equal((await enqueue(999)).status, 202, 'and the next enqueue is accepted')
   t.comment(
-    `queue depth: limit=${LIMIT} accepted=${LIMIT + 1} refused_429=${refused.length + 1} retry_after_s=${refused[0]!.headers['retry-after']} backlog_after=${await waiting()}`,
+    `queue depth: limit=${LIMIT} accepted=${LIMIT + 1} refused_429=${refused.length + 1} retry_after_s=${String(refused[0]!.headers['retry-after'])} backlog_after=${await waiting()}`,
   )
 })

@@ -32,7 +32,7 @@ function openStream(base: string, jobId: string, token: string): Promise<Opened>
   return new Promise((resolve, reject) => {
     const req = request(url, { agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
       const status = res.statusCode ?? 0
-      const retryAfter = res.headers['retry-after'] as string | undefined
+      const retryAfter = res.headers['retry-after']
       if (status === 200) {
         res.on('error', () => {})
         res.once('data', () => resolve({ status, retryAfter, req }))

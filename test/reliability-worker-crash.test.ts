@@ -101,7 +101,7 @@ t.test('a worker killed with SIGKILL mid-job: its jobs are recovered as stalled 
   await waitForWorkerStarted(second)
   const secondReadyAt = Date.now()
   await waitFor(`all ${JOBS} jobs to complete on worker-B`, async () => (await queue.getJobCounts('completed')).completed === JOBS, 30_000).catch((err: Error) => {
-    throw new Error(`${err.message}\n${tailOf(second!)}`)
+    throw new Error(`${err.message}\n${tailOf(second)}`)
   })
   const recoveryMs = Date.now() - killedAt
   const recoveryAfterStartMs = Date.now() - secondReadyAt

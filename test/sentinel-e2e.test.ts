@@ -43,7 +43,7 @@ t.teardown(async () => {
 })
 
 const started = await Promise.allSettled([startApi(env), startOrchestrator(env, '1'), startOrchestrator(env, '2')] as const)
-for (const result of started.slice(1)) if (result.status === 'fulfilled') workers.push(result.value as ManagedProcess)
+for (const result of started.slice(1)) if (result.status === 'fulfilled') workers.push(result.value)
 if (started[0].status === 'fulfilled') api = started[0].value
 for (const result of started) if (result.status === 'rejected') throw result.reason
 const client = apiClient(api!.base, TOKEN)

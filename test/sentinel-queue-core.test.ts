@@ -156,7 +156,7 @@ t.test('a job enqueued twice while queued is deduplicated on the new master', as
   const [second] = await queues.enqueueGeneration(body, owner)
   t.equal(second!.job_id, first!.job_id)
   t.equal(second!.deduplicated, true)
-  workers.forEach((w) => w.resume())
+  await Promise.all(workers.map((w) => w.resume()))
   await waitFor('the deduplicated job to complete', async () => (await queues.getJob('orchestrator', first!.job_id, owner.tenant))?.state === 'completed')
 })
 

@@ -81,7 +81,9 @@ export interface QualityReport {
 
 export const NEAR_DUPLICATE_JACCARD = 0.6
 export const ATOMIC_ANSWER_WORDS = 8
-const CLOZE = /\{\{c\d+::(.+?)(?:::[^}]*)?\}\}/g
+// A deletion's answer runs to its first '::' (the hint) or '}}'; spelt so that no two parts can
+// match the same text, which keeps a long malformed front linear.
+const CLOZE = /\{\{c\d+::((?:[^:}\n]|:(?!:)|\}(?!\}))+)(?:::[^}]*)?\}\}/g
 
 /** Lower case, punctuation and markup to single spaces, padded so `includes` matches whole words. */
 export function normalise(text: string): string {

@@ -19,7 +19,7 @@ export function parseReferences(text: string, file: string): ReferenceCard[] {
   try {
     data = JSON.parse(text)
   } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`)
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`, { cause: err })
   }
   if (!Array.isArray(data) || data.length === 0) throw new Error(`${file}: expected a non-empty JSON array of {front, back, source}`)
   return data.map((card: unknown, index) => {

@@ -158,7 +158,8 @@ async function loadCards() {
 function renderCloze(target, text, revealed) {
   const parts = []
   let last = 0
-  for (const match of text.matchAll(/\{\{c\d+::(.*?)(?:::(.*?))?\}\}/g)) {
+  // Answer and hint each stop at the first '::' or '}}' in a way no two parts share text: linear on any front.
+  for (const match of text.matchAll(/\{\{c\d+::((?:[^:}\n]|:(?!:)|\}(?!\}))*)(?:::((?:[^}\n]|\}(?!\}))*))?\}\}/g)) {
     parts.push(document.createTextNode(text.slice(last, match.index)))
     const blank = el('span', revealed ? 'cloze shown' : 'cloze', revealed ? match[1] : `[${match[2] ?? '…'}]`)
     parts.push(blank)

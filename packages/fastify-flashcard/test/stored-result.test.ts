@@ -44,7 +44,7 @@ const newJob = await completedJob('mod-new')
 t.test('a stored result of an older shape: the job with result null and a coded error', async (t) => {
   const res = await app.inject({ url: `/api/flashcards/orchestrator/jobs/${oldJob}`, headers: bearer(TOKEN_A) })
   t.equal(res.statusCode, 200, res.body.slice(0, 300))
-  const { data } = res.json() as { data: { state: string; result: unknown; error: string } }
+  const { data } = res.json<{ data: { state: string; result: unknown; error: string } }>()
   t.equal(data.state, 'completed')
   t.equal(data.result, null)
   t.match(data.error, /^RESULT_UNREADABLE: .*older worker.*GET \/decks\/course-sr\/mod-old\)$/)
@@ -59,7 +59,7 @@ t.test('a stored result of this version is served as it is', async (t) => {
 t.test('the list serves both', async (t) => {
   const res = await app.inject({ url: '/api/flashcards/orchestrator/jobs?course_id=course-sr', headers: bearer(TOKEN_A) })
   t.equal(res.statusCode, 200, res.body.slice(0, 300))
-  const { items } = (res.json() as { data: { items: { id: string; result: unknown; error: string | null }[] } }).data
+  const { items } = res.json<{ data: { items: { id: string; result: unknown; error: string | null }[] } }>().data
   t.match(Object.fromEntries(items.map((item) => [item.id, item])), {
     [oldJob]: { result: null, error: /^RESULT_UNREADABLE/ },
     [newJob]: { result: { cards: [{ id: 'c-1' }] }, error: null },

@@ -48,14 +48,14 @@ t.test('host registers swagger first: the plugin routes join its document with t
   const app = await hostApp(t, 'host-first')
   const res = await app.inject({ url: '/docs/json' })
   t.equal(res.statusCode, 200, res.body.slice(0, 300))
-  const doc = res.json() as Doc
+  const doc = res.json<Doc>()
   t.equal(doc.info.title, 'Host API')
   t.ok(doc.paths['/host/ping'], 'host route documented')
   t.same(doc.paths['/api/flashcards/orchestrator/jobs/{jobId}']?.get?.security, [{ bearerAuth: [] }])
   t.match(doc.components?.securitySchemes, { bearerAuth: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey' } }, 'both schemes')
   const own = await app.inject({ url: '/api/flashcards/openapi.json' })
   t.equal(own.statusCode, 200, 'the plugin route serves the same (host) document')
-  t.equal((own.json() as Doc).info.title, 'Host API')
+  t.equal(own.json<Doc>().info.title, 'Host API')
   t.equal((await app.inject({ url: '/docs/' })).statusCode, 200, 'swagger-ui page')
 })
 
@@ -63,7 +63,7 @@ t.test("host registers swagger first with flashcardRefResolver: the plugin's sch
   const app = await hostApp(t, 'host-first', flashcardRefResolver())
   const res = await app.inject({ url: '/docs/json' })
   t.equal(res.statusCode, 200, res.body.slice(0, 300))
-  const doc = res.json() as Doc
+  const doc = res.json<Doc>()
   const schemas = doc.components?.schemas ?? {}
   for (const name of ['Card', 'GenerationJob', 'ModuleResult', 'Deck', 'Error', 'ErrorEnvelope', 'GenerationJobEnvelope', 'EnqueuedJobsEnvelope']) {
     t.ok(schemas[name], `components.schemas.${name}`)
@@ -91,14 +91,14 @@ t.test('host registers swagger after the plugin: two documents, each complete', 
   const app = await hostApp(t, 'plugin-first')
   const own = await app.inject({ url: '/api/flashcards/openapi.json' })
   t.equal(own.statusCode, 200, own.body.slice(0, 300))
-  const pluginDoc = own.json() as Doc
+  const pluginDoc = own.json<Doc>()
   t.equal(pluginDoc.info.title, 'Flashcard jobs API')
   t.notOk(pluginDoc.paths['/host/ping'], 'the plugin document holds the plugin routes only')
   t.ok(pluginDoc.paths['/api/flashcards/orchestrator/generate-batch'])
   t.match(pluginDoc.components?.securitySchemes, { bearerAuth: { type: 'http', scheme: 'bearer' } })
   const host = await app.inject({ url: '/docs/json' })
   t.equal(host.statusCode, 200, host.body.slice(0, 300))
-  const hostDoc = host.json() as Doc
+  const hostDoc = host.json<Doc>()
   t.equal(hostDoc.info.title, 'Host API')
   t.ok(hostDoc.paths['/host/ping'], 'host route in the host document')
   t.equal((await app.inject({ url: '/docs/' })).statusCode, 200, 'swagger-ui page')

@@ -149,7 +149,7 @@ t.test('cancel, retry and the cross-process abort of a running job', async (t) =
       })
       throw new Error('cancelled')
     },
-    { connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null } as never, prefix: workerPrefix },
+    { connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null }, prefix: workerPrefix },
   )
   const stop = await local.listenForCancels(subscriber, 'orchestrator', (id) => worker.cancelJob(id, 'cancelled by user'))
   t.teardown(async () => {

@@ -35,7 +35,7 @@ t.test('status reads never contradict themselves while jobs change state', async
       if (Number(job.data.module_id.slice(2)) % 2 === 1) throw new Error(`failed ${job.data.module_id}`)
       return { cards: [{ id: job.data.module_id }] }
     },
-    { connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null } as never, prefix, concurrency: 16, autorun: false },
+    { connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null }, prefix, concurrency: 16, autorun: false },
   )
   t.teardown(async () => {
     await worker.close()

@@ -21,7 +21,7 @@ t.test('finished jobs are trimmed to the configured counts, with the configured 
       if (job.data.module_id.startsWith('fail')) throw new Error('kept failing')
       return { cards: [] }
     },
-    { connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null } as never, prefix, concurrency: 1, autorun: false },
+    { connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null }, prefix, concurrency: 1, autorun: false },
   )
   t.teardown(async () => {
     await worker.close()

@@ -138,7 +138,7 @@ t.test('jobs that retention removed leave the lists and the index', async (t) =>
   const retention = { removeOnComplete: { count: 2, age: 3600 }, removeOnFail: { count: 2, age: 3600 } }
   const kept = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: p, jobAttempts: 1, retention })
   const worker = new Worker('orchestrator', async () => ({ cards: [] }), {
-    connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null } as never,
+    connection: { url: TEST_REDIS_URL, maxRetriesPerRequest: null },
     prefix: p,
     autorun: false,
   })

@@ -51,13 +51,13 @@ t.test('two worker processes share one queue: each job runs once; SIGTERM drains
     })
     const lines: string[] = []
     let buffered = ''
-    child.stdout!.on('data', (data: Buffer) => {
+    child.stdout.on('data', (data: Buffer) => {
       buffered += data.toString()
       const parts = buffered.split('\n')
       buffered = parts.pop()!
       lines.push(...parts)
     })
-    child.stderr!.resume()
+    child.stderr.resume()
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
     processes.push({ child, lines, exit })
     t.teardown(() => {

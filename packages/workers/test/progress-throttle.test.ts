@@ -30,7 +30,7 @@ function recorder() {
 
 t.test('values reported within the interval go out once, the latest; the final one at once', async (t) => {
   const r = recorder()
-  const throttle = new ProgressThrottle({ send: r.send, onError: t.fail, intervalMs: 100 })
+  const throttle = new ProgressThrottle({ send: r.send, onError: (err) => t.fail(err.message), intervalMs: 100 })
   await throttle.report(5)
   await throttle.report(10)
   await throttle.report(15)
@@ -46,7 +46,7 @@ t.test('values reported within the interval go out once, the latest; the final o
 
 t.test('at most one write in flight; what arrives meanwhile follows it', async (t) => {
   const r = recorder()
-  const throttle = new ProgressThrottle({ send: r.send, onError: t.fail, intervalMs: 20, startedAt: 0 })
+  const throttle = new ProgressThrottle({ send: r.send, onError: (err) => t.fail(err.message), intervalMs: 20, startedAt: 0 })
   r.holdFor(80)
   await throttle.report(1)
   for (const value of [2, 3, 4]) await throttle.report(value)
@@ -57,7 +57,7 @@ t.test('at most one write in flight; what arrives meanwhile follows it', async (
 
 t.test('flush() writes what is pending; a final write that fails rejects, a background one is reported', async (t) => {
   const r = recorder()
-  const throttle = new ProgressThrottle({ send: r.send, onError: t.fail, intervalMs: 10_000 })
+  const throttle = new ProgressThrottle({ send: r.send, onError: (err) => t.fail(err.message), intervalMs: 10_000 })
   await throttle.report(42)
   await throttle.flush()
   t.same(r.sent, [42])
