@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { createDeckStore, loadConfig } from '@flashcards/queue-core'
-import { seedDeck } from './support/deck-fixtures.js'
+import { seedDeck } from '@flashcards/test-support/decks'
 import { PACKAGES, run } from './support/pack.js'
 import { ROOT, startProcess, tailOf, type ManagedProcess } from '@flashcards/test-support'
 import { waitForWorkerStarted } from './support/processes.js'

@@ -16,7 +16,7 @@
 import t, { type Test } from 'tap'
 import { Redis } from 'ioredis'
 import { createDeckStore, type Card, type DeckCard, type DeckKey, type DeckStore } from '@flashcards/queue-core'
-import { largeRevisionCards } from './support/deck-fixtures.js'
+import { largeRevisionCards } from '@flashcards/test-support/decks'
 import { TEST_DATABASE_URL, throwawaySchema, withAdmin } from '@flashcards/test-support/postgres'
 import { startProcess, tailOf, waitFor, type ManagedProcess } from '@flashcards/test-support'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'

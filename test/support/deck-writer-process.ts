@@ -12,7 +12,7 @@
  * The signal lets the test arm its TCP gate while nothing is in flight.
  */
 import { createDeckStore, loadConfig, type DeckKey } from '@flashcards/queue-core'
-import { largeRevisionCards } from './deck-fixtures.js'
+import { largeRevisionCards } from '@flashcards/test-support/decks'
 
 function required(name: string): string {
   const value = process.env[name]

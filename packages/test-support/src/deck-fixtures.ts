@@ -1,3 +1,5 @@
+// Types only, resolved through the workspace root's node_modules: declaring queue-core here would
+// make a dependency cycle with queue-core's own tests, which use this package.
 import type { Card, DeckKey, DeckStore } from '@flashcards/queue-core'
 
 /** A card front that must show as text wherever it is rendered. */
