@@ -1,12 +1,12 @@
 import t from 'tap'
-import { execFile, spawn } from 'node:child_process'
-import { once } from 'node:events'
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
 import { Heartbeats, LocalJobLogStore } from '@flashcards/queue-core'
+import { startProcess, tailOf, waitFor } from '@flashcards/test-support'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
 /*
@@ -38,44 +38,23 @@ const prefix = uniquePrefix('api-server')
 const logDir = await mkdtemp(join(tmpdir(), 'fc-api-server-'))
 const run = promisify(execFile)
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'examples/server.ts'], {
-  env: {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    API_TOKENS: `${TOKEN}:tenant-a,${OTHER_TOKEN}:tenant-b`,
-    LOG_STORE: 'local',
-    LOG_DIR: logDir,
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
+const server = startProcess('examples/server.ts', process.execPath, ['--import', 'tsx', 'examples/server.ts'], {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  REDIS_URL: TEST_REDIS_URL,
+  QUEUE_PREFIX: prefix,
+  API_TOKENS: `${TOKEN}:tenant-a,${OTHER_TOKEN}:tenant-b`,
+  LOG_STORE: 'local',
+  LOG_DIR: logDir,
 })
-let stdout = ''
-let stderr = ''
-server.stdout.on('data', (chunk) => (stdout += chunk))
-server.stderr.on('data', (chunk) => (stderr += chunk))
 t.teardown(async () => {
-  if (server.exitCode === null && server.signalCode === null) {
-    server.kill('SIGKILL')
-    await once(server, 'exit')
-  }
+  await server.stop(0)
   await deletePrefix(prefix)
   await rm(logDir, { recursive: true, force: true })
 })
 
-const port = await new Promise<number>((resolve, reject) => {
-  const deadline = setTimeout(() => reject(new Error(`server did not start:\n${stdout}\n${stderr}`)), 30_000)
-  const check = () => {
-    const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)
-    if (match) {
-      clearTimeout(deadline)
-      server.stdout.off('data', check)
-      resolve(Number(match[1]))
-    }
-  }
-  server.stdout.on('data', check)
-  server.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${stderr}`)))
+const port = await waitFor('the server to listen', () => Number(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(server.output())?.[1]), 30_000).catch((err: Error) => {
+  throw new Error(`${err.message}\n${tailOf(server)}`)
 })
 
 /** Runs a runbook command through a real shell and curl, returning the status and body. */
@@ -178,10 +157,10 @@ t.test('SIGTERM closes open event streams and exits cleanly', async (t) => {
   })
   t.equal(stream.status, 200)
   const text = stream.text()
-  server.kill('SIGTERM')
-  const [code] = await once(server, 'exit')
+  server.signal('SIGTERM')
+  const { code } = await server.exited
   t.equal(code, 0, 'exit code 0')
   t.match(await text, /^event: state$/m, 'the stream got its state and was ended by the shutdown')
-  t.match(stdout, /"signal":"SIGTERM","msg":"shutting down"/)
-  t.notOk(stdout.includes(TOKEN) || stderr.includes(TOKEN), 'no token in the logs')
+  t.match(server.output(), /"signal":"SIGTERM","msg":"shutting down"/)
+  t.notOk(server.output().includes(TOKEN), 'no token in the logs')
 })

@@ -74,6 +74,8 @@ t.test('every README block is run, checked or marked not-runnable', async (t) =>
  * A shell line started in a process group of its own. What it runs may sit under wrappers (npx,
  * pnpm, tsx) that do not pass SIGTERM on; `stop` signals the program itself, by the pid its log
  * lines carry, as a process manager signalling the service would, and the wrappers exit with it.
+ * A direct spawn, not the test-support starter: the process group (detached, killed as -pid) and
+ * the signal to the program inside it are what this test exercises.
  */
 function startLine(line: string, extra: Record<string, string>) {
   const child = spawn('bash', ['-c', line], { cwd: ROOT, env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })

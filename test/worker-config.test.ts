@@ -1,13 +1,12 @@
 // The example `--config` module: a host's own content source and a result hook that keeps cards.
 import t from 'tap'
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FlashcardQueues } from '@flashcards/queue-core'
+import { ROOT, startProcess, tailOf } from '@flashcards/test-support'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 
-const ROOT = join(import.meta.dirname, '..')
 const exportFile = join(ROOT, 'examples/cms/export.json')
 const catalog = JSON.parse(readFileSync(exportFile, 'utf8')) as {
   courses: Record<string, { modules: { id: string; body: string }[] }>
@@ -16,19 +15,17 @@ const catalog = JSON.parse(readFileSync(exportFile, 'utf8')) as {
 t.test("course mode expands through the CMS source and the hook persists every module's cards", async (t) => {
   const prefix = uniquePrefix('worker-config')
   const cardsDir = mkdtempSync(join(tmpdir(), 'flashcard-cards-'))
-  const worker = spawn(process.execPath, ['packages/workers/dist/cli.js', 'orchestrator', '--config', 'examples/worker-config.mjs'], {
-    cwd: ROOT,
-    env: { ...process.env, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, CMS_EXPORT: exportFile, CARDS_DIR: cardsDir, LLM_PROVIDER: 'offline', LOG_DIR: join(cardsDir, 'logs') },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const worker = startProcess('orchestrator --config', process.execPath, ['packages/workers/dist/cli.js', 'orchestrator', '--config', 'examples/worker-config.mjs'], {
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    CMS_EXPORT: exportFile,
+    CARDS_DIR: cardsDir,
+    LLM_PROVIDER: 'offline',
+    LOG_DIR: join(cardsDir, 'logs'),
   })
-  let stderr = ''
-  worker.stderr.on('data', (d) => (stderr += d))
   const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix })
   t.teardown(async () => {
-    if (worker.exitCode === null) {
-      worker.kill('SIGTERM')
-      await new Promise((r) => worker.once('exit', r))
-    }
+    await worker.stop()
     await queues.close()
     await deletePrefix(prefix)
     rmSync(cardsDir, { recursive: true, force: true })
@@ -40,7 +37,7 @@ t.test("course mode expands through the CMS source and the hook persists every m
   const files = modules.map((m) => join(cardsDir, courseId, `${m.id}.json`))
   const deadline = Date.now() + 60_000
   while (!files.every((f) => existsSync(f))) {
-    if (Date.now() > deadline || worker.exitCode !== null) throw new Error(`cards were not persisted in time; worker stderr: ${stderr}`)
+    if (Date.now() > deadline || !worker.alive()) throw new Error(`cards were not persisted in time\n${tailOf(worker)}`)
     await new Promise((r) => setTimeout(r, 100))
   }
   for (const [i, module] of modules.entries()) {

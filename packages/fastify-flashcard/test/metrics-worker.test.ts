@@ -1,31 +1,26 @@
 import t from 'tap'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { deletePrefix, uniquePrefix } from '@flashcards/test-support/redis'
 import { bearer, buildApp, TEST_REDIS_URL, TOKEN_A } from './helpers.js'
-import { waitFor } from '@flashcards/test-support'
+import { startProcess, tailOf, waitFor } from '@flashcards/test-support'
 
 const prefix = uniquePrefix('metrics')
 const app = await buildApp(prefix, { jobAttempts: 1, openapi: false })
 const BASE = '/api/flashcards/orchestrator'
 
 // The jobs run in another process: the counters can only come from Redis.
-const worker = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/stats-worker.ts', import.meta.url))], {
-  env: { ...process.env, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: app.flashcards.queues.prefix },
-  stdio: ['ignore', 'pipe', 'inherit'],
+const worker = startProcess('stats-worker', process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/stats-worker.ts', import.meta.url))], {
+  REDIS_URL: TEST_REDIS_URL,
+  QUEUE_PREFIX: app.flashcards.queues.prefix,
 })
 t.teardown(async () => {
-  if (worker.exitCode === null) {
-    worker.kill('SIGTERM')
-    await once(worker, 'exit')
-  }
+  await worker.stop()
   await app.close()
   await deletePrefix(prefix)
 })
-let output = ''
-worker.stdout.on('data', (chunk) => (output += chunk))
-await waitFor('the worker process to start', () => output.includes('ready'), 30_000)
+await waitFor('the worker process to start', () => worker.output().includes('ready'), 30_000).catch((err: Error) => {
+  throw new Error(`${err.message}\n${tailOf(worker)}`)
+})
 
 async function scrape(): Promise<Map<string, number>> {
   const res = await app.inject({ url: `${BASE}/metrics`, headers: bearer(TOKEN_A) })

@@ -1,9 +1,9 @@
 import t, { type Test } from 'tap'
-import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { startProcess } from '@flashcards/test-support'
 import { createJobLogStore } from '../src/job-log/create-store.js'
 import { JobLogCorruptError } from '../src/errors.js'
 import { DEFAULT_LOG_DIR, LocalJobLogStore } from '../src/job-log/local-store.js'
@@ -162,12 +162,9 @@ await new LocalJobLogStore({ dir, retention: false }).write(JSON.parse(json))
 `,
   )
   const after = doc('job-local-crash', { attempt: 2, status: 'completed', rawOutputs: { big: 'y'.repeat(100_000) } })
-  const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, dir, JSON.stringify(after)], { cwd: packageDir, stdio: ['ignore', 'ignore', 'inherit'] })
-    proc.on('error', reject)
-    proc.on('exit', (_code, sig) => resolve(sig))
-  })
-  t.equal(signal, 'SIGKILL', 'the writer died mid-write')
+  const writer = startProcess('crashing log writer', process.execPath, ['--import', 'tsx', child, dir, JSON.stringify(after)], {}, packageDir)
+  const { signal } = await writer.exited
+  t.equal(signal, 'SIGKILL', 'the writer died mid-write', { output: writer.output() })
 
   const temps = await tempFiles(dir)
   t.equal(temps.length, 1, 'its complete temp file is left behind')

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { waitFor } from '@flashcards/test-support'
+import { startProcess, waitFor, type ManagedProcess } from '@flashcards/test-support'
 import { fakeOpenAi, modelAnswer } from '@flashcards/test-support/llm'
 import { orchestratorHarness } from './orchestrator/harness.js'
 
@@ -33,7 +32,6 @@ t.test('two worker processes share one queue: each job runs once; SIGTERM drains
   t.teardown(() => fake.close())
   const h = await orchestratorHarness(t)
   const env = {
-    ...process.env,
     REDIS_URL: h.config.redis.url,
     QUEUE_PREFIX: h.prefix,
     LOG_DIR: h.logDir,
@@ -42,28 +40,17 @@ t.test('two worker processes share one queue: each job runs once; SIGTERM drains
     OPENAI_BASE_URL: `${fake.url}/v1`,
     OPENAI_MODEL: 'shared',
   }
-  const processes: { child: ChildProcess; lines: string[]; exit: Promise<number | null> }[] = []
-  for (let i = 0; i < 2; i++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'orchestrator'], {
-      cwd: WORKERS_DIR,
-      env: { ...env, WORKER_ID: `w${i}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const lines: string[] = []
-    let buffered = ''
-    child.stdout.on('data', (data: Buffer) => {
-      buffered += data.toString()
-      const parts = buffered.split('\n')
-      buffered = parts.pop()!
-      lines.push(...parts)
-    })
-    child.stderr.resume()
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-    processes.push({ child, lines, exit })
-    t.teardown(() => {
-      if (child.exitCode === null) child.kill('SIGKILL')
-    })
-  }
+  const processes = [0, 1].map((i) =>
+    startProcess(`orchestrator w${i}`, process.execPath, ['--import', 'tsx', 'src/cli.ts', 'orchestrator'], { ...env, WORKER_ID: `w${i}` }, WORKERS_DIR),
+  )
+  t.teardown(() => Promise.all(processes.map((proc) => proc.stop())))
+  // The complete log lines (pino's JSON) of a process, leaving out whatever else it printed.
+  const logLines = (proc: ManagedProcess) =>
+    proc
+      .output()
+      .split('\n')
+      .slice(0, -1)
+      .filter((line) => line.startsWith('{'))
   // Two processes compiling TypeScript with tsx start slowly on a loaded CI machine.
   await waitFor('both workers to beat', async () => (await h.queues.aliveWorkers()).filter((beat) => beat.queue === 'orchestrator').length === 2, 120_000)
 
@@ -74,8 +61,8 @@ t.test('two worker processes share one queue: each job runs once; SIGTERM drains
   }
   for (const id of jobIds) t.equal(await (await h.finished(id, 30_000)).getState(), 'completed', `job ${id} completed`)
 
-  const started = processes.map(({ lines }) =>
-    lines
+  const started = processes.map((proc) =>
+    logLines(proc)
       .map((line) => JSON.parse(line) as { msg: string; jobId?: string })
       .filter((entry) => entry.msg === 'job started')
       .map((entry) => entry.jobId!),
@@ -87,14 +74,14 @@ t.test('two worker processes share one queue: each job runs once; SIGTERM drains
     `both processes took jobs (${started.map((ids) => ids.length).join(' + ')})`,
   )
   // One log shape: the process's name once, the job's as job_name, an ISO time.
-  const startLines = processes.flatMap(({ lines }) => lines.filter((line) => line.includes('"msg":"job started"')))
+  const startLines = processes.flatMap((proc) => logLines(proc).filter((line) => line.includes('"msg":"job started"')))
   t.ok(
     startLines.every((line) => line.match(/"name":/g)?.length === 1 && /"job_name":"generate-module"/.test(line) && /"time":"\d{4}-\d\d-\d\dT[^"]+Z"/.test(line)),
     startLines[0] ?? 'no job started line',
   )
 
-  for (const { child } of processes) child.kill('SIGTERM')
-  const codes = await Promise.all(processes.map(({ exit }) => exit))
+  for (const proc of processes) proc.signal('SIGTERM')
+  const codes = await Promise.all(processes.map(async (proc) => (await proc.exited).code))
   t.same(codes, [0, 0], 'graceful shutdown exits 0')
   t.same(
     (await h.queues.aliveWorkers()).filter((beat) => beat.queue === 'orchestrator'),

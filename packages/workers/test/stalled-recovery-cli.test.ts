@@ -1,7 +1,6 @@
 // STALLED_INTERVAL_MS / LOCK_DURATION_MS through the real CLI: a worker killed mid-job has its job
 // finished by another worker within the configured window (the runbook's default is 30 s), and the
 // killed attempt leaves its start in the job log, which the next attempt reports as lost.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
 import { FlashcardQueues, type JobLogDocument } from '@flashcards/queue-core'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
-import { waitFor } from '@flashcards/test-support'
+import { startProcess, tailOf, waitFor, type ManagedProcess } from '@flashcards/test-support'
 import { fakeOpenAi, modelAnswer } from '@flashcards/test-support/llm'
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
@@ -20,27 +19,24 @@ t.test('a job whose worker is killed runs again on another worker after STALLED_
   const prefix = uniquePrefix('stalled-cli')
   const logDir = await mkdtemp(join(tmpdir(), 'fc-stalled-'))
   const queues = new FlashcardQueues({ connection: TEST_REDIS_URL, queuePrefix: prefix })
-  const children: ChildProcess[] = []
+  const workers: ManagedProcess[] = []
   const startWorker = () => {
-    const child = spawn(process.execPath, [CLI, 'orchestrator'], {
-      env: {
-        ...process.env,
-        REDIS_URL: TEST_REDIS_URL,
-        QUEUE_PREFIX: prefix,
-        LLM_PROVIDER: 'openai-compatible',
-        OPENAI_BASE_URL: `${fake.url}/v1`,
-        OPENAI_MODEL: 'test-model',
-        STALLED_INTERVAL_MS: '1000',
-        LOCK_DURATION_MS: '2000',
-        LOG_DIR: logDir,
-      },
-      stdio: 'ignore',
+    const worker = startProcess(`orchestrator ${workers.length + 1}`, process.execPath, [CLI, 'orchestrator'], {
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      LLM_PROVIDER: 'openai-compatible',
+      OPENAI_BASE_URL: `${fake.url}/v1`,
+      OPENAI_MODEL: 'test-model',
+      STALLED_INTERVAL_MS: '1000',
+      LOCK_DURATION_MS: '2000',
+      LOG_DIR: logDir,
     })
-    children.push(child)
-    return child
+    workers.push(worker)
+    return worker
   }
   t.teardown(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    // No grace: a worker whose job hangs on the fake provider would only wait for it.
+    await Promise.all(workers.map((worker) => worker.stop(0)))
     await fake.close()
     await queues.close()
     await deletePrefix(prefix)
@@ -55,10 +51,14 @@ t.test('a job whose worker is killed runs again on another worker after STALLED_
     },
     { tenant: 'acme', principal: 'ops' },
   )
-  await waitFor('the job to be active on the first worker', async () => (await queues.getJob('orchestrator', job!.job_id, 'acme'))?.state === 'active', 15_000, 100)
+  await waitFor('the job to be active on the first worker', async () => (await queues.getJob('orchestrator', job!.job_id, 'acme'))?.state === 'active', 15_000, 100).catch(
+    (err: Error) => {
+      throw new Error(`${err.message}\n${tailOf(first)}`)
+    },
+  )
   await waitFor('the provider call to be in flight', async () => fake.requests.length > 0, 10_000, 100)
-  first.kill('SIGKILL')
-  await new Promise((r) => first.once('exit', r))
+  first.signal('SIGKILL')
+  await first.exited
   const readLog = async () => JSON.parse(await readFile(join(logDir, `${job!.job_id}.json`), 'utf8')) as JobLogDocument
   const crashed = await readLog()
   hang = false
@@ -71,7 +71,7 @@ t.test('a job whose worker is killed runs again on another worker after STALLED_
   const status = await queues.getJob('orchestrator', job!.job_id, 'acme')
   t.ok((status?.result as { cards: unknown[] }).cards.length > 0, 'the recovered job produced cards')
   t.ok(recoveredMs < 12_000)
-  checkAttemptTrace(t, crashed, await readLog(), first.pid!)
+  checkAttemptTrace(t, crashed, await readLog(), first.pid)
 })
 
 /** The killed attempt's start was in the log when it died; the next attempt's log reports it lost. */
