@@ -1,12 +1,9 @@
 import { defineConfig } from 'tsup'
+import { libraryBuild } from '../tsup.library.js'
 
 export default defineConfig({
+  ...libraryBuild,
   entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
   // import.meta.url (where the review page assets are) in the CommonJS build too.
   shims: true,
 })

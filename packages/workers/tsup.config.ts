@@ -1,16 +1,13 @@
 import { defineConfig } from 'tsup'
+import { libraryBuild } from '../tsup.library.js'
 
 export default defineConfig([
   {
     // The library, for ESM and CommonJS hosts.
+    ...libraryBuild,
     entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: true,
     // import.meta.url in CommonJS (the CLI's --version reads package.json through it).
     shims: true,
-    target: 'node20',
   },
   {
     // The `flashcard-workers` CLI (launched by bin/flashcard-workers.js) and plain entries for

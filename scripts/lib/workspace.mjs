@@ -45,13 +45,16 @@ function newestMtime(path) {
 function isStale(pkgDir) {
   const output = join(pkgDir, 'dist', 'index.js')
   if (!existsSync(output)) return true
-  const inputs = ['src', 'package.json', 'tsup.config.ts'].map((p) => join(pkgDir, p)).filter(existsSync)
+  const inputs = ['src', 'package.json', 'tsup.config.ts', '../tsup.library.ts'].map((p) => join(pkgDir, p)).filter(existsSync)
   return Math.max(...inputs.map(newestMtime), statSync(join(ROOT, 'pnpm-lock.yaml')).mtimeMs) > statSync(output).mtimeMs
 }
 
 /** Builds the packages when any is out of date (a rebuild of one can change another's types). */
 export function build() {
-  const packages = readdirSync(join(ROOT, 'packages')).map((name) => join(ROOT, 'packages', name))
+  // packages/ also holds the shared build settings (tsup.library.ts): a package is a folder with a package.json.
+  const packages = readdirSync(join(ROOT, 'packages'))
+    .map((name) => join(ROOT, 'packages', name))
+    .filter((dir) => existsSync(join(dir, 'package.json')))
   if (!packages.some(isStale)) {
     console.log('• packages are built and up to date')
     return
