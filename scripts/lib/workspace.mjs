@@ -51,10 +51,11 @@ function isStale(pkgDir) {
 
 /** Builds the packages when any is out of date (a rebuild of one can change another's types). */
 export function build() {
-  // packages/ also holds the shared build settings (tsup.library.ts): a package is a folder with a package.json.
+  // packages/ also holds the shared build settings (tsup.library.ts) and test-support, which is
+  // used from source: what is built is a folder whose package.json has a build script.
   const packages = readdirSync(join(ROOT, 'packages'))
     .map((name) => join(ROOT, 'packages', name))
-    .filter((dir) => existsSync(join(dir, 'package.json')))
+    .filter((dir) => existsSync(join(dir, 'package.json')) && JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts?.build)
   if (!packages.some(isStale)) {
     console.log('• packages are built and up to date')
     return
