@@ -22,7 +22,7 @@ const { createJobLogStore } = require('@flashcards/queue-core')
 const loaded = (name) => Object.keys(require.cache).some((file) => file.includes('/node_modules/' + name + '/'))
 ;(async () => {
   const app = Fastify()
-  const logStore = createJobLogStore({ logStore: 's3', logDir: '', s3: { bucket: 'b', region: 'us-east-1', forcePathStyle: true, endpoint: 'http://127.0.0.1:9' } })
+  const logStore = createJobLogStore({ logs: { store: 's3', dir: '' }, s3: { bucket: 'b', region: 'us-east-1', forcePathStyle: true, endpoint: 'http://127.0.0.1:9' } })
   await app.register(fastifyFlashcard, { connection: ${JSON.stringify(TEST_REDIS_URL)}, queuePrefix: ${JSON.stringify(prefix)}, auth: { tokens: { 'token-0123456789': 'a' } }, logStore })
   await app.ready()
   const afterRegister = { s3: loaded('@aws-sdk/client-s3'), genai: loaded('@google/genai'), modules: Object.keys(require.cache).length }
@@ -92,7 +92,7 @@ const load = ${format === 'cjs' ? '(name) => require(name)' : '(name) => import(
   const afterDeckRoutes = { postgres: loaded('postgres'), statuses, build }
   await app.close()
   // DECK_STORE=postgres loads the driver (nothing answers on port 9, so it only tries).
-  const refused = await createDeckStore({ decks: { store: 'postgres', databaseUrl: 'postgres://postgres@127.0.0.1:9/none' }, queuePrefix: 'x', redisUrl: '' }).then(
+  const refused = await createDeckStore({ decks: { store: 'postgres', databaseUrl: 'postgres://postgres@127.0.0.1:9/none' }, queue: { prefix: 'x' }, redis: { url: '' } }).then(
     () => 'opened',
     (err) => err.code,
   )
