@@ -435,6 +435,52 @@ docker rm web
   assertRules(t, cards, chunks)
 })
 
+t.test('"the syntax is:" and "Or if you wanted to X, it would be:" lead in to a command; a placeholder command of many words is one answer; a purpose on "things" asks nothing', async (t) => {
+  const { cards, chunks } = await cardsOf(
+    `# Packages
+
+If you want to compare two specific things the syntax is:
+
+\`\`\`
+npm diff thing_a thing_b
+\`\`\`
+
+Or if you wanted to see which dependencies have newer releases, it would be:
+
+\`\`\`
+npm outdated
+\`\`\`
+
+If you want one dependency at the version your lock file records and not the newest release, you can do so by using the following command:
+
+\`\`\`
+npm install name_of_the_dependency@locked_version --no-save
+\`\`\`
+
+\`\`\`
+npm dedupe
+\`\`\`
+
+This command creates a new lock file that dedupes the copies of a shared dependency.
+`,
+    { target: 6 },
+  )
+  const asked = Object.fromEntries(cards.filter((card) => card.type === 'basic').map((card) => [card.front, card.back]))
+  t.equal(asked['How do you see which dependencies have newer releases?'], '`npm outdated`', show(cards))
+  t.equal(
+    asked['What do you run if you want one dependency at the version your lock file records and not the newest release?'],
+    '`npm install name_of_the_dependency@locked_version --no-save`',
+    show(cards),
+  )
+  // The cloze on `npm dedupe` would leak "dedupes": the sentence is asked for its object instead, which needs "a new lock file" read as a noun phrase.
+  t.equal(asked['What does the command `npm dedupe` create?'], 'A new lock file', show(cards))
+  t.notOk(
+    cards.some((card) => /things/.test(card.front)),
+    show(cards),
+  )
+  assertRules(t, cards, chunks)
+})
+
 t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
   const { cards, chunks } = await cardsOf(
     `# Tides

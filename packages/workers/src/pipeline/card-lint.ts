@@ -104,6 +104,16 @@ function withoutPlaceholders(answer: string): string {
   return answer.replace(/`[^`]*`/g, (code) => code.replace(/[\p{L}\d]+(?:_[\p{L}\d]+)+/gu, ' '))
 }
 
+/**
+ * C5: words of an answer, a code span counted by its whitespace-separated parts:
+ * `git checkout SHA_of_the_version -- your_file_name` is one command of four parts, not nine words.
+ */
+function answerLength(answer: string): number {
+  const code = answer.match(/`[^`]*`/g) ?? []
+  const prose = answer.replace(/`[^`]*`/g, ' ')
+  return words(prose).length + code.reduce((sum, span) => sum + span.slice(1, -1).trim().split(/\s+/).length, 0)
+}
+
 /** C4: sentences of a front, not counting full stops inside code. */
 function sentenceCount(front: string): number {
   const prose = front.replace(/`[^`]*`/g, 'code')
@@ -131,7 +141,7 @@ export function lintCard(card: LintableCard, source?: string): CheckId[] {
   if (leaksStem(card)) failed.add('C2')
   if (card.type === 'cloze' && [...card.front.matchAll(CLOZE)].length > 1) failed.add('C3')
   if (question.length > MAX_FRONT_CHARS || sentenceCount(question) > 1) failed.add('C4')
-  if (answers.some((answer) => words(answer).length > MAX_ANSWER_WORDS || answer.includes(';'))) failed.add('C5')
+  if (answers.some((answer) => answerLength(answer) > MAX_ANSWER_WORDS || answer.includes(';'))) failed.add('C5')
   if (answers.some((answer) => itemCount(answer) > 3) || ENUMERATION_QUESTION.test(question)) failed.add('C6')
   if (
     DEFINITION_QUESTION.test(question) &&

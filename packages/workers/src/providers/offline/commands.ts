@@ -6,8 +6,13 @@
 const LEAD = String.raw`(?:you can (?:do (?:so|this) by )?|you (?:need|have|want) to |you should |simply |just )?`
 const VERB = String.raw`(?:run|use|using|type|enter|execute|call|issue|write)`
 const WHAT = String.raw`(?:the following|this|the|a) (?:command|commands|query|statement|code|line|function|method|function call|expression)(?: below| like this| like the following)?`
-/** "To X, run the following command:" and "If you want (to) X, you can do so by using the following command:". */
-const PURPOSE = new RegExp(String.raw`^(?:To|In order to|If you (?:want|need|wish) (to )?)\s*([^:;,]{8,110}?),?\s+${LEAD}${VERB}(?:\s+${WHAT})?\s*:?$`, 'i')
+/** "If you want to compare two branches, the syntax is:", "…, it would be:": the code under it is the command. */
+const SYNTAX = String.raw`(?:the (?:syntax|command|query|code) (?:is|would be|looks like)|it(?:'s| is| would be| looks like))`
+/** "To X, run the following command:", "If you want (to) X, you can do so by using the following command:", "Or if you wanted to X, it would be:". */
+const PURPOSE = new RegExp(
+  String.raw`^(?:(?:Or|And),?\s+)?(?:To|In order to|If you (?:want|wanted|need|needed|wish) (to )?)\s*([^:;,]{8,110}?),?\s+(?:${LEAD}${VERB}(?:\s+${WHAT})?|${SYNTAX})\s*:?$`,
+  'i',
+)
 
 /** "Run the following command to add all files in the current folder:", "OR use this query in the terminal to …". */
 const ORDER = new RegExp(
@@ -43,11 +48,12 @@ export function purposeQuestion(leadIn: string): string | undefined {
   if (raw === undefined) return undefined
   // "To find out what they are": the purpose leans on an earlier sentence (C9); "create a branch
   // and switch to it" names what "it" is.
-  if (/\b(?:they|this|these|those|that one)\b/i.test(raw) || /^(?:(?!\b(?:an?|the|your)\s).)*\b(?:it|them)\b/i.test(raw)) return undefined
+  // "To compare two specific things": a purpose on a placeholder noun asks nothing precise (R2).
+  if (/\b(?:they|this|these|those|that one|things?|stuff|something|anything)\b/i.test(raw) || /^(?:(?!\b(?:an?|the|your)\s).)*\b(?:it|them)\b/i.test(raw)) return undefined
   // An aside ("(revert to the previous version)") often names the command itself: it would give the answer away.
   const purpose = raw.replace(/\s*\([^()]*\)/g, '').trim()
   // "If you want the old version of a file" is a wish, not an infinitive: asked as it stands.
-  const infinitive = able !== undefined || wish?.[1] !== undefined || /^(?:To|In order to)\b/i.test(sentence)
+  const infinitive = able !== undefined || wish?.[1] !== undefined || /^(?:(?:Or|And),?\s+)?(?:To|In order to)\b/i.test(sentence)
   const question = infinitive ? `How do you ${purpose}?` : `What do you run if you want ${purpose}?`
   return question.length <= 150 ? question : undefined
 }

@@ -54,6 +54,7 @@ function analyse(nlp: WinkMethods, paragraph: string): Sentence[] {
       const code = PLACEHOLDER.exec(value.toLowerCase())
       return code ? { text: codes[Number(code[1])] ?? value, pos: 'CODE', lemma: value } : { text: value, pos: tags[i] ?? 'X', lemma: lemmas[i] ?? value.toLowerCase() }
     })
+    repairNounAfterArticle(tokens)
     repairVerbless(tokens)
     const out = sentence.out()
     const found = masked.indexOf(out, cursor)
@@ -117,6 +118,28 @@ function repairVerbless(tokens: Token[]): void {
       return
     }
   }
+}
+
+/**
+ * "creates a new/ADV commit/VERB that …": an article is never followed by a finite verb, so a
+ * word the model read as a verb after one (modifiers between) is the phrase's noun, unless a noun
+ * follows it ("the running/VERB process" is a participle modifying "process"); an adverb right
+ * before that noun is its adjective.
+ */
+function repairNounAfterArticle(tokens: Token[]): void {
+  tokens.forEach((token, article) => {
+    if (!/^(?:a|an|the)$/i.test(token.text)) return
+    let head = article + 1
+    while (/^(?:ADJ|ADV)$/.test(tokens[head]?.pos ?? '') && !/^(?:not|never|also|then|now|often|always)$/i.test(tokens[head]!.text)) head++
+    // "a new lock file/VERB": a base-form verb cannot follow a singular noun it would agree with, so it ends the compound
+    // ("let the cell divide" excepted: after a causative the noun is its object).
+    const singular = tokens[head]?.pos === 'NOUN' && tokens[head]!.text.toLowerCase() === tokens[head]!.lemma && !/^(?:let|make|made|help|have|watch|see|hear)$/i.test(tokens[article - 1]?.text ?? '')
+    if (singular && tokens[head + 1]?.pos === 'VERB' && tokens[head + 1]!.text.toLowerCase() === tokens[head + 1]!.lemma) head++
+    const word = tokens[head]
+    if (!word || word.pos !== 'VERB' || /(?:ing|ed)$/i.test(word.text) || /^(?:NOUN|PROPN|ADJ|CODE)$/.test(tokens[head + 1]?.pos ?? '')) return
+    tokens[head] = { ...word, pos: 'NOUN' }
+    if (tokens[head - 1]!.pos === 'ADV') tokens[head - 1] = { ...tokens[head - 1]!, pos: 'ADJ' }
+  })
 }
 
 const verbs = new Map<string, boolean>()
