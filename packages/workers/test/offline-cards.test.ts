@@ -1,6 +1,8 @@
 import t, { type Test } from 'tap'
 import type { Card, CardType } from '@flashcards/queue-core'
 import { OfflineProvider } from '../src/providers/offline/index.js'
+import type { SourceDocument } from '../src/content/types.js'
+import { extractText } from '../src/extract/index.js'
 import { generateModuleCards, lintCard, sameFact, chunkDocuments, normaliseDocument } from '../src/pipeline/index.js'
 
 /**
@@ -11,8 +13,8 @@ import { generateModuleCards, lintCard, sameFact, chunkDocuments, normaliseDocum
  */
 const log = { entry() {}, info() {}, warn() {}, raw() {} }
 
-async function cardsOf(markdown: string, options: { target?: number; cardTypes?: CardType[] } = {}) {
-  const documents = [{ name: 'lesson.md', content: { format: 'markdown' as const, text: markdown } }]
+async function cardsOf(markdown: string | SourceDocument, options: { target?: number; cardTypes?: CardType[] } = {}) {
+  const documents: SourceDocument[] = [typeof markdown === 'string' ? { name: 'lesson.md', content: { format: 'markdown', text: markdown } } : markdown]
   const result = await generateModuleCards(
     {
       course_id: 'course-test',
@@ -435,9 +437,11 @@ docker rm web
   assertRules(t, cards, chunks)
 })
 
-t.test('"the syntax is:" and "Or if you wanted to X, it would be:" lead in to a command; a placeholder command of many words is one answer; a purpose on "things" asks nothing', async (t) => {
-  const { cards, chunks } = await cardsOf(
-    `# Packages
+t.test(
+  '"the syntax is:" and "Or if you wanted to X, it would be:" lead in to a command; a placeholder command of many words is one answer; a purpose on "things" asks nothing',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(
+      `# Packages
 
 If you want to compare two specific things the syntax is:
 
@@ -463,23 +467,82 @@ npm dedupe
 
 This command creates a new lock file that dedupes the copies of a shared dependency.
 `,
-    { target: 6 },
-  )
-  const asked = Object.fromEntries(cards.filter((card) => card.type === 'basic').map((card) => [card.front, card.back]))
-  t.equal(asked['How do you see which dependencies have newer releases?'], '`npm outdated`', show(cards))
-  t.equal(
-    asked['What do you run if you want one dependency at the version your lock file records and not the newest release?'],
-    '`npm install name_of_the_dependency@locked_version --no-save`',
-    show(cards),
-  )
-  // The cloze on `npm dedupe` would leak "dedupes": the sentence is asked for its object instead, which needs "a new lock file" read as a noun phrase.
-  t.equal(asked['What does the command `npm dedupe` create?'], 'A new lock file', show(cards))
-  t.notOk(
-    cards.some((card) => /things/.test(card.front)),
-    show(cards),
-  )
-  assertRules(t, cards, chunks)
-})
+      { target: 6 },
+    )
+    const asked = Object.fromEntries(cards.filter((card) => card.type === 'basic').map((card) => [card.front, card.back]))
+    t.equal(asked['How do you see which dependencies have newer releases?'], '`npm outdated`', show(cards))
+    t.equal(
+      asked['What do you run if you want one dependency at the version your lock file records and not the newest release?'],
+      '`npm install name_of_the_dependency@locked_version --no-save`',
+      show(cards),
+    )
+    // The cloze on `npm dedupe` would leak "dedupes": the sentence is asked for its object instead, which needs "a new lock file" read as a noun phrase.
+    t.equal(asked['What does the command `npm dedupe` create?'], 'A new lock file', show(cards))
+    t.notOk(
+      cards.some((card) => /things/.test(card.front)),
+      show(cards),
+    )
+    assertRules(t, cards, chunks)
+  },
+)
+
+t.test(
+  'a lecture transcript is read as speech: a sentence runs over cues, fillers and stage directions go, a count stated in words is the blank, a lone letter is none',
+  async (t) => {
+    const vtt = `WEBVTT
+
+00:00:00.000 --> 00:00:03.500
+Okay, so, um, welcome back. Today it's the tides,
+
+00:00:03.500 --> 00:00:07.000
+which, uh, confuse almost everybody. So a tide is the regular rise
+
+00:00:07.000 --> 00:00:10.500
+and fall of the sea, caused mostly by the pull of the Moon. [draws the Earth]
+
+00:00:10.500 --> 00:00:14.000
+Now, most coasts get two high tides a day, and the gap between
+
+00:00:14.000 --> 00:00:17.500
+them is about twelve hours and twenty-five minutes. A neap tide has
+
+00:00:17.500 --> 00:00:21.000
+the smallest range, you know, the smallest difference between high and low water.
+
+00:00:21.000 --> 00:00:24.500
+A spring tide has the largest range. A lunar day is twenty-four hours and fifty minutes.
+
+00:00:24.500 --> 00:00:28.000
+So point A on the map is a harbour. And the Earth has two tidal bulges, um, one facing the Moon.
+`
+    const content = await extractText(new TextEncoder().encode(vtt), { filename: 'tides.vtt' })
+    const { cards, chunks } = await cardsOf({ name: 'tides.vtt', content }, { target: 6 })
+    const fronts = cards.map((card) => card.front)
+    // "So a tide is the regular rise" | "and fall of the sea, …": one sentence over two cues, its opener "So" gone.
+    // "twelve hours and twenty-five minutes" is one duration.
+    t.ok(
+      cards.some((card) => card.back === 'twenty-four hours and fifty minutes'),
+      show(cards),
+    )
+    t.ok(
+      cards.some((card) => /regular rise and fall of the sea/i.test(`${card.front} ${card.back}`)),
+      show(cards),
+    )
+    t.ok(
+      cards.some((card) => card.back === 'smallest range' || (card.back === 'neap tide' && card.front.includes('smallest range'))),
+      show(cards),
+    )
+    t.ok(
+      cards.some((card) => card.back === 'two tidal bulges'),
+      show(cards),
+    )
+    for (const front of fronts) {
+      t.notMatch(front, /\b(?:um|uh|you know|today)\b|\[|,[.,]/i, `no filler, stage direction, lesson framing or broken ending: ${front}`)
+      t.notMatch(front, /\{\{c1::A\}\}/, `a lone letter is no blank: ${front}`)
+    }
+    assertRules(t, cards, chunks)
+  },
+)
 
 t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
   const { cards, chunks } = await cardsOf(

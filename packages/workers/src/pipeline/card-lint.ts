@@ -27,7 +27,7 @@ export const WEAK_VERBS = new Set(
 )
 /** Vague adjectives and adverbs of frequency or degree: never the fact a blank should hide. */
 const VAGUE = new Set(
-  'important different several various certain many much more most other same new good bad main simple basic common useful possible always never often sometimes usually rarely even still just already'.split(
+  'important different several various certain many much more most other same new good bad main simple basic common useful possible always never often sometimes usually rarely even still just already today tomorrow yesterday tonight'.split(
     ' ',
   ),
 )

@@ -59,7 +59,26 @@ export function isQuantity(text: string): boolean {
 const UNIT_END = new RegExp(`${UNIT}$`)
 
 /** "within one month", "for six years": a quantity written out. */
-const SPELLED_QUANTITY = new RegExp(`\\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|hundred) (?:${UNIT_WORDS})(?!\\w)`, 'i')
+const SPELLED_QUANTITY = new RegExp(
+  `(?<![\\w-])(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|hundred) (?:${UNIT_WORDS})(?!\\w)`,
+  'i',
+)
+
+/** "twelve hours and twenty-five minutes", "2 h 30 min": one duration, not its first part. */
+function compoundQuantity(text: string, match: RegExpExecArray): string {
+  const rest = text.slice(match.index + match[0].length)
+  const more = /^,?\s+(?:and\s+)?/.exec(rest)
+  const second = more ? (NUMBER.exec(rest.slice(more[0].length)) ?? SPELLED_QUANTITY.exec(rest.slice(more[0].length))) : null
+  return more && second?.index === 0 && isQuantity(match[0]) && isQuantity(second[0]) ? `${match[0]}${more[0]}${second[0]}` : match[0]
+}
+
+const SPELLED_COUNT = String.raw`(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred)(?:-\w+)? (?:[a-z]+ )?[a-z]{3,}s`
+const STATED_COUNT = new RegExp(String.raw`\b(?:is|are|was|were|has|have|had|contains?|takes?|lasts?)\s+(?:about |roughly |around |exactly |only |just )?(${SPELLED_COUNT})\b`, 'i')
+
+/** "three semitones": a count written out with what it counts, a fact like a number. */
+export function isSpelledCount(text: string): boolean {
+  return new RegExp(`^${SPELLED_COUNT}$`, 'i').test(text)
+}
 
 /**
  * The blank of a sentence, or none when no word of it is worth hiding (R5). Best first: a term
@@ -79,9 +98,12 @@ export function chooseBlank(
   for (const token of sentence.tokens) if (token.pos === 'CODE' && !token.text.startsWith('$')) candidates.push({ text: token.text, kind: 'code' })
   // A number is the news of its sentence ("target an inflation rate of about {{two percent}}"), before a term known from elsewhere.
   const number = NUMBER.exec(sentence.text) ?? SPELLED_QUANTITY.exec(sentence.text)
-  if (number && !/^\d$/.test(number[0])) candidates.push({ text: number[0].replace(/[.,]$/, ''), kind: 'number' })
+  if (number && !/^\d$/.test(number[0])) candidates.push({ text: compoundQuantity(sentence.text, number).replace(/[.,]$/, ''), kind: 'number' })
+  // "C to E flat is three semitones": a count written out, stated as what the subject is or has, is the fact.
+  const count = number ? null : STATED_COUNT.exec(sentence.text)
+  if (count) candidates.push({ text: count[1]!, kind: 'number' })
   // A term known from elsewhere that only modifies a noun here ("the sample size") is not the point.
-  candidates.push(...termBlanks(sentence, known).filter((blank) => !modifiesNoun(sentence, blank.text)))
+  candidates.push(...termBlanks(sentence, known).filter((blank) => !modifiesNoun(sentence, blank.text) && !isModified(sentence, blank.text)))
   // "You must commit any work in progress": the action a rule demands is what to recall, when it
   // is one the lesson's code performs or its text keeps naming; "should explain what you did" is no such action.
   const demanded = /\b(?:must|should|need to)\s+([a-z]{4,})\b/.exec(sentence.text)?.[1]
@@ -186,7 +208,10 @@ function termBlanks(sentence: Sentence, terms: MarkedTerm[]): Blank[] {
 }
 
 function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
-  if (isWeakBlank(blank.text) || blank.text.split(/\s+/).length > MAX_BLANK_WORDS + (blank.kind === 'term' ? 2 : 0)) return false
+  // A marked term or a compound quantity ("twelve hours and twenty-five minutes") is one answer of a few more words.
+  if (isWeakBlank(blank.text) || blank.text.split(/\s+/).length > MAX_BLANK_WORDS + (blank.kind === 'term' || blank.kind === 'number' ? 2 : 0)) return false
+  // "{{C}} up to E is a major third": a single letter in prose is a label of the example, not its fact.
+  if (blank.kind === 'phrase' && /^\p{L}$/u.test(blank.text)) return false
   // A phrase holding a linking verb the model read as a noun ("chemists call") is no term.
   if (blank.kind === 'phrase' && words(blank.text).some((word) => WEAK_VERBS.has(word))) return false
   const at = wordIndex(sentence.text, blank.text)
@@ -320,6 +345,16 @@ function modifiesNoun(sentence: Sentence, phrase: string): boolean {
   const last = phrase.split(/\s+/).pop()
   const at = sentence.tokens.findIndex((token, index) => token.text === last && sentence.tokens[index + 1]?.pos === 'NOUN')
   return at >= 0
+}
+
+/** "A neap {{tide}} has …": a known term with a describing word before it is part of a narrower term, which it would cut in two. */
+function isModified(sentence: Sentence, phrase: string): boolean {
+  const first = phrase.split(/\s+/)[0]
+  const at = sentence.tokens.findIndex((token) => token.text === first)
+  const before = sentence.tokens[at - 1]
+  // "As a general rule acceptance must …": a noun that ends a phrase of its own modifies nothing.
+  const opensPhrase = at < 2 || /^(?:DET|ADP|PUNCT|PRON|CCONJ|SCONJ|VERB|AUX)$/.test(sentence.tokens[at - 2]!.pos)
+  return before !== undefined && opensPhrase && (/^(?:NOUN|PROPN)$/.test(before.pos) || (before.pos === 'ADJ' && !QUANTIFIERS.has(before.lemma) && !isWeakBlank(before.text)))
 }
 
 function holdsVerb(text: string, sentence: Sentence): boolean {

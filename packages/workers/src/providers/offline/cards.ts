@@ -3,7 +3,7 @@ import { MAX_ANSWER_WORDS, isWeakBlank, leaksStem, lintCard, questionOf, sameFac
 import { STOP_WORDS, comparable, words } from '../../pipeline/text.js'
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
-import { containsWord, isQuantity, termAt, wordIndex } from './blanks.js'
+import { containsWord, isQuantity, isSpelledCount, termAt, wordIndex } from './blanks.js'
 
 /** Which concepts make the best cards first (a noun-phrase `fact` ranks after a numeric one). */
 const TIER: Record<Concept['kind'], number> = { definition: 0, keypoint: 1, term: 2, code: 3, fact: 4, list: 6 }
@@ -64,7 +64,7 @@ function tierOf(concept: Concept, subject: Set<string>): number {
   // A definition of the subject ("Views are a form of query …") keeps its rank: saying what the subject is is the point.
   if (subject.has(key(concept.term)) && concept.kind !== 'definition') return SUBJECT_TIER
   // A bare count ("60 lines shorter", "1520 files") is mostly the story's data; a quantity with its unit ("1 TB") is a fact.
-  if (concept.kind === 'fact' && !isQuantity(concept.term)) return 5
+  if (concept.kind === 'fact' && !isQuantity(concept.term) && !isSpelledCount(concept.term)) return 5
   return TIER[concept.kind]
 }
 
@@ -178,7 +178,8 @@ function withKnownTerm(concept: Concept, known: string[]): Concept | undefined {
     known.includes(concept.term) ||
     concept.term.startsWith('`') ||
     /\d/.test(concept.term) ||
-    isQuantity(concept.term)
+    isQuantity(concept.term) ||
+    isSpelledCount(concept.term)
   )
     return concept
   for (const candidate of known) {

@@ -6,8 +6,8 @@
 const LEAD = String.raw`(?:you can (?:do (?:so|this) by )?|you (?:need|have|want) to |you should |simply |just )?`
 const VERB = String.raw`(?:run|use|using|type|enter|execute|call|issue|write)`
 const WHAT = String.raw`(?:the following|this|the|a) (?:command|commands|query|statement|code|line|function|method|function call|expression)(?: below| like this| like the following)?`
-/** "If you want to compare two branches, the syntax is:", "…, it would be:": the code under it is the command. */
-const SYNTAX = String.raw`(?:the (?:syntax|command|query|code) (?:is|would be|looks like)|it(?:'s| is| would be| looks like))`
+/** "If you want to compare two branches, the syntax is:", "…, it would be:": the code under it is the command (alternatives of PURPOSE's ending). */
+const SYNTAX = String.raw`the (?:syntax|command|query|code) (?:is|would be|looks like)|it(?:'s| is| would be| looks like)`
 /** "To X, run the following command:", "If you want (to) X, you can do so by using the following command:", "Or if you wanted to X, it would be:". */
 const PURPOSE = new RegExp(
   String.raw`^(?:(?:Or|And),?\s+)?(?:To|In order to|If you (?:want|wanted|need|needed|wish) (to )?)\s*([^:;,]{8,110}?),?\s+(?:${LEAD}${VERB}(?:\s+${WHAT})?|${SYNTAX})\s*:?$`,

@@ -11,6 +11,7 @@ import { questionOf, usedToQuestion } from './questions.js'
 import { stepConcepts } from './steps.js'
 import { canBeVerb, type Analyser, type Sentence, type Token } from './nlp.js'
 import { namedAfterDescription, resolveLeadingPronoun } from './references.js'
+import { withSpokenParagraphs } from './speech.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
 
@@ -24,7 +25,7 @@ const MIN_SENTENCE_CHARS = 25
 const LEANS_ON_CONTEXT =
   /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|as such|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|be sure|welcome|he|she|i)\b/i
 const STORY =
-  /\b(?:(?:it's|that's|this is|which is) why|you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
+  /\b(?:(?:it's|that's|this is|which is) why|you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:today|tonight|this (?:morning|afternoon|week|session|lecture|class|talk)),? (?:it's|it is|I|I'm|we|we're|you|you'll)|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
 /** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
 const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down|(?:check|tick|untick|uncheck) the box)\b|"[^"]{1,30}" tab\b/i
@@ -52,11 +53,12 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
   const names = new Set(chunk.text.match(/(?<=[\p{Ll},;] )\p{Lu}[\p{L}\d-]*/gu) ?? [])
   // A term a sentence defines ("The quantity supplied is …") is known to the sentences after it, like a marked one.
   const defined: MarkedTerm[] = []
-  chunk.blocks.forEach((block, index) => {
-    const previous = chunk.blocks[index - 1]
+  const blocks = withSpokenParagraphs(chunk.blocks)
+  blocks.forEach((block, index) => {
+    const previous = blocks[index - 1]
     const command = previous?.kind === 'code' ? commandOf(previous.text) : undefined
     if ('box' in block && block.box === 'exercise') return
-    const next = chunk.blocks[index + 1]
+    const next = blocks[index + 1]
     if (block.kind === 'paragraph' && next?.kind === 'code') concepts.push(...commandFor(block.text, next.text, analyse))
     if (block.kind === 'list' && block.ordered && previous?.kind === 'paragraph') {
       const leadIn = analyse(previous.text).pop()?.text

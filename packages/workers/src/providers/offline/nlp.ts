@@ -133,7 +133,10 @@ function repairNounAfterArticle(tokens: Token[]): void {
     while (/^(?:ADJ|ADV)$/.test(tokens[head]?.pos ?? '') && !/^(?:not|never|also|then|now|often|always)$/i.test(tokens[head]!.text)) head++
     // "a new lock file/VERB": a base-form verb cannot follow a singular noun it would agree with, so it ends the compound
     // ("let the cell divide" excepted: after a causative the noun is its object).
-    const singular = tokens[head]?.pos === 'NOUN' && tokens[head]!.text.toLowerCase() === tokens[head]!.lemma && !/^(?:let|make|made|help|have|watch|see|hear)$/i.test(tokens[article - 1]?.text ?? '')
+    const singular =
+      tokens[head]?.pos === 'NOUN' &&
+      tokens[head]!.text.toLowerCase() === tokens[head]!.lemma &&
+      !/^(?:let|make|made|help|have|watch|see|hear)$/i.test(tokens[article - 1]?.text ?? '')
     if (singular && tokens[head + 1]?.pos === 'VERB' && tokens[head + 1]!.text.toLowerCase() === tokens[head + 1]!.lemma) head++
     const word = tokens[head]
     if (!word || word.pos !== 'VERB' || /(?:ing|ed)$/i.test(word.text) || /^(?:NOUN|PROPN|ADJ|CODE)$/.test(tokens[head + 1]?.pos ?? '')) return
