@@ -1,23 +1,18 @@
 // The README's demo command, run as a user runs it.
 import t from 'tap'
 import { Redis } from 'ioredis'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ROOT, startProcess } from '@flashcards/test-support'
 import { readApkg } from '@flashcards/test-support/apkg'
 import { TEST_REDIS_URL } from '@flashcards/test-support/redis'
 
-const ROOT = join(import.meta.dirname, '..')
-
-function runDemo(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['scripts/run.mjs', 'demo'], { cwd: ROOT, env })
-    let output = ''
-    child.stdout.on('data', (d) => (output += d))
-    child.stderr.on('data', (d) => (output += d))
-    child.on('exit', (code) => resolve({ code, output }))
-  })
+/** Runs `node scripts/run.mjs demo` to its end with `env` as its whole environment (and PATH, unless `env` sets one). */
+async function runDemo(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
+  const demo = startProcess('demo', process.execPath, ['scripts/run.mjs', 'demo'], env, { inheritEnv: false })
+  const { code } = await demo.exited
+  return { code, output: demo.output() }
 }
 
 t.test('with no Redis and no redis-server on PATH it explains how to get one and exits 1', async (t) => {

@@ -4,62 +4,16 @@
  * configured only through the environment. Each process is stopped by its PID (SIGTERM, then
  * SIGKILL after a grace period); its output is kept for assertions and failure reports.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { freePort, waitFor } from '@flashcards/test-support'
+import { freePort, startProcess, waitFor, type ManagedProcess } from '@flashcards/test-support'
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const running = new Set<ChildProcess>()
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL')
-})
+export type { ManagedProcess }
 
-export interface ManagedProcess {
-  name: string
-  pid: number
-  /** stdout and stderr so far. */
-  output(): string
-  /** The JSON log lines (pino) printed so far. */
-  logLines(): Record<string, unknown>[]
-  exited(): boolean
-  /**
-   * SIGTERM (a graceful drain), SIGKILL after `graceMs`; resolves once the process is gone, with
-   * how it ended (`signal` is 'SIGKILL' when it did not stop by itself).
-   */
-  stop(graceMs?: number): Promise<{ code: number | null; signal: string | null }>
-}
-
+/**
+ * A node process of the stack, on @flashcards/test-support's process starter: it sees only `env`
+ * (and PATH), as a deployment configures it, and stop() grants it 10 s to drain.
+ */
 function launch(name: string, args: string[], env: Record<string, string>): ManagedProcess {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  running.add(child)
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const gone = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
-  void gone.then(() => running.delete(child))
-  return {
-    name,
-    pid: child.pid!,
-    output: () => output,
-    logLines: () =>
-      output.split('\n').flatMap((line) => {
-        if (!line.startsWith('{')) return []
-        try {
-          return [JSON.parse(line) as Record<string, unknown>]
-        } catch {
-          return []
-        }
-      }),
-    exited: () => child.exitCode !== null || child.signalCode !== null,
-    async stop(graceMs = 10_000) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
-      const ended = await gone
-      clearTimeout(timer)
-      return ended
-    },
-  }
+  return startProcess(name, process.execPath, args, env, { inheritEnv: false, graceMs: 10_000 })
 }
 
 export interface ApiProcess extends ManagedProcess {
@@ -76,7 +30,7 @@ export async function startApi(env: Record<string, string>): Promise<ApiProcess>
     await waitFor(
       'the API to listen',
       async () => {
-        if (proc.exited()) throw new Error(`examples/server.ts exited:\n${proc.output().slice(-2000)}`)
+        if (!proc.alive()) throw new Error(`examples/server.ts exited:\n${proc.output().slice(-2000)}`)
         const res = await fetch(`${base}/orchestrator/metrics`)
         return res.status === 200
       },
@@ -102,7 +56,7 @@ export async function startWorker(kind: 'orchestrator' | 'transcription', env: R
     await waitFor(
       `${kind} worker ${workerId} to start`,
       async () => {
-        if (proc.exited()) throw new Error(`flashcard-workers ${kind} exited:\n${proc.output().slice(-2000)}`)
+        if (!proc.alive()) throw new Error(`flashcard-workers ${kind} exited:\n${proc.output().slice(-2000)}`)
         return proc.logLines().some((line) => line.msg === 'worker started')
       },
       30_000,

@@ -6,13 +6,13 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, LOOPBACK as HOST, startProcess, tailOf, waitFor, type ManagedProcess } from '@flashcards/test-support'
+import { freePort, LOOPBACK as HOST, startProcess, tailOf, waitFor, type ManagedProcess, type ProcessEnd } from '@flashcards/test-support'
 
 /** The example host server (examples/server.ts) as its own process. */
 export interface ApiServer {
   readonly base: string
   readonly proc: ManagedProcess
-  stop(): Promise<void>
+  stop(): Promise<ProcessEnd>
 }
 
 /**

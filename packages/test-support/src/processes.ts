@@ -23,6 +23,12 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   })
 }
 
+/** How a child process ended: its exit code, or the signal that killed it. */
+export interface ProcessEnd {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
 /** A child process whose output is kept in memory, for assertions and for failure messages. */
 export interface ManagedProcess {
   readonly name: string
@@ -30,45 +36,88 @@ export interface ManagedProcess {
   readonly pid: number
   /** Everything it wrote to stdout and stderr so far. */
   output(): string
+  /** The complete JSON log lines (pino) it printed so far, leaving out whatever else it printed. */
+  logLines(): Record<string, unknown>[]
   /** Resolves with the exit code (or the signal name) once it has exited. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  readonly exited: Promise<ProcessEnd>
   alive(): boolean
   signal(signal: NodeJS.Signals): void
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
-  stop(graceMs?: number): Promise<void>
+  /**
+   * SIGTERM (a graceful shutdown), then SIGKILL after `graceMs` (by default the start option's);
+   * resolves once it has exited, with how it ended (`signal` is 'SIGKILL' when it did not stop by
+   * itself).
+   */
+  stop(graceMs?: number): Promise<ProcessEnd>
 }
 
-/** `env` is added to this process's environment (an `undefined` value leaves a variable out). */
-export function startProcess(name: string, command: string, args: string[], env: Record<string, string | undefined>, cwd = ROOT): ManagedProcess {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+export interface StartOptions {
+  /** The working directory (the repository's root by default). */
+  cwd?: string
+  /**
+   * false: the child's environment is `env` plus this process's PATH, nothing else (for a process
+   * configured only through `env`, into which no variable of the test's own environment may leak);
+   * `env` can still replace PATH. By default `env` is added to this process's environment.
+   */
+  inheritEnv?: boolean
+  /** How long stop() waits after SIGTERM before it sends SIGKILL, unless told otherwise (5 s). */
+  graceMs?: number
+}
+
+/** The JSON lines of `output` that are complete (newline-terminated) objects. */
+function jsonLines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .slice(0, -1)
+    .flatMap((line) => {
+      if (!line.startsWith('{')) return []
+      try {
+        return [JSON.parse(line) as Record<string, unknown>]
+      } catch {
+        return []
+      }
+    })
+}
+
+/**
+ * Starts `command` with its stdout and stderr kept. `env` is added to this process's environment
+ * (an `undefined` value leaves a variable out), or with `inheritEnv: false` is all it gets but PATH.
+ * `options` may also be just the working directory.
+ */
+export function startProcess(name: string, command: string, args: string[], env: Record<string, string | undefined>, options: string | StartOptions = {}): ManagedProcess {
+  const { cwd = ROOT, inheritEnv = true, graceMs: defaultGraceMs = 5_000 } = typeof options === 'string' ? { cwd: options } : options
+  const base = inheritEnv ? process.env : { PATH: process.env.PATH }
+  const child = spawn(command, args, { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   if (child.pid === undefined) throw new Error(`${name}: could not spawn ${command}`)
   running.add(child)
   const chunks: Buffer[] = []
   child.stdout.on('data', (data: Buffer) => chunks.push(data))
   child.stderr.on('data', (data: Buffer) => chunks.push(data))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
+  const exited = new Promise<ProcessEnd>((resolveExit) => {
     child.once('exit', (code, signal) => {
       running.delete(child)
       resolveExit({ code, signal })
     })
   })
   const alive = () => child.exitCode === null && child.signalCode === null
+  const output = () => Buffer.concat(chunks).toString('utf8')
   return {
     name,
     child,
     pid: child.pid,
-    output: () => Buffer.concat(chunks).toString('utf8'),
+    output,
+    logLines: () => jsonLines(output()),
     exited,
     alive,
     signal: (signal) => {
       if (alive()) child.kill(signal)
     },
-    async stop(graceMs = 5_000) {
-      if (!alive()) return
+    async stop(graceMs = defaultGraceMs) {
+      if (!alive()) return exited
       child.kill('SIGTERM')
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
-      await exited
+      const end = await exited
       clearTimeout(timer)
+      return end
     },
   }
 }
