@@ -544,6 +544,42 @@ So point A on the map is a harbour. And the Earth has two tidal bulges, um, one 
   },
 )
 
+t.test('a textbook page: its metadata lines, exercise and worked-example sections and case labels make no card; a number the front repeats is no blank', async (t) => {
+  const { cards, chunks } = await cardsOf(
+    `# Glaciers
+
+**Earth Surface Processes, Unit 4**
+*Reading time: 20 minutes*
+
+A glacier is a mass of ice that moves under its own weight. Mixing layers forces compaction of the snow into firn.
+At 1 m per day, a valley glacier moves about 1 km in three years.
+
+- **Ice meets rock**: the ice plucks loose blocks from the valley floor.
+- **Firn**: granular snow that has survived at least one summer melt season.
+- **Ablation**: the loss of ice by melting, sublimation and calving.
+
+## Worked example: the Aletsch Glacier
+
+A hiker measures a stake that has moved 180 m in one year along the glacier tongue.
+
+## Check your understanding
+
+1. Explain why a crevasse forms where the valley steepens.
+2. A glacier retreats 30 m a year for ten years; the snout ends 300 m further up the valley.
+`,
+    { target: 8 },
+  )
+  const text = cards.map((card) => `${card.front} ${card.back}`).join('\n')
+  t.notMatch(text, /Earth Surface Processes|Reading time|hiker|crevasse|snout|retreats/, show(cards))
+  t.notMatch(text, /What is ice meets rock|What does ice meet|What does mixing/i, show(cards))
+  t.notMatch(text, /\{\{c1::1 m\}\}/, `"1 m" with "1 km" beside it is no blank: ${show(cards)}`)
+  t.ok(
+    cards.some((card) => card.back === 'Firn' || card.back === 'Granular snow that has survived at least one summer melt season' || card.back === 'firn'),
+    show(cards),
+  )
+  assertRules(t, cards, chunks)
+})
+
 t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
   const { cards, chunks } = await cardsOf(
     `# Tides

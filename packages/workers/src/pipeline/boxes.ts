@@ -33,6 +33,18 @@ const KEYPOINTS = new Set(['keypoints', 'key-points', 'takeaways', 'summary', 'k
 const PROSE_DIRECTIVES = new Set('note tip important warning caution attention hint admonition seealso danger error callout'.split(' '))
 const SKIPPED_DIRECTIVES = new Set('figure image toctree raw mermaid math glue tableofcontents bibliography'.split(' '))
 
+/**
+ * Sections whose heading says they hold tasks, worked examples or sources rather than the
+ * lesson's facts ("Exercises", "Check your understanding", "Worked example: a /26 subnet",
+ * "3.4 Practice questions", "Further reading"): read as an exercise box.
+ */
+const EXERCISE_HEADING =
+  /^(?:[\d.]+\s+)?(?:exercises?|practice(?: questions| problems| exercises)?|check your understanding|test yourself|self[- ]?(?:assessment|test|check)|quiz(?:zes)?|review questions|questions|problems|homework|assignments?|activit(?:y|ies)|try it(?: yourself)?|worked examples?|example \d+|discussion(?: questions)?|answers?|solutions?|further reading|references|bibliography|sources)\b/i
+
+export function isExerciseHeading(heading: string): boolean {
+  return EXERCISE_HEADING.test(heading.trim())
+}
+
 /** The box a block is in, from the classes of the boxes around it, outermost first. */
 export function boxOf(names: string[]): Box | undefined {
   if (names.length === 0) return undefined

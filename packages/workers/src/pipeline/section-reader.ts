@@ -1,5 +1,5 @@
 import { inlineText, withoutBackticks } from './inline-markup.js'
-import { boxOf, directiveOf, fencedDiv } from './boxes.js'
+import { boxOf, directiveOf, fencedDiv, isExerciseHeading } from './boxes.js'
 import { atxHeading } from '../extract/markdown-heading.js'
 import type { Block, Section, Span } from './normalise.js'
 
@@ -14,6 +14,7 @@ interface OpenBox {
 // MyST: `(label)=` targets, `:option: value` lines of a directive, link definitions.
 const MYST_MARKUP = /^\s*\([\w.:-]+\)=\s*$|^\s*:[\w-]+:(?:\s|$)|^\s{0,3}\[[^\]]+\]:\s/
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(\S.*)?$/
+const LABEL_LINE = /^(\*\*|__|\*|_)(?![*_\s])[^*_]{1,100}(?<![.!?\s])\1$/
 const BREAK = /^\s*(?:<!--.*-->|-{3,}|\*{3,})\s*$/
 
 /**
@@ -153,7 +154,8 @@ export class SectionReader {
   }
 
   private withBox<T extends Block>(block: T): T {
-    const where = boxOf(this.boxes.map((open) => open.name))
+    const exercise = this.headingStack.some(isExerciseHeading) ? ['exercise'] : []
+    const where = boxOf([...this.boxes.map((open) => open.name), ...exercise])
     return where ? { ...block, box: where } : block
   }
 
@@ -174,6 +176,13 @@ export class SectionReader {
 
   private flushParagraph(): void {
     if (this.paragraph.length === 0) return
+    // "**Personal Finance Foundations, Module 1**" over "*Estimated time: 30 minutes*": lines wholly in
+    // emphasis without a full stop are a subtitle or the page's metadata, not a statement.
+    if (this.paragraph.every((line) => LABEL_LINE.test(line))) {
+      this.paragraph = []
+      this.takeSpan()
+      return
+    }
     const { text, terms } = inlineText(this.paragraph.join(' '))
     const where = this.takeSpan()
     if (text !== '') this.current().blocks.push(this.withBox({ kind: 'paragraph', text, terms, ...where }))

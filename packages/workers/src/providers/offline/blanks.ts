@@ -127,8 +127,13 @@ export function chooseBlank(
   candidates.push(...ordered.map((text) => ({ text, kind: 'phrase' as const })))
   // A path or a file name in code is the example's own data, not something to recall (C15).
   const verbs = new Set(sentence.tokens.filter((token) => token.pos === 'VERB' || token.pos === 'AUX').map((token) => token.text))
+  // "**Hypertension**: thresholds vary …": a label before a clause of its own is the context, not the fact (a glossary's definitions never get here).
+  const label = /^([^:]{1,60}):\s/.exec(sentence.text)?.[1]
   const worth = candidates.filter(
-    (blank) => (blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text)) && (avoid === undefined || !containsWord(avoid.toLowerCase(), blank.text.toLowerCase())),
+    (blank) =>
+      !(blank.kind === 'term' && blank.text === label) &&
+      (blank.kind !== 'code' || !/\/|^`[\w-]+\.\w{2,4}`$/.test(blank.text)) &&
+      (avoid === undefined || !containsWord(avoid.toLowerCase(), blank.text.toLowerCase())),
   )
   return worth.find(
     (blank) =>

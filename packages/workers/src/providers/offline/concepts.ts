@@ -23,7 +23,7 @@ const MIN_SENTENCE_CHARS = 25
  * state: no card can stand alone on them.
  */
 const LEANS_ON_CONTEXT =
-  /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|as such|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|be sure|welcome|he|she|i)\b/i
+  /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|as such|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|be sure|welcome|he|she|i|called|known as|also (?:called|known)|named)\b/i
 const STORY =
   /\b(?:(?:it's|that's|this is|which is) why|you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:today|tonight|this (?:morning|afternoon|week|session|lecture|class|talk)),? (?:it's|it is|I|I'm|we|we're|you|you'll)|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
@@ -242,10 +242,10 @@ function standalone(sentence: string): string | undefined {
       .concat(/\bby \w+ing\b/.test(text) ? [...text.matchAll(/\s(?=and \w+ing\s)/g)].map((match) => match.index) : [])
       .filter((index) => index >= MIN_SENTENCE_CHARS && index < MAX_SENTENCE_CHARS)
     if (cuts.length === 0) return undefined
-    // "…, still without energy": the cut leaves no adverb dangling ("…, still.").
+    // "…, still without energy", "…, simply because …": the cut leaves no adverb dangling ("…, still.").
     text = `${text
       .slice(0, Math.max(...cuts))
-      .replace(/,?\s+(?:still|also|even|only|just|then|and|or|but)$/i, '')
+      .replace(/,?\s+(?:still|also|even|only|just|then|and|or|but)$|,\s+\w+ly$/i, '')
       .replace(/,$/, '')}.`
   }
   // "Alfred Wegener proposed continental drift in 1912, but nobody believed him, because he …": the

@@ -34,7 +34,8 @@ const MEANING = /\s(?:is|are|should be|must be)\s+['"‘“]?([\w-]+(?:\s[\w-]+)
 /** "Electronegativity measures how strongly …": the sentence says what its subject is for. */
 const MEASURES = /^(?:(?:an?|the)\s+)?(`[^`]+`|[^\s,;:()]+(?:\s+[^\s,;:()]+){0,3})\s+(?:measures|quantifies|describes how|is defined as|is the study of)\s+\S/i
 /** A predicate that identifies by rank ("the most electronegative element") makes a cloze, not a "What is X?". */
-const SUPERLATIVE = /^(?:most|least|only|first|last|(?:larg|small|high|low|fast|slow|strong|weak|great|long|short)est)\b/i
+/** "the largest …", "the usual reference": a rank or a habit among others, not what the subject is. */
+const SUPERLATIVE = /^(?:most|least|only|first|last|usual|normal|standard|preferred|default|commonest|(?:larg|small|high|low|fast|slow|strong|weak|great|long|short)est)\b/i
 const ALSO_KNOWN = /\b(?:also known as|also called|aka|or simply)\s+(?:an?\s+|the\s+)?((?:`[^`]+`|[^\s,;:.)]+)(?:\s+[^\s,;:.)]+){0,3})/
 const STANDS_FOR =
   /^(?:(?:In|According to|Under|By) [^,]{1,40},\s+)?(`[^`]+`|[A-Z][\w-]{1,15})\s+(?:stands for|is short for|is an abbreviation (?:for|of))\s+(?:an?\s+|the\s+)?([^.,;:()]{3,60})/
@@ -48,11 +49,26 @@ function glossaryEntry(sentence: Sentence, marked: Set<string>): Definition | un
   const entry = GLOSSARY.exec(sentence.text)
   const term = entry?.[1]?.trim()
   if (!entry || !term || !marked.has(term.replace(/^`|`$/g, '').toLowerCase())) return undefined
+  // "**Continent meets continent**: neither plate sinks …": a label holding a verb names a case, not a term.
+  if (!term.startsWith('`') && holdsFiniteVerb(term, sentence)) return undefined
   const answer = predicateOf(entry[2]!, sentence, true)
-  // A description that is a clause ("it copies …") or opens on a verb says what the term does, not what it is.
   const first = sentence.tokens.find((token) => token.text === entry[2]!.split(/\s+/)[0])
+  // "**Hypertension**: thresholds vary by guideline": a clause with a subject of its own says nothing of what the label is.
+  if (answer && /^(?:NOUN|DET|ADJ|PROPN|NUM)$/.test(first?.pos ?? '') && holdsFiniteVerb(answer, sentence)) return undefined
+  // A description that is a clause ("it copies …") or opens on a verb says what the term does, not what it is.
   if (!answer || GENERIC_TAIL.test(answer) || /^(?:VERB|AUX|PRON)$/.test(first?.pos ?? '')) return { term }
   return { term, question: `What is ${asked(term, sentence)}?`, answer }
+}
+
+/** Whether `phrase` holds a verb in a tense ("meets", "vary", "is"), not a participle ("deposited") or an infinitive ("to store"). */
+function holdsFiniteVerb(phrase: string, sentence: Sentence): boolean {
+  const inPhrase = new Set(phrase.split(/\s+/).map((word) => word.replace(/[^\p{L}'-]/gu, '')))
+  return sentence.tokens.some((token, index) => {
+    if (!inPhrase.has(token.text) || /^to$/i.test(sentence.tokens[index - 1]?.text ?? '')) return false
+    if (token.pos === 'AUX') return true
+    const word = token.text.toLowerCase()
+    return token.pos === 'VERB' && !/(?:ing|ed|en)$/.test(word) && (word === token.lemma || (word.endsWith('s') && !word.endsWith('ss')))
+  })
 }
 
 /** "The Mid-Atlantic Ridge is the classic example of a divergent boundary.": the example is the fact, asked by its category. */
@@ -237,7 +253,7 @@ function bareDefinitionIn(sentence: Sentence): Definition | undefined {
  * the predicate's first clause, at most 8 words; a comma after an adjective lists adjectives and
  * does not end it.
  */
-const SERIES = /^,\s+(?:[\p{L}-]+,\s+)*(?:and|or)\s+[\p{L}-]+/u
+const SERIES = /^,\s+(?:[\p{L}-]+,\s+)*[\p{L}-]+,?\s+(?:and|or)\s+[\p{L}-]+/u
 
 function predicateOf(predicate: string, sentence: Sentence, shortened = false): string | undefined {
   const adjective = (word: string) => sentence.tokens.some((token) => token.text === word && token.pos === 'ADJ')

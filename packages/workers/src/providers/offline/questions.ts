@@ -44,6 +44,8 @@ export function questionOf(sentence: Sentence, context: QuestionContext): Questi
   const modifier = (token: Token, index: number) => token.pos === 'VERB' && tokens[index + 1]?.pos === 'NOUN' && index > 0
   if (!subject.every((token, index) => SUBJECT.has(token.pos) || modifier(token, index)) || !NOUN_END.has(subject[subject.length - 1]!.pos)) return undefined
   if (POINTING.test(subject[0]!.text) || subject.every((token) => token.pos !== 'CODE' && isGeneric(token))) return undefined
+  // "Mixing types forces coercion": a gerund opens a subject with its own object, which the model reads as the verb.
+  if (/ing$/i.test(subject[0]!.text) && subject[0]!.pos !== 'CODE') return undefined
   const verb = tokens[verbAt]!
   const auxiliary = agreement(verb)
   if (!auxiliary || WEAK_VERBS.has(verb.text.toLowerCase()) || WEAK_VERBS.has(verb.lemma) || !context.canBeVerb(verb.lemma)) return undefined
@@ -99,7 +101,8 @@ function objectAt(tokens: Token[], at: number): string | undefined {
   if (tokens[end]?.text === 'of') return undefined
   // "include `mean`, `median` …", "prescribe diverging lenses, with negative power, to correct …": the
   // first of a list, or an object whose purpose follows, is not the whole answer.
-  if (tokens[end]?.text === ',' || tokens[end]?.pos === 'CCONJ') return undefined
+  // "Ice meets rock: the ice plucks …": a label before a colon is a heading of what follows, not a statement.
+  if (tokens[end]?.text === ',' || tokens[end]?.text === ':' || tokens[end]?.pos === 'CCONJ') return undefined
   return tokens
     .slice(at, end)
     .map((token) => token.text)
