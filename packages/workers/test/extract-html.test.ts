@@ -144,6 +144,12 @@ t.test('a definition list reads as a glossary, <dfn> marks its term, and an <asi
   t.notMatch(text, /adverts/, 'an aside that is no box stays page furniture')
 })
 
+t.test('a superscript is a power: 2<sup>h</sup> reads 2^h, not 2h', async (t) => {
+  const { markdown } = await htmlToMarkdown('<p>A subnet with <i>h</i> host bits has 2<sup><i>h</i></sup> addresses, and a square metre is 1 m<sup>2</sup>.</p>')
+  t.match(markdown, /has 2\^\*h\* addresses/)
+  t.match(markdown, /1 m\^2\./)
+})
+
 t.test('code blocks: language from the usual classes, text verbatim, fence longer than any run of backticks', async (t) => {
   const convert = async (html: string) => (await htmlToMarkdown(html)).markdown
   t.equal(await convert('<pre class="sourceCode bash"><code class="sourceCode bash">ls -F\n</code></pre>'), '```bash\nls -F\n```', "Pandoc's sourceCode class")

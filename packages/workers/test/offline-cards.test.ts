@@ -580,6 +580,43 @@ A hiker measures a stake that has moved 180 m in one year along the glacier tong
   assertRules(t, cards, chunks)
 })
 
+t.test(
+  'a law lesson: a case name is one blank and its year no blank; a condition after "unless" is never cut off; one of three things, a count announced and a story in quotes make no card',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(
+      `---
+title: Misrepresentation
+objectives:
+  - "Apply the test for reliance to a problem question."
+  - "Use the remedies table to advise a claimant."
+---
+
+# Misrepresentation
+
+A misrepresentation is a false statement of fact that induces a party to enter a contract.
+Silence is not a misrepresentation: Keates v Cadogan [1851].
+A statement of opinion made in the course of negotiations is generally not actionable, unless the person giving it had special knowledge that the other side lacked.
+Fraud, negligence and innocence mark the three kinds of misrepresentation.
+The courts apply two tests.
+On Monday, Ravi asks: "Is the car really rust-free?".
+The claimant may rescind the contract, which puts both parties back in their original positions.
+`,
+      { target: 8 },
+    )
+    const backs = cards.map((card) => card.back)
+    const text = cards.map((card) => `${card.front} ${card.back}`).join('\n')
+    t.ok(backs.includes('Keates v Cadogan'), show(cards))
+    t.notOk(backs.includes('1851'), show(cards))
+    // Cut before "unless", the sentence would say opinions are never actionable.
+    t.notOk(
+      cards.some((card) => /generally not actionable/.test(card.front) && !/unless/.test(card.front)),
+      show(cards),
+    )
+    t.notMatch(text, /\{\{c1::(?:Fraud|negligence|innocence)\}\}|two tests|Ravi|problem question|remedies table/, show(cards))
+    assertRules(t, cards, chunks)
+  },
+)
+
 t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
   const { cards, chunks } = await cardsOf(
     `# Tides

@@ -71,6 +71,8 @@ export function markdownService(Turndown: typeof TurndownService, codeBlocks: st
   rule('definitionList', 'dl', (content) => `\n\n${trimNewlines(content)}\n\n`)
   // <dfn> marks the term its sentence defines, as italic does in Markdown lessons.
   rule('definedTerm', 'dfn', (content) => (content.trim() === '' ? '' : `*${content.trim()}*`))
+  // "2<sup>h</sup>" is a power: "2^h", not "2h".
+  rule('superscript', 'sup', (content) => (content.trim() === '' ? '' : `^${content.trim()}`))
   rule('tableCell', ['th', 'td'], (content) => ` ${content.replace(/\s+/g, ' ').trim().replaceAll('|', '\\|')} |`)
   rule('tableRow', 'tr', (content, row) => {
     if (!isFirstRow(row)) return `\n|${content}`

@@ -27,14 +27,15 @@ export interface Section {
 export interface NormalisedDocument {
   name: string
   title: string | undefined
-  /** Front-matter key points and objectives: statements the author marked as essential. */
+  /** Front-matter key points: statements the author marked as essential. */
   keypoints: string[]
   /** Where the front matter holding them stands. */
   keypointsSpan?: Span
   sections: Section[]
 }
 
-const KEYPOINT_KEYS = ['keypoints', 'key_points', 'keyPoints', 'key-points', 'objectives', 'learning_objectives', 'takeaways']
+/** Front-matter lists of the lesson's facts. Objectives ("Create vectors with `c()`") say what to practise, not what is true: no key points. */
+const KEYPOINT_KEYS = ['keypoints', 'key_points', 'keyPoints', 'key-points', 'takeaways']
 
 /** Turns any extracted document into sections of typed blocks, the shape chunking works on. */
 export function normaliseDocument(source: SourceDocument): NormalisedDocument {

@@ -48,7 +48,7 @@ const QUANTIFIERS = new Set(
 )
 const MAX_BLANK_WORDS = 4
 const UNIT_WORDS =
-  '%|percent|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion|(?:kilo|centi|milli)?(?:met(?:re|er)s?|grams?|lit(?:re|er)s?)|degrees?|km|cm|mm|kg|mg|g|ml|°[CF]|kelvin|light-years?|volts?|watts?|joules?|newtons?|hertz|Hz|kHz|MHz|GHz|tonnes?|miles?|feet|inches?|pounds?|calories?|kcal|mph|km/h'
+  '%|percent|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion|(?:kilo|centi|milli)?(?:met(?:re|er)s?|grams?|lit(?:re|er)s?)|degrees?|km|cm|mm|kg|mg|g|ml|°[CF]|kelvin|light-years?|volts?|watts?|joules?|newtons?|hertz|Hz|kHz|MHz|GHz|tonnes?|miles?|feet|inches?|pounds?|calories?|kcal|mph|km/h|January|February|March|April|June|July|August|September|October|November|December'
 const UNIT = `(?:${UNIT_WORDS}|[kKMGT]B|mL)`
 // A clock time or a ratio ("10:00", "3:1") is one value: never split at its colon.
 const NUMBER = new RegExp(`(?<![\\w.$:-])(?:\\d{1,2}:\\d{2}|\\d{4}s|\\d[\\d,.]*(?:\\s?${UNIT})?)(?![\\w:/]|\\.\\d)`)
@@ -96,9 +96,13 @@ export function chooseBlank(
   const candidates: Blank[] = [...termBlanks(sentence, marked)]
   // A formula ("$\mu$") is notation, not a name to recall.
   for (const token of sentence.tokens) if (token.pos === 'CODE' && !token.text.startsWith('$')) candidates.push({ text: token.text, kind: 'code' })
+  // "Fisher v Bell", "Thomas v Thomas": a case name is one name, cited as the authority for its rule, before a term known from elsewhere.
+  for (const name of sentence.text.match(/\b[A-Z][\w'’]+(?: [A-Z][\w'’]+)? v\.? [A-Z][\w'’]+(?: [A-Z][\w'’]+)?/g) ?? [])
+    candidates.push({ text: name.replace(/^(?:In|On|At|By|As|See|Under|From|Since|After|Before|The|An?)\s+/, ''), kind: 'phrase' })
   // A number is the news of its sentence ("target an inflation rate of about {{two percent}}"), before a term known from elsewhere.
-  const number = NUMBER.exec(sentence.text) ?? SPELLED_QUANTITY.exec(sentence.text)
-  if (number && !/^\d$/.test(number[0])) candidates.push({ text: compoundQuantity(sentence.text, number).replace(/[.,]$/, ''), kind: 'number' })
+  // A lone digit ("8 host bits", "step 2") is mostly a count of the example; the first number past it may be the fact.
+  const number = [...sentence.text.matchAll(new RegExp(NUMBER.source, 'g'))].find((match) => !/^\d$/.test(match[0])) ?? SPELLED_QUANTITY.exec(sentence.text)
+  if (number) candidates.push({ text: compoundQuantity(sentence.text, number).replace(/[.,]$/, ''), kind: 'number' })
   // "C to E flat is three semitones": a count written out, stated as what the subject is or has, is the fact.
   const count = number ? null : STATED_COUNT.exec(sentence.text)
   if (count) candidates.push({ text: count[1]!, kind: 'number' })
@@ -147,19 +151,29 @@ export function chooseBlank(
  * away (R7). A marked term or code outside the list may still be the blank.
  */
 function enumerated(text: string, blank: Blank, verbs: ReadonlySet<string>): boolean {
-  const items = text
+  const parts = text
     .replace(/[.!]$/, '')
+    // "up to and including dismissal" is one phrase, no list.
+    .replace(/\bup to and including\b/gi, 'up to including')
     .split(/,\s*|;\s*|:\s*|\s(?=(?:and|or)\s)/)
-    .map((part) => part.replace(/^(?:and|or)\s+/, '').trim())
+    // "`$1`, `$2`, etc., refer to …": "etc." closes an open series; it is no item of it.
+    .filter((part) => !/^(?:etc\.?|and so on|and so forth)$/i.test(part.trim()))
+  const items = parts.map((part) => part.replace(/^(?:and|or)\s+/, '').trim())
   const short = (item: string | undefined) => item !== undefined && item.split(/\s+/).length <= 3
   let longest = 0
   let inList = false
   for (let first = 0; first < items.length; first++) {
     let last = first
     while (short(items[last + 1])) last++
+    // "Table salt, water and {{copper wire}} owe …": the item after "and" that closes the run runs on into the clause after the list.
+    const tail = last > first && /^(?:and|or)\s/.test(parts[last + 1]?.trim() ?? '') ? items[last + 1] : undefined
     // "… include spelt, rye, …": the list's first item ends the lead-in before it.
-    const size = last - first + 1 + (short(items[first]) && first > 0 ? 1 : 0)
-    if (size >= 4 && items.slice(first, last + 1).some((item) => item === blank.text || item.endsWith(` ${blank.text}`))) inList = true
+    const size = last - first + 1 + (short(items[first]) && first > 0 ? 1 : 0) + (tail === undefined ? 0 : 1)
+    const member =
+      items.slice(first, last + 1).some((item) => item === blank.text || item.endsWith(` ${blank.text}`)) ||
+      (tail !== undefined && (tail === blank.text || tail.startsWith(`${blank.text} `)))
+    // One of three or more things is a pick, not the fact; three values ("3.44, 3.16 and 3.04") may each be one.
+    if (member && size >= (blank.kind === 'phrase' ? 3 : 4)) inList = true
     longest = Math.max(longest, size)
     first = last
   }
@@ -173,7 +187,7 @@ function enumerated(text: string, blank: Blank, verbs: ReadonlySet<string>): boo
 }
 
 /** "An aggregation such as {{`mean`}} or `sum`": an example is one pick of many, not the fact (R7). */
-const EXAMPLE_LEAD = /\b(?:such as|like|e\.g\.|for example|for instance|including),?\s([^;:.()]{0,40})$/i
+const EXAMPLE_LEAD = /\b(?:such as|like|e\.g\.|for example|for instance|including),?\s((?:[^;:.()]|\.(?=\d)){0,40})$/i
 
 /** "A star like the Sun ends its life as a {{white dwarf}}": a verb after the example ends it. */
 function exampleOf(before: string, verbs: ReadonlySet<string>): boolean {
@@ -192,6 +206,9 @@ function aside(text: string, phrase: string): boolean {
   const at = wordIndex(text, phrase)
   const open = text.lastIndexOf('(', at)
   if (open >= 0 && text.lastIndexOf(')', at) < open) return true
+  // "Fisher v Bell [1961]": a citation in square brackets is the source's data.
+  const bracket = text.lastIndexOf('[', at)
+  if (bracket >= 0 && text.lastIndexOf(']', at) < bracket) return true
   const concession = CONCESSION.exec(text)
   return concession !== null && at < concession[0].length
 }
@@ -216,7 +233,7 @@ function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
   // A marked term or a compound quantity ("twelve hours and twenty-five minutes") is one answer of a few more words.
   if (isWeakBlank(blank.text) || blank.text.split(/\s+/).length > MAX_BLANK_WORDS + (blank.kind === 'term' || blank.kind === 'number' ? 2 : 0)) return false
   // "{{C}} up to E is a major third": a single letter in prose is a label of the example, not its fact.
-  if (blank.kind === 'phrase' && /^\p{L}$/u.test(blank.text)) return false
+  if (blank.kind !== 'code' && /^\p{L}$/u.test(blank.text)) return false
   // A phrase holding a linking verb the model read as a noun ("chemists call") is no term.
   if (blank.kind === 'phrase' && words(blank.text).some((word) => WEAK_VERBS.has(word))) return false
   const at = wordIndex(sentence.text, blank.text)
@@ -228,7 +245,7 @@ function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
   // "from {{one month}} to the next": a count in a fixed phrase is no fact.
   if (/^\s+to (?:the next|another)\b/.test(sentence.text.slice(at + blank.text.length))) return false
   // "whatever their {{consequences}}": a phrase owned by a pronoun's referent hides half a reference.
-  if (blank.kind === 'phrase' && /\b(?:their|its|his|her)\s+$/i.test(sentence.text.slice(0, at))) return false
+  if (blank.kind === 'phrase' && /\b(?:their|its|his|her)\s+(?:[\w-]+\s+){0,2}$/i.test(sentence.text.slice(0, at))) return false
   // "Git's {{functions}}": one plain noun its owner's name qualifies says little; "Arkwright's {{water frame}}" names a thing.
   if (blank.kind === 'phrase' && !/\s/.test(blank.text) && /['’]s\s+$/.test(sentence.text.slice(0, at))) return false
   // "the {{denser}} oceanic plate": a word before an adjective and its noun modifies them, whatever the model tagged it.

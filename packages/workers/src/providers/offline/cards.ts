@@ -179,7 +179,9 @@ function withKnownTerm(concept: Concept, known: string[]): Concept | undefined {
     concept.term.startsWith('`') ||
     /\d/.test(concept.term) ||
     isQuantity(concept.term) ||
-    isSpelledCount(concept.term)
+    isSpelledCount(concept.term) ||
+    // A case name ("Keates v Cadogan") is the authority the sentence cites: the point of a law lesson's sentence.
+    / v\.? [A-Z]/.test(concept.term)
   )
     return concept
   for (const candidate of known) {

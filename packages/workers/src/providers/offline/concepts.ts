@@ -23,7 +23,7 @@ const MIN_SENTENCE_CHARS = 25
  * state: no card can stand alone on them.
  */
 const LEANS_ON_CONTEXT =
-  /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|as such|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|be sure|welcome|he|she|i|called|known as|also (?:called|known)|named)\b/i
+  /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|as such|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|be sure|welcome|he|she|i|meanwhile|afterwards|suddenly|eventually|called|known as|also (?:called|known)|named)\b/i
 const STORY =
   /\b(?:(?:it's|that's|this is|which is) why|you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:today|tonight|this (?:morning|afternoon|week|session|lecture|class|talk)),? (?:it's|it is|I|I'm|we|we're|you|you'll)|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
@@ -35,7 +35,7 @@ const FIRST_PERSON = /\b(?:I|I'm|I've|my|me)\b/
 /** A learning objective ("Explain the purpose of …") says what to learn, not the fact itself. */
 const OBJECTIVE = /^(?:explain|describe|identify|list|understand|know|recogni[sz]e|compare|define|outline|summari[sz]e|discuss|name|state|apply|demonstrate|distinguish|learn)\b/i
 /** Questions, lead-ins to a list, cheers ("Congratulations, you have finished!") and fragments. */
-const NOT_A_STATEMENT = /[?:!]$|^[^A-Z`"']/
+const NOT_A_STATEMENT = /[?:!]$|^[^A-Z`"']|[?!]["”']/
 
 /**
  * Stage A without a model: every sentence of the chunk that can stand alone, with the word a
@@ -235,7 +235,8 @@ function standalone(sentence: string): string | undefined {
       // "…: sensory memory, short-term memory, | and long-term memory": the last item of a series is no clause.
       .filter((index) => !lastItem(text, index))
     // A cut inside a later clause ("…, and it happens | without any effort") leaves that clause without its point.
-    const phrases = [...text.matchAll(/\s(?=(?:whereas|rather than|without|because|unless|even if)\s)|\s(?=\((?:for example|e\.g\.|i\.e\.|see)\b)/g)]
+    // Never before "unless": "there is no contract | unless the parties intended …" would say the opposite.
+    const phrases = [...text.matchAll(/\s(?=(?:whereas|rather than|without|because|even if)\s)|\s(?=\((?:for example|e\.g\.|i\.e\.|see)\b)/g)]
       .map((match) => match.index)
       .filter((index) => !clauses.some((clause) => clause < index))
     const cuts = [...clauses, ...phrases]
@@ -260,6 +261,10 @@ function standalone(sentence: string): string | undefined {
 const ANNOUNCED_COUNT =
   /\b(?:two|three|four|five|six|seven|several|a few|many|a number of|various) (?:[\w-]+ )?(?:causes|types|kinds|ways|reasons|steps|parts|things|groups|categories|factors|forms|stages|classes|principles|rules|components|elements|methods|approaches|aspects|features|uses|conditions|questions|options|phases|levels|sorts|varieties|families|sources|effects|main ones)\.?$/i
 
+/** "The courts apply two presumptions.": a short sentence whose object is a count of things names them in the sentences after it. */
+const COUNTED_OBJECT =
+  /^(?:\S+ ){1,4}(?!(?:is|are|was|were|within|in|for|after|before|by|of|about|over|under|than|to|at|every|per) )\S+ (?:two|three|four|five|six|seven|eight|nine|ten|several) (?:[\w-]+ )?[\w-]+s\.$/i
+
 /** Whether ", and …" at `index` opens the last item of a series: a short item after another comma. */
 function lastItem(text: string, index: number): boolean {
   const item = /^,\s(?:and|or)\s([^,;:]*)/.exec(text.slice(index))?.[1]
@@ -278,9 +283,11 @@ function stands(sentence: string): string | undefined {
   const main = text.replace(CONDITION, '')
   // "Production costs are the most important.": a superlative without its noun leans on the sentence before.
   if (/\bthe (?:most|least) [\w-]+\.?$/.test(text)) return undefined
+  // "Buying a coffee is enough.": enough for what the sentence before says.
+  if (/\b(?:is|are|was|were) (?:not )?(?:enough|sufficient|required|needed)\.?$/.test(text)) return undefined
   // "The standard example is …", "The main tool is …": the example or tool of something said before.
   if (
-    /^The (?:[\w-]+ )?(?:example|problem|reason|answer|result|idea|point|question|difference|trick|catch|key|goal|solution|tool|way|method|approach|cause|aim|purpose|rule|exception|advantage|disadvantage|benefit|drawback|option|choice|effect|risk|limit|limitation|challenge|lesson|task) (?:is|was)\b/.test(
+    /^The (?:[\w-]+ ){0,2}(?:example|problem|reason|answer|result|idea|point|question|difference|trick|catch|key|goal|solution|tool|way|method|approach|cause|aim|purpose|rule|exception|advantage|disadvantage|benefit|drawback|option|choice|effect|risk|limit|limitation|challenge|lesson|task) (?:is|was)\b/.test(
       text,
     )
   )
@@ -288,7 +295,7 @@ function stands(sentence: string): string | undefined {
   // "Sometimes it is called …" that no sentence before resolved: the pronoun names something unknown.
   if (/^(?:sometimes|often|usually|typically|generally|normally|also|occasionally|now|then|still|thus|again),? (?:it|they|this|these)\b/i.test(text)) return undefined
   // "Economists distinguish two broad causes.": a count of a category announces what follows; it states nothing itself.
-  if (ANNOUNCED_COUNT.test(text)) return undefined
+  if (ANNOUNCED_COUNT.test(text) || COUNTED_OBJECT.test(text)) return undefined
   // "…, so you could do" or "…, it is" over a code block or a formula: a lead-in whose colon the author left out.
   if (/\b(?:(?:could|can|would|might|should|may) do|(?:it|this|they) (?:is|are|becomes|gives|reads))\.?$/.test(text)) return undefined
   if (

@@ -270,6 +270,8 @@ function predicateOf(predicate: string, sentence: Sentence, shortened = false): 
   clause = withoutSubordinate(clause)
   // "the central figure of this tradition": an answer that points elsewhere cannot stand alone (C9).
   if (/\b(?:this|these|those|its|their|it|they)\b/i.test(clause)) return undefined
+  // "the object JavaScript uses to represent that "later"": a demonstrative "that" points back too.
+  if (/\bthat\s+["“'‘]/i.test(clause)) return undefined
   const count = clause.split(/\s+/).filter(Boolean).length
   if (count < 2 || count > 8) return undefined
   return clause.charAt(0).toUpperCase() + clause.slice(1)
@@ -293,6 +295,8 @@ function withoutAside(subject: string): string {
 /** A "What is X called?" reads well only when X is one plain noun phrase that names its own referent. */
 function canAskAbout(described: string): boolean {
   if (/\b(?:is|are|what)\b/.test(described) || NOT_A_TERM.test(described) || RELATIVE_HEAD.test(described)) return false
+  // "What is a stack called?": one plain noun says too little to pin down one answer (R2); the cloze keeps the sentence.
+  if (/^(?:(?:an?|the)\s+)?[a-z-]+$/.test(described)) return false
   if (!/^[`a-z]/.test(described)) return false
   return !/^\w*ly\b|^(?:sometimes|often|usually|also|then|now|when|if|because|although|while|since|as|after|before|once|unless|until|where)\b/i.test(described)
 }
