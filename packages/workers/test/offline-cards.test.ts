@@ -617,6 +617,43 @@ The claimant may rescind the contract, which puts both parties back in their ori
   },
 )
 
+t.test(
+  'a table: each cell is asked by its row and column (a unit column names the unit, a comparison table asks each property of each thing); yes/no cells, question rows and data samples make nothing',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(
+      `# Soils
+
+Soil forms over thousands of years as rock weathers and organisms add organic matter.
+
+| Soil property | Typical value | Unit |
+|---|---|---|
+| Particle size of clay | below 0.002 | mm |
+| Particle size of sand | 0.05 to 2 | mm |
+| Organic matter in topsoil | 1 to 6 | % |
+
+| Feature | Clay soil | Sandy soil |
+|---|---|---|
+| Drainage | Slow | Fast |
+| Nutrient retention | High | Low |
+| Warms in spring? | Yes | No |
+
+| sample_id | depth_cm | ph |
+|---|---|---|
+| 1 | 10 | 6.5 |
+| 2 | 20 | 6.8 |
+`,
+      { target: 12 },
+    )
+    const asked = Object.fromEntries(cards.filter((card) => card.type === 'basic').map((card) => [card.front, card.back]))
+    t.equal(asked['What is the typical value of particle size of clay, in mm?'], 'below 0.002', show(cards))
+    t.equal(asked['What is the drainage of the clay soil?'], 'Slow', show(cards))
+    t.equal(asked['What is the nutrient retention of the sandy soil?'], 'Low', show(cards))
+    const text = cards.map((card) => `${card.front} ${card.back}`).join('\n')
+    t.notMatch(text, /warms in spring|sample_id|depth_cm|6\.5|\bYes\b/i, show(cards))
+    assertRules(t, cards, chunks)
+  },
+)
+
 t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
   const { cards, chunks } = await cardsOf(
     `# Tides

@@ -95,5 +95,7 @@ export function renderBlock(block: Block): string {
       return block.items.map((item) => `- ${item}`).join('\n')
     case 'code':
       return `\`\`\`${block.lang ?? ''}\n${block.text}\n\`\`\``
+    case 'table':
+      return [block.header, block.header.map(() => '---'), ...block.rows].map((cells) => `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`).join('\n')
   }
 }

@@ -13,6 +13,8 @@ export type Block =
   | { kind: 'paragraph'; text: string; terms: MarkedTerm[]; box?: Box; span?: Span }
   | { kind: 'list'; items: string[]; terms: MarkedTerm[]; ordered?: boolean; box?: Box; span?: Span }
   | { kind: 'code'; text: string; lang: string | undefined; box?: Box; span?: Span }
+  /** A pipe table: its header cells and rows, each cell plain text like a paragraph's. */
+  | { kind: 'table'; header: string[]; rows: string[][]; box?: Box; span?: Span }
   | { kind: 'cue'; text: string; start: number; end: number }
 
 /** Where a block stands in its document's extracted text: character offsets, end exclusive. */

@@ -15,6 +15,9 @@ interface OpenBox {
 const MYST_MARKUP = /^\s*\([\w.:-]+\)=\s*$|^\s*:[\w-]+:(?:\s|$)|^\s{0,3}\[[^\]]+\]:\s/
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(\S.*)?$/
 const LABEL_LINE = /^(\*\*|__|\*|_)(?![*_\s])[^*_]{1,100}(?<![.!?\s])\1$/
+/** A GFM pipe table: a row of cells, and under its header the delimiter row ("| --- | :---: |"). */
+const TABLE_ROW = /^\s*\|.*\|\s*$/
+const TABLE_DELIMITER = /^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$/
 const BREAK = /^\s*(?:<!--.*-->|-{3,}|\*{3,})\s*$/
 
 /**
@@ -75,6 +78,7 @@ export class SectionReader {
       this.openHeading(heading.level, heading.text)
       return i
     }
+    if (TABLE_ROW.test(line) && TABLE_DELIMITER.test(this.lines[i + 1] ?? '')) return this.readTable(i)
     const item = LIST_ITEM.exec(line)
     if (item) {
       this.flushParagraph()
@@ -114,6 +118,24 @@ export class SectionReader {
     const where: Span = [this.lineStart[opened]!, this.lineStart[closed]! + this.lines[closed]!.length]
     if (text !== '' && directive !== 'skip') this.current().blocks.push(this.withBox({ kind: 'code', text, lang: info || undefined, span: where }))
     return i
+  }
+
+  /** A pipe table from line `i` (its header; the delimiter row under it) to the last row; returns that row's index. */
+  private readTable(i: number): number {
+    this.flush()
+    let last = i + 1
+    while (TABLE_ROW.test(this.lines[last + 1] ?? '')) last++
+    const cells = (line: string) =>
+      line
+        .trim()
+        .replace(/^\||\|$/g, '')
+        .split(/(?<!\\)\|/)
+        .map((cell) => inlineText(cell.replaceAll('\\|', '|')).text.trim())
+    const header = cells(this.lines[i]!)
+    const rows = this.lines.slice(i + 2, last + 1).map(cells)
+    const span: Span = [this.lineStart[i]!, this.lineStart[last]! + this.lines[last]!.length]
+    this.current().blocks.push(this.withBox({ kind: 'table', header, rows, span }))
+    return last
   }
 
   private readMathLine(i: number): number {

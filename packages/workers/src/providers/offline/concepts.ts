@@ -12,6 +12,7 @@ import { stepConcepts } from './steps.js'
 import { canBeVerb, type Analyser, type Sentence, type Token } from './nlp.js'
 import { namedAfterDescription, resolveLeadingPronoun } from './references.js'
 import { withSpokenParagraphs } from './speech.js'
+import { tableConcepts } from './tables.js'
 
 type Draft = Omit<Concept, 'chunk_id'>
 
@@ -60,6 +61,7 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
     if ('box' in block && block.box === 'exercise') return
     const next = blocks[index + 1]
     if (block.kind === 'paragraph' && next?.kind === 'code') concepts.push(...commandFor(block.text, next.text, analyse))
+    if (block.kind === 'table') concepts.push(...tableConcepts(block, names))
     if (block.kind === 'list' && block.ordered && previous?.kind === 'paragraph') {
       const leadIn = analyse(previous.text).pop()?.text
       if (leadIn) concepts.push(...stepConcepts(leadIn, block.items, analyse, topic))
@@ -142,6 +144,7 @@ function proseOf(block: Block): { text: string; terms: MarkedTerm[] }[] {
       // Items that are sentences are read one by one; "- `ls`" or "- Sourcetree" is no statement.
       return block.items.map((item) => ({ text: item, terms: block.terms.filter((term) => item.includes(term.text)) }))
     case 'code':
+    case 'table':
       return []
   }
 }
