@@ -687,6 +687,14 @@ Tide tables help people plan, access and compare safe sailing times.
 
 t.test('lint: "a list" on a front asks for no enumeration, "List the …" does; "mean" may be a blank, "means" may not; "a classic example of" defines nothing', async (t) => {
   t.same(lintCard({ type: 'cloze', front: 'The {{c1::`append`}} method adds one item to the end of a list.', back: '`append`' }), [])
+  // Symbol answers fold to nothing: compared raw, the start and end markers of a conflict are two facts (C13), not one.
+  const marker = (symbol: string, where: string) => ({
+    type: 'cloze' as const,
+    front: `{{c1::\`${symbol}\`}}: Indicates the ${where} of the lines that had a merge conflict.`,
+    back: `\`${symbol}\``,
+  })
+  t.notOk(sameFact(marker('<<<<<<<', 'start'), marker('>>>>>>>', 'end')))
+  t.ok(sameFact(marker('<<<<<<<', 'start'), marker('<<<<<<<', 'beginning')))
   t.same(lintCard({ type: 'basic', front: 'List the three measures of centre.', back: 'Mean' }), ['C6'])
   t.same(lintCard({ type: 'basic', front: 'What are the four steps of version control?', back: 'Snapshot' }), ['C6'])
   t.same(lintCard({ type: 'cloze', front: 'The {{c1::mean}} is the sum of all values divided by their number.', back: 'mean' }), [])

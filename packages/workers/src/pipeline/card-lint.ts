@@ -158,6 +158,13 @@ export function lintCard(card: LintableCard, source?: string): CheckId[] {
 }
 
 /** Whether `card` shows any answer of `other` (on its front or as its own answer). */
+/** The answer as compared: folded like C11, a symbol-only answer (`<<<<<<<` vs `>>>>>>>`) raw, since folding empties both. */
+function answerKey(card: LintableCard): string {
+  const answer = answersOf(card).join(' ')
+  const folded = comparable(answer).trim()
+  return folded === '' ? answer.replace(/\s+/g, ' ').trim() : folded
+}
+
 function names(card: LintableCard, other: LintableCard): boolean {
   const text = `${questionOf(card)} ${answersOf(card).join(' ')}`
   return answersOf(other).some((answer) => isVerbatim(answer, text))
@@ -178,7 +185,7 @@ export function sameFact(a: LintableCard, b: LintableCard): boolean {
   if (differentSteps(a, b)) return false
   const frontA = new Set(contentStems(questionOf(a)))
   const frontB = new Set(contentStems(questionOf(b)))
-  const sameAnswer = comparable(answersOf(a).join(' ')) === comparable(answersOf(b).join(' '))
+  const sameAnswer = answerKey(a) === answerKey(b)
   if (sameAnswer) {
     const shorter = frontA.size <= frontB.size ? frontA : frontB
     const longer = shorter === frontA ? frontB : frontA
