@@ -654,6 +654,39 @@ Soil forms over thousands of years as rock weathers and organisms add organic ma
   },
 )
 
+t.test(
+  'plain-text notes: a line in capitals or a short title alone is a heading, not a sentence; a leading clause with a pronoun, a linking verb and "maps X to Y" give no card',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(
+      {
+        name: 'notes.txt',
+        content: {
+          format: 'text',
+          text: `Week 3 handout
+
+OPPORTUNITY COST
+
+The opportunity cost of a choice is the value of the best alternative given up.
+If it is ignored, decisions look cheaper than they are.
+A price index maps baskets of goods to single numbers.
+Demand becomes more elastic over time.
+Sunk costs are costs that cannot be recovered, whatever is decided next.
+`,
+        },
+      },
+      { target: 6 },
+    )
+    const text = cards.map((card) => `${card.front} ${card.back}`).join('\n')
+    t.notMatch(text, /Week 3|OPPORTUNITY COST|If it is ignored|What does a price index map|What does demand become/, show(cards))
+    t.ok(
+      cards.some((card) => /opportunity cost/i.test(card.back)),
+      show(cards),
+    )
+    t.equal(chunks.size > 0 && [...chunks.values()].some((chunk) => chunk.startsWith('OPPORTUNITY COST')), true, 'the capitals line heads its section')
+    assertRules(t, cards, chunks)
+  },
+)
+
 t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
   const { cards, chunks } = await cardsOf(
     `# Tides

@@ -23,7 +23,8 @@ const CLOZE = /\{\{c(\d+)::(.+?)(?:::[^}]*)?\}\}/g
 export const WEAK_VERBS = new Set(
   `is are was were be been being has have had uses use used allows allow allowed tells tell told means meant called call calls
   shows show showed makes make made gives give gave lets let takes take took does do did can could will would should may might must
-  get gets got need needs needed contains contain contained provides provide provided helps help helped`.split(/\s+/),
+  get gets got need needs needed contains contain contained provides provide provided helps help helped
+  become becomes became seem seems seemed remain remains remained stay stays stayed`.split(/\s+/),
 )
 /** Vague adjectives and adverbs of frequency or degree: never the fact a blank should hide. */
 const VAGUE = new Set(

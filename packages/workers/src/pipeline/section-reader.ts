@@ -73,7 +73,7 @@ export class SectionReader {
     if (fence) return this.readFence(i, fence[1]!, fence[2] ?? '')
     // Display math ("$$ … $$") is a formula, kept verbatim like code, never read as prose.
     if (/^\s*\$\$/.test(line)) return /^\s*\$\$.+\$\$\s*$/.test(line) ? this.readMathLine(i) : this.readFence(i, '$$', 'math')
-    const heading = this.headings ? atxHeading(line) : undefined
+    const heading = this.headings ? atxHeading(line) : this.plainHeading(i)
     if (heading) {
       this.openHeading(heading.level, heading.text)
       return i
@@ -99,6 +99,19 @@ export class SectionReader {
     }
     this.extend(i)
     return i
+  }
+
+  /**
+   * In plain text, a line standing alone between blank lines is a heading when it is in capitals
+   * ("PRICE ELASTICITY OF DEMAND") or a short title without a full stop ("Lecture 4 notes").
+   */
+  private plainHeading(i: number): { level: number; text: string } | undefined {
+    const line = this.lines[i]!.trim()
+    const alone = (this.lines[i - 1] ?? '').trim() === '' && (this.lines[i + 1] ?? '').trim() === ''
+    if (!alone || this.list) return undefined
+    const capitals = /\p{Lu}/u.test(line) && !/\p{Ll}/u.test(line) && /\p{L}{2,}/u.test(line) && line.length <= 80
+    const title = /^\p{Lu}[^.!?:;]{0,48}[^\s.!?:;,]$/u.test(line) && line.split(/\s+/).length <= 6
+    return capitals || title ? { level: 2, text: line } : undefined
   }
 
   /** A fence at line `i`: an admonition opens a prose box; anything else is a code block up to its closing fence. */

@@ -27,6 +27,8 @@ const LEANS_ON_CONTEXT =
   /^(?:another|it|its|his|her|their|this|that|these|those|they|them|here|there|such|so|but|and|or|also|then|thus|hence|however|therefore|as such|now|next|finally|first|second|similarly|instead|otherwise|both|for (?:example|instance)|in (?:this|that|these|those|both|such|the (?:previous|next|latter|former))|in (?:each|either|all) (?:cases?|situations?)|the (?:first|second|third|fourth|last|former|latter) (?:is|are|one|kind|type|reason|step)|as (?:we|you)|let|let's|note|remember|try|see|click|press|select|choose|scroll|navigate|open|run|type|go|make sure|be sure|welcome|he|she|i|meanwhile|afterwards|suddenly|eventually|called|known as|also (?:called|known)|named)\b/i
 const STORY =
   /\b(?:(?:it's|that's|this is|which is) why|you(?: have|'ve) now|the \w+ (?:above|below)|(?:shown|listed|given|seen) (?:above|below)|(?:of|among) these|she'll|he'll|she's|he's|she|he|you will|you'll|you might|you (?:just |don't |do not )?want|we|we'll|we've|we're|we'd|our|let's|the following|as shown|(?<!(?:year|month|week|day|hour|minute|decade|century|centuries)s? )earlier|later on|previous(?:ly)?|(?:this|next|last|following|previous)(?: few)? (?:lesson|episode|section|chapter|example|exercise|tutorial|course|page|book)s?|here|please|make sure|(?:today|tonight|this (?:morning|afternoon|week|session|lecture|class|talk)),? (?:it's|it is|I|I'm|we|we're|you|you'll)|(?:will be|is|are) (?:covered|discussed|explained|introduced|described) (?:in|later|below|next))\b/i
+/** "If it is less than 1, …", "Because they …": a pronoun in a leading clause names something of an earlier sentence. */
+const LEADING_PRONOUN = /^(?:if|when|because|although|since|as|once|unless|while|after|before) (?:it|this|that|they|these|those|he|she)\b/i
 const CONDITION = /^(?:If|When|Once|After) (?:we|you) [^,;]{3,80}, (?=[a-z`])(?!which|that|and|or|but)/
 /** GUI click paths are no knowledge worth a card (R12): "click "Open"", "the "Execute SQL" tab". */
 const GUI = /\b(?:click(?:s|ed|ing)?|double-click|button|menu|dialog|toolbar|checkbox|drop-?down|(?:check|tick|untick|uncheck) the box)\b|"[^"]{1,30}" tab\b/i
@@ -286,6 +288,8 @@ function stands(sentence: string): string | undefined {
   const main = text.replace(CONDITION, '')
   // "Production costs are the most important.": a superlative without its noun leans on the sentence before.
   if (/\bthe (?:most|least) [\w-]+\.?$/.test(text)) return undefined
+  // "One example is the `cd` command": an example of something said before.
+  if (/^(?:One|An|Another) (?:example|instance|case|reason|way|option)s? (?:is|are|of)\b/.test(text)) return undefined
   // "Buying a coffee is enough.": enough for what the sentence before says.
   if (/\b(?:is|are|was|were) (?:not )?(?:enough|sufficient|required|needed)\.?$/.test(text)) return undefined
   // "The standard example is …", "The main tool is …": the example or tool of something said before.
@@ -304,6 +308,7 @@ function stands(sentence: string): string | undefined {
   if (
     NOT_A_STATEMENT.test(text) ||
     LEANS_ON_CONTEXT.test(main) ||
+    LEADING_PRONOUN.test(text) ||
     RELATIVE_HEAD.test(text) ||
     STORY.test(main) ||
     // "us" in lower case only: "the US Federal Reserve" names a country.

@@ -317,5 +317,7 @@ export function isTermPhrase(phrase: string, sentence: Sentence, tagged = true):
   if (!tagged) return !words.some((word) => /^(?:is|are|was|were|be|that|which|who|and|or|by|to|in|it|they|them|he|she|we|you)$/i.test(word))
   const tags = words.map((word) => sentence.tokens.find((token) => token.text === word.replace(/[^\w-]+$/, ''))?.pos ?? 'X')
   const last = tags[tags.length - 1]
-  return tags.every((tag) => TERM_POS.has(tag)) && (last === 'NOUN' || last === 'PROPN' || last === 'X' || last === 'CODE')
+  // "price elasticity of demand": "of" may join two nouns inside a term.
+  const inside = (index: number) => words[index]!.toLowerCase() === 'of' && index > 0 && index < words.length - 1
+  return tags.every((tag, index) => TERM_POS.has(tag) || inside(index)) && (last === 'NOUN' || last === 'PROPN' || last === 'X' || last === 'CODE')
 }

@@ -55,6 +55,7 @@ function analyse(nlp: WinkMethods, paragraph: string): Sentence[] {
       return code ? { text: codes[Number(code[1])] ?? value, pos: 'CODE', lemma: value } : { text: value, pos: tags[i] ?? 'X', lemma: lemmas[i] ?? value.toLowerCase() }
     })
     repairNounAfterArticle(tokens)
+    repairVerbAfterSingular(tokens)
     repairVerbless(tokens)
     const out = sentence.out()
     const found = masked.indexOf(out, cursor)
@@ -142,6 +143,23 @@ function repairNounAfterArticle(tokens: Token[]): void {
     if (!word || word.pos !== 'VERB' || /(?:ing|ed)$/i.test(word.text) || /^(?:NOUN|PROPN|ADJ|CODE)$/.test(tokens[head + 1]?.pos ?? '')) return
     tokens[head] = { ...word, pos: 'NOUN' }
     if (tokens[head - 1]!.pos === 'ADV') tokens[head - 1] = { ...tokens[head - 1]!, pos: 'ADJ' }
+  })
+}
+
+/**
+ * "of a good/ADJ responds/NOUN to …": a plural after "a" cannot be its noun, so it is the verb and
+ * the word before it the noun ("a few items" is a count, not a noun).
+ */
+function repairVerbAfterSingular(tokens: Token[]): void {
+  tokens.forEach((token, article) => {
+    if (!/^(?:a|an)$/i.test(token.text)) return
+    let head = article + 1
+    while (tokens[head]?.pos === 'ADJ' && !/^(?:few|couple|dozen|lot|great|good many|hundred|thousand|million)$/i.test(tokens[head]!.text)) head++
+    const word = tokens[head]
+    const plural = word?.pos === 'NOUN' && /[^su]s$/i.test(word.text) && word.lemma !== word.text.toLowerCase()
+    if (!plural || head === article + 1 || tokens[head - 1]!.pos !== 'ADJ') return
+    tokens[head - 1] = { ...tokens[head - 1]!, pos: 'NOUN' }
+    tokens[head] = { ...word, pos: 'VERB' }
   })
 }
 

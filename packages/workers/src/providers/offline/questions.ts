@@ -103,8 +103,12 @@ function objectAt(tokens: Token[], at: number): string | undefined {
   // first of a list, or an object whose purpose follows, is not the whole answer.
   // "Ice meets rock: the ice plucks …": a label before a colon is a heading of what follows, not a statement.
   if (tokens[end]?.text === ',' || tokens[end]?.text === ':' || tokens[end]?.pos === 'CCONJ') return undefined
-  // "converts light energy into chemical energy": what follows "into" completes the object.
-  if (/^(?:into|onto)$/i.test(tokens[end]?.text ?? '')) return undefined
+  // "converts light energy into chemical energy", "maps keys to values": what follows "into" or "to" completes the object.
+  if (
+    /^(?:into|onto)$/i.test(tokens[end]?.text ?? '') ||
+    (/^to$/i.test(tokens[end]?.text ?? '') && (/^(?:NOUN|DET|ADJ|PROPN|NUM|CODE)$/.test(tokens[end + 1]?.pos ?? '') || /[^s]s$/.test(tokens[end + 1]?.text ?? '')))
+  )
+    return undefined
   // "The courts apply two presumptions.": a count of things the next sentences name is no answer.
   if (/^(?:two|three|four|five|six|seven|eight|nine|ten|several|many|some)$/i.test(phrase[0]!.text)) return undefined
   return tokens
