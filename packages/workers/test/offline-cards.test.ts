@@ -687,6 +687,23 @@ Sunk costs are costs that cannot be recovered, whatever is decided next.
   },
 )
 
+t.test('of two terms marked alike, the one the predicate states is the blank', async (t) => {
+  const { cards, chunks } = await cardsOf(
+    `# Le passé composé
+
+In the passé composé, *finir* becomes *fini* and *vendre* becomes *vendu*.
+The auxiliary *être* is used with *aller*, and the participle then agrees with the subject.
+`,
+    { target: 2 },
+  )
+  t.same(
+    cards.map((card) => card.back),
+    ['fini', 'aller'],
+    show(cards),
+  )
+  assertRules(t, cards, chunks)
+})
+
 t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
   const { cards, chunks } = await cardsOf(
     `# Tides

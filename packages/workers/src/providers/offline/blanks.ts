@@ -215,7 +215,10 @@ function aside(text: string, phrase: string): boolean {
 
 function termBlanks(sentence: Sentence, terms: MarkedTerm[]): Blank[] {
   const blanks: Blank[] = []
-  for (const term of [...terms].sort((a, b) => MARK_ORDER[a.mark] - MARK_ORDER[b.mark])) {
+  // "*Comer* becomes *comí*": of two terms marked alike, the one the predicate states is the news; the subject is what it is said of.
+  const verb = sentence.text.search(/\s(?:is|are|was|were|becomes?|became|has|have|means?|gives?|makes?|takes?|uses?|returns?)\s/)
+  const predicate = (term: MarkedTerm) => (verb > 0 && sentence.text.toLowerCase().indexOf(term.text.toLowerCase(), verb) > verb ? 0 : 1)
+  for (const term of [...terms].sort((a, b) => MARK_ORDER[a.mark] - MARK_ORDER[b.mark] || predicate(a) - predicate(b))) {
     const text = term.mark === 'code' ? `\`${term.text}\`` : term.text
     // "Facilitated diffusion" opens a sentence as "facilitated diffusion" stands in the text; "block boxes" is "block box".
     const found = term.mark === 'code' ? termAt(sentence.text, text) : termAt(sentence.text.toLowerCase(), text.toLowerCase())
