@@ -42,10 +42,11 @@ t.test('measureQuality counts accuracy, duplicates, near-duplicates and answer l
         card('basic', 'What does ls do?', 'Invents files'),
       ],
     },
-    { module_id: 'm2', target: 4, cards: [card('basic', 'What connects commands?', 'Pipes')] },
+    { module_id: 'm2', target: 4, words: 205, cards: [card('basic', 'What connects commands?', 'Pipes')] },
   ])
   t.equal(report.cards, 5)
   t.equal(report.count_accuracy, (1 + 0.25) / 2)
+  t.equal(report.count_accuracy_sized, 1, 'a module under 400 words is held to no count')
   t.equal(report.modules_on_target, 0.5)
   t.equal(report.grounding_rate, 4 / 5)
   t.equal(report.duplicate_rate, 1 / 5)

@@ -55,6 +55,7 @@ export function forQuality(module: CourseModule, result: ModuleResult, target: n
   return {
     module_id: module.module_id,
     target,
+    words: module.words,
     cards: result.cards.map((card) => ({
       type: card.type,
       front: card.front,

@@ -94,8 +94,8 @@ export function renderTable(results: Record<string, any>): string {
       const q = byProvider.offline
       if (!q) continue
       rows.push([
-        `  offline ${course}: count / lint / grounded`,
-        `${pct(q.count_accuracy)} / ${pct(q.lint_flagged_rate)} / ${pct(q.grounding_rate)}`,
+        `  offline ${course}: count (400+ words; all) / lint / grounded`,
+        `${pct(q.count_accuracy_sized ?? q.count_accuracy)} (${pct(q.count_accuracy)}) / ${pct(q.lint_flagged_rate)} / ${pct(q.grounding_rate)}`,
         q.coverage ? `coverage ${q.coverage.matched}/${q.coverage.references}` : '',
         '',
         '≥ 95 / ≤ 10 / 100 %',

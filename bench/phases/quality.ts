@@ -7,7 +7,7 @@ import type { BenchContext } from '../lib/context.js'
 import { forQuality, generate, loadCourse } from '../lib/course.js'
 import { startFakeLlm } from '../lib/fake-llm.js'
 import { ROOT } from '../lib/process.js'
-import { covers, measureQuality, type ModuleCards, type QualityReport } from '../lib/quality.js'
+import { COUNT_BAR_WORDS, covers, measureQuality, type ModuleCards, type QualityReport } from '../lib/quality.js'
 import { referencesOf } from '../lib/references.js'
 
 export const QUALITY_TARGET = 10
@@ -66,7 +66,7 @@ export async function qualityPhase(ctx: BenchContext): Promise<QualityResults> {
 export function row(report: QualityReport): string {
   const coverage = report.coverage ? `, coverage ${report.coverage.matched}/${report.coverage.references}` : ''
   return (
-    `${report.cards} cards, count ${pct(report.count_accuracy)}, grounded ${pct(report.grounding_rate)}, lint-flagged ${pct(report.lint_flagged_rate)}, ` +
+    `${report.cards} cards, count ${pct(report.count_accuracy_sized)} (modules of ${COUNT_BAR_WORDS}+ words; all ${pct(report.count_accuracy)}), grounded ${pct(report.grounding_rate)}, lint-flagged ${pct(report.lint_flagged_rate)}, ` +
     `same-fact ${pct(report.same_fact_rate)} (reverse pairs ${report.reverse_pairs}), weak blanks ${pct(report.weak_blank_rate)}, stem leak ${pct(report.stem_leak_rate)}, ` +
     `long fronts ${pct(report.long_front_rate)}, misdefinitions ${pct(report.misdefinition_rate)}, C8 ${report.checks.C8 ?? 0}, C9 ${report.checks.C9 ?? 0}, C10 ${report.checks.C10 ?? 0}${coverage}`
   )
