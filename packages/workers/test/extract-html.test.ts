@@ -146,7 +146,7 @@ t.test('a definition list reads as a glossary, <dfn> marks its term, and an <asi
 
 t.test('a superscript is a power: 2<sup>h</sup> reads 2^h, not 2h', async (t) => {
   const { markdown } = await htmlToMarkdown('<p>A subnet with <i>h</i> host bits has 2<sup><i>h</i></sup> addresses, and a square metre is 1 m<sup>2</sup>.</p>')
-  t.match(markdown, /has 2\^\*h\* addresses/)
+  t.match(markdown, /has 2\^h addresses/)
   t.match(markdown, /1 m\^2\./)
 })
 

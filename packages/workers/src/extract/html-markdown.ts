@@ -72,7 +72,11 @@ export function markdownService(Turndown: typeof TurndownService, codeBlocks: st
   // <dfn> marks the term its sentence defines, as italic does in Markdown lessons.
   rule('definedTerm', 'dfn', (content) => (content.trim() === '' ? '' : `*${content.trim()}*`))
   // "2<sup>h</sup>" is a power: "2^h", not "2h".
-  rule('superscript', 'sup', (content) => (content.trim() === '' ? '' : `^${content.trim()}`))
+  rule('superscript', 'sup', (_content, sup) => {
+    // Its plain text: emphasis inside an exponent ("2<sup><i>h</i></sup>") would leave stray asterisks.
+    const power = (sup.textContent ?? '').replace(/\s+/g, ' ').trim()
+    return power === '' ? '' : `^${power}`
+  })
   rule('tableCell', ['th', 'td'], (content) => ` ${content.replace(/\s+/g, ' ').trim().replaceAll('|', '\\|')} |`)
   rule('tableRow', 'tr', (content, row) => {
     if (!isFirstRow(row)) return `\n|${content}`

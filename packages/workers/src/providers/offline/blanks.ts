@@ -101,7 +101,9 @@ export function chooseBlank(
     candidates.push({ text: name.replace(/^(?:In|On|At|By|As|See|Under|From|Since|After|Before|The|An?)\s+/, ''), kind: 'phrase' })
   // A number is the news of its sentence ("target an inflation rate of about {{two percent}}"), before a term known from elsewhere.
   // A lone digit ("8 host bits", "step 2") is mostly a count of the example; the first number past it may be the fact.
-  const number = [...sentence.text.matchAll(new RegExp(NUMBER.source, 'g'))].find((match) => !/^\d$/.test(match[0])) ?? SPELLED_QUANTITY.exec(sentence.text)
+  // Numbers inside code ("`/24`") belong to the code.
+  const prose = sentence.text.replace(/`[^`]*`/g, (code) => ' '.repeat(code.length))
+  const number = [...prose.matchAll(new RegExp(NUMBER.source, 'g'))].find((match) => !/^\d$/.test(match[0])) ?? SPELLED_QUANTITY.exec(prose)
   if (number) candidates.push({ text: compoundQuantity(sentence.text, number).replace(/[.,]$/, ''), kind: 'number' })
   // "C to E flat is three semitones": a count written out, stated as what the subject is or has, is the fact.
   const count = number ? null : STATED_COUNT.exec(sentence.text)

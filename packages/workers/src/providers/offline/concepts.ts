@@ -290,6 +290,8 @@ function stands(sentence: string): string | undefined {
   if (/\bthe (?:most|least) [\w-]+\.?$/.test(text)) return undefined
   // "One example is the `cd` command": an example of something said before.
   if (/^(?:One|An|Another) (?:example|instance|case|reason|way|option)s? (?:is|are|of)\b/.test(text)) return undefined
+  // "… uses to represent that "later"": a demonstrative before a quote points at words of an earlier sentence.
+  if (/\bthat\s+["“]/.test(text)) return undefined
   // "Buying a coffee is enough.": enough for what the sentence before says.
   if (/\b(?:is|are|was|were) (?:not )?(?:enough|sufficient|required|needed)\.?$/.test(text)) return undefined
   // "The standard example is …", "The main tool is …": the example or tool of something said before.
