@@ -6,7 +6,7 @@ import t from 'tap'
 import { createRequire } from 'node:module'
 import { extractText, ExtractionError, HTML_LIMITS, htmlToMarkdown } from '../src/extract/index.js'
 import { normaliseDocument } from '../src/pipeline/normalise.js'
-import { makeWordDocument, wordParagraph, wordRun } from './fixtures/documents.js'
+import { makeWordDocument, wordParagraph, wordRun, wordTable } from './fixtures/documents.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const page = (body: string, title = 'Lesson') => `<!doctype html><html><head><title>${title}</title><style>p { color: red }</style></head><body>${body}</body></html>`
@@ -212,6 +212,110 @@ t.test('a Word document: code styles become code blocks, bold and italic stay', 
       '```\nx = 1\n```',
     ].join('\n\n'),
   )
+})
+
+t.test('a Word document: paragraphs in list styles without Word numbering become lists, nested by level', async (t) => {
+  const style = (name: string) => ({ name, type: 'paragraph' as const })
+  const bytes = await makeWordDocument(
+    [
+      wordParagraph('Soil', 'Heading1'),
+      wordParagraph('A soil sample holds three parts:'),
+      wordParagraph('mineral grains', 'ListBullet'),
+      wordParagraph('sand, the coarsest', 'ListBullet2'),
+      wordParagraph('clay, the finest', 'ListBullet2'),
+      wordParagraph('organic matter', 'ListBullet'),
+      wordParagraph('pore space', 'ListBullet'),
+      wordParagraph('To measure its texture:'),
+      wordParagraph('Dry the sample.', 'ListNumber'),
+      wordParagraph('Sieve out the gravel.', 'ListNumber'),
+      wordParagraph('Shake the rest in water.', 'ListNumber'),
+      wordParagraph('Indented, as Word shows an unnumbered list paragraph.', 'ListParagraph'),
+      wordParagraph('From LibreOffice:'),
+      wordParagraph('a bulleted item', 'List1'),
+      wordParagraph('a numbered item', 'Numbering1'),
+      wordParagraph('Continued text under the item.', 'ListContinue'),
+    ],
+    {
+      Heading1: style('heading 1'),
+      ListBullet: style('List Bullet'),
+      ListBullet2: style('List Bullet 2'),
+      ListNumber: style('List Number'),
+      ListParagraph: style('List Paragraph'),
+      List1: style('List 1'),
+      Numbering1: style('Numbering 1'),
+      ListContinue: style('List Continue'),
+    },
+  )
+  const doc = await extractText(bytes, { filename: 'soil.docx' })
+  t.equal(
+    doc.text,
+    [
+      '# Soil',
+      'A soil sample holds three parts:',
+      '- mineral grains\n  - sand, the coarsest\n  - clay, the finest\n- organic matter\n- pore space',
+      'To measure its texture:',
+      '1. Dry the sample.\n2. Sieve out the gravel.\n3. Shake the rest in water.',
+      '- Indented, as Word shows an unnumbered list paragraph.',
+      'From LibreOffice:',
+      '- a bulleted item',
+      '1. a numbered item',
+      'Continued text under the item.',
+    ].join('\n\n'),
+  )
+  const blocks = normaliseDocument({ name: 'soil.docx', content: doc }).sections.flatMap((section) => section.blocks)
+  t.match(
+    blocks.filter((block) => block.kind === 'list'),
+    [{ items: ['mineral grains', 'sand, the coarsest', 'clay, the finest', 'organic matter', 'pore space'] }, { ordered: true, items: ['Dry the sample.', 'Sieve out the gravel.', 'Shake the rest in water.'] }],
+    'the pipeline reads them as lists, the numbered one in order',
+  )
+})
+
+t.test('a Word document: real Word numbering still decides its lists, whatever the paragraph style', async (t) => {
+  const bytes = await makeWordDocument(
+    [
+      wordParagraph('Boil the water.', 'ListParagraph', { id: 1, level: 0 }),
+      wordParagraph('at sea level, 100 °C', 'ListParagraph', { id: 1, level: 1 }),
+      wordParagraph('Add the pasta.', 'ListParagraph', { id: 1, level: 0 }),
+      wordParagraph('Stir now and then.', 'ListBullet', { id: 1, level: 0 }),
+    ],
+    { ListParagraph: { name: 'List Paragraph', type: 'paragraph' }, ListBullet: { name: 'List Bullet', type: 'paragraph' } },
+    { 1: ['decimal', 'bullet'] },
+  )
+  t.equal((await extractText(bytes, { filename: 'pasta.docx' })).text, '1. Boil the water.\n   - at sea level, 100 °C\n2. Add the pasta.\n3. Stir now and then.')
+})
+
+t.test('a Word table is a GFM pipe table the pipeline reads as a table, with or without a marked header row', async (t) => {
+  for (const header of [false, true]) {
+    const bytes = await makeWordDocument([
+      wordParagraph('Planets'),
+      wordTable(
+        [
+          ['Planet', 'Moons'],
+          ['Mars', '2'],
+          [wordParagraph(`${wordRun('Jupiter', { bold: true })}`), '95 | more'],
+        ],
+        { header },
+      ),
+      wordParagraph('Moons are counted as of 2023.'),
+    ])
+    const doc = await extractText(bytes, { filename: 'planets.docx' })
+    t.equal(doc.text, 'Planets\n\n| Planet | Moons |\n| --- | --- |\n| Mars | 2 |\n| **Jupiter** | 95 \\| more |\n\nMoons are counted as of 2023.', `header row marked: ${header}`)
+    const blocks = normaliseDocument({ name: 'planets.docx', content: doc }).sections.flatMap((section) => section.blocks)
+    t.same(
+      blocks.map((block) => block.kind),
+      ['paragraph', 'table', 'paragraph'],
+    )
+    t.match(
+      blocks.find((block) => block.kind === 'table'),
+      {
+        header: ['Planet', 'Moons'],
+        rows: [
+          ['Mars', '2'],
+          ['Jupiter', '95 | more'],
+        ],
+      },
+    )
+  }
 })
 
 async function refusal(html: string, filename: string): Promise<ExtractionError> {
