@@ -265,7 +265,10 @@ t.test('a Word document: paragraphs in list styles without Word numbering become
   const blocks = normaliseDocument({ name: 'soil.docx', content: doc }).sections.flatMap((section) => section.blocks)
   t.match(
     blocks.filter((block) => block.kind === 'list'),
-    [{ items: ['mineral grains', 'sand, the coarsest', 'clay, the finest', 'organic matter', 'pore space'] }, { ordered: true, items: ['Dry the sample.', 'Sieve out the gravel.', 'Shake the rest in water.'] }],
+    [
+      { items: ['mineral grains', 'sand, the coarsest', 'clay, the finest', 'organic matter', 'pore space'] },
+      { ordered: true, items: ['Dry the sample.', 'Sieve out the gravel.', 'Shake the rest in water.'] },
+    ],
     'the pipeline reads them as lists, the numbered one in order',
   )
 })

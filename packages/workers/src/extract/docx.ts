@@ -65,7 +65,10 @@ export async function extractDocx(bytes: Uint8Array, file: string): Promise<{ te
   const convertImage = mammoth.images.imgElement(async () => ({ src: '' }))
   let html: string
   try {
-    const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, { styleMap: STYLE_MAP, convertImage, transformDocument: numberListStyles })
+    const result = await mammoth.convertToHtml(
+      { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
+      { styleMap: STYLE_MAP, convertImage, transformDocument: numberListStyles },
+    )
     html = result.value
   } catch (err) {
     throw new ExtractionError(file, 'corrupt', `corrupt DOCX: ${(err as Error).message}`, { cause: err })
