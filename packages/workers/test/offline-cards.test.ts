@@ -704,6 +704,28 @@ The auxiliary *être* is used with *aller*, and the participle then agrees with 
   assertRules(t, cards, chunks)
 })
 
+t.test("a word of the module's title is its subject: no cloze hides it, though a definition of it may be asked", async (t) => {
+  const { cards, chunks } = await cardsOf(
+    `# Glaciers
+
+A glacier is a mass of ice that moves under its own weight.
+Every glacier has an accumulation zone, where snow builds up, and an ablation zone, where ice is lost.
+Meltwater under a glacier lets it slide over its bed.
+A tidewater glacier ends in the sea and loses ice by calving.
+`,
+    { target: 6 },
+  )
+  t.notOk(
+    cards.some((card) => card.type === 'cloze' && card.back.toLowerCase() === 'glacier' && !/^A \{\{c1::glacier\}\} is a mass/.test(card.front)),
+    show(cards),
+  )
+  t.ok(
+    cards.some((card) => card.back === 'calving' || card.back === 'tidewater glacier'),
+    show(cards),
+  )
+  assertRules(t, cards, chunks)
+})
+
 t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
   const { cards, chunks } = await cardsOf(
     `# Tides

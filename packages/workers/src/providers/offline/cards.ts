@@ -1,6 +1,6 @@
 import type { CardType } from '@flashcards/queue-core'
-import { MAX_ANSWER_WORDS, isWeakBlank, leaksStem, lintCard, questionOf, sameFact } from '../../pipeline/card-lint.js'
-import { STOP_WORDS, comparable, words } from '../../pipeline/text.js'
+import { MAX_ANSWER_WORDS, isWeakBlank, leaksStem, lintCard, questionOf, sameFact, stem } from '../../pipeline/card-lint.js'
+import { STOP_WORDS, comparable, contentWords, words } from '../../pipeline/text.js'
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
 import { containsWord, isQuantity, isSpelledCount, termAt, wordIndex } from './blanks.js'
@@ -30,7 +30,10 @@ export function offlineCards(request: CardRequest): OfflineCards {
   let rejected = 0
   const known = [...new Set([...moduleTerms(request.chunks), ...definedTerms(request.concepts)])]
   const definitions: { concept: Concept; card: CardDraft }[] = []
-  for (const concept of rank(request.concepts.flatMap((concept) => withKnownTerm(concept, known) ?? []))) {
+  for (const concept of rank(
+    request.concepts.flatMap((concept) => withKnownTerm(concept, known) ?? []),
+    request.titles?.module,
+  )) {
     if (cards.length >= wanted) break
     const source = texts.get(concept.chunk_id)
     // The concept's question first; when it fails a check, its cloze.
@@ -69,12 +72,20 @@ function tierOf(concept: Concept, subject: Set<string>): number {
   return TIER[concept.kind]
 }
 
-function rank(concepts: Concept[]): Concept[] {
+function rank(concepts: Concept[], title?: string): Concept[] {
   const counts = new Map<string, number>()
   for (const concept of concepts) counts.set(key(concept.term), (counts.get(key(concept.term)) ?? 0) + 1)
   // Commands are what a command lesson teaches, however often they recur: never its subject.
   const commands = new Set(concepts.filter((concept) => concept.term.startsWith('`')).map((concept) => key(concept.term)))
-  const subject = new Set([...counts].filter(([term, count]) => count >= 3 && count >= concepts.length * SUBJECT_SHARE && !commands.has(term)).map(([term]) => term))
+  // "Dictionaries": a one-word term that is a word of the module title ("a {{dictionary}} maps …") is what the whole module is about.
+  const titled = new Set(contentWords(title ?? '').map(stem))
+  const named = (term: string) => {
+    const stems = contentWords(term).map(stem)
+    return stems.length === 1 && titled.has(stems[0]!) && !term.startsWith('`')
+  }
+  const subject = new Set(
+    [...counts].filter(([term, count]) => ((count >= 3 && count >= concepts.length * SUBJECT_SHARE) || named(term)) && !commands.has(term)).map(([term]) => term),
+  )
   const chunkOrder = new Map<string, number>()
   const rounds = new Map<string, number>()
   const entries = concepts.map((concept, index) => {
