@@ -712,6 +712,12 @@ A glacier is a mass of ice that moves under its own weight.
 Every glacier has an accumulation zone, where snow builds up, and an ablation zone, where ice is lost.
 Meltwater under a glacier lets it slide over its bed.
 A tidewater glacier ends in the sea and loses ice by calving.
+
+![
+A glacier snout in summer
+](fig/snout.png){
+alt='A photograph of a glacier snout. The meltwater stream is called a proglacial river.'
+}
 `,
     { target: 6 },
   )
@@ -722,6 +728,10 @@ A tidewater glacier ends in the sea and loses ice by calving.
   t.ok(
     cards.some((card) => card.back === 'calving' || card.back === 'tidewater glacier'),
     show(cards),
+  )
+  t.notOk(
+    cards.some((card) => /proglacial|photograph/.test(`${card.front} ${card.back}`)),
+    `a figure's alt text, even in a Pandoc attribute block over several lines, makes no card: ${show(cards)}`,
   )
   assertRules(t, cards, chunks)
 })

@@ -52,9 +52,9 @@ export function inlineText(markdown: string): InlineText {
 function prose(markdown: string, mark: (text: string, kind: TermMark) => string): string {
   return (
     markdown
-      // Images and their alt text say nothing a card should ask.
-      .replace(/!\[[^[\]]*\]\([^()]*\)/g, '')
-      .replace(/\[([^[\]]+)\]\(([^()\s]*)(?:\s[^()]*)?\)/g, (_, label: string, target: string) => (GLOSSARY_TARGET.test(target) ? mark(label, 'glossary') : label))
+      // Images and their alt text say nothing a card should ask, nor does a Pandoc attribute block ("{alt='…'}") after one or a link.
+      .replace(/!\[[^[\]]*\]\([^()]*\)(?:\{[^{}]*\})?/g, '')
+      .replace(/\[([^[\]]+)\]\(([^()\s]*)(?:\s[^()]*)?\)(?:\{[^{}]*\})?/g, (_, label: string, target: string) => (GLOSSARY_TARGET.test(target) ? mark(label, 'glossary') : label))
       // Reference links [label][ref] and shortcut links [Label] whose definition is elsewhere.
       .replace(/\[([^[\]]+)\]\[[^[\]]*\]/g, '$1')
       .replace(/\[([A-Z][A-Z -]{0,60})\](?![(:])/gi, (_, label: string) => mark(label, 'glossary'))
