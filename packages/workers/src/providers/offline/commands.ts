@@ -41,17 +41,18 @@ export function commandOf(code: string): string | undefined {
  * commit?"), or undefined when the sentence is no such lead-in.
  */
 export function purposeQuestion(leadIn: string): string | undefined {
-  const sentence = leadIn.trim()
+  // "To get started with your repository, run the following command … to initialise it": the later purpose is the command's.
+  const sentence = leadIn.trim().replace(/^(?:To|In order to) [^,]{3,60},\s+(?=(?:run|use|type|enter|execute)\s.*\sto\s)/i, '')
   const wish = PURPOSE.exec(sentence)
   const able = wish ? undefined : (ABLE.exec(sentence) ?? DECIDE.exec(sentence) ?? ORDER.exec(sentence) ?? undefined)
-  const raw = wish?.[2] ?? able?.[1]
+  // An aside ("(called 'your_file_name' in this example)") is dropped first: its pointer points into the example, and it often names the command itself.
+  const raw = (wish?.[2] ?? able?.[1])?.replace(/\s*\([^()]*\)/g, '').trim()
   if (raw === undefined) return undefined
   // "To find out what they are": the purpose leans on an earlier sentence (C9); "create a branch
   // and switch to it" names what "it" is.
   // "To compare two specific things": a purpose on a placeholder noun asks nothing precise (R2).
   if (/\b(?:they|this|these|those|that one|things?|stuff|something|anything)\b/i.test(raw) || /^(?:(?!\b(?:an?|the|your)\s).)*\b(?:it|them)\b/i.test(raw)) return undefined
-  // An aside ("(revert to the previous version)") often names the command itself: it would give the answer away.
-  const purpose = raw.replace(/\s*\([^()]*\)/g, '').trim()
+  const purpose = raw
   // "If you want the old version of a file" is a wish, not an infinitive: asked as it stands.
   const infinitive = able !== undefined || wish?.[1] !== undefined || /^(?:(?:Or|And),?\s+)?(?:To|In order to)\b/i.test(sentence)
   const question = infinitive ? `How do you ${purpose}?` : `What do you run if you want ${purpose}?`
