@@ -736,6 +736,22 @@ alt='A photograph of a glacier snout. The meltwater stream is called a proglacia
   assertRules(t, cards, chunks)
 })
 
+t.test('of several numbers, the one the main verb states is the blank', async (t) => {
+  const { cards, chunks } = await cardsOf(
+    `# Loans
+
+A loan charging 5% a year, compounded monthly, has an effective annual rate of about 5.12%.
+`,
+    { target: 1 },
+  )
+  t.same(
+    cards.map((card) => card.back),
+    ['5.12%'],
+    show(cards),
+  )
+  assertRules(t, cards, chunks)
+})
+
 t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
   const { cards, chunks } = await cardsOf(
     `# Tides

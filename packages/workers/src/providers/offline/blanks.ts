@@ -103,7 +103,10 @@ export function chooseBlank(
   // A lone digit ("8 host bits", "step 2") is mostly a count of the example; the first number past it may be the fact.
   // Numbers inside code ("`/24`") belong to the code.
   const prose = sentence.text.replace(/`[^`]*`/g, (code) => ' '.repeat(code.length))
-  const number = [...prose.matchAll(new RegExp(NUMBER.source, 'g'))].find((match) => !/^\d$/.test(match[0])) ?? SPELLED_QUANTITY.exec(prose)
+  const numbers = [...prose.matchAll(new RegExp(NUMBER.source, 'g'))].filter((match) => !/^\d$/.test(match[0]))
+  // "A card charging 18% a year … has an effective rate of about 19.56%": of several numbers, the one the main verb states is the fact.
+  const verb = prose.search(/\s(?:is|are|was|were|has|have|had|becomes?|reaches|reached|equals?)\s/)
+  const number = (verb > 0 ? numbers.find((match) => match.index > verb) : undefined) ?? numbers[0] ?? SPELLED_QUANTITY.exec(prose)
   if (number) candidates.push({ text: compoundQuantity(sentence.text, number).replace(/[.,]$/, ''), kind: 'number' })
   // "C to E flat is three semitones": a count written out, stated as what the subject is or has, is the fact.
   const count = number ? null : STATED_COUNT.exec(sentence.text)
