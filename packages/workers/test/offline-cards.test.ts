@@ -752,6 +752,21 @@ A loan charging 5% a year, compounded monthly, has an effective annual rate of a
   assertRules(t, cards, chunks)
 })
 
+t.test('a reason the sentence opens with holds no blank; "You <verb> …" tells the learner what to do; "The operation …" points back', async (t) => {
+  const { cards, chunks } = await cardsOf(
+    `# Supply
+
+Because supply curves slope upwards, a higher price calls forth a larger quantity supplied.
+You draw each curve with price on the vertical axis.
+The operation is repeated for every market in the region.
+`,
+    { target: 3 },
+  )
+  const text = cards.map((card) => card.front).join('\n')
+  t.notMatch(text, /\{\{c1::supply curves?\}\}|You draw|The operation/, show(cards))
+  assertRules(t, cards, chunks)
+})
+
 t.test('a plain statement without a marked term is asked for its object; verbs and generic nouns are never the blank', async (t) => {
   const { cards, chunks } = await cardsOf(
     `# Tides

@@ -19,6 +19,7 @@ export const GENERIC_NOUNS = new Set(
   answer answers reason reasons problem problems result results step steps word words line lines name names option options amount set
   sort form order look addition instance detail details information data lesson episode chapter section exercise course tutorial
   change changes work progress version versions item items value values member members group groups area areas other others command commands variety sense purpose purposes
+  operation operations process processes procedure procedures method methods technique techniques
   project projects file files feature features folder folders directory code software tool tools user users limitation limitations
   collaborator collaborators contributor contributors vice versa issue issues task tasks matter matters
   bottom top side sides front back inside outside middle edge study studies experiment experiments`.split(/\s+/),
@@ -200,8 +201,11 @@ function exampleOf(before: string, verbs: ReadonlySet<string>): boolean {
   return lead !== null && !lead[1]!.split(/\s+/).some((word) => verbs.has(word))
 }
 
-/** A concession the sentence opens with ("Although SQL reads like English, …") is not what it teaches. */
-const CONCESSION = /^(?:Although|Though|Even though|While|Whereas)\b[^,]{0,120},/
+/**
+ * A concession or a reason the sentence opens with ("Although SQL reads like English, …",
+ * "Because demand curves slope downwards, …") is not what it teaches: its main clause is.
+ */
+const CONCESSION = /^(?:Although|Though|Even though|While|Whereas|Because)\b[^,]{0,120},/
 
 /**
  * Words in parentheses ("(for example, Feature A-1)") are an aside or the example's own data;
