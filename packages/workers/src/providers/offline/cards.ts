@@ -67,8 +67,9 @@ function tierOf(concept: Concept, subject: Set<string>): number {
   // A definition of the subject ("Views are a form of query …") keeps its rank: saying what the subject is is the point.
   if (subject.has(key(concept.term)) && concept.kind !== 'definition') return SUBJECT_TIER
   // A bare count ("60 lines shorter", "1520 files") is mostly the story's data; a quantity with its unit ("1 TB") is a fact.
-  // A fact asked by a question (a table's cell, a statement's object) names what it asks; a bare phrase cloze ranks after it.
-  if (concept.kind === 'fact' && !concept.relation && !isQuantity(concept.term) && !isSpelledCount(concept.term)) return 5
+  // A property of a named thing ("What is the location of the light-dependent reactions?", a table's cell) is a fact like a quantity.
+  const property = /^What (?:is|are) the /.test(concept.relation ?? '')
+  if (concept.kind === 'fact' && !property && !isQuantity(concept.term) && !isSpelledCount(concept.term)) return 5
   return TIER[concept.kind]
 }
 

@@ -110,7 +110,7 @@ function objectAt(tokens: Token[], at: number): string | undefined {
   )
     return undefined
   // "The courts apply two presumptions.": a count of things the next sentences name is no answer.
-  if (/^(?:two|three|four|five|six|seven|eight|nine|ten|several|many|some)$/i.test(phrase[0]!.text)) return undefined
+  if (/^(?:two|three|four|five|six|seven|eight|nine|ten|several|many|some|numerous|various|multiple|countless)$/i.test(phrase[0]!.text)) return undefined
   return tokens
     .slice(at, end)
     .map((token) => token.text)
