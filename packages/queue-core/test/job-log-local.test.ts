@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -65,6 +65,31 @@ t.test('write creates {dir}/{jobId}.json (owner-only); read returns it', async (
   t.same(await store.read('job-local-1'), written)
   t.equal(await store.read('job-local-missing'), undefined)
   t.same(await tempFiles(dir), [], 'no temp file left behind')
+})
+
+t.test('a write is fsynced before its rename unless it says durable: false (an attempt start)', async (t) => {
+  const dir = await tempDir(t)
+  const store = new LocalJobLogStore({ dir, retention: false })
+  const probe = await open(join(dir, 'probe'), 'w')
+  const FileHandle = probe.constructor as { prototype: { sync(): Promise<void> } }
+  await probe.close()
+  const sync = FileHandle.prototype.sync
+  let syncs = 0
+  FileHandle.prototype.sync = function (this: unknown) {
+    syncs++
+    return sync.call(this)
+  }
+  t.teardown(() => {
+    FileHandle.prototype.sync = sync
+  })
+  await store.write(doc('job-durable-1'))
+  t.equal(syncs, 1, 'fsynced by default')
+  await store.write(doc('job-durable-1', { status: 'completed', completedAt: '2025-12-12T00:01:30.000Z' }), { durable: true })
+  t.equal(syncs, 2)
+  await store.write(doc('job-durable-2'), { durable: false })
+  t.equal(syncs, 2, 'not fsynced')
+  t.same(await store.read('job-durable-2'), doc('job-durable-2'), 'written whole all the same')
+  t.same(await tempFiles(dir), [])
 })
 
 t.test('job ids are validated: no path escapes the directory', async (t) => {

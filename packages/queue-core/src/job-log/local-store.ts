@@ -50,9 +50,12 @@ const TEMP_FILE = /^\.[\w-]{1,128}\.[0-9a-f]{8}\.tmp$/
 /**
  * Job logs as `{dir}/{jobId}.json`. Every write goes to a temp file in the same directory, is
  * fsynced, then renamed over the log, so a reader (or a crash) only ever sees the old or the new
- * document, never half of one. Writes of one job through one store object are serialised. The
- * directory is not fsynced: the rename is atomic either way, and after a power cut a log may at
- * worst come back as its previous version, which is not worth a second fsync on every write.
+ * document, never half of one. A write with `durable: false` (an attempt's start, which its end
+ * rewrites) skips the fsync: a killed worker still leaves it whole, and only a power cut could
+ * leave it empty, which the next attempt reads as corrupt and replaces with a warning entry.
+ * Writes of one job through one store object are serialised. The directory is not fsynced: the
+ * rename is atomic either way, and after a power cut a log may at worst come back as its previous
+ * version, which is not worth a second fsync on every write.
  *
  * @example
  *   const store = new LocalJobLogStore({ dir: 'server/tmp/logs', retention: { maxAgeMs: 86_400_000, maxFiles: 500 } })
@@ -84,7 +87,7 @@ export class LocalJobLogStore implements JobLogStore {
 
   async write(doc: JobLogDocument, options?: JobLogWriteOptions): Promise<void> {
     const body = serializeJobLog(doc, options)
-    await this.mutex.run(doc.jobId, () => this.replace(doc.jobId, body))
+    await this.mutex.run(doc.jobId, () => this.replace(doc.jobId, body, options?.durable !== false))
     this.autoPrune()
   }
 
@@ -141,13 +144,13 @@ export class LocalJobLogStore implements JobLogStore {
     await this.pruning
   }
 
-  private async replace(jobId: string, body: string): Promise<void> {
+  private async replace(jobId: string, body: string, durable: boolean): Promise<void> {
     const temp = join(this.dir, `.${jobId}.${randomUUID().slice(0, 8)}.tmp`)
     try {
       const file = await this.createTemp(temp)
       try {
         await file.writeFile(body, 'utf8')
-        await file.sync()
+        if (durable) await file.sync()
       } finally {
         await file.close()
       }

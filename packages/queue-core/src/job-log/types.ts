@@ -40,6 +40,13 @@ export interface JobLogDocument {
 export interface JobLogWriteOptions {
   /** Every value of the document is already redacted (JobLogWriter redacts as it records): not redacted again. */
   redacted?: boolean
+  /**
+   * Default true: the write survives a power cut once it resolves (the local store fsyncs the file
+   * before the rename). `false` for a write the attempt supersedes anyway (its start): it still
+   * survives the worker's own crash, since the page cache outlives the process, only not the
+   * machine's. Stores that are durable by nature (S3) ignore it.
+   */
+  durable?: boolean
 }
 
 /** Where job logs live (`LOG_STORE=local|s3`). Implementations redact before they write. */

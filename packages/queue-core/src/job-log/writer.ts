@@ -116,9 +116,12 @@ export class JobLogWriter {
     this.rawOutputs[name] = (redact({ [name]: value }) as Record<string, unknown>)[name]
   }
 
-  /** Writes what is recorded so far with status `running`, so a long job's log can be read while it runs. */
-  async flush(): Promise<JobLogDocument> {
-    return this.save('running', null, null)
+  /**
+   * Writes what is recorded so far with status `running`, so a long job's log can be read while it
+   * runs. `durable: false` for a write the attempt will rewrite (see {@link JobLogWriteOptions}).
+   */
+  async flush(options: { durable?: boolean } = {}): Promise<JobLogDocument> {
+    return this.save('running', null, null, undefined, options.durable !== false)
   }
 
   /**
@@ -141,7 +144,7 @@ export class JobLogWriter {
     this.open.leave(this.target.jobId)
   }
 
-  private async save(status: JobLogDocument['status'], completedAt: string | null, error: string | null, result: unknown = null): Promise<JobLogDocument> {
+  private async save(status: JobLogDocument['status'], completedAt: string | null, error: string | null, result: unknown = null, durable = true): Promise<JobLogDocument> {
     const entries = [...this.entries]
     if (this.dropped > 0) {
       entries.push({
@@ -169,7 +172,7 @@ export class JobLogWriter {
     // an unreadable stored log (open() recorded why) is simply replaced by this attempt's.
     const merged = mergeAttempt(this.open.latest(doc.jobId) ?? this.previous, doc)
     this.open.record(merged)
-    await this.store.write(merged, { redacted: true })
+    await this.store.write(merged, { redacted: true, ...(durable ? {} : { durable: false }) })
     return merged
   }
 }

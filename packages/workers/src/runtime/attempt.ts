@@ -116,7 +116,8 @@ export async function openAttempt(job: Job, bullSignal: AbortSignal | undefined,
 async function recordStart(writer: JobLogWriter, log: JobLogRecorder, logger: Logger, message: string, worker: string): Promise<void> {
   log.info('job_start', message, { worker })
   reportLostAttempt(log, writer.previous, writer.target.attempt)
-  await writer.flush().catch((err: Error) => logger.error({ err: err.message }, 'could not write the job log'))
+  // Not fsynced: the attempt's end rewrites it (fsynced), and a killed worker leaves it whole anyway.
+  await writer.flush({ durable: false }).catch((err: Error) => logger.error({ err: err.message }, 'could not write the job log'))
 }
 
 function describe(data: JobIdentityData, name: string): string {
