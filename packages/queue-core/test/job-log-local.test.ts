@@ -92,6 +92,15 @@ t.test('a write is fsynced before its rename unless it says durable: false (an a
   t.same(await tempFiles(dir), [])
 })
 
+t.test('bigints (SDK token counters) are written as strings', async (t) => {
+  const dir = await tempDir(t)
+  const store = new LocalJobLogStore({ dir, retention: false })
+  await store.write(doc('job-bigint', { rawOutputs: { usage: { inputTokens: 12n, note: 'kept' } } }))
+  const text = await readFile(join(dir, 'job-bigint.json'), 'utf8')
+  t.same(JSON.parse(text).rawOutputs, { usage: { inputTokens: '12', note: 'kept' } })
+  t.match(text, /\n {2}"jobId": "job-bigint",\n/, 'indented as ever')
+})
+
 t.test('job ids are validated: no path escapes the directory', async (t) => {
   const root = await tempDir(t)
   const dir = join(root, 'logs')

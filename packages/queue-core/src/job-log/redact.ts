@@ -172,7 +172,7 @@ function copy(value: unknown, ancestors: Set<object>, depth: number): unknown {
     if (value instanceof Error) return copyError(value, ancestors, depth)
     if (value instanceof Map) {
       const out = {}
-      for (const [k, v] of value) assign(out, String(k), v, ancestors, depth)
+      for (const [k, v] of value) assign(out, String(k), v, ancestors, depth, true)
       return out
     }
     if (value instanceof Set) return [...value].map((item) => copy(item, ancestors, depth + 1))
@@ -181,17 +181,20 @@ function copy(value: unknown, ancestors: Set<object>, depth: number): unknown {
     if (typeof toJSON === 'function') return copy(toJSON.call(value), ancestors, depth + 1)
 
     const out = {}
-    for (const key of Object.keys(value)) assign(out, key, (value as Record<string, unknown>)[key], ancestors, depth)
+    for (const key of Object.keys(value)) assign(out, key, (value as Record<string, unknown>)[key], ancestors, depth, true)
     return out
   } finally {
     ancestors.delete(value)
   }
 }
 
-function assign(out: object, key: string, value: unknown, ancestors: Set<object>, depth: number): void {
+/** `plain`: `out` is a fresh `{}`, where only `__proto__` needs defineProperty (see `define`). */
+function assign(out: object, key: string, value: unknown, ancestors: Set<object>, depth: number, plain = false): void {
   const verdict = verdictFor(key)
   const safe = verdict.secret && value !== null && value !== undefined && typeof value !== 'boolean' ? REDACTED : copy(value, ancestors, depth + 1)
-  define(out, verdict.name, safe)
+  // Assignment where it is the same, as it is several times faster (the job log redacts every entry).
+  if (plain && verdict.name !== '__proto__') (out as Record<string, unknown>)[verdict.name] = safe
+  else define(out, verdict.name, safe)
 }
 
 // defineProperty, not assignment: a `__proto__` key from parsed JSON must stay a plain property,
