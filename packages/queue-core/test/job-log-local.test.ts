@@ -71,7 +71,7 @@ t.test('a write is fsynced before its rename unless it says durable: false (an a
   const dir = await tempDir(t)
   const store = new LocalJobLogStore({ dir, retention: false })
   const probe = await open(join(dir, 'probe'), 'w')
-  const FileHandle = probe.constructor as { prototype: { sync(): Promise<void> } }
+  const FileHandle = probe.constructor as { prototype: { sync: (this: unknown) => Promise<void> } }
   await probe.close()
   const sync = FileHandle.prototype.sync
   let syncs = 0

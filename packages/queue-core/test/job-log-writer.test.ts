@@ -212,14 +212,7 @@ t.test('an attempt reads the log once, when it opens, and writes it once at its 
   }
   t.same(
     calls,
-    [
-      'read',
-      'write running (redacted) (not fsynced)',
-      'write running (redacted)',
-      'read',
-      'write running (redacted) (not fsynced)',
-      'write completed (redacted)',
-    ],
+    ['read', 'write running (redacted) (not fsynced)', 'write running (redacted)', 'read', 'write running (redacted) (not fsynced)', 'write completed (redacted)'],
     'no re-read before a write; one write at the start and one at the end of each attempt',
   )
   const stored = await local.read('job-w-count')
