@@ -514,9 +514,12 @@ A spring tide has the largest range. A lunar day is twenty-four hours and fifty 
 
 00:00:24.500 --> 00:00:28.000
 So point A on the map is a harbour. And the Earth has two tidal bulges, um, one facing the Moon.
+
+00:00:28.000 --> 00:00:32.000
+Water in a bay, you know, moves in a cold current called an undertow.
 `
     const content = await extractText(new TextEncoder().encode(vtt), { filename: 'tides.vtt' })
-    const { cards, chunks } = await cardsOf({ name: 'tides.vtt', content }, { target: 6 })
+    const { cards, chunks } = await cardsOf({ name: 'tides.vtt', content }, { target: 8 })
     const fronts = cards.map((card) => card.front)
     // "So a tide is the regular rise" | "and fall of the sea, …": one sentence over two cues, its opener "So" gone.
     // "twelve hours and twenty-five minutes" is one duration.
@@ -534,6 +537,15 @@ So point A on the map is a harbour. And the Earth has two tidal bulges, um, one 
     )
     t.ok(
       cards.some((card) => card.back === 'two tidal bulges'),
+      show(cards),
+    )
+    // The commas around a filler go with it, but before an apposition; "a cold current called an undertow" names its term after a long description.
+    t.ok(
+      cards.some((card) => card.front === 'Water in a bay moves in a cold current called an {{c1::undertow}}.'),
+      show(cards),
+    )
+    t.ok(
+      cards.some((card) => card.front.startsWith('The Earth has {{c1::two tidal bulges}}, one facing')),
       show(cards),
     )
     for (const front of fronts) {
@@ -764,6 +776,22 @@ The operation is repeated for every market in the region.
   )
   const text = cards.map((card) => card.front).join('\n')
   t.notMatch(text, /\{\{c1::supply curves?\}\}|You draw|The operation/, show(cards))
+  assertRules(t, cards, chunks)
+})
+
+t.test('a multiplier keeps the unit it multiplies', async (t) => {
+  const { cards, chunks } = await cardsOf(
+    `# Stars
+
+Hydrogen fusion starts when the core of a young star reaches about ten million kelvin.
+`,
+    { target: 1 },
+  )
+  t.same(
+    cards.map((card) => card.back),
+    ['ten million kelvin'],
+    show(cards),
+  )
   assertRules(t, cards, chunks)
 })
 

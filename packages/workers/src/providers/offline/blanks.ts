@@ -68,6 +68,9 @@ const SPELLED_QUANTITY = new RegExp(
 /** "twelve hours and twenty-five minutes", "2 h 30 min": one duration, not its first part. */
 function compoundQuantity(text: string, match: RegExpExecArray): string {
   const rest = text.slice(match.index + match[0].length)
+  // "ten million kelvin": a multiplier is followed by the unit it multiplies.
+  const unit = /^(?:million|billion|thousand|hundred)$/i.test(match[0].split(/\s+/).pop() ?? '') ? new RegExp(`^ (?:${UNIT_WORDS})(?!\\w)`, 'i').exec(rest) : null
+  if (unit) return `${match[0]}${unit[0]}`
   const more = /^,?\s+(?:and\s+)?/.exec(rest)
   const second = more ? (NUMBER.exec(rest.slice(more[0].length)) ?? SPELLED_QUANTITY.exec(rest.slice(more[0].length))) : null
   return more && second?.index === 0 && isQuantity(match[0]) && isQuantity(second[0]) ? `${match[0]}${more[0]}${second[0]}` : match[0]

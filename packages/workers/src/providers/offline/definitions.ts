@@ -28,7 +28,7 @@ const CALLED =
   /^(.{6,100}?),?\s+(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as|said to be)\s+(?:an?\s+|the\s+|its\s+|their\s+)?(.{1,40}?)(?:\s+\([^)]{1,30}\))?(?=[.,;:]|\s+(?:and|or|because|which|that|in|by|for)\b|$)/
 /** "…, and the attraction between them is called an ionic bond", "…, called an SHA", "what chemists call a sea of electrons": a term without a question. */
 const CALLED_LATER =
-  /(?:\b(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as|said to be)|,\s+(?:called|named|termed|known as)|\bwhat\s+[a-z]+\s+call|\b(?:an?|the|one)\s+(?:[a-z]+\s+){1,2}(?:called|named))\s+(?:an?\s+|the\s+|its\s+|their\s+)?(`[^`]+`|['"‘“][^.,;:()`'"‘’“”]{1,30}['"’”]|[^.,;:()`'"‘’“”]{1,40}?)(?=[.,;:]|\s+(?:and|or|because|which|that|where|when|to|with|in|by|for)\b|$)/
+  /(?:\b(?:is|are|was|were)\s+(?:also\s+|usually\s+|often\s+|sometimes\s+)?(?:called|named|termed|known as|referred to as|said to be)|,\s+(?:called|named|termed|known as)|\bwhat\s+[a-z]+\s+call|\b(?:an?|the|one)\s+(?:[a-z]+\s+){1,6}(?:called|named))\s+(?:an?\s+|the\s+|its\s+|their\s+)?(`[^`]+`|['"‘“][^.,;:()`'"‘’“”]{1,30}['"’”]|[^.,;:()`'"‘’“”]{1,40}?)(?=[.,;:]|\s+(?:and|or|because|which|that|where|when|to|with|in|by|for)\b|$)/
 /** "Commits should be 'atomic', meaning that …": the quoted or single word before "meaning" is the term. */
 const MEANING = /\s(?:is|are|should be|must be)\s+['"‘“]?([\w-]+(?:\s[\w-]+)?)['"’”]?,\s+(?:meaning|which means|that is,|i\.e\.)\s/
 /** "Electronegativity measures how strongly …": the sentence says what its subject is for. */

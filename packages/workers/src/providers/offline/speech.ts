@@ -17,24 +17,23 @@ export function withSpokenParagraphs(blocks: Block[]): Block[] {
 
 /**
  * "um", "uh", "you know", and "[plays C and E]" stage directions: sounds and asides, no words of
- * the lesson. Between two commas the filler leaves one ("range, you know, the smallest …").
+ * the lesson. The commas around one go with it ("eight solar masses, you know, ends its life"),
+ * but for one before an apposition.
  */
 const FILLER = /(,\s*)?(?:\b(?:u+m+|u+h+|e+r+m+|hm{2,}|you know|I mean|sort of|kind of)\b|\[[^\]]{1,80}\])(\s*,)?/gi
 /** "So an interval is …", "Okay, so, welcome …", "Now, every interval …": markers that open a spoken sentence and tie it to nothing. */
 const OPENER = /(^|[.?!]\s+)(?:(?:so|okay|ok|now|right|alright|well|and|anyway),?\s+)+(?=\p{L})/giu
 
 function withoutFillers(text: string): string {
-  return (
-    text
-      // "the tides, which, uh, confuse …": after a word that opens a clause, no comma is left at all.
-      .replace(FILLER, (_, before: string | undefined, after: string | undefined, at: number, whole: string) =>
-        before && after && !/\b(?:which|who|that|and|but|or|so|because|if|when)$/i.test(whole.slice(0, at)) ? ', ' : ' ',
-      )
-      .replace(/\s{2,}/g, ' ')
-      .replace(/\s+([,.?!])/g, '$1')
-      .replace(/,{2,}/g, ',')
-      .replace(OPENER, (_, before: string) => before)
-      .replace(/(^|[.?!]\s+)(\p{Ll})/gu, (_, before: string, letter: string) => `${before}${letter.toUpperCase()}`)
-      .trim()
-  )
+  return text
+    .replace(FILLER, (filler: string, before: string | undefined, after: string | undefined, at: number, whole: string) =>
+      // "range, you know, the smallest difference": before a noun phrase in apposition one comma stays.
+      before && after && /^\s*(?:the|an?|one|two|three|its|their)\b/i.test(whole.slice(at + filler.length)) ? ', ' : ' ',
+    )
+    .replace(/\s{2,}/g, ' ')
+    .replace(/\s+([,.?!])/g, '$1')
+    .replace(/,{2,}/g, ',')
+    .replace(OPENER, (_, before: string) => before)
+    .replace(/(^|[.?!]\s+)(\p{Ll})/gu, (_, before: string, letter: string) => `${before}${letter.toUpperCase()}`)
+    .trim()
 }
