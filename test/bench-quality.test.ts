@@ -32,7 +32,7 @@ t.test('the final table gives each course its CARDS.md rows, coverage beside the
     },
   ])
   const table = renderTable({ quality: { target_card_count: 2, providers: { offline: report }, per_course: { demo: { offline: report } } } })
-  t.match(table, /offline demo: count \/ lint \/ grounded\s+\| 100 % \/ 50 % \/ 100 %\s+\| coverage 1\/1/)
+  t.match(table, /offline demo: count \(400\+ words; all\) \/ lint \/ grounded\s+\| 100 % \(100 %\) \/ 50 % \/ 100 %\s+\| coverage 1\/1/)
   t.match(table, /same-fact \/ weak blank \/ stem leak \/ long \/ misdef\.\s+\| 0 % \/ 100 % \/ 0 % \/ 0 % \/ 0 %/)
 })
 
