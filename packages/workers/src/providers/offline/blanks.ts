@@ -58,6 +58,10 @@ export function isQuantity(text: string): boolean {
   return UNIT_END.test(text) && (/\d/.test(text) || SPELLED_QUANTITY.test(text))
 }
 const UNIT_END = new RegExp(`${UNIT}$`)
+/** Every number of a text (matchAll copies it, so the shared lastIndex never leaks between calls). */
+const NUMBERS = new RegExp(NUMBER.source, 'g')
+/** The unit right after a multiplier ("million| kelvin"). */
+const UNIT_AFTER = new RegExp(`^ (?:${UNIT_WORDS})(?!\\w)`, 'i')
 
 /** "within one month", "for six years": a quantity written out. */
 const SPELLED_QUANTITY = new RegExp(
@@ -69,7 +73,7 @@ const SPELLED_QUANTITY = new RegExp(
 function compoundQuantity(text: string, match: RegExpExecArray): string {
   const rest = text.slice(match.index + match[0].length)
   // "ten million kelvin": a multiplier is followed by the unit it multiplies.
-  const unit = /^(?:million|billion|thousand|hundred)$/i.test(match[0].split(/\s+/).pop() ?? '') ? new RegExp(`^ (?:${UNIT_WORDS})(?!\\w)`, 'i').exec(rest) : null
+  const unit = /^(?:million|billion|thousand|hundred)$/i.test(match[0].split(/\s+/).pop() ?? '') ? UNIT_AFTER.exec(rest) : null
   if (unit) return `${match[0]}${unit[0]}`
   const more = /^,?\s+(?:and\s+)?/.exec(rest)
   const second = more ? (NUMBER.exec(rest.slice(more[0].length)) ?? SPELLED_QUANTITY.exec(rest.slice(more[0].length))) : null
@@ -79,9 +83,11 @@ function compoundQuantity(text: string, match: RegExpExecArray): string {
 const SPELLED_COUNT = String.raw`(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred)(?:-\w+)? (?:[a-z]+ )?[a-z]{3,}s`
 const STATED_COUNT = new RegExp(String.raw`\b(?:is|are|was|were|has|have|had|contains?|takes?|lasts?)\s+(?:about |roughly |around |exactly |only |just )?(${SPELLED_COUNT})\b`, 'i')
 
+const WHOLE_SPELLED_COUNT = new RegExp(`^${SPELLED_COUNT}$`, 'i')
+
 /** "three semitones": a count written out with what it counts, a fact like a number. */
 export function isSpelledCount(text: string): boolean {
-  return new RegExp(`^${SPELLED_COUNT}$`, 'i').test(text)
+  return WHOLE_SPELLED_COUNT.test(text)
 }
 
 /**
@@ -107,7 +113,7 @@ export function chooseBlank(
   // A lone digit ("8 host bits", "step 2") is mostly a count of the example; the first number past it may be the fact.
   // Numbers inside code ("`/24`") belong to the code.
   const prose = sentence.text.replace(/`[^`]*`/g, (code) => ' '.repeat(code.length))
-  const numbers = [...prose.matchAll(new RegExp(NUMBER.source, 'g'))].filter((match) => !/^\d$/.test(match[0]))
+  const numbers = [...prose.matchAll(NUMBERS)].filter((match) => !/^\d$/.test(match[0]))
   // "A card charging 18% a year … has an effective rate of about 19.56%": of several numbers, the one the main verb states is the fact.
   const verb = prose.search(/\s(?:is|are|was|were|has|have|had|becomes?|reaches|reached|equals?)\s/)
   const number = (verb > 0 ? numbers.find((match) => match.index > verb) : undefined) ?? numbers[0] ?? SPELLED_QUANTITY.exec(prose)
@@ -216,11 +222,9 @@ const CONCESSION = /^(?:Although|Though|Even though|While|Whereas|Because)\b[^,]
  */
 function aside(text: string, phrase: string): boolean {
   const at = wordIndex(text, phrase)
-  const open = text.lastIndexOf('(', at)
-  if (open >= 0 && text.lastIndexOf(')', at) < open) return true
-  // "Fisher v Bell [1961]": a citation in square brackets is the source's data.
-  const bracket = text.lastIndexOf('[', at)
-  if (bracket >= 0 && text.lastIndexOf(']', at) < bracket) return true
+  // "Fisher v Bell [1961]": a citation in square brackets is the source's data, like words in parentheses.
+  const within = (open: string, close: string) => text.lastIndexOf(open, at) >= 0 && text.lastIndexOf(close, at) < text.lastIndexOf(open, at)
+  if (within('(', ')') || within('[', ']')) return true
   const concession = CONCESSION.exec(text)
   return concession !== null && at < concession[0].length
 }
