@@ -1434,3 +1434,75 @@ Between roughly 1760 and 1840, Britain changed from an economy of farms into one
     assertRules(t, cards, chunks)
   },
 )
+
+t.test(
+  'a command whose purpose shows its own words is asked for the part it does not give away; a command named in passing ("To X, use `y`", "`y` lets you X", "using `y` to X", "with the `-z` flag") is asked by its purpose',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(`# Containers
+
+To get started with your images, run the following command to create a new image registry:
+
+\`\`\`
+registry init
+\`\`\`
+
+Run the following command to push all tags of the current image:
+
+\`\`\`
+docker push --all-tags
+\`\`\`
+
+If you decide to get rid of a volume you can delete it with:
+
+\`\`\`
+docker volume rm -f name_of_the_volume
+\`\`\`
+
+To print only the container identifiers, use \`docker ps\` with the \`-q\` (q for quiet) flag.
+To start a container at every boot, use \`docker update\` with the \`--restart\` option.
+To see the disk space every image takes, use \`docker system df\`.
+If a compose file has changed on disk, \`docker compose up -d\` lets you apply the new definition without stopping the other services.
+If several containers write the same log, \`docker logs --timestamps\` will let you tell their lines apart.
+When a build fails, start by using \`docker history\` to find the layer that broke the image.
+`)
+    const asked = new Map(cards.filter((card) => card.type === 'basic').map((card) => [card.front, card.back]))
+    t.equal(asked.get('Which `registry` subcommand lets you create a new image registry?'), '`init`', show(cards))
+    t.equal(asked.get('Which `docker push` option lets you push all tags of the current image?'), '`--all-tags`', show(cards))
+    t.equal(asked.get('Which `docker volume` subcommand lets you get rid of a volume?'), '`rm -f`', `the placeholder after the option is left out:\n${show(cards)}`)
+    t.equal(asked.get('Which `docker ps` option lets you print only the container identifiers?'), '`-q`', show(cards))
+    t.equal(asked.get('Which `docker update` option lets you start a container at every boot?'), '`--restart`', show(cards))
+    t.equal(asked.get('How do you see the disk space every image takes?'), '`docker system df`', show(cards))
+    t.equal(
+      asked.get('Which `docker compose` subcommand lets you apply the new definition without stopping the other services, if a compose file has changed on disk?'),
+      '`up -d`',
+      `"the new definition" keeps the condition that says which:\n${show(cards)}`,
+    )
+    t.equal(asked.get('How do you tell their lines apart?'), undefined, `a purpose that points back asks nothing:\n${show(cards)}`)
+    t.equal(asked.get('How do you find the layer that broke the image?'), '`docker history`', show(cards))
+    assertRules(t, cards, chunks)
+  },
+)
+
+t.test(
+  '"This is a X: <clause>" names a case asked as "What is it called when …?"; an answer or an example is no such case; "The trolley problem is …" names a thing',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(`# Tides
+
+Twice a month the Sun and the Moon line up and their pulls add together. This is a spring tide: the high tides are higher and the low tides lower than usual.
+Most people say they would pull the lever. This is a utilitarian answer: the right act is the one that produces the best outcome.
+The trolley problem is a thought experiment in ethics, first described by Philippa Foot in 1967.
+The number one rule is: never leave the kiln unattended.
+`)
+    const asked = new Map(cards.map((card) => [card.front, card.back]))
+    t.equal(asked.get('What is it called when the high tides are higher and the low tides lower than usual?'), 'A spring tide', show(cards))
+    const fronts = cards.map((card) => `${card.front} => ${card.back}`).join('\n')
+    t.notMatch(fronts, /utilitarian answer|number one rule/, fronts)
+    t.match(fronts, /The trolley problem is a thought experiment in ethics, first described by Philippa Foot in \{\{c1::1967\}\}\./, fronts)
+    assertRules(t, cards, chunks)
+  },
+)
+
+t.test('a symbol answer in backticks is compared without them (C11)', async (t) => {
+  t.same(lintCard({ type: 'basic', front: 'Which `git add` argument lets you add all files in the current folder?', back: '`.`' }, 'git add .'), [])
+  t.same(lintCard({ type: 'basic', front: 'Which `git add` argument lets you add all files in the current folder?', back: '`..`' }, 'git add .'), ['C11'])
+})

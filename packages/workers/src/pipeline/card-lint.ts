@@ -131,7 +131,9 @@ function itemCount(answer: string): number {
 /** C11: the answer stands in the source, ignoring case and punctuation; symbols compared raw. */
 export function isVerbatim(answer: string, source: string): boolean {
   const folded = comparable(answer)
-  if (folded.trim() === '') return answer.trim() !== '' && source.includes(answer.trim())
+  // `.` is the symbol it holds: its backticks are markup, not text of the source.
+  const raw = answer.trim().replace(/^`([^`]+)`$/, '$1')
+  if (folded.trim() === '') return raw !== '' && source.includes(raw)
   return comparable(source).includes(folded)
 }
 

@@ -3,6 +3,7 @@ import { MAX_ANSWER_WORDS, isWeakBlank, leaksStem, lintCard, questionOf, sameFac
 import { STOP_WORDS, comparable, contentWords, words } from '../../pipeline/text.js'
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
+import { commandPartQuestion } from './commands.js'
 import { containsWord, isQuantity, isSpelledCount, termAt, wordIndex } from './blanks.js'
 
 /** Which concepts make the best cards first (a noun-phrase `fact` ranks after a numeric one). */
@@ -117,6 +118,8 @@ function cardsFor(concept: Concept, allowed: CardType[]): CardDraft[] {
     // "What is X called?" is answered by the term; "What is X?" by what the sentence says X is.
     const back = concept.answer ?? (asksForTerm(question) ? concept.term : undefined)
     if (back) drafts.push({ type: 'basic', front: question, back, chunk_id, kind })
+    const part = kind === 'code' ? commandPartQuestion(question, concept.term) : undefined
+    if (part) drafts.push({ type: 'basic', front: part.question, back: part.answer, chunk_id, kind })
   }
   if (allowed.includes('cloze')) drafts.push({ type: 'cloze', front: `${before}{{c1::${concept.term}}}${after}`, back: concept.term, chunk_id, kind })
   else if (allowed.includes('basic')) drafts.push({ type: 'basic', front: `Fill in the blank: ${before}___${after}`, back: concept.term, chunk_id, kind })
@@ -125,7 +128,7 @@ function cardsFor(concept: Concept, allowed: CardType[]): CardDraft[] {
 
 /** Questions answered by the term itself; "What is X?" is answered by what the sentence says X is. */
 function asksForTerm(question: string): boolean {
-  return question.endsWith('called?') || question.startsWith('What does') || /^(?:How do you|What do you run|What is it called when) /.test(question)
+  return question.endsWith('called?') || question.startsWith('What does') || /^(?:How do you|What do you run|What is it called when|Which) /.test(question)
 }
 
 /** "What is the boundary around a cell called?" → "What is the plasma membrane?"; "What is X?" → the cloze on X. */

@@ -1,3 +1,5 @@
+import { leaksStem } from '../../pipeline/card-lint.js'
+
 /**
  * "To cancel your latest commit, run the following command:" over a one-line code block says
  * what the command is for: the purpose is the question, the command its answer (CARDS.md E6: the
@@ -57,4 +59,62 @@ export function purposeQuestion(leadIn: string): string | undefined {
   const infinitive = able !== undefined || wish?.[1] !== undefined || /^(?:(?:Or|And),?\s+)?(?:To|In order to)\b/i.test(sentence)
   const question = infinitive ? `How do you ${purpose}?` : `What do you run if you want ${purpose}?`
   return question.length <= 150 ? question : undefined
+}
+
+/** A part of a command the learner fills in (`name_of_the_branch`, `<file>`), not one to recall. */
+const PLACEHOLDER = /^["'<]?[\p{L}\d]+(?:_[\p{L}\d]+)+["'>]?$|^<[^<>]+>$/u
+
+/**
+ * "How do you add all files in the current folder?" answered by `git add .` shows "add" (C2):
+ * like CARDS.md E5/E6 ("Which mkdir option creates nested subdirectories?" → `-p`), the question
+ * shows the command's head and asks for the part it does not give away.
+ */
+export function commandPartQuestion(question: string, command: string): { question: string; answer: string } | undefined {
+  const purpose = /^How do you (.+)\?$/.exec(question)?.[1]
+  if (purpose === undefined || !/^`[^`]+`$/.test(command)) return undefined
+  const parts = command.slice(1, -1).trim().split(/\s+/)
+  for (let shown = 1; shown < parts.length; shown++) {
+    const rest = parts.slice(shown)
+    while (rest.length > 1 && PLACEHOLDER.test(rest.at(-1)!)) rest.pop()
+    if (PLACEHOLDER.test(rest[0]!)) return undefined
+    const role = rest[0]!.startsWith('-') ? 'option' : /^[a-z][a-z-]*$/.test(rest[0]!) ? 'subcommand' : 'argument'
+    const asked = { question: `Which \`${parts.slice(0, shown).join(' ')}\` ${role} lets you ${purpose}?`, answer: `\`${rest.join(' ')}\`` }
+    if (asked.question.length <= 150 && !leaksStem({ type: 'basic', front: asked.question, back: asked.answer })) return asked
+  }
+  return undefined
+}
+
+/** An inline code span, backticks included. */
+const CODE = '`[^`]+`'
+/** "To commit with a message, use `git commit` with the `-m` (m for message) flag.", "… with the `enable` subcommand": the part is the answer. */
+const PART_USE = new RegExp(
+  String.raw`^(?:To|In order to) ([^,:;]{8,110}),\s+${LEAD}${VERB} (${CODE}) with (?:a|an|the) (${CODE})(?: \([^()]*\))? (flag|option|switch|subcommand|argument)\s*[.:]?$`,
+  'i',
+)
+/** "To list hidden files, use `ls -a`." */
+const INLINE_USE = new RegExp(String.raw`^(?:To|In order to) ([^,:;]{8,110}),\s+${LEAD}${VERB} (?:the (?:command|function) )?(${CODE})(?: (?:command|function))?\s*\.?$`, 'i')
+/** "If a unit file has changed, `systemctl daemon-reload` lets you load the new definition." */
+const LETS_YOU = /^(?:(?:If|When|Once) ([^,]{5,90}),\s+)?(`[^`]+`) (?:will |can )?(?:lets?|allows?) you (?:to )?([^,:;]{8,110}?)\.?$/
+
+/** "…, start by using `git log` to find the SHA of the version you want.": the purpose ends the sentence. */
+const USE_TO = /(?:^|,\s+|\bby\s+)(?:use|using|run|running)\s+(`[^`]+`)\s+to\s+([^,;:]{8,100}?)\.?$/i
+
+/**
+ * A command a sentence names for a purpose in passing, without a code block under it: the
+ * purpose asked as the question, the command (or its option) as the answer.
+ */
+export function inlineCommand(sentence: string): { term: string; question: string } | undefined {
+  const part = PART_USE.exec(sentence)
+  if (part) {
+    const role = /^(?:flag|switch)$/i.test(part[4]!) ? 'option' : part[4]!.toLowerCase()
+    return { term: part[3]!, question: `Which ${part[2]!} ${role} lets you ${part[1]}?` }
+  }
+  const used = INLINE_USE.exec(sentence)
+  const lets = used ? undefined : LETS_YOU.exec(sentence)
+  const usedTo = used || lets ? undefined : USE_TO.exec(sentence)
+  const [purpose, code] = used ? [used[1]!, used[2]!] : lets ? [lets[3]!, lets[2]!] : usedTo ? [usedTo[2]!, usedTo[1]!] : []
+  if (purpose === undefined || code === undefined || /\b(?:they|their|its|this|these|those|it|them|things?|something)\b/i.test(purpose)) return undefined
+  // "load the new definition": a purpose naming something definite may need its condition to say which.
+  const condition = lets?.[1] !== undefined && /\bthe\b/i.test(purpose) ? `, if ${lets[1]}` : ''
+  return { term: code, question: `How do you ${purpose}${condition}?` }
 }

@@ -4,8 +4,8 @@ import type { MarkedTerm } from '../../pipeline/inline-markup.js'
 import type { Block } from '../../pipeline/normalise.js'
 import type { Concept } from '../types.js'
 import { EMPTY_HEADS, GENERIC_NOUNS, chooseBlank, containsWord, termAt, topicStem } from './blanks.js'
-import { commandOf, purposeQuestion } from './commands.js'
-import { definitionIn } from './definitions.js'
+import { commandOf, inlineCommand, purposeQuestion } from './commands.js'
+import { definitionIn, namedCase } from './definitions.js'
 import { definedTerms } from './cards.js'
 import { questionOf, usedToQuestion } from './questions.js'
 import { stepConcepts } from './steps.js'
@@ -161,6 +161,11 @@ function conceptOf(
   analyse: Analyser,
   resolved?: string,
 ): Draft | undefined {
+  // A command named for a purpose is a card however long or instructive the sentence around it.
+  const command = inlineCommand(sentence.text.replace(/\s+/g, ' ').trim())
+  if (command) return { kind: 'code', term: command.term, statement: sentence.text.replace(/\s*:$/, '.'), relation: command.question }
+  const named = namedCase(sentence)
+  if (named?.question) return { kind: keypoint ? 'keypoint' : 'definition', term: named.term, statement: sentence.text, relation: named.question, answer: named.answer }
   const text = standalone(sentence.text)
   if (!text) return undefined
   // A cut or unwrapped sentence is read again, so its words and tags are its own.
@@ -294,9 +299,9 @@ function stands(sentence: string): string | undefined {
   if (/\bthat\s+["“]/.test(text)) return undefined
   // "Buying a coffee is enough.": enough for what the sentence before says.
   if (/\b(?:is|are|was|were) (?:not )?(?:enough|sufficient|required|needed)\.?$/.test(text)) return undefined
-  // "The standard example is …", "The main tool is …": the example or tool of something said before.
+  // "The standard example is …", "The main tool is …": the example or tool of something said before ("The trolley problem is …" names one).
   if (
-    /^The (?:[\w-]+ ){0,2}(?:example|problem|reason|answer|result|idea|point|question|difference|trick|catch|key|goal|solution|tool|way|method|approach|cause|aim|purpose|rule|exception|advantage|disadvantage|benefit|drawback|option|choice|effect|risk|limit|limitation|challenge|lesson|task) (?:is|was)\b/.test(
+    /^The (?:(?:number one|golden|cardinal|main|real|key|big|major|minor|chief|primary|central|basic|whole|obvious|simple|standard|usual|typical|classic|common|general|actual|true|final|only|other|same|underlying|important|great|first|second|third|last|next|worst|\w+est|most \w+|more \w+) ){0,2}(?:example|problem|reason|answer|result|idea|point|question|difference|trick|catch|key|goal|solution|tool|way|method|approach|cause|aim|purpose|rule|exception|advantage|disadvantage|benefit|drawback|option|choice|effect|risk|limit|limitation|challenge|lesson|task) (?:is|was)\b/.test(
       text,
     )
   )

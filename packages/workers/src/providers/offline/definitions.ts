@@ -321,3 +321,18 @@ export function isTermPhrase(phrase: string, sentence: Sentence, tagged = true):
   const inside = (index: number) => words[index]!.toLowerCase() === 'of' && index > 0 && index < words.length - 1
   return tags.every((tag, index) => TERM_POS.has(tag) || inside(index)) && (last === 'NOUN' || last === 'PROPN' || last === 'X' || last === 'CODE')
 }
+
+/** "This is a merge conflict: incompatible changes have been made to the same file.": the clause after the colon says what the named case is. */
+const THIS_IS_CASE = /^(?:This|That|Such a case) is (?:called )?(an?|the) ([a-z][\w-]*(?: [a-z][\w-]*){0,3}): ([a-z][^:;]{12,110}?)\.?$/
+
+/** The case a pointing sentence names and the clause that describes it, asked as "What is it called when …?". */
+export function namedCase(sentence: Sentence): Definition | undefined {
+  const found = THIS_IS_CASE.exec(sentence.text)
+  if (!found) return undefined
+  const [article, term, clause] = [found[1]!, found[2]!, found[3]!]
+  // The description must be a clause of its own ("changes have been made"), not a noun phrase.
+  if (!holdsFiniteVerb(clause, sentence) || /^(?:it|this|that|they|these|those)\b/.test(clause)) return undefined
+  // "This is a utilitarian answer: …": an answer, a view or an example is a case of something else, not a named case.
+  if (EMPTY_HEADS.has(term.split(' ').pop()!)) return undefined
+  return { term, question: `What is it called when ${clause}?`, answer: `${article.charAt(0).toUpperCase()}${article.slice(1)} ${term}` }
+}
