@@ -14,7 +14,7 @@ const NO_USAGE = { inputTokens: 0, outputTokens: 0 }
 export class OfflineProvider implements LlmProvider {
   readonly name = 'offline'
   readonly model = 'wink-nlp'
-  readonly promptVersion = '6'
+  readonly promptVersion = '7'
   /** Calls cost nothing, and each section is read with its own heading. */
   readonly conceptBatchTokens = 0
   /** It fills the count itself, lower-ranked concept kinds last: asking again would only undo its ranking. */
