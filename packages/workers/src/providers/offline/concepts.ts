@@ -81,7 +81,9 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
       // later it is a known term, ranked after the code of the sentence that mentions it.
       const unplaced = [...terms]
       let previous: Sentence | undefined
-      for (const read of analyse(text).flatMap(clausesOf)) {
+      for (const read of analyse(text)
+        .flatMap((sentence) => withLeadingReason(sentence, analyse))
+        .flatMap(clausesOf)) {
         const named = namedAfterDescription(read, previous && standalone(previous.text), names)
         const { sentence, subject } = resolveLeadingPronoun(read, previous, analyse)
         previous = sentence
@@ -200,6 +202,15 @@ function conceptOf(
   if (blank.kind === 'phrase' && /^(?:Some|Several|Many|Various|Certain|A few)\s/.test(text)) return undefined
   const kind: Concept['kind'] = keypoint ? 'keypoint' : blank.kind === 'term' ? 'term' : blank.kind === 'code' ? 'code' : 'fact'
   return { kind, term: blank.text, statement: text }
+}
+
+/** "As a repository stores every version of every file, large files …": a reason with a noun subject of its own. */
+const LEADING_REASON = /^(?:As|Since|Because) ((?:an?|the|every|each) [^,;]{10,120}?),\s+(?=[a-z])/
+
+/** The reason a sentence opens with, as a statement of its own, before the sentence itself. */
+function withLeadingReason(sentence: Sentence, analyse: Analyser): Sentence[] {
+  const reason = LEADING_REASON.exec(sentence.text)?.[1]
+  return reason ? [...analyse(`${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`), sentence] : [sentence]
 }
 
 /**
@@ -381,7 +392,8 @@ function pointsOutside(sentence: Sentence): boolean {
     // "A projector relies on this.": a demonstrative standing alone names something of an earlier sentence.
     if (/^(?:this|these|those)$/i.test(token.text) && index > 0 && !/^(?:NOUN|ADJ|PROPN|NUM|CODE)$/.test(sentence.tokens[index + 1]?.pos ?? '')) return true
     // "Underneath it is …", "slide over it": "it" after a preposition is a thing of an earlier sentence.
-    if (/^it$/i.test(token.text) && sentence.tokens[index - 1]?.pos === 'ADP') return true
+    // "A repository stores every file that is added to it": inside a relative clause, "it" is a noun of the sentence.
+    if (/^it$/i.test(token.text) && sentence.tokens[index - 1]?.pos === 'ADP') return !inRelativeClause(sentence, index)
     if (/^(?:that|those)$/i.test(token.text) && token.pos === 'DET') return /^(?:NOUN|ADJ|PROPN|NUM)$/.test(sentence.tokens[index + 1]?.pos ?? '')
     // "Git uses it to …", "`git pull` also merges them": an object pronoun names something of an earlier sentence.
     // "make it easier" is a placeholder "it", naming nothing.
@@ -390,6 +402,12 @@ function pointsOutside(sentence: Sentence): boolean {
       return false
     return /^(?:it|them)$/i.test(token.text) && sentence.tokens[index - 1]?.pos === 'VERB' && !/^(?:ADJ|ADV)$/.test(sentence.tokens[index + 1]?.pos ?? '')
   })
+}
+
+/** Whether the word at `index` stands in a relative clause ("that is added to it") of a sentence whose subject is a noun. */
+function inRelativeClause(sentence: Sentence, index: number): boolean {
+  const subjectIsNoun = /^(?:DET|NOUN|PROPN|ADJ|CODE)$/.test(sentence.tokens[0]?.pos ?? '') && !/^(?:this|that|these|those)$/i.test(sentence.tokens[0]!.text)
+  return subjectIsNoun && sentence.tokens.slice(1, index).some((token) => /^(?:that|which)$/i.test(token.text) && token.pos === 'PRON')
 }
 
 /** "Create files", and "Once the installation is complete, go to …": the main clause gives an order. */

@@ -156,10 +156,17 @@ function repairVerbAfterSingular(tokens: Token[]): void {
     let head = article + 1
     while (tokens[head]?.pos === 'ADJ' && !/^(?:few|couple|dozen|lot|great|good many|hundred|thousand|million)$/i.test(tokens[head]!.text)) head++
     const word = tokens[head]
-    const plural = word?.pos === 'NOUN' && /[^su]s$/i.test(word.text) && word.lemma !== word.text.toLowerCase()
-    if (!plural || head === article + 1 || tokens[head - 1]!.pos !== 'ADJ') return
+    const plural = (token: Token | undefined) => token?.pos === 'NOUN' && /[^su]s$/i.test(token.text) && token.lemma !== token.text.toLowerCase()
+    // "A Git repository stores/NOUN every version": after a singular compound, a plural before an article is its verb.
+    let noun = head
+    while (/^(?:NOUN|PROPN)$/.test(tokens[noun]?.pos ?? '') && !plural(tokens[noun])) noun++
+    if (noun > head && plural(tokens[noun]) && tokens[noun + 1]?.pos === 'DET') {
+      tokens[noun] = { ...tokens[noun]!, pos: 'VERB' }
+      return
+    }
+    if (!plural(word) || head === article + 1 || tokens[head - 1]!.pos !== 'ADJ') return
     tokens[head - 1] = { ...tokens[head - 1]!, pos: 'NOUN' }
-    tokens[head] = { ...word, pos: 'VERB' }
+    tokens[head] = { ...word!, pos: 'VERB' }
   })
 }
 

@@ -1,5 +1,5 @@
 import { WEAK_VERBS } from '../../pipeline/card-lint.js'
-import { GENERIC_NOUNS, hiddenVerbs } from './blanks.js'
+import { EMPTY_HEADS, GENERIC_NOUNS, hiddenVerbs } from './blanks.js'
 import type { Sentence, Token } from './nlp.js'
 
 /**
@@ -55,10 +55,11 @@ export function questionOf(sentence: Sentence, context: QuestionContext): Questi
   if (/^(?:best|well|only|mainly|mostly|directly)$/i.test(tokens[at]?.text ?? '')) link.push(tokens[at++]!.text)
   // "evaporates in the oven": in/on/at name a place or a time, seldom the point of the sentence.
   if (tokens[at]?.pos === 'ADP' && /^(?:as|with|to|into|for|from|about)$/i.test(tokens[at]!.text)) link.push(tokens[at++]!.text)
-  const object = objectAt(tokens, at)
+  const of = objectAt(tokens, at) === undefined ? objectBeforeOf(sentence.text, tokens, at) : undefined
+  const object = of?.object ?? objectAt(tokens, at)
   if (!object || !sentence.text.includes(object)) return undefined
   const subjectText = asSubject(subject, context.names)
-  const question = `What ${auxiliary} ${subjectText} ${verb.lemma}${link.length > 0 ? ` ${link.join(' ')}` : ''}?`
+  const question = `What ${auxiliary} ${subjectText} ${verb.lemma}${link.length > 0 ? ` ${link.join(' ')}` : ''}${of?.tail ? ` ${of.tail}` : ''}?`
   return { question, term: object, answer: object.charAt(0).toUpperCase() + object.slice(1) }
 }
 
@@ -115,6 +116,28 @@ function objectAt(tokens: Token[], at: number): string | undefined {
     .slice(at, end)
     .map((token) => token.text)
     .join(' ')
+}
+
+/**
+ * "A repository stores every version of every file that is added to it": the object's head is the
+ * answer and its "of" phrase, to the end of the sentence, stays in the question (CARDS.md E8); a
+ * head that names nothing alone ("the number of …", "a kind of …") makes no answer.
+ */
+function objectBeforeOf(text: string, tokens: Token[], at: number): { object: string; tail: string } | undefined {
+  const start = /^(?:the|an?|every|each|all)$/i.test(tokens[at]?.text ?? '') ? at + 1 : at
+  let end = start
+  while (end < tokens.length && OBJECT.has(tokens[end]!.pos)) end++
+  if (end === start || tokens[end]?.text !== 'of' || !NOUN_END.has(tokens[end - 1]!.pos) || EMPTY_HEADS.has(tokens[end - 1]!.lemma)) return undefined
+  const object = tokens
+    .slice(at, end)
+    .map((token) => token.text)
+    .join(' ')
+  const tail = /^ (of [^,;:()]+?)\.?$/.exec(text.slice(text.indexOf(object) + object.length))?.[1]
+  // "maps baskets of goods to single numbers": what follows "to" completes the object, as in objectAt.
+  if (!tail || tail.split(' ').length > 10 || end - at > MAX_ANSWER_WORDS || /\b(?:to|into|onto|from)\b/.test(tail.split(/\b(?:that|which|who)\b/)[0]!)) return undefined
+  // "lowers the activation energy of the reaction": a short "of" phrase without a verb is part of the answer.
+  const clause = tokens.slice(end).some((token) => token.pos === 'VERB' || token.pos === 'AUX')
+  return !clause && end - at + tail.split(' ').length <= MAX_ANSWER_WORDS ? { object: `${object} ${tail}`, tail: '' } : { object, tail }
 }
 
 function isGeneric(token: Token): boolean {
