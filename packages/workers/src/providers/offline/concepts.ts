@@ -205,7 +205,7 @@ function conceptOf(
 }
 
 /** "As a repository stores every version of every file, large files …": a reason with a noun subject of its own. */
-const LEADING_REASON = /^(?:As|Since|Because) ((?:an?|the|every|each) [^,;]{10,120}?),\s+(?=[a-z])/
+const LEADING_REASON = /^(?:As|Since|Because) ((?:an?|the|every|each) [^,;]{10,120}),\s+(?=[a-z])/
 
 /** The reason a sentence opens with, as a statement of its own, before the sentence itself. */
 function withLeadingReason(sentence: Sentence, analyse: Analyser): Sentence[] {
