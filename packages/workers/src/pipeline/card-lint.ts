@@ -155,7 +155,8 @@ export function lintCard(card: LintableCard, source?: string): CheckId[] {
     failed.add('C7')
   if (card.type === 'basic' && YES_NO_START.test(question.trim())) failed.add('C8')
   if (REFERENCE_START.test(question.trim()) || REFERENCE_WORDS.test(question)) failed.add('C9')
-  if ([card.front, card.back].some((text) => MARKUP.test(text) || SHORTCUT_LINK.test(text.replace(CLOZE, '')))) failed.add('C10')
+  // "`[dependencies]`" is a section name in code, not a link.
+  if ([card.front, card.back].some((text) => MARKUP.test(text) || SHORTCUT_LINK.test(text.replace(CLOZE, '$2').replace(/`[^`]*`/g, '')))) failed.add('C10')
   if (source !== undefined && !answers.every((answer) => isVerbatim(answer, source))) failed.add('C11')
   return [...failed]
 }

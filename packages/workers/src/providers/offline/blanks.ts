@@ -2,6 +2,7 @@ import type { MarkedTerm } from '../../pipeline/inline-markup.js'
 import { WEAK_VERBS, isWeakBlank, leaksStem } from '../../pipeline/card-lint.js'
 import { words } from '../../pipeline/text.js'
 import type { Sentence, Token } from './nlp.js'
+import { quantityIn } from './quantities.js'
 
 /** How good a blank is, best first: a term the author marked, code, a number, a noun phrase. */
 export type BlankKind = 'term' | 'code' | 'number' | 'phrase'
@@ -48,48 +49,6 @@ const QUANTIFIERS = new Set(
   ),
 )
 const MAX_BLANK_WORDS = 4
-const UNIT_WORDS =
-  '%|percent|bytes?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|million|billion|(?:kilo|centi|milli)?(?:met(?:re|er)s?|grams?|lit(?:re|er)s?)|degrees?|km|cm|mm|kg|mg|g|ml|°[CF]|kelvin|light-years?|volts?|watts?|joules?|newtons?|hertz|Hz|kHz|MHz|GHz|tonnes?|miles?|feet|inches?|pounds?|calories?|kcal|mph|km/h|January|February|March|April|June|July|August|September|October|November|December'
-const UNIT = `(?:${UNIT_WORDS}|[kKMGT]B|mL)`
-// A clock time or a ratio ("10:00", "3:1") is one value: never split at its colon.
-const NUMBER = new RegExp(`(?<![\\w.$:-])(?:\\d{1,2}:\\d{2}|\\d{4}s|\\d[\\d,.]*(?:\\s?${UNIT})?)(?![\\w:/]|\\.\\d)`)
-/** A number with its unit ("1 TB", "six years"): a fact to recall, unlike a bare count of the story's data. */
-export function isQuantity(text: string): boolean {
-  return UNIT_END.test(text) && (/\d/.test(text) || SPELLED_QUANTITY.test(text))
-}
-const UNIT_END = new RegExp(`${UNIT}$`)
-/** Every number of a text (matchAll copies it, so the shared lastIndex never leaks between calls). */
-const NUMBERS = new RegExp(NUMBER.source, 'g')
-/** The unit right after a multiplier ("million| kelvin"). */
-const UNIT_AFTER = new RegExp(`^ (?:${UNIT_WORDS})(?!\\w)`, 'i')
-
-/** "within one month", "for six years": a quantity written out. */
-const SPELLED_QUANTITY = new RegExp(
-  `(?<![\\w-])(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|hundred) (?:${UNIT_WORDS})(?!\\w)`,
-  'i',
-)
-
-/** "twelve hours and twenty-five minutes", "2 h 30 min": one duration, not its first part. */
-function compoundQuantity(text: string, match: RegExpExecArray): string {
-  const rest = text.slice(match.index + match[0].length)
-  // "ten million kelvin": a multiplier is followed by the unit it multiplies.
-  const unit = /^(?:million|billion|thousand|hundred)$/i.test(match[0].split(/\s+/).pop() ?? '') ? UNIT_AFTER.exec(rest) : null
-  if (unit) return `${match[0]}${unit[0]}`
-  const more = /^,?\s+(?:and\s+)?/.exec(rest)
-  const second = more ? (NUMBER.exec(rest.slice(more[0].length)) ?? SPELLED_QUANTITY.exec(rest.slice(more[0].length))) : null
-  return more && second?.index === 0 && isQuantity(match[0]) && isQuantity(second[0]) ? `${match[0]}${more[0]}${second[0]}` : match[0]
-}
-
-const SPELLED_COUNT = String.raw`(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred)(?:-\w+)? (?:[a-z]+ )?[a-z]{3,}s`
-const STATED_COUNT = new RegExp(String.raw`\b(?:is|are|was|were|has|have|had|contains?|takes?|lasts?)\s+(?:about |roughly |around |exactly |only |just )?(${SPELLED_COUNT})\b`, 'i')
-
-const WHOLE_SPELLED_COUNT = new RegExp(`^${SPELLED_COUNT}$`, 'i')
-
-/** "three semitones": a count written out with what it counts, a fact like a number. */
-export function isSpelledCount(text: string): boolean {
-  return WHOLE_SPELLED_COUNT.test(text)
-}
-
 /**
  * The blank of a sentence, or none when no word of it is worth hiding (R5). Best first: a term
  * the author marked in this sentence, its code, a term marked elsewhere in the module (`known`:
@@ -109,18 +68,8 @@ export function chooseBlank(
   // "Fisher v Bell", "Thomas v Thomas": a case name is one name, cited as the authority for its rule, before a term known from elsewhere.
   for (const name of sentence.text.match(/\b[A-Z][\w'’]+(?: [A-Z][\w'’]+)? v\.? [A-Z][\w'’]+(?: [A-Z][\w'’]+)?/g) ?? [])
     candidates.push({ text: name.replace(/^(?:In|On|At|By|As|See|Under|From|Since|After|Before|The|An?)\s+/, ''), kind: 'phrase' })
-  // A number is the news of its sentence ("target an inflation rate of about {{two percent}}"), before a term known from elsewhere.
-  // A lone digit ("8 host bits", "step 2") is mostly a count of the example; the first number past it may be the fact.
-  // Numbers inside code ("`/24`") belong to the code.
-  const prose = sentence.text.replace(/`[^`]*`/g, (code) => ' '.repeat(code.length))
-  const numbers = [...prose.matchAll(NUMBERS)].filter((match) => !/^\d$/.test(match[0]))
-  // "A card charging 18% a year … has an effective rate of about 19.56%": of several numbers, the one the main verb states is the fact.
-  const verb = prose.search(/\s(?:is|are|was|were|has|have|had|becomes?|reaches|reached|equals?)\s/)
-  const number = (verb > 0 ? numbers.find((match) => match.index > verb) : undefined) ?? numbers[0] ?? SPELLED_QUANTITY.exec(prose)
-  if (number) candidates.push({ text: compoundQuantity(sentence.text, number).replace(/[.,]$/, ''), kind: 'number' })
-  // "C to E flat is three semitones": a count written out, stated as what the subject is or has, is the fact.
-  const count = number ? null : STATED_COUNT.exec(sentence.text)
-  if (count) candidates.push({ text: count[1]!, kind: 'number' })
+  const quantity = quantityIn(sentence.text)
+  if (quantity) candidates.push({ text: quantity, kind: 'number' })
   // A term known from elsewhere that only modifies a noun here ("the sample size") is not the point.
   candidates.push(...termBlanks(sentence, known).filter((blank) => !modifiesNoun(sentence, blank.text) && !isModified(sentence, blank.text)))
   // "You must commit any work in progress": the action a rule demands is what to recall, when it
@@ -216,6 +165,9 @@ function exampleOf(before: string, verbs: ReadonlySet<string>): boolean {
  */
 const CONCESSION = /^(?:Although|Though|Even though|While|Whereas|Because)\b[^,]{0,120},/
 
+/** A condition the sentence opens with: "If the graph is pressed against its right edge, …". */
+const CONDITION_LEAD = /^(?:If|When|Whenever|Once|Unless|Until|As soon as)\b[^,]{0,120},/
+
 /**
  * Words in parentheses ("(for example, Feature A-1)") are an aside or the example's own data;
  * words in an opening concession are not the point either.
@@ -257,10 +209,12 @@ function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
   if (blank.kind === 'phrase' && words(blank.text).some((word) => WEAK_VERBS.has(word))) return false
   const at = wordIndex(sentence.text, blank.text)
   if (at < 0) return false
+  // "If a {{heap}} is too wet, it runs out of oxygen": a plain noun of the condition sets the scene; the main clause teaches.
+  if (blank.kind === 'phrase' && at < (CONDITION_LEAD.exec(sentence.text)?.[0].length ?? 0)) return false
   // "By {{default}}", "in {{practice}}": a word of a fixed phrase is no term.
   if (blank.kind === 'phrase' && IDIOM.test(`${sentence.text.slice(Math.max(0, at - 4), at)}${blank.text}`.toLowerCase())) return false
   // "Several {{conditions}} came together", "Some {{adjectives}} mean …": a vague count of a class names none of its members.
-  if (blank.kind === 'phrase' && /\b(?:several|some|many|various|certain|a few|numerous|most|other)\s+(?:[\w-]+\s+)?$/i.test(sentence.text.slice(0, at))) return false
+  if (blank.kind === 'phrase' && /\b(?:several|some|many|various|certain|a few|few|numerous|most|other)\s+(?:[\w-]+\s+)?$/i.test(sentence.text.slice(0, at))) return false
   // "from {{one month}} to the next": a count in a fixed phrase is no fact.
   if (/^\s+to (?:the next|another)\b/.test(sentence.text.slice(at + blank.text.length))) return false
   // "whatever their {{consequences}}": a phrase owned by a pronoun's referent hides half a reference.

@@ -4,7 +4,8 @@ import { STOP_WORDS, comparable, contentWords, words } from '../../pipeline/text
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
 import { commandPartQuestion } from './commands.js'
-import { containsWord, isQuantity, isSpelledCount, termAt, wordIndex } from './blanks.js'
+import { containsWord, termAt, wordIndex } from './blanks.js'
+import { isQuantity, isSpelledCount } from './quantities.js'
 
 /** Which concepts make the best cards first (a noun-phrase `fact` ranks after a numeric one). */
 const TIER: Record<Concept['kind'], number> = { definition: 0, keypoint: 1, term: 2, code: 3, fact: 4, list: 6 }

@@ -178,7 +178,8 @@ function conceptOf(
   // An instruction ("Create files", "Check that … contains a file called `middle.sh`") tells the reader what to do, not a fact; key points may.
   // "Report a breach to the security desk at once: the company has 72 hours to …": an order that leads in to a fact keeps it.
   if ((!keypoint || OBJECTIVE.test(text)) && isImperative(clause) && !/:\s+(?:the|an?|[a-z]+s)\s[^:]{20,}$/i.test(text)) return undefined
-  const definition = definitionIn(clause, new Set([...inSentence, ...knownHere].map((term) => term.text.toLowerCase())))
+  // "A character used in this way is called a delimiter" (CARDS.md E2): a definition that points outside itself defines nothing a card can show.
+  const definition = DEMONSTRATIVE_ALONE.test(text) ? undefined : definitionIn(clause, new Set([...inSentence, ...knownHere].map((term) => term.text.toLowerCase())))
   if (definition && containsWord(text, definition.term) && definition.term.toLowerCase() !== resolved?.toLowerCase()) {
     return {
       kind: keypoint ? 'keypoint' : 'definition',
@@ -349,7 +350,7 @@ function stands(sentence: string): string | undefined {
  * the connective ties to the sentence before, the lead-in addresses the reader; the statement stands without them.
  */
 const CONNECTIVE =
-  /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise|Similarly|Of course|Now|So|Okay|OK|Well|Right|Basically),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-z`])/i
+  /^(?:(?:However|Moreover|Furthermore|In addition|Also|Indeed|In fact|Nevertheless|Still|Importantly|Especially|In practice|In contrast|By contrast|Likewise|Similarly|Of course|Now|So|Okay|OK|Well|Right|Basically|First and foremost|Above all|In general|Generally|Fundamentally|Essentially|Ultimately|Overall|As a rule of thumb|As a (?:rough |general )?(?:guide|rule)),|(?:In [^,]{1,60},\s+)?(?:you(?: will|'ll| can| may)? (?:see|notice|find)|note|remember|keep in mind) that)\s+(?=[a-z`])/i
 
 /**
  * "Tip: …", "Common mistake: osmosis is …": a callout's label names the box, not a term of the
@@ -409,6 +410,9 @@ function inRelativeClause(sentence: Sentence, index: number): boolean {
   const subjectIsNoun = /^(?:DET|NOUN|PROPN|ADJ|CODE)$/.test(sentence.tokens[0]?.pos ?? '') && !/^(?:this|that|these|those)$/i.test(sentence.tokens[0]!.text)
   return subjectIsNoun && sentence.tokens.slice(1, index).some((token) => /^(?:that|which)$/i.test(token.text) && token.pos === 'PRON')
 }
+
+/** "used in this way", "control this, and …": a demonstrative with no noun of its own. */
+const DEMONSTRATIVE_ALONE = /\bth(?:is|ese|ose)(?=\s*[,.;:]|\s+way\b)/i
 
 /** "Create files", and "Once the installation is complete, go to …": the main clause gives an order. */
 function isImperative(sentence: Sentence): boolean {

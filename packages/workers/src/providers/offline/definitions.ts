@@ -295,6 +295,8 @@ function withoutAside(subject: string): string {
 /** A "What is X called?" reads well only when X is one plain noun phrase that names its own referent. */
 function canAskAbout(described: string): boolean {
   if (/\b(?:is|are|what)\b/.test(described) || NOT_A_TERM.test(described) || RELATIVE_HEAD.test(described)) return false
+  // "Three settings control this, and together they are called …": a clause with pointers of its own, not a description.
+  if (/\b(?:this|these|those|they|them|it|we|you)\b|,\s(?:and|but|so)\b/i.test(described)) return false
   // "What is a stack called?": one plain noun says too little to pin down one answer (R2); the cloze keeps the sentence.
   if (/^(?:(?:an?|the)\s+)?[a-z-]+$/.test(described)) return false
   if (!/^[`a-z]/.test(described)) return false
