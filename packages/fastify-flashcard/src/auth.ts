@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import crypto, { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { registerSecrets } from '@flashcards/queue-core'
 import { ApiTokensInvalidError, ApiTokensMissingError, InvalidPrincipalError, MalformedAuthorizationError, MissingCredentialsError } from './errors.js'
@@ -17,36 +17,46 @@ export function bearerToken(request: FastifyRequest): string {
   return match[1]!
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest()
+// One-shot hashing (Node >= 20.12) skips the Hash object createHash builds for each call.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash
+const digest = oneShot ? (value: string): Buffer => oneShot('sha256', value, 'buffer') : (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest()
 
 /**
- * Checks a token against a static list. Every candidate is compared (no early exit) on SHA-256
- * digests, which have equal length, so neither the position nor the length of a token leaks
- * through timing.
+ * Checks a token against a static list. The presented token is hashed (SHA-256) and its digest
+ * looked up among the digests of the configured tokens, then compared with `timingSafeEqual`:
+ * the lookup is one step whatever the number of tokens, and neither it nor the comparison works
+ * on the token itself, so timing tells nothing about a configured token (at most about its
+ * digest, which does not lead back to it).
  */
 function staticTokenVerifier(tokens: Record<string, string>): (token: string) => FlashcardPrincipal | null {
   // A token echoed anywhere (a log line, an error) is redacted like any configured secret.
   registerSecrets(...Object.keys(tokens))
-  const entries = Object.entries(tokens).map(([token, tenant]) => {
+  const byDigest = new Map<string, { hash: Buffer; principal: FlashcardPrincipal }>()
+  for (const [token, tenant] of Object.entries(tokens)) {
     const hash = digest(token)
     // The principal id names the token without revealing it: the first bytes of its digest.
-    return { hash, principal: { id: `token:${hash.subarray(0, 6).toString('hex')}`, tenant } }
-  })
+    byDigest.set(hash.toString('latin1'), { hash, principal: { id: `token:${hash.subarray(0, 6).toString('hex')}`, tenant } })
+  }
   return (token) => {
     const candidate = digest(token)
-    let found: FlashcardPrincipal | null = null
-    for (const entry of entries) {
-      if (timingSafeEqual(candidate, entry.hash) && found === null) found = entry.principal
-    }
-    return found
+    const entry = byDigest.get(candidate.toString('latin1'))
+    return entry !== undefined && timingSafeEqual(candidate, entry.hash) ? entry.principal : null
   }
 }
 
-/** Turns the `auth` option into one function: request → principal, or null when refused. */
-export function createAuthenticator(auth: FlashcardAuthOptions): Authenticate {
+/** A synchronous authenticator: request → principal, or null when refused. */
+export type AuthenticateSync = (request: FastifyRequest) => FlashcardPrincipal | null
+
+/**
+ * Turns the `auth` option into one function: request → principal, or null when refused. With a
+ * static token list the answer is known at once: `sync` then holds the same check without a
+ * promise, for the plugin's own hook.
+ */
+export function createAuthenticator(auth: FlashcardAuthOptions): Authenticate & { sync?: AuthenticateSync } {
   if ('tokens' in auth) {
     const verify = staticTokenVerifier(auth.tokens)
-    return async (request) => verify(bearerToken(request))
+    const sync: AuthenticateSync = (request) => verify(bearerToken(request))
+    return Object.assign(async (request: FastifyRequest) => sync(request), { sync })
   }
   return async (request) => {
     const principal = await auth.verify(bearerToken(request), request)

@@ -3,6 +3,7 @@ import type {
   FastifyInstance,
   FastifyRequest,
   onRequestAsyncHookHandler,
+  onRequestHookHandler,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
@@ -36,7 +37,7 @@ export interface RouteContext {
   /** preHandler of the deck routes: 503 while the deck store's Redis is down. */
   decksReady: () => Promise<void>
   /** onRequest hook of the authenticated scope (routes/index.ts): sets the principal or refuses with 401. */
-  authenticate: onRequestAsyncHookHandler
+  authenticate: onRequestAsyncHookHandler | onRequestHookHandler
 }
 
 /** The caller of an authenticated route. */

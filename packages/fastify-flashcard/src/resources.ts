@@ -1,13 +1,13 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { Registry } from 'prom-client'
 import { blockingConnections, FlashcardQueues, registerFlashcardMetrics } from '@flashcards/queue-core'
-import { createAuthenticator, type Authenticate } from './auth.js'
+import { createAuthenticator, type Authenticate, type AuthenticateSync } from './auth.js'
 import type { RouteContext } from './context.js'
 import { openDeckStore, type OpenedDeckStore } from './deck-store.js'
 import { InvalidTokenError } from './errors.js'
 import { EventStreams } from './events/event-streams.js'
 import { JobEventHub } from './events/hub.js'
-import type { ResolvedOptions } from './options.js'
+import type { FlashcardPrincipal, ResolvedOptions } from './options.js'
 
 /** What one registration of the plugin opens, and closes with the server. */
 export interface PluginResources {
@@ -17,7 +17,7 @@ export interface PluginResources {
   /** The plugin's own Prometheus registry; undefined with `metrics: false`. */
   registry: Registry | undefined
   decks: OpenedDeckStore
-  authenticate: Authenticate
+  authenticate: Authenticate & { sync?: AuthenticateSync }
   close: () => Promise<void>
 }
 
@@ -56,10 +56,36 @@ export function routeContext(resources: PluginResources, options: ResolvedOption
     registry,
     decks: decks.store,
     decksReady: decks.ready,
-    authenticate: async (request: FastifyRequest) => {
-      const principal = await resources.authenticate(request)
-      if (!principal) throw new InvalidTokenError()
+    authenticate: authenticationHook(resources.authenticate),
+  }
+}
+
+/**
+ * The authenticated scope's onRequest hook: sets the principal or refuses with 401. A static token
+ * list is checked in a callback hook, without a promise per request.
+ */
+function authenticationHook(authenticate: PluginResources['authenticate']): RouteContext['authenticate'] {
+  const sync = authenticate.sync
+  if (sync) {
+    return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      let principal: FlashcardPrincipal | null
+      try {
+        principal = sync(request)
+      } catch (err) {
+        done(err as Error)
+        return
+      }
+      if (!principal) {
+        done(new InvalidTokenError())
+        return
+      }
       request.flashcardPrincipal = principal
-    },
+      done()
+    }
+  }
+  return async (request: FastifyRequest) => {
+    const principal = await authenticate(request)
+    if (!principal) throw new InvalidTokenError()
+    request.flashcardPrincipal = principal
   }
 }

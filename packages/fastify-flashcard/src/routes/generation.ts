@@ -32,7 +32,7 @@ function enqueueRoute(app: TypedApp, queues: FlashcardQueues): void {
     response: responses({ 202: dataEnvelope(EnqueuedJobsEnvelope, { jobs: [ENQUEUED_EXAMPLE] }, 'Accepted: the jobs to follow') }, [413, 415, 429, 503]),
   }
   app.post('/orchestrator/generate-batch', { schema }, async (request, reply) => {
-    const jobs = await queues.enqueueGeneration(request.body, ownerOf(request))
+    const jobs = await queues.enqueueValidatedGeneration(request.body, ownerOf(request))
     return reply.code(202).send({ success: true, data: { jobs } })
   })
 }

@@ -25,7 +25,7 @@ export async function transcriptionRoutes(fastify: FastifyInstance, ctx: RouteCo
     ),
   }
   app.post('/transcription/jobs', { schema }, async (request, reply) => {
-    const job = await ctx.queues.enqueueTranscription(request.body, ownerOf(request))
+    const job = await ctx.queues.enqueueValidatedTranscription(request.body, ownerOf(request))
     return reply.code(202).send({ success: true, data: job })
   })
 }

@@ -45,7 +45,8 @@ export class Availability {
 
   /** Runs a Redis operation, turning connection failures and refusals for memory into UNAVAILABLE. */
   async guard<T>(operation: () => Promise<T>): Promise<T> {
-    await this.ready()
+    // The usual case, without the extra promise of ready().
+    if (this.connection.status !== 'ready') await this.ready()
     try {
       return await operation()
     } catch (err) {

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import crypto, { createHash, randomUUID } from 'node:crypto'
 import type { Queue } from 'bullmq'
 import { JOB_NAMES, type QueueName } from '../queues.js'
 import {
@@ -102,6 +102,10 @@ function moduleJob(data: Omit<ModuleJobData, 'kind'>): NewJob {
   return { name: JOB_NAMES.module, data: { kind: 'module', ...data }, kind: 'module', moduleId: data.module_id }
 }
 
+// One-shot hashing (Node >= 20.12) skips the Hash object createHash builds for each call.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash
+
 function sha256(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex')
+  const text = JSON.stringify(value)
+  return oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex')
 }

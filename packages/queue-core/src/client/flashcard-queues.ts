@@ -84,7 +84,15 @@ export class FlashcardQueues implements WorkerQueues {
 
   /** Enqueues the generation work a request describes: one module, several, or a whole course. */
   async enqueueGeneration(body: GenerateBatchBody, owner: Owner): Promise<EnqueuedJob[]> {
-    const request = assertValid(GenerateBatchBody, body, 'body')
+    return this.enqueueValidatedGeneration(assertValid(GenerateBatchBody, body, 'body'), owner)
+  }
+
+  /**
+   * enqueueGeneration for a body its caller has already checked against the `GenerateBatchBody`
+   * schema (the HTTP route's validator does, with the same schema), so it is not checked twice.
+   * The mode-dependent target rules are still checked here.
+   */
+  async enqueueValidatedGeneration(request: GenerateBatchBody, owner: Owner): Promise<EnqueuedJob[]> {
     checkTarget(request)
     return this.availability.guard(() => this.enqueuer.generation(request, owner))
   }
@@ -94,7 +102,11 @@ export class FlashcardQueues implements WorkerQueues {
   }
 
   async enqueueTranscription(body: TranscriptionBody, owner: Owner): Promise<EnqueuedJob> {
-    const request = assertValid(TranscriptionBody, body, 'body')
+    return this.enqueueValidatedTranscription(assertValid(TranscriptionBody, body, 'body'), owner)
+  }
+
+  /** enqueueTranscription for a body its caller has already checked against the `TranscriptionBody` schema. */
+  enqueueValidatedTranscription(request: TranscriptionBody, owner: Owner): Promise<EnqueuedJob> {
     return this.availability.guard(() => this.enqueuer.transcription(request, owner))
   }
 

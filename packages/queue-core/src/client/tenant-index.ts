@@ -67,6 +67,11 @@ class AddConnection {
     this.client = createIORedisClient(connection)
   }
 
+  /** Whether the connection is usable now (ready() would resolve at once). */
+  get isReady(): boolean {
+    return this.connection.status === 'ready'
+  }
+
   /** Resolves once this connection is usable (its first connect awaited, like the queue's). */
   ready(): Promise<void> {
     return this.availability.ready()
@@ -114,10 +119,12 @@ export class TenantIndex {
    * waiting or running job it was deduplicated into (nothing is indexed for it then).
    */
   async add(queue: Queue, name: QueueName, jobs: IndexedJob[]): Promise<string[]> {
-    // Once BullMQ's client is up, its scripts are defined on the connection for the adder to copy.
-    await queue.getBackend().client
-    this.adder ??= new AddConnection(this.connection)
-    await this.adder.ready()
+    if (!this.adder) {
+      // Once BullMQ's client is up, its scripts are defined on the connection for the adder to copy.
+      await queue.getBackend().client
+      this.adder ??= new AddConnection(this.connection)
+    }
+    if (!this.adder.isReady) await this.adder.ready()
     const multi = this.adder.client.multi() as unknown as Transaction
     const adds: Promise<unknown>[] = []
     for (const { name: jobName, data, jobId, dedupId } of jobs) {
