@@ -1531,14 +1531,18 @@ A price index maps baskets of goods to single numbers.
 t.test(
   'a description with pointers of its own is no question ("Three settings control this, and together they are called …"); a fraction is one number; "As a rule of thumb," is a connective; a plain noun of an opening condition is no blank; a section name in code is no link (C10)',
   async (t) => {
-    const { cards, chunks } = await cardsOf(`# Exposure
+    const { cards, chunks } = await cardsOf(
+      `# Exposure
 
 Three settings control this, and together they are often called the exposure triangle.
 As a rule of thumb, you should not hand-hold a camera at speeds slower than 1/60 of a second.
 If the graph is pressed against its right edge, the highlights are clipped.
 Turning the heap every few weeks lets air back in.
-To add a crate to your project, list it under \`[dependencies]\` in the manifest.
-`)
+
+Crates are listed under \`[dependencies]\` in the manifest.
+`,
+      { target: 10 },
+    )
     const fronts = cards.map((card) => `${card.front} => ${card.back}`).join('\n')
     t.notMatch(fronts, /exposure triangle|\{\{c1::graph\}\}|\{\{c1::weeks\}\}|rule of thumb/, fronts)
     t.match(fronts, /^You should not hand-hold a camera at speeds slower than \{\{c1::1\/60\}\} of a second\./m, fronts)

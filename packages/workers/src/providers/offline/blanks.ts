@@ -91,7 +91,14 @@ export function chooseBlank(
   const salient = (text: string) => /\s/.test(text) || topic.has(topicStem(text)) || opening.startsWith(text)
   // "ends its life as a white dwarf, a hot, dense core …": the phrase an appositive describes is the term it defines.
   const described = (text: string) => sentence.text.includes(`${text}, a `) || sentence.text.includes(`${text}, an `)
-  const ordered = [...phrases.filter(described), ...phrases.filter((text) => !described(text) && salient(text)), ...phrases.filter((text) => !described(text) && !salient(text))]
+  // One of a pair ("for text or presentation documents") comes last: it hides half of what the sentence names.
+  const whole = phrases.filter((text) => !halfOfPair(sentence.text, text))
+  const ordered = [
+    ...whole.filter(described),
+    ...whole.filter((text) => !described(text) && salient(text)),
+    ...whole.filter((text) => !described(text) && !salient(text)),
+    ...phrases.filter((text) => !whole.includes(text)),
+  ]
   candidates.push(...ordered.map((text) => ({ text, kind: 'phrase' as const })))
   // A path or a file name in code is the example's own data, not something to recall (C15).
   const verbs = new Set(sentence.tokens.filter((token) => token.pos === 'VERB' || token.pos === 'AUX').map((token) => token.text))
@@ -334,6 +341,12 @@ function headOfOf(text: string, phrase: string): boolean {
   if (/\s/.test(phrase)) return false
   const at = wordIndex(text, phrase)
   return at >= 0 && /^\s+of\s/.test(text.slice(at + phrase.length))
+}
+
+/** "for text or {{presentation documents}}": one of a pair joined by "or"/"and" hides half of what the sentence names. */
+function halfOfPair(text: string, phrase: string): boolean {
+  const at = wordIndex(text, phrase)
+  return at >= 0 && (/[\p{L}\d]\s+(?:or|and)\s+$/u.test(text.slice(0, at)) || /^\s+(?:or|and)\s+[\p{L}\d]/u.test(text.slice(at + phrase.length)))
 }
 
 function modifiesNoun(sentence: Sentence, phrase: string): boolean {
