@@ -402,9 +402,11 @@ A pulse rate above 100 beats per minute is called *tachycardia*, and a rate belo
   assertRules(t, cards, chunks)
 })
 
-t.test('a one-line command under "To …, run the following command:" is asked by its purpose; a lead-in that leans on another sentence is not', async (t) => {
-  const { cards, chunks } = await cardsOf(
-    `# Containers
+t.test(
+  'a one-line command under "To …, run the following command:" is asked by its purpose, and the other way round when concepts run out; a lead-in that leans on another sentence is not',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(
+      `# Containers
 
 To see which containers are running, run the following command:
 
@@ -424,18 +426,22 @@ You can remove an unused container using:
 docker rm web
 \`\`\`
 `,
-    { target: 4 },
-  )
-  t.same(
-    cards.map((card) => [card.type, card.front, card.back]),
-    [
-      ['basic', 'How do you see which containers are running?', '`docker ps`'],
-      ['basic', 'How do you remove an unused container?', '`docker rm web`'],
-    ],
-    show(cards),
-  )
-  assertRules(t, cards, chunks)
-})
+      { target: 4 },
+    )
+    t.same(
+      cards.map((card) => [card.type, card.front, card.back]),
+      [
+        ['basic', 'How do you see which containers are running?', '`docker ps`'],
+        ['basic', 'How do you remove an unused container?', '`docker rm web`'],
+        // With concepts to spare, each command is also asked from its other side (R10).
+        ['basic', 'What does `docker ps` let you do?', 'See which containers are running'],
+        ['basic', 'What does `docker rm web` let you do?', 'Remove an unused container'],
+      ],
+      show(cards),
+    )
+    assertRules(t, cards, chunks)
+  },
+)
 
 t.test(
   '"the syntax is:" and "Or if you wanted to X, it would be:" lead in to a command; a placeholder command of many words is one answer; a purpose on "things" asks nothing',

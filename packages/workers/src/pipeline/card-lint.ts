@@ -95,7 +95,7 @@ export function isWeakBlank(answer: string): boolean {
 
 /** C2: a content word of the answer, stemmed, stands in the question outside the deletion. */
 export function leaksStem(card: LintableCard): boolean {
-  const question = new Set(contentStems(questionOf(card)))
+  const question = new Set(contentStems(withoutPlaceholders(questionOf(card))))
   return answersOf(card).some((answer) => contentStems(withoutPlaceholders(answer)).some((word) => question.has(word)))
 }
 

@@ -46,10 +46,10 @@ export function offlineCards(request: CardRequest): OfflineCards {
       continue
     }
     cards.push(card)
-    if (concept.kind === 'definition') definitions.push({ concept, card })
+    if (concept.kind === 'definition' || (card.type === 'basic' && COMMAND_QUESTION.test(card.front) && /^`[^`]+`$/.test(card.back))) definitions.push({ concept, card })
   }
-  // When the concepts run out, a definition is also asked from its other side (R10 allows one
-  // such pair per fact): the term for its meaning, the meaning for its term.
+  // When the concepts run out, a definition or a command is also asked from its other side (R10
+  // allows one such pair per fact): the term for its meaning, the meaning for its term; the command for its purpose.
   for (const { concept, card } of definitions) {
     if (cards.length >= wanted) break
     const reverse = reverseOf(concept, card, request.cardTypes)
@@ -132,8 +132,21 @@ function asksForTerm(question: string): boolean {
   return question.endsWith('called?') || question.startsWith('What does') || /^(?:How do you|What do you run|What is it called when|Which) /.test(question)
 }
 
-/** "What is the boundary around a cell called?" → "What is the plasma membrane?"; "What is X?" → the cloze on X. */
+/** "How do you change between branches?" asked of a whole command. */
+const COMMAND_QUESTION = /^How do you (.+)\?$/
+
+/**
+ * "What is the boundary around a cell called?" → "What is the plasma membrane?"; "What is X?" → the cloze on X;
+ * "How do you change between branches?" → "What does `git checkout name_of_the_branch` let you do?".
+ */
 function reverseOf(concept: Concept, card: CardDraft, allowed: CardType[]): CardDraft | undefined {
+  const purpose = card.type === 'basic' ? COMMAND_QUESTION.exec(card.front)?.[1] : undefined
+  if (purpose !== undefined) {
+    const answer = `${purpose.charAt(0).toUpperCase()}${purpose.slice(1)}`
+    return words(answer).length > MAX_ANSWER_WORDS
+      ? undefined
+      : { type: 'basic', front: `What does ${card.back} let you do?`, back: answer, chunk_id: card.chunk_id, kind: concept.kind }
+  }
   const called = card.type === 'basic' ? /^What (is|are) (.+?),? called\?$/.exec(card.front) : null
   if (called) {
     const described = called[2]!
