@@ -1556,3 +1556,32 @@ Crates are listed under \`[dependencies]\` in the manifest.
     assertRules(t, cards, chunks)
   },
 )
+
+t.test(
+  '"This only needs to be done …" under a command is told of that command, which is then no blank; how often is a quantity; "If you are unsure what …, run the following to find out:" asks how to find out',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(`# Registry
+
+To get started with your images, run the following command to create a new registry:
+
+\`\`\`
+registry init
+\`\`\`
+
+This only needs to be done once per project.
+
+If you are ever unsure which images are stored locally, you can run the following to find out:
+
+\`\`\`
+registry ls
+\`\`\`
+
+Registry backups are made twice a day.
+`)
+    const asked = new Map(cards.map((card) => [card.front, card.back]))
+    t.equal(asked.get('`registry init` only needs to be done {{c1::once per project}}.'), 'once per project', show(cards))
+    t.equal(asked.get('How do you find out which images are stored locally?'), '`registry ls`', show(cards))
+    t.equal(asked.get('Registry backups are made {{c1::twice a day}}.'), 'twice a day', show(cards))
+    assertRules(t, cards, chunks)
+  },
+)

@@ -31,6 +31,12 @@ const DECIDE = new RegExp(
   'i',
 )
 
+/** "If you are ever unsure what files have been added, you can run the following to find out:": finding out is the purpose. */
+const UNSURE = new RegExp(
+  String.raw`^If you (?:are (?:ever )?unsure|want to know|need to know|have forgotten|forget|wonder) ((?:what|which|whether|how|where|who|when)\b[^:]{5,110}?),?\s+${LEAD}${VERB}(?:\s+(?:the following|this)(?:\s+command)?)?\s+to find out\s*:?$`,
+  'i',
+)
+
 /** The command of a code block of one short line (a shell prompt removed), in backticks. */
 export function commandOf(code: string): string | undefined {
   const lines = code.split('\n').filter((line) => line.trim() !== '')
@@ -47,8 +53,9 @@ export function purposeQuestion(leadIn: string): string | undefined {
   const sentence = leadIn.trim().replace(/^(?:To|In order to) [^,]{3,60},\s+(?=(?:run|use|type|enter|execute)\s.*\sto\s)/i, '')
   const wish = PURPOSE.exec(sentence)
   const able = wish ? undefined : (ABLE.exec(sentence) ?? DECIDE.exec(sentence) ?? ORDER.exec(sentence) ?? undefined)
+  const unsure = wish || able ? undefined : UNSURE.exec(sentence)?.[1]
   // An aside ("(called 'your_file_name' in this example)") is dropped first: its pointer points into the example, and it often names the command itself.
-  const raw = (wish?.[2] ?? able?.[1])?.replace(/\s*\([^()]*\)/g, '').trim()
+  const raw = (wish?.[2] ?? able?.[1] ?? (unsure && `find out ${unsure}`))?.replace(/\s*\([^()]*\)/g, '').trim()
   if (raw === undefined) return undefined
   // "To find out what they are": the purpose leans on an earlier sentence (C9); "create a branch
   // and switch to it" names what "it" is.
@@ -56,7 +63,7 @@ export function purposeQuestion(leadIn: string): string | undefined {
   if (/\b(?:they|this|these|those|that one|things?|stuff|something|anything)\b/i.test(raw) || /^(?:(?!\b(?:an?|the|your)\s).)*\b(?:it|them)\b/i.test(raw)) return undefined
   const purpose = raw
   // "If you want the old version of a file" is a wish, not an infinitive: asked as it stands.
-  const infinitive = able !== undefined || wish?.[1] !== undefined || /^(?:(?:Or|And),?\s+)?(?:To|In order to)\b/i.test(sentence)
+  const infinitive = able !== undefined || unsure !== undefined || wish?.[1] !== undefined || /^(?:(?:Or|And),?\s+)?(?:To|In order to)\b/i.test(sentence)
   const question = infinitive ? `How do you ${purpose}?` : `What do you run if you want ${purpose}?`
   return question.length <= 150 ? question : undefined
 }

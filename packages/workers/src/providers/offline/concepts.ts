@@ -51,11 +51,12 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
     const keypoint = summary || ('box' in block && block.box === 'keypoints')
     for (const { text: prose, terms } of proseOf(block)) {
       // "This command creates …" right under a one-line code block names that command.
-      // "This gives the output as a list …" right under it says what the command does.
+      // "This gives the output as a list …", "This only needs to be done once …" right under it says what the command does.
       const text = command
         ? prose
             .replace(/^This command\b/, `The command ${command}`)
             .replace(/^This(?= (?:gives|prints|shows|lists|displays|returns|outputs|produces|creates|removes|deletes)\b)/, command)
+            .replace(THIS_TO_BE_DONE, command)
         : prose
       // A term counts as marked in the first sentence that holds it, where the author marked it;
       // later it is a known term, ranked after the code of the sentence that mentions it.
@@ -75,7 +76,9 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
         const here = unplaced.filter((term) => containsWord(sentence.text.toLowerCase(), term.text.toLowerCase()))
         for (const term of here) unplaced.splice(unplaced.indexOf(term), 1)
         const known = [...chunkTerms.filter((term) => !here.includes(term)), ...defined]
-        const concept = conceptOf(sentence, here, known, keypoint, topic, names, analyse, subject)
+        // "`git init` only needs to be done once": the command standing in for "This" is what the sentence is told of, never its blank.
+        const given = subject ?? (command && text !== prose && sentence.text.startsWith(`${command} `) && TO_BE_DONE.test(sentence.text) ? command : undefined)
+        const concept = conceptOf(sentence, here, known, keypoint, topic, names, analyse, given)
         if (!concept) continue
         concepts.push(concept)
         if (concept.kind === 'definition' && definedTerms([{ ...concept, chunk_id: chunk.id }]).length > 0) defined.push({ text: concept.term, mark: 'bold' })
@@ -84,6 +87,10 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
   })
   return concepts
 }
+
+/** "This only needs to be done once per project.": under a command, what the command needs. */
+const TO_BE_DONE = /(?:only )?(?:needs|has) to be (?:done|run|used)\b/
+const THIS_TO_BE_DONE = new RegExp(`^This(?= ${TO_BE_DONE.source})`)
 
 /** The command under a lead-in sentence ("To undo a commit, run:"), asked by its purpose. */
 function commandFor(paragraph: string, code: string, analyse: Analyser): Draft[] {

@@ -57,5 +57,8 @@ export function quantityIn(text: string): string | undefined {
   const number = (verb > 0 ? numbers.find((match) => match.index > verb) : undefined) ?? numbers[0] ?? SPELLED_QUANTITY.exec(prose)
   if (number) return compoundQuantity(text, number).replace(/[.,]$/, '')
   // "C to E flat is three semitones": a count written out, stated as what the subject is or has, is the fact.
-  return STATED_COUNT.exec(text)?.[1]
+  return STATED_COUNT.exec(text)?.[1] ?? FREQUENCY.exec(prose)?.[0]
 }
+
+/** "once per project", "twice a day", "three times a week": how often, a fact like a number. */
+const FREQUENCY = /\b(?:once|twice|(?:two|three|four|five|six|ten) times) (?:per|a|an|every|each) [a-z]+\b/i
