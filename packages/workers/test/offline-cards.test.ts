@@ -1585,3 +1585,24 @@ Registry backups are made twice a day.
     assertRules(t, cards, chunks)
   },
 )
+
+t.test(
+  'an adjective that is the whole predicate of "be" is the blank ("should always be {{stable}}"); with a second clause it is not; a judging adjective opens no blank',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(`# Releases
+
+Your release branch should always be stable.
+
+Lists are mutable, while strings are immutable.
+
+A good heap needs a mix of straw and grass.
+`)
+    const fronts = cards.map((card) => card.front)
+    t.ok(fronts.includes('Your release branch should always be {{c1::stable}}.'), show(cards))
+    t.notOk(
+      fronts.some((front) => front.includes('{{c1::immutable}}') || front.includes('{{c1::good heap}}')),
+      show(cards),
+    )
+    assertRules(t, cards, chunks)
+  },
+)

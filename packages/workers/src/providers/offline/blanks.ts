@@ -44,7 +44,7 @@ const PEOPLE = /^\p{L}{3,}(?:ists|ians)$/iu
 const PHRASE_POS = new Set(['ADJ', 'NOUN', 'PROPN'])
 /** Adjectives that count or judge rather than describe: never part of a blank. */
 const QUANTIFIERS = new Set(
-  'several some many few various such other own same certain particular significant main much more most less least first second third last next whole entire different typical usual numerous multiple individual valid useful corresponding specific single separate classic famous well-known recent landmark'.split(
+  'several some many few various such other own same certain particular significant main much more most less least first second third last next whole entire different typical usual numerous multiple individual valid useful corresponding specific single separate classic famous well-known recent landmark good bad better best poor great nice'.split(
     ' ',
   ),
 )
@@ -76,6 +76,8 @@ export function chooseBlank(
   // is one the lesson's code performs or its text keeps naming; "should explain what you did" is no such action.
   const demanded = /\b(?:must|should|need to)\s+([a-z]{4,})\b/.exec(sentence.text)?.[1]
   if (demanded && topic.has(demanded) && sentence.tokens.some((token) => token.text === demanded && token.pos === 'VERB')) candidates.push({ text: demanded, kind: 'phrase' })
+  const predicate = predicateAdjective(sentence.tokens)
+  if (predicate) candidates.push({ text: predicate, kind: 'phrase' })
   const terms = [...marked, ...known].map((term) => term.text.toLowerCase())
   // A phrase inside a marked term ("quantity" of "quantity supplied") would split it.
   const phrases = nounPhrases(sentence.tokens).filter(
@@ -341,6 +343,17 @@ function headOfOf(text: string, phrase: string): boolean {
   if (/\s/.test(phrase)) return false
   const at = wordIndex(text, phrase)
   return at >= 0 && /^\s+of\s/.test(text.slice(at + phrase.length))
+}
+
+/** "Your main branch should always be {{stable}}.": an adjective that is the whole predicate of "be" is what the sentence says. */
+function predicateAdjective(tokens: Token[]): string | undefined {
+  // "Lists are mutable, while strings are immutable": with a second clause, the last adjective is only half of it.
+  if (tokens.some((token) => token.text === ',' || token.text === ';')) return undefined
+  const words = tokens.filter((token) => token.pos !== 'PUNCT')
+  const last = words[words.length - 1]
+  let at = words.length - 2
+  while (words[at]?.pos === 'ADV' && !/^not$/i.test(words[at]!.text)) at--
+  return last?.pos === 'ADJ' && /^(?:be|is|are|remain|remains|stay|stays)$/i.test(words[at]?.text ?? '') && words[at - 1]?.pos !== 'PRON' ? last.text : undefined
 }
 
 /** "for text or {{presentation documents}}": one of a pair joined by "or"/"and" hides half of what the sentence names. */
