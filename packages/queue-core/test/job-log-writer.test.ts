@@ -221,3 +221,30 @@ t.test('an attempt reads the log once, when it opens, and writes it once at its 
   t.same(stored?.entries[1]?.data, { api_key: '[REDACTED]' })
   t.equal(openLogsOf(counting).size, 0, 'nothing is kept per job once its attempts are closed')
 })
+
+t.test("a job's first run (fresh) does not read the store; a later run does and keeps the first run's entries", async (t) => {
+  const local = await localStore(t)
+  let reads = 0
+  const counting: JobLogStore = {
+    kind: 'local',
+    async read(jobId) {
+      reads++
+      return local.read(jobId)
+    },
+    write: (doc, options) => local.write(doc, options),
+  }
+  const first = await JobLogWriter.open(counting, target('job-w-fresh', 1), { fresh: true })
+  t.equal(first.previous, undefined)
+  first.entry('info', 'job_start', 'attempt 1')
+  await first.flush({ durable: false })
+  first.close()
+  t.equal(reads, 0, 'no read on the first run')
+  const second = await JobLogWriter.open(counting, target('job-w-fresh', 2))
+  t.equal(reads, 1, 'a retry reads the log once')
+  second.entry('info', 'job_start', 'attempt 2')
+  const written = await second.finish('completed')
+  t.same(
+    written.entries.map((entry) => `${entry.attempt}:${entry.message}`),
+    ['1:attempt 1', '2:attempt 2'],
+  )
+})

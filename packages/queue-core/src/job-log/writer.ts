@@ -20,6 +20,12 @@ export interface JobLogWriterOptions {
   maxEntries?: number
   /** Clock, for tests. */
   now?: () => Date
+  /**
+   * The caller knows this is the job's first run (BullMQ: no attempt made or started before), so
+   * there is no stored log to merge with: `open` does not read the store. A file left by an
+   * unrelated job of the same id is replaced, as a first run's log is anyway.
+   */
+  fresh?: boolean
 }
 
 export const DEFAULT_MAX_ENTRIES = 1_000
@@ -80,7 +86,7 @@ export class JobLogWriter {
     let previous: JobLogDocument | undefined
     let unreadable: string | undefined
     try {
-      previous = await store.read(target.jobId)
+      previous = options.fresh === true ? undefined : await store.read(target.jobId)
     } catch (err) {
       if (!(err instanceof JobLogCorruptError)) {
         open.leave(target.jobId)

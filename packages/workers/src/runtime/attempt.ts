@@ -1,5 +1,14 @@
 import type { Job } from 'bullmq'
-import { JobLogWriter, type FlashcardConfig, type JobLogStore, type LlmCallRecord, type QueueName, type RedisConnection, type WorkerQueues } from '@flashcards/queue-core'
+import {
+  JobLogWriter,
+  type FlashcardConfig,
+  type JobLogStore,
+  type JobLogTarget,
+  type LlmCallRecord,
+  type QueueName,
+  type RedisConnection,
+  type WorkerQueues,
+} from '@flashcards/queue-core'
 import { attemptSignal } from './abort.js'
 import { reportLostAttempt } from './attempt-trace.js'
 import { jobLogRecorder, type JobLogRecorder } from './job-log-recorder.js'
@@ -53,14 +62,9 @@ export async function openAttempt(job: Job, bullSignal: AbortSignal | undefined,
   const data = (job.data ?? {}) as JobIdentityData
   const number = job.attemptsMade + 1
   const logger = deps.logger.child({ jobId, attempt: number })
-  const writer = await JobLogWriter.open(deps.jobLogStore, {
-    jobId,
-    queue: deps.queue,
-    // Runs put back by the rate limiter keep their attempt number; the log tells each run apart.
-    attempt: Math.max(job.attemptsStarted, number),
-    module_id: typeof data.module_id === 'string' ? data.module_id : null,
-    course_id: typeof data.course_id === 'string' ? data.course_id : null,
-    tenant: typeof data.owner?.tenant === 'string' ? data.owner.tenant : '',
+  const writer = await JobLogWriter.open(deps.jobLogStore, logTarget(job, jobId, data, deps.queue, number), {
+    // The job's first run (nothing made or started before it; retries keep their counts) has no log to read.
+    fresh: job.attemptsMade === 0 && job.attemptsStarted <= 1,
   })
   const log = jobLogRecorder(writer, logger)
   const startedAt = Date.now()
@@ -118,6 +122,18 @@ async function recordStart(writer: JobLogWriter, log: JobLogRecorder, logger: Lo
   reportLostAttempt(log, writer.previous, writer.target.attempt)
   // Not fsynced: the attempt's end rewrites it (fsynced), and a killed worker leaves it whole anyway.
   await writer.flush({ durable: false }).catch((err: Error) => logger.error({ err: err.message }, 'could not write the job log'))
+}
+
+function logTarget(job: Job, jobId: string, data: JobIdentityData, queue: QueueName, number: number): JobLogTarget {
+  return {
+    jobId,
+    queue,
+    // Runs put back by the rate limiter keep their attempt number; the log tells each run apart.
+    attempt: Math.max(job.attemptsStarted, number),
+    module_id: typeof data.module_id === 'string' ? data.module_id : null,
+    course_id: typeof data.course_id === 'string' ? data.course_id : null,
+    tenant: typeof data.owner?.tenant === 'string' ? data.owner.tenant : '',
+  }
 }
 
 function describe(data: JobIdentityData, name: string): string {
