@@ -1606,3 +1606,28 @@ A good heap needs a mix of straw and grass.
     assertRules(t, cards, chunks)
   },
 )
+
+t.test(
+  'a name before its abbreviation is asked as "What does X stand for?"; a range is one quantity; "A classic example is …" is an example of something said before',
+  async (t) => {
+    const { cards, chunks } = await cardsOf(`# Painkillers
+
+Non-steroidal anti-inflammatory drugs (NSAIDs) block the cyclo-oxygenase enzymes.
+
+The World Health Organization (WHO) publishes a list of essential medicines.
+
+For a healthy adult the usual dose is 500 mg to 1 g.
+
+A classic example is a medical test.
+`)
+    const asked = new Map(cards.map((card) => [card.front, card.back]))
+    t.equal(asked.get('What does NSAID stand for?'), 'Non-steroidal anti-inflammatory drugs', show(cards))
+    t.equal(asked.get('What does WHO stand for?'), 'World Health Organization', `"The" is no part of the name:\n${show(cards)}`)
+    t.equal(asked.get('For a healthy adult the usual dose is {{c1::500 mg to 1 g}}.'), '500 mg to 1 g', show(cards))
+    t.notOk(
+      cards.some((card) => /medical test/.test(card.front)),
+      show(cards),
+    )
+    assertRules(t, cards, chunks)
+  },
+)

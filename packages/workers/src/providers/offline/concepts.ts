@@ -5,7 +5,7 @@ import type { Block } from '../../pipeline/normalise.js'
 import type { Concept } from '../types.js'
 import { EMPTY_HEADS, GENERIC_NOUNS, chooseBlank, containsWord, termAt, topicStem } from './blanks.js'
 import { commandOf, inlineCommand, purposeQuestion } from './commands.js'
-import { definitionIn, namedCase } from './definitions.js'
+import { abbreviationIn, definitionIn, namedCase } from './definitions.js'
 import { definedTerms } from './cards.js'
 import { questionOf, usedToQuestion } from './questions.js'
 import { stepConcepts } from './steps.js'
@@ -73,6 +73,9 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
           defined.push({ text: named.term, mark: 'bold' })
           continue
         }
+        // "Non-steroidal anti-inflammatory drugs (NSAIDs) block …": the abbreviation is a fact of its own, beside the sentence's.
+        const abbreviation = abbreviationIn(sentence.text)
+        if (abbreviation) concepts.push({ kind: 'definition', term: abbreviation.term, statement: sentence.text, relation: abbreviation.question, answer: abbreviation.answer })
         const here = unplaced.filter((term) => containsWord(sentence.text.toLowerCase(), term.text.toLowerCase()))
         for (const term of here) unplaced.splice(unplaced.indexOf(term), 1)
         const known = [...chunkTerms.filter((term) => !here.includes(term)), ...defined]

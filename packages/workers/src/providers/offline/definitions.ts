@@ -338,3 +338,34 @@ export function namedCase(sentence: Sentence): Definition | undefined {
   if (EMPTY_HEADS.has(term.split(' ').pop()!)) return undefined
   return { term, question: `What is it called when ${clause}?`, answer: `${article.charAt(0).toUpperCase()}${article.slice(1)} ${term}` }
 }
+
+/** "Non-steroidal anti-inflammatory drugs (NSAIDs)": a name followed by its abbreviation in parentheses. */
+const EXPANSION = /((?:\p{L}[\p{L}-]*\s+){1,6}\p{L}[\p{L}-]*)\s+\((\p{Lu}[\p{Lu}\d]{1,7})s?\)/gu
+const MINOR_WORDS = new Set(['of', 'and', 'for', 'the', 'in', 'on', 'to', 'a', 'an', 'with'])
+
+/**
+ * The abbreviation a sentence introduces and what it stands for, asked as "What does NSAID stand
+ * for?": the expansion is the shortest tail of the words before the parentheses whose initials
+ * (and those of its hyphenated parts) spell the abbreviation.
+ */
+export function abbreviationIn(text: string): Definition | undefined {
+  for (const [, before, abbreviation] of text.matchAll(EXPANSION)) {
+    const words = before!.split(/\s+/)
+    for (let start = words.length - 1; start >= 0; start--) {
+      const phrase = words.slice(start)
+      const initials = phrase
+        .filter((word) => !MINOR_WORDS.has(word.toLowerCase()))
+        .flatMap((word) => word.split('-').filter(Boolean))
+        .map((part) => part.charAt(0).toUpperCase())
+        .join('')
+      const plain = phrase
+        .filter((word) => !MINOR_WORDS.has(word.toLowerCase()))
+        .map((word) => word.charAt(0).toUpperCase())
+        .join('')
+      if (initials !== abbreviation && plain !== abbreviation) continue
+      const expansion = phrase.join(' ')
+      return { term: expansion, question: `What does ${abbreviation} stand for?`, answer: `${expansion.charAt(0).toUpperCase()}${expansion.slice(1)}` }
+    }
+  }
+  return undefined
+}

@@ -24,13 +24,14 @@ const SPELLED_QUANTITY = new RegExp(
   'i',
 )
 
-/** "twelve hours and twenty-five minutes", "2 h 30 min": one duration, not its first part. */
+/** "twelve hours and twenty-five minutes", "2 h 30 min", "500 mg to 1 g": one duration or range, not its first part. */
 function compoundQuantity(text: string, match: RegExpExecArray): string {
   const rest = text.slice(match.index + match[0].length)
   // "ten million kelvin": a multiplier is followed by the unit it multiplies.
   const unit = /^(?:million|billion|thousand|hundred)$/i.test(match[0].split(/\s+/).pop() ?? '') ? UNIT_AFTER.exec(rest) : null
   if (unit) return `${match[0]}${unit[0]}`
-  const more = /^,?\s+(?:and\s+)?/.exec(rest)
+  // "500 mg to 1 g": a range is one answer, like a compound duration.
+  const more = /^(?:\s+to\s+|\s?[–-]\s?|,?\s+(?:and\s+)?)/.exec(rest)
   const second = more ? (NUMBER.exec(rest.slice(more[0].length)) ?? SPELLED_QUANTITY.exec(rest.slice(more[0].length))) : null
   return more && second?.index === 0 && isQuantity(match[0]) && isQuantity(second[0]) ? `${match[0]}${more[0]}${second[0]}` : match[0]
 }

@@ -95,8 +95,8 @@ function stands(sentence: string): string | undefined {
   const main = text.replace(CONDITION, '')
   // "Production costs are the most important.": a superlative without its noun leans on the sentence before.
   if (/\bthe (?:most|least) [\w-]+\.?$/.test(text)) return undefined
-  // "One example is the `cd` command": an example of something said before.
-  if (/^(?:One|An|Another) (?:example|instance|case|reason|way|option)s? (?:is|are|of)\b/.test(text)) return undefined
+  // "One example is the `cd` command", "A classic example is a medical test": an example of something said before.
+  if (/^(?:One|An|Another|A (?:classic|typical|good|famous|common|simple|standard)) (?:example|instance|case|reason|way|option)s? (?:is|are|of)\b/.test(text)) return undefined
   // "… uses to represent that "later"": a demonstrative before a quote points at words of an earlier sentence.
   if (/\bthat\s+["“]/.test(text)) return undefined
   // "Buying a coffee is enough.": enough for what the sentence before says.
