@@ -1628,6 +1628,22 @@ A classic example is a medical test.
       cards.some((card) => /medical test/.test(card.front)),
       show(cards),
     )
+    t.notOk(
+      cards.some((card) => card.front.startsWith('{{c1::Non-steroidal') || card.front.includes('{{c1::World Health')),
+      `a cloze on the expansion asks what "What does NSAID stand for?" asks:\n${show(cards)}`,
+    )
     assertRules(t, cards, chunks)
   },
 )
+
+t.test('a generic "we" in a condition inside the sentence tells no story; one that opens it does', async (t) => {
+  const { cards } = await cardsOf(`# Probability
+
+Two events are called *dependent* when we can learn about one from the other.
+
+If we wanted to get data for any of the rodent species.
+`)
+  const fronts = cards.map((card) => card.front).join('\n')
+  t.match(fronts, /\{\{c1::dependent\}\}/, fronts)
+  t.notMatch(fronts, /rodent/, fronts)
+})

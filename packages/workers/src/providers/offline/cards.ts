@@ -157,7 +157,8 @@ function reverseOf(concept: Concept, card: CardDraft, allowed: CardType[]): Card
     const front = article ? `What ${called[1]} ${article} ${concept.term}?` : `What is meant by ${concept.term}?`
     return { type: 'basic', front, back: described.charAt(0).toUpperCase() + described.slice(1), chunk_id: card.chunk_id, kind: concept.kind }
   }
-  if (card.type === 'basic' && concept.relation === card.front)
+  // "What does NSAID stand for?" and a cloze on the expansion beside "(NSAIDs)" ask the same way round.
+  if (card.type === 'basic' && concept.relation === card.front && !card.front.endsWith(' stand for?'))
     return cardsFor(
       { ...concept, relation: undefined },
       allowed.filter((type) => type === 'cloze'),
@@ -167,9 +168,19 @@ function reverseOf(concept: Concept, card: CardDraft, allowed: CardType[]): Card
 
 /** Terms the module defines with a sentence about them ("The quantity supplied is …"), at most four words. */
 export function definedTerms(concepts: Concept[]): string[] {
-  return concepts
-    .filter((concept) => concept.kind === 'definition' && !concept.term.startsWith('`') && concept.term.split(/\s+/).length <= 4 && (concept.relation || opensWith(concept)))
-    .map((concept) => concept.term)
+  return (
+    concepts
+      // An expansion ("What does WHO stand for?") names an organisation or a class: it is asked once, not hidden in every sentence.
+      .filter(
+        (concept) =>
+          concept.kind === 'definition' &&
+          !concept.term.startsWith('`') &&
+          concept.term.split(/\s+/).length <= 4 &&
+          !concept.relation?.endsWith(' stand for?') &&
+          (concept.relation || opensWith(concept)),
+      )
+      .map((concept) => concept.term)
+  )
 }
 
 /** "The quantity supplied is …": the sentence is about the term, not naming it in passing ("… (also known as version)"). */

@@ -80,7 +80,9 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
         for (const term of here) unplaced.splice(unplaced.indexOf(term), 1)
         const known = [...chunkTerms.filter((term) => !here.includes(term)), ...defined]
         // "`git init` only needs to be done once": the command standing in for "This" is what the sentence is told of, never its blank.
-        const given = subject ?? (command && text !== prose && sentence.text.startsWith(`${command} `) && TO_BE_DONE.test(sentence.text) ? command : undefined)
+        // The name an abbreviation card asks for is no blank of the same sentence either.
+        const given =
+          subject ?? abbreviation?.term ?? (command && text !== prose && sentence.text.startsWith(`${command} `) && TO_BE_DONE.test(sentence.text) ? command : undefined)
         const concept = conceptOf(sentence, here, known, keypoint, topic, names, analyse, given)
         if (!concept) continue
         concepts.push(concept)
