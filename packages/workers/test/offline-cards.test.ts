@@ -905,6 +905,12 @@ Useful extras:
 - Lemon slices
 - Honey
 - Oat biscuits
+
+The kettle is basically doing this:
+
+1. Heating water to the boil
+2. Switching itself off
+3. Keeping the water warm
 `,
     { target: 6 },
   )
@@ -921,6 +927,10 @@ Useful extras:
   t.notOk(
     cards.some((card) => /Honey|biscuits/.test(card.front)),
     'no card from the unnumbered list of extras',
+  )
+  t.notOk(
+    cards.some((card) => /kettle/i.test(card.front)),
+    `"doing this:" leans on its context, its "is" inside "this" no verb to strip:\n${show(cards)}`,
   )
   assertRules(t, cards, chunks)
 })

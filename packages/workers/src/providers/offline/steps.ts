@@ -16,7 +16,7 @@ const MAX_STEPS = 8
 const MAX_STEP_CHARS = 64
 /** "is as follows:", "are:", "consists of these steps:": the words that only announce the list. */
 const ANNOUNCE =
-  /\s*(?:,?\s*(?:is|are|goes|runs|looks|proceeds|works)(?:\s+(?:as follows|like this|these|the following))?|\s(?:as follows|consists of(?: the following| these)?(?: steps)?))?\s*:$/i
+  /\s*(?:,?\s*\b(?:is|are|goes|runs|looks|proceeds|works)(?:\s+(?:as follows|like this|these|the following))?|\s(?:as follows|consists of(?: the following| these)?(?: steps)?))?\s*:$/i
 const SEPARATOR = ' → '
 
 export function stepConcepts(leadIn: string, items: string[], analyse: Analyser, topic: ReadonlySet<string>): Draft[] {
