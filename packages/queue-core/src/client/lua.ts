@@ -84,21 +84,36 @@ local function sweep(cursorKey, tenantKey, jobPrefix, count)
 end
 `
 
+/** How many keys and arguments indexedAddScript appends to those of BullMQ's add script. */
+export const INDEX_KEYS = 3
+export const INDEX_ARGS = 5
+
 /**
- * Runs in the same MULTI right after BullMQ's add script. KEYS[1] the new job's hash, KEYS[2]
- * the tenant index, KEYS[3] the sweep cursors, KEYS[4] the queue's stats hash; ARGV[1] member,
- * ARGV[2] score, ARGV[3] the job key prefix, ARGV[4] how many members to sweep. A job id
- * deduplicated into an existing job has no hash (the add returned the other id): nothing is
- * indexed nor counted. A new job is counted as enqueued here, in the add's round trip.
- * Returns 1 when indexed.
+ * BullMQ's add script (`bullmqAdd`, one of addStandardJob, addDelayedJob, … as BullMQ defines it
+ * on its connection) and the tenant index in one script, so adding a job is one command and one
+ * round trip, atomic as the MULTI of both was. BullMQ's source runs unchanged inside a function:
+ * its KEYS and ARGV come first, the index's are appended after them (BullMQ's scripts read theirs
+ * by position, never by count). KEYS[#KEYS-2] the tenant index, KEYS[#KEYS-1] the sweep
+ * cursors, KEYS[#KEYS] the queue's stats hash; ARGV[#ARGV-4] the new job's id, then its
+ * member, score, the job key prefix and how many members to sweep. A job deduplicated into an
+ * existing one (BullMQ returns that job's id) or refused (a negative code) is neither indexed nor
+ * counted; a new job is counted as enqueued here. Returns what BullMQ's script returns.
  */
-export const INDEX_JOB = `${INDEX_LAYOUT}${SWEEP}
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-for _, key in ipairs(indexesOf(KEYS[2], ARGV[1])) do redis.call('ZADD', key, ARGV[2], ARGV[1]) end
-redis.call('HINCRBY', KEYS[4], 'enqueued', 1)
-sweep(KEYS[3], KEYS[2], ARGV[3], tonumber(ARGV[4]))
-return 1
+export function indexedAddScript(bullmqAdd: string): string {
+  return `${INDEX_LAYOUT}${SWEEP}
+local function bullmqAdd()
+${bullmqAdd}
+end
+local addedId = bullmqAdd()
+local nk, na = #KEYS, #ARGV
+if addedId ~= ARGV[na - 4] then return addedId end
+local tenantKey, member, score = KEYS[nk - 2], ARGV[na - 3], ARGV[na - 2]
+for _, key in ipairs(indexesOf(tenantKey, member)) do redis.call('ZADD', key, score, member) end
+redis.call('HINCRBY', KEYS[nk], 'enqueued', 1)
+sweep(KEYS[nk - 1], tenantKey, ARGV[na - 1], tonumber(ARGV[na]))
+return addedId
 `
+}
 
 /** KEYS[1] the tenant index; ARGV[1] the member of a job just removed. */
 export const DROP_JOB = `${INDEX_LAYOUT}

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq'
 import type { RedisConnection } from '../redis.js'
-import { DROP_JOB, INDEX_JOB, READ_INDEX, READ_JOB, STATE_KEYS } from './lua.js'
+import { DROP_JOB, READ_INDEX, READ_JOB, STATE_KEYS } from './lua.js'
 
 type Reply<T> = Promise<T>
 
@@ -8,7 +8,6 @@ type Reply<T> = Promise<T>
 export interface ScriptCommands {
   flashcardReadJob(...keysAndArgs: (string | number)[]): Reply<[string, string[]] | null>
   flashcardReadIndex(...keysAndArgs: (string | number)[]): Reply<[number, number, number, [string, string, string[]][]]>
-  flashcardIndexJob(...keysAndArgs: (string | number)[]): unknown
   flashcardDropJob(...keysAndArgs: (string | number)[]): Reply<number>
 }
 
@@ -23,7 +22,6 @@ export function scriptsOf(connection: RedisConnection): ScriptCommands {
     const states = STATE_KEYS.length
     connection.defineCommand('flashcardReadJob', { numberOfKeys: states + 1, lua: READ_JOB, readOnly: true })
     connection.defineCommand('flashcardReadIndex', { numberOfKeys: states + 1, lua: READ_INDEX })
-    connection.defineCommand('flashcardIndexJob', { numberOfKeys: 4, lua: INDEX_JOB })
     connection.defineCommand('flashcardDropJob', { numberOfKeys: 1, lua: DROP_JOB })
     defined.add(connection)
   }
