@@ -72,10 +72,15 @@ local function sweep(cursorKey, tenantKey, jobPrefix, count)
   local from = tonumber(redis.call('HGET', cursorKey, tenantKey) or '0')
   local members = redis.call('ZRANGE', tenantKey, from, from + count - 1)
   local dropped = 0
-  for _, member in ipairs(members) do
-    if redis.call('EXISTS', jobPrefix .. parts(member)) == 0 then
-      dropMember(tenantKey, member)
-      dropped = dropped + 1
+  local jobKeys = {}
+  for i, member in ipairs(members) do jobKeys[i] = jobPrefix .. parts(member) end
+  -- One EXISTS of all of them first: usually every job is still there and nothing is dropped.
+  if #jobKeys > 0 and redis.call('EXISTS', unpack(jobKeys)) < #jobKeys then
+    for i, member in ipairs(members) do
+      if redis.call('EXISTS', jobKeys[i]) == 0 then
+        dropMember(tenantKey, member)
+        dropped = dropped + 1
+      end
     end
   end
   local nextFrom = from + #members - dropped
