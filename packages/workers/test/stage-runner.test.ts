@@ -38,3 +38,28 @@ t.test("a stage's cache entries are read ahead in one MGET; each call then takes
   t.same(reads, ['mget', 'get'])
   t.same(runner.totals, { calls: 1, cached: 2, inputTokens: 1, outputTokens: 1 })
 })
+
+t.test('stage B is not looked up when every stage-A answer came from the provider; it is after a stage-A hit', async (t) => {
+  const prefix = uniquePrefix('stage-runner-b')
+  const redis = new Redis(TEST_REDIS_URL)
+  t.teardown(async () => {
+    redis.disconnect()
+    await deletePrefix(prefix)
+  })
+  const provider = { name: 'p', model: 'm', promptVersion: 'v1' } as LlmProvider
+  const cache = new StageCache(redis, prefix)
+  const reads: string[] = []
+  const get = redis.get.bind(redis)
+  Object.assign(redis, { get: (...args: Parameters<typeof get>) => (reads.push(String(args[0]).includes('stageB') ? 'get B' : 'get A'), get(...args)) })
+  const call = (value: string) => async () => ({ value: [value], raw: null, calls: 1, usage: { inputTokens: 1, outputTokens: 1 } })
+
+  const first = new StageRunner(provider, cache, undefined)
+  t.match(await first.run('stageA', 'chunk', call('concepts')), { cached: false })
+  t.match(await first.run('stageB', 'concepts', call('cards')), { cached: false })
+  t.same(reads, ['get A'], 'a fresh module reads stage A only')
+
+  const rerun = new StageRunner(provider, cache, undefined)
+  t.match(await rerun.run('stageA', 'chunk', call('other concepts')), { value: ['concepts'], cached: true })
+  t.match(await rerun.run('stageB', 'concepts', call('other cards')), { value: ['cards'], cached: true }, 'stored all the same, and served on a re-run')
+  t.same(reads, ['get A', 'get A', 'get B'])
+})

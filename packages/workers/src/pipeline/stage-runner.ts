@@ -28,6 +28,8 @@ export class StageRunner {
   readonly totals = { calls: 0, cached: 0, inputTokens: 0, outputTokens: 0 }
   /** Cache answers read ahead by {@link prefetch}, by stage and content hash; taken once. */
   private readonly prefetched = new Map<string, { value: unknown; raw: unknown } | undefined>()
+  /** Where the module's stage-A answers came from so far (see {@link cached}). */
+  private readonly stageA = { fresh: 0, cached: 0 }
 
   constructor(
     private readonly provider: LlmProvider,
@@ -50,8 +52,16 @@ export class StageRunner {
     contentHashes.forEach((hash, i) => this.prefetched.set(`${stage}:${hash}`, hits[i]))
   }
 
+  /**
+   * The cache entry of a call, if any. Stage B is not looked up when every stage-A answer of the
+   * module came from the provider in this run: its request holds those new concepts, so its key
+   * cannot have been stored (both stages' entries are written together and live as long), and the
+   * lookup would be a round trip per job that always misses. A module served from the cache
+   * (a re-run) looks stage B up as before.
+   */
   private async cached<T>(key: StageCacheKey): Promise<{ value: T; raw: unknown } | undefined> {
     if (!this.cache) return undefined
+    if (key.stage === 'stageB' && this.stageA.fresh > 0 && this.stageA.cached === 0) return undefined
     const id = `${key.stage}:${key.contentHash}`
     if (this.prefetched.has(id)) {
       const hit = this.prefetched.get(id) as { value: T; raw: unknown } | undefined
@@ -64,6 +74,7 @@ export class StageRunner {
   async run<T>(stage: Stage, contentHash: string, call: () => Promise<ProviderAnswer<T>>): Promise<StageOutcome<T>> {
     const key = this.key(stage, contentHash)
     const hit = await this.cached<T>(key)
+    if (stage === 'stageA') this.stageA[hit ? 'cached' : 'fresh']++
     if (hit) {
       this.totals.cached++
       await this.onLlmCall?.({ stage, ok: true, cached: true, usage: NO_USAGE })
