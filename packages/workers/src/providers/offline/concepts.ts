@@ -31,7 +31,8 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
   const summary = chunk.id.endsWith('#key-points') || chunk.heading === 'Key points'
   const concepts: Draft[] = []
   const chunkTerms = chunk.blocks.flatMap((block) => ('terms' in block ? block.terms : []))
-  const topic = topicWords(chunk)
+  const vocabulary = vocabularyOf(chunk)
+  const { topic } = vocabulary
   // Words the text capitalises mid-sentence are names ("Git"), kept capitalised in a question.
   const names = new Set(chunk.text.match(/(?<=[\p{Ll},;] )\p{Lu}[\p{L}\d-]*/gu) ?? [])
   // A term a sentence defines ("The quantity supplied is …") is known to the sentences after it, like a marked one.
@@ -83,7 +84,7 @@ export function offlineConcepts(chunk: Chunk, analyse: Analyser): Draft[] {
         // The name an abbreviation card asks for is no blank of the same sentence either.
         const given =
           subject ?? abbreviation?.term ?? (command && text !== prose && sentence.text.startsWith(`${command} `) && TO_BE_DONE.test(sentence.text) ? command : undefined)
-        const concept = conceptOf(sentence, here, known, keypoint, topic, names, analyse, given)
+        const concept = conceptOf(sentence, here, known, keypoint, vocabulary, names, analyse, given)
         if (!concept) continue
         concepts.push(concept)
         if (concept.kind === 'definition' && definedTerms([{ ...concept, chunk_id: chunk.id }]).length > 0) defined.push({ text: concept.term, mark: 'bold' })
@@ -105,12 +106,18 @@ function commandFor(paragraph: string, code: string, analyse: Analyser): Draft[]
   return command && question ? [{ kind: 'code', term: command, statement: `${leadIn} ${command}`, relation: question }] : []
 }
 
-/**
- * The chunk's own vocabulary of actions: words its code uses (code blocks and inline code) and
- * words its prose repeats ("commit", "commits", "committed"), lower-cased. An action a rule
- * demands is worth a blank only when it is one of them.
- */
-function topicWords(chunk: Chunk): Set<string> {
+interface Vocabulary {
+  /**
+   * The chunk's own vocabulary of actions: words its code uses (code blocks and inline code) and
+   * words its prose repeats ("commit", "commits", "committed"), lower-cased. An action a rule
+   * demands is worth a blank only when it is one of them.
+   */
+  topic: Set<string>
+  /** Stems the chunk's prose uses three times or more ("pot", "camera"): guessed, not recalled, as a blank of one word. */
+  frequent: Set<string>
+}
+
+function vocabularyOf(chunk: Chunk): Vocabulary {
   const code = chunk.blocks.flatMap((block) =>
     block.kind === 'code'
       ? [block.text]
@@ -121,13 +128,18 @@ function topicWords(chunk: Chunk): Set<string> {
           : [],
   )
   const topic = new Set(code.flatMap((text) => text.toLowerCase().match(/[a-z]+/g) ?? []))
-  const counts = new Map<string, number>()
-  for (const word of chunk.text.toLowerCase().match(/[a-z]{4,}/g) ?? []) {
-    const stem = topicStem(word)
-    counts.set(stem, (counts.get(stem) ?? 0) + 1)
+  const frequent = new Set<string>()
+  // Words of four letters or more make the topic; "pot" and "air" can be frequent too.
+  const counts = new Map<string, { all: number; long: number }>()
+  for (const word of chunk.text.toLowerCase().match(/[a-z]{3,}/g) ?? []) {
+    const count = counts.get(topicStem(word)) ?? { all: 0, long: 0 }
+    counts.set(topicStem(word), { all: count.all + 1, long: count.long + (word.length >= 4 ? 1 : 0) })
   }
-  for (const [stem, count] of counts) if (count >= 2) topic.add(stem)
-  return topic
+  for (const [stem, count] of counts) {
+    if (count.long >= 2) topic.add(stem)
+    if (count.all >= 3) frequent.add(stem)
+  }
+  return { topic, frequent }
 }
 
 function proseOf(block: Block): { text: string; terms: MarkedTerm[] }[] {
@@ -150,7 +162,7 @@ function conceptOf(
   marked: MarkedTerm[],
   known: MarkedTerm[],
   keypoint: boolean,
-  topic: ReadonlySet<string>,
+  { topic, frequent }: Vocabulary,
   names: ReadonlySet<string>,
   analyse: Analyser,
   resolved?: string,
@@ -186,7 +198,10 @@ function conceptOf(
   if (!clause.tokens.some((token) => (token.pos === 'VERB' && !/ing$/i.test(token.text)) || token.pos === 'AUX')) return undefined
   // "that file", "those changes": a demonstrative points outside the sentence (C9).
   if (namesWithoutSaying(text) || pointsOutside(clause)) return undefined
-  const blank = chooseBlank(clause, inSentence, knownHere, topic, resolved)
+  const chosen = chooseBlank(clause, inSentence, knownHere, topic, resolved)
+  // "Water can crack the {{pot}}" in a lesson about pots: a plain noun the chunk keeps repeating is guessed, not recalled.
+  const guessed = (text: string) => frequent.has(topicStem(text)) && clause.tokens.some((token) => token.text === text && token.pos === 'NOUN')
+  const blank = chosen?.kind === 'phrase' && /^\p{Ll}+$/u.test(chosen.text) && guessed(chosen.text) ? undefined : chosen
   // A plain statement with no marked term is asked for its purpose or its object rather than cut into a cloze.
   const asked = !blank || blank.kind === 'phrase' ? (usedToQuestion(clause, names) ?? questionOf(clause, { names, canBeVerb: (lemma) => canBeVerb(analyse, lemma) })) : undefined
   if (asked) return { kind: keypoint ? 'keypoint' : 'fact', term: asked.term, statement: text, relation: asked.question, answer: asked.answer }
