@@ -1670,3 +1670,15 @@ You must commit any work you have in progress before you switch branches. Commit
   t.match(fronts, /You must \{\{c1::commit\}\} any work/, fronts)
   assertRules(t, cards, chunks)
 })
+
+t.test('who says a thing is no blank: "{{Defenders reply}} that …", "{{Critics}} argue that …"', async (t) => {
+  const { cards, chunks } = await cardsOf(`# Debate
+
+Critics argue that the thought experiment is too artificial.
+
+Defenders reply that its simplicity isolates one variable at a time.
+`)
+  const fronts = cards.map((card) => card.front).join('\n')
+  t.notMatch(fronts, /\{\{c1::(?:Critics|Defenders reply|Defenders)\}\}/, fronts)
+  assertRules(t, cards, chunks)
+})

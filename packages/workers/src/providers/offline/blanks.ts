@@ -174,6 +174,11 @@ function exampleOf(before: string, verbs: ReadonlySet<string>): boolean {
  */
 const CONCESSION = /^(?:Although|Though|Even though|While|Whereas|Because)\b[^,]{0,120},/
 
+/** Verbs that report what someone says or thinks. */
+const REPORTING_VERBS = 'say|says|said|reply|replies|replied|argue|argues|argued|claim|claims|claimed|think|thinks|believe|believes|hold|holds|insist|insists|suggest|suggests'
+const REPORTING = new RegExp(`^(?:${REPORTING_VERBS})$`, 'i')
+const REPORTED_THAT = new RegExp(`^\\s+(?:${REPORTING_VERBS})\\s+that\\b`, 'i')
+
 /** A condition the sentence opens with: "If the graph is pressed against its right edge, …". */
 const CONDITION_LEAD = /^(?:If|When|Whenever|Once|Unless|Until|As soon as)\b[^,]{0,120},/
 
@@ -218,6 +223,8 @@ function isGoodBlank(blank: Blank, sentence: Sentence): boolean {
   if (blank.kind === 'phrase' && words(blank.text).some((word) => WEAK_VERBS.has(word))) return false
   const at = wordIndex(sentence.text, blank.text)
   if (at < 0) return false
+  // "{{Defenders reply}} that …", "{{Critics}} argue that …": who says a thing is not what is said.
+  if (blank.kind === 'phrase' && (REPORTING.test(blank.text.split(/\s+/).pop()!) || REPORTED_THAT.test(sentence.text.slice(at + blank.text.length)))) return false
   // "If a {{heap}} is too wet, it runs out of oxygen": a plain noun of the condition sets the scene; the main clause teaches.
   if (blank.kind === 'phrase' && at < (CONDITION_LEAD.exec(sentence.text)?.[0].length ?? 0)) return false
   // "By {{default}}", "in {{practice}}": a word of a fixed phrase is no term.
