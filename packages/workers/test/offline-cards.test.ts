@@ -1659,14 +1659,20 @@ If we wanted to get data for any of the rodent species.
 })
 
 t.test('a one-word plain noun the chunk keeps repeating is guessed, not recalled: no blank; a repeated action a rule demands still is one', async (t) => {
-  const { cards, chunks } = await cardsOf(`# Kilns
+  const { cards, chunks } = await cardsOf(
+    `# Kilns
 
 Clay becomes ceramic only when it is fired in a kiln. Before firing, a pot must be completely dry; water trapped inside turns to steam and can crack the pot.
 A cold kiln and a slow cooling keep a pot whole.
 You must commit any work you have in progress before you switch branches. Commit often, and commit small changes.
-`)
+
+Two events are *independent* when knowing that one happened tells you nothing about the other. Events can be combined, and events of probability 0 never happen.
+`,
+    { target: 10 },
+  )
   const fronts = cards.map((card) => card.front).join('\n')
   t.notMatch(fronts, /\{\{c1::pot\}\}/, fronts)
+  t.match(fronts, /Two events are \{\{c1::independent\}\}/, `a marked term still takes a repeated noun's place:\n${fronts}`)
   t.match(fronts, /You must \{\{c1::commit\}\} any work/, fronts)
   assertRules(t, cards, chunks)
 })

@@ -201,7 +201,9 @@ function conceptOf(
   const chosen = chooseBlank(clause, inSentence, knownHere, topic, resolved)
   // "Water can crack the {{pot}}" in a lesson about pots: a plain noun the chunk keeps repeating is guessed, not recalled.
   const guessed = (text: string) => frequent.has(topicStem(text)) && clause.tokens.some((token) => token.text === text && token.pos === 'NOUN')
-  const blank = chosen?.kind === 'phrase' && /^\p{Ll}+$/u.test(chosen.text) && guessed(chosen.text) ? undefined : chosen
+  // A marked term the sentence holds may still take the blank's place (cards.ts withKnownTerm): "Two events are *independent* …".
+  const marks = inSentence.length > 0 || knownHere.length > 0
+  const blank = chosen?.kind === 'phrase' && /^\p{Ll}+$/u.test(chosen.text) && guessed(chosen.text) && !marks ? undefined : chosen
   // A plain statement with no marked term is asked for its purpose or its object rather than cut into a cloze.
   const asked = !blank || blank.kind === 'phrase' ? (usedToQuestion(clause, names) ?? questionOf(clause, { names, canBeVerb: (lemma) => canBeVerb(analyse, lemma) })) : undefined
   if (asked) return { kind: keypoint ? 'keypoint' : 'fact', term: asked.term, statement: text, relation: asked.question, answer: asked.answer }
