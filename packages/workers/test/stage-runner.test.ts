@@ -1,19 +1,23 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { Redis } from 'ioredis'
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '@flashcards/test-support/redis'
 import { StageCache } from '../src/pipeline/stage-cache.js'
 import { StageRunner } from '../src/pipeline/stage-runner.js'
 import type { LlmProvider } from '../src/providers/types.js'
 
-t.test("a stage's cache entries are read ahead in one MGET; each call then takes its own, once", async (t) => {
-  const prefix = uniquePrefix('stage-runner')
+/** A stage cache on its own Redis connection and key prefix, both gone after the test. */
+function cacheOn(t: Test, name: string): { redis: Redis; provider: LlmProvider; cache: StageCache } {
+  const prefix = uniquePrefix(name)
   const redis = new Redis(TEST_REDIS_URL)
   t.teardown(async () => {
     redis.disconnect()
     await deletePrefix(prefix)
   })
-  const provider = { name: 'p', model: 'm', promptVersion: 'v1' } as LlmProvider
-  const cache = new StageCache(redis, prefix)
+  return { redis, provider: { name: 'p', model: 'm', promptVersion: 'v1' } as LlmProvider, cache: new StageCache(redis, prefix) }
+}
+
+t.test("a stage's cache entries are read ahead in one MGET; each call then takes its own, once", async (t) => {
+  const { redis, provider, cache } = cacheOn(t, 'stage-runner')
   const key = (contentHash: string) => ({ stage: 'stageA' as const, contentHash, provider: 'p', model: 'm', promptVersion: 'v1' })
   await cache.set(key('h1'), { value: ['cached h1'], raw: 'r1' })
   const reads: string[] = []
@@ -40,14 +44,7 @@ t.test("a stage's cache entries are read ahead in one MGET; each call then takes
 })
 
 t.test('stage B is not looked up when every stage-A answer came from the provider; it is after a stage-A hit', async (t) => {
-  const prefix = uniquePrefix('stage-runner-b')
-  const redis = new Redis(TEST_REDIS_URL)
-  t.teardown(async () => {
-    redis.disconnect()
-    await deletePrefix(prefix)
-  })
-  const provider = { name: 'p', model: 'm', promptVersion: 'v1' } as LlmProvider
-  const cache = new StageCache(redis, prefix)
+  const { redis, provider, cache } = cacheOn(t, 'stage-runner-b')
   const reads: string[] = []
   const get = redis.get.bind(redis)
   Object.assign(redis, { get: (...args: Parameters<typeof get>) => (reads.push(String(args[0]).includes('stageB') ? 'get B' : 'get A'), get(...args)) })
