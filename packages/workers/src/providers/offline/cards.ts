@@ -3,7 +3,7 @@ import { MAX_ANSWER_WORDS, isWeakBlank, leaksStem, lintCard, questionOf, sameFac
 import { STOP_WORDS, comparable, contentWords, words } from '../../pipeline/text.js'
 import type { Chunk } from '../../pipeline/chunk.js'
 import type { CardDraft, CardRequest, Concept } from '../types.js'
-import { commandPartQuestion } from './commands.js'
+import { COMMAND_QUESTION, commandPartQuestion } from './commands.js'
 import { containsWord, termAt, wordIndex } from './blanks.js'
 import { isQuantity, isSpelledCount } from './quantities.js'
 
@@ -131,9 +131,6 @@ function cardsFor(concept: Concept, allowed: CardType[]): CardDraft[] {
 function asksForTerm(question: string): boolean {
   return question.endsWith('called?') || question.startsWith('What does') || /^(?:How do you|What do you run|What is it called when|Which) /.test(question)
 }
-
-/** "How do you change between branches?" asked of a whole command. */
-const COMMAND_QUESTION = /^How do you (.+)\?$/
 
 /**
  * "What is the boundary around a cell called?" → "What is the plasma membrane?"; "What is X?" → the cloze on X;

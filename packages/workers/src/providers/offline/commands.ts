@@ -68,6 +68,9 @@ export function purposeQuestion(leadIn: string): string | undefined {
   return question.length <= 150 ? question : undefined
 }
 
+/** "How do you change between branches?": a command asked by its purpose. */
+export const COMMAND_QUESTION = /^How do you (.+)\?$/
+
 /** A part of a command the learner fills in (`name_of_the_branch`, `<file>`), not one to recall. */
 const PLACEHOLDER = /^["'<]?[\p{L}\d]+(?:_[\p{L}\d]+)+["'>]?$|^<[^<>]+>$/u
 
@@ -77,7 +80,7 @@ const PLACEHOLDER = /^["'<]?[\p{L}\d]+(?:_[\p{L}\d]+)+["'>]?$|^<[^<>]+>$/u
  * shows the command's head and asks for the part it does not give away.
  */
 export function commandPartQuestion(question: string, command: string): { question: string; answer: string } | undefined {
-  const purpose = /^How do you (.+)\?$/.exec(question)?.[1]
+  const purpose = COMMAND_QUESTION.exec(question)?.[1]
   if (purpose === undefined || !/^`[^`]+`$/.test(command)) return undefined
   const parts = command.slice(1, -1).trim().split(/\s+/)
   for (let shown = 1; shown < parts.length; shown++) {
